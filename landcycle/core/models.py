@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class ChangeRecord(models.Model):
+    """One change to one ledger record: who, when, before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+
+    time = models.DateTimeField("时间", db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    source = models.CharField("来源", max_length=200, blank=True)
+    content_type = models.ForeignKey(ContentType, verbose_name="对象类型", on_delete=models.CASCADE)
+    object_id = models.BigIntegerField("对象编号")
+    object_repr = models.CharField("对象", max_length=200)
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "变更记录"
+        verbose_name_plural = "变更记录"
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        ordering = ["-time", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr} @ {self.time:%Y-%m-%d %H:%M}"

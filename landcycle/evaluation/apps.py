@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EvaluationConfig(AppConfig):
+    name = "landcycle.evaluation"
+    label = "evaluation"
+    verbose_name = "评价 Evaluation"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "landcycle.imports"
+    label = "imports"
+    verbose_name = "导入 Imports"

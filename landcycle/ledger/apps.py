@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "landcycle.ledger"
+    label = "ledger"
+    verbose_name = "台账 Ledger"

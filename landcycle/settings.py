@@ -1,0 +1,106 @@
+"""Django settings. The database is LANDCYCLE_DATABASE_URL, else SQLite in the user data dir."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+import platformdirs
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+DATA_DIR = Path(os.environ.get("LANDCYCLE_DATA_DIR") or platformdirs.user_data_dir("landcycle"))
+
+SECRET_KEY = os.environ.get("LANDCYCLE_SECRET_KEY", "landcycle-dev-only-not-secret")
+DEBUG = os.environ.get("LANDCYCLE_DEBUG", "0") == "1"
+ALLOWED_HOSTS = os.environ.get("LANDCYCLE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+
+
+def _database_config() -> dict:
+    url = os.environ.get("LANDCYCLE_DATABASE_URL")
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{DATA_DIR / 'landcycle.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {})
+        # WAL lets the web app read while an import writes; IMMEDIATE avoids lock upgrades.
+        config["OPTIONS"].update(
+            {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                " PRAGMA foreign_keys=ON; PRAGMA cache_size=-200000;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            }
+        )
+    return config
+
+
+DATABASES = {"default": _database_config()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "landcycle.core",
+    "landcycle.ledger",
+    "landcycle.imports",
+    "landcycle.evaluation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "landcycle.core.middleware.CurrentUserMiddleware",
+]
+
+ROOT_URLCONF = "landcycle.urls"
+WSGI_APPLICATION = "landcycle.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ]
+        },
+    }
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {"TITLE": "landcycle API", "VERSION": "0.1.0"}
+
+# Directories searched for policy files besides the shipped ones.
+LANDCYCLE_POLICY_DIRS = [
+    Path(p) for p in os.environ.get("LANDCYCLE_POLICY_DIRS", "").split(os.pathsep) if p
+] + [DATA_DIR / "policies"]
