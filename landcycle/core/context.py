@@ -13,13 +13,12 @@ class ChangeContext:
     source: str = ""  # e.g. "web", "cli import demo.xlsx", "demo"
 
 
-_current: ContextVar[ChangeContext] = ContextVar(
-    "landcycle_change_context", default=ChangeContext()
-)
+_NOBODY = ChangeContext()
+_current: ContextVar[ChangeContext | None] = ContextVar("landcycle_change_context", default=None)
 
 
 def current() -> ChangeContext:
-    return _current.get()
+    return _current.get() or _NOBODY
 
 
 @contextlib.contextmanager
