@@ -12,6 +12,7 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("parent", "name")
 
     name = factory.Sequence(lambda n: f"街道{n}")
+    parent = None
     kind = models.Jurisdiction.Kind.STREET
 
 

@@ -36,7 +36,8 @@ def uscc_with_check_digit(first17: str) -> str:
 
 
 def resident_id_with_check_digit(first17: str) -> str:
-    return first17 + ric.calc_check_digit(first17)
+    # stdnum's ric.calc_check_digit expects a placeholder check digit on the end.
+    return first17 + ric.calc_check_digit(first17 + "0")
 
 
 def mask_id_number(value: str | None) -> str:

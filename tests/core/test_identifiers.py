@@ -24,3 +24,8 @@ def test_resident_id():
 def test_mask():
     assert identifiers.mask_id_number("11010519491231002X") == "110105********002X"
     assert identifiers.mask_id_number("") == ""
+
+
+def test_generated_resident_id_is_valid():
+    number = identifiers.resident_id_with_check_digit("33020619800101001")
+    assert identifiers.normalise_resident_id(number) == number
