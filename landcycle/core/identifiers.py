@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
@@ -19,15 +22,39 @@ def normalise_uscc(value: str) -> str:
         raise InvalidIdentifier(f"统一社会信用代码无效 invalid USCC {text!r}: {exc}") from None
 
 
+# Province-level prefixes of GB/T 2260 (the first two digits of a resident ID).
+_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+_RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
+
+
 def normalise_resident_id(value: str) -> str:
-    """A valid 18-digit resident ID (GB 11643), or InvalidIdentifier with the reason."""
+    """A valid 18-character resident ID (GB 11643), or InvalidIdentifier with the reason.
+
+    Checks the format, the province prefix, the birth date and the ISO 7064 MOD 11-2 check
+    character. stdnum's full validation also demands the county code be in its own table, which
+    lacks current codes such as 330206 (北仑区), so only its check-digit routine is used.
+    """
     text = str(value).strip().upper()
+    masked = mask_id_number(text)
+
+    def invalid(reason: str) -> InvalidIdentifier:
+        return InvalidIdentifier(f"身份证号码无效 invalid resident ID {masked}: {reason}")
+
+    if not _RESIDENT_ID.match(text):
+        raise invalid("须为17位数字加1位校验码 must be 17 digits and a check digit")
+    if text[:2] not in _PROVINCES:
+        raise invalid("地区码无效 unknown region code")
     try:
-        return ric.validate(text)
-    except ValidationError as exc:
-        raise InvalidIdentifier(
-            f"身份证号码无效 invalid resident ID {mask_id_number(text)}: {exc}"
-        ) from None
+        birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        raise invalid("出生日期无效 invalid birth date") from None
+    if not dt.date(1900, 1, 1) <= birth <= dt.date.today():
+        raise invalid("出生日期无效 invalid birth date")
+    if ric.calc_check_digit(text) != text[-1]:
+        raise invalid("校验码错误 wrong check digit")
+    return text
 
 
 def uscc_with_check_digit(first17: str) -> str:

@@ -29,3 +29,16 @@ def test_mask():
 def test_generated_resident_id_is_valid():
     number = identifiers.resident_id_with_check_digit("33020619800101001")
     assert identifiers.normalise_resident_id(number) == number
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("33020619800101001", "17"),
+        ("99020619800101001X", "region"),
+        ("33020619801301001X", "birth"),
+    ],
+)
+def test_resident_id_reasons(number, reason):
+    with pytest.raises(identifiers.InvalidIdentifier, match=reason):
+        identifiers.normalise_resident_id(number)
