@@ -1,0 +1,186 @@
+"""Evaluation runs, their results, and objections raised during the public notice.
+
+A run is the policy applied to the ledger for one year. It records which policy (name, version,
+hash of the file's content) and which inputs (a fingerprint of the loaded frames), so that it can
+be reproduced. Results are written once and never edited: a correction is a new run that names
+the run it corrects (and the objection that led to it).
+
+Status: draft (草稿) → notice (公示中) → final (已生效); a run under notice whose correction is
+finalised becomes superseded (已更正). Only final runs feed lists and prices.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class EvaluationRun(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        NOTICE = "notice", "公示中"
+        FINAL = "final", "已生效"
+        SUPERSEDED = "superseded", "已更正"
+
+    year = models.PositiveSmallIntegerField("评价年度")
+    policy_name = models.CharField("评价政策", max_length=100)
+    policy_version = models.CharField("政策版本", max_length=50, blank=True)
+    policy_hash = models.CharField("政策文件哈希", max_length=64)
+    inputs_fingerprint = models.CharField("输入数据指纹", max_length=64)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField("创建时间")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    source = models.CharField("来源", max_length=200, blank=True)
+    parcel_count = models.PositiveIntegerField("宗地数", default=0)
+    class_counts = models.JSONField("各类数量", default=dict, blank=True)
+    # The latest final run of the previous year with the same policy: base of "B → A" moves.
+    previous_run = models.ForeignKey(
+        "self",
+        verbose_name="上年度评价",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name="更正的评价",
+        null=True,
+        blank=True,
+        related_name="corrections",
+        on_delete=models.PROTECT,
+    )
+    notice_days = models.PositiveSmallIntegerField("公示期 (天)", null=True, blank=True)
+    notice_start = models.DateField("公示开始", null=True, blank=True)
+    notice_end = models.DateField("公示结束", null=True, blank=True)
+    published_at = models.DateTimeField("公示时间", null=True, blank=True)
+    finalized_at = models.DateTimeField("生效时间", null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    forced = models.BooleanField("提前生效", default=False)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "评价批次"
+        verbose_name_plural = "评价批次"
+        ordering = ["-year", "-id"]
+        indexes = [models.Index(fields=["year", "policy_name", "status"])]
+
+    def __str__(self):
+        return f"#{self.pk} {self.year} {self.policy_name} {self.get_status_display()}"
+
+
+class EvaluationResult(models.Model):
+    """One parcel's class in one run. Written in bulk once; never updated."""
+
+    run = models.ForeignKey(
+        EvaluationRun, verbose_name="评价批次", related_name="results", on_delete=models.CASCADE
+    )
+    # Results are a historical record: they keep the code and survive later ledger edits, so
+    # the parcel and holder are referenced without a database constraint.
+    parcel = models.ForeignKey(
+        "ledger.Parcel",
+        verbose_name="宗地",
+        related_name="+",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+    )
+    parcel_code = models.CharField("宗地编号", max_length=64)
+    holder = models.ForeignKey(
+        "ledger.Enterprise",
+        verbose_name="产权单位",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+    )
+    klass = models.CharField("类别", max_length=12)
+    score = models.FloatField("得分", null=True, blank=True)
+    rule = models.CharField("适用规则", max_length=100, blank=True)
+    reasons_zh = models.TextField("理由", blank=True)
+    reasons_en = models.TextField("Reasons", blank=True)
+    gap_zh = models.TextField("差距", blank=True)
+    gap_en = models.TextField("Gap", blank=True)
+    next_class = models.CharField("可升至", max_length=12, blank=True)
+    previous_class = models.CharField("上年度类别", max_length=12, blank=True)
+    group = models.CharField("分组", max_length=50, blank=True)
+    indicators = models.JSONField("指标", default=dict, blank=True)
+    ranks = models.JSONField("排名", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "评价结果"
+        verbose_name_plural = "评价结果"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "parcel"], name="result_unique_parcel"),
+        ]
+
+    def __str__(self):
+        return f"{self.parcel_code} {self.klass}"
+
+    @property
+    def move(self) -> str:
+        """Year-over-year move such as ``B → A`` ('' without a previous final class)."""
+        if not self.previous_class:
+            return ""
+        return f"{self.previous_class} → {self.klass}"
+
+
+class Objection(models.Model):
+    """An enterprise's objection (异议) to a result during the public notice, and its answer."""
+
+    run = models.ForeignKey(
+        EvaluationRun, verbose_name="评价批次", related_name="objections", on_delete=models.PROTECT
+    )
+    parcel = models.ForeignKey(
+        "ledger.Parcel", verbose_name="宗地", related_name="+", on_delete=models.PROTECT
+    )
+    enterprise = models.ForeignKey(
+        "ledger.Enterprise",
+        verbose_name="提出企业",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    raised_by = models.CharField("提出人", max_length=100)
+    text = models.TextField("异议内容")
+    raised_on = models.DateField("提出日期")
+    answer = models.TextField("答复", blank=True)
+    answered_by = models.CharField("答复人", max_length=100, blank=True)
+    answered_on = models.DateField("答复日期", null=True, blank=True)
+    upheld = models.BooleanField("异议成立", null=True, blank=True)
+    # The run re-made after the ledger was corrected because this objection was upheld.
+    correction = models.ForeignKey(
+        EvaluationRun,
+        verbose_name="更正评价",
+        null=True,
+        blank=True,
+        related_name="resolved_objections",
+        on_delete=models.PROTECT,
+    )
+
+    class Meta:
+        verbose_name = "异议"
+        verbose_name_plural = "异议"
+        ordering = ["raised_on", "id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.parcel} {self.raised_by}"
+
+    @property
+    def answered(self) -> bool:
+        return self.upheld is not None
