@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "landcycle.ledger",
     "landcycle.imports",
     "landcycle.evaluation",
+    "landcycle.lifecycle",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LifecycleConfig(AppConfig):
+    name = "landcycle.lifecycle"
+    verbose_name = "全生命周期"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,29 @@
+"""Lifecycle models, one module per workflow."""
+
+from .admission import AdmissionApplication
+from .agreements import AgreementTerm, SupervisionAgreement
+from .calendar import CalendarYear, Holiday
+from .exits import Clawback, ExitCase, ExitStep
+from .projects import ProjectLead, ProjectProgress
+from .renewal import EnterpriseMeasure, RenewalProject, StreetTarget, TaskTable
+from .stockland import AvailableLandEntry, AvailableLandList, StockLandCase
+
+__all__ = [
+    "AdmissionApplication",
+    "AgreementTerm",
+    "AvailableLandEntry",
+    "AvailableLandList",
+    "CalendarYear",
+    "Clawback",
+    "EnterpriseMeasure",
+    "ExitCase",
+    "ExitStep",
+    "Holiday",
+    "ProjectLead",
+    "ProjectProgress",
+    "RenewalProject",
+    "StockLandCase",
+    "StreetTarget",
+    "SupervisionAgreement",
+    "TaskTable",
+]

@@ -1,0 +1,205 @@
+"""Exit proceedings (seeds/003 第八、九条) as a state machine.
+
+verified ──interview──▶ interviewed ──rectification notice──▶ rectification ──(6 months)──▶
+exit notice ──▶ exited; interviewed / rectification ──corrected──▶ closed_corrected.
+Every move is an ``ExitStep`` with who, when and the document; any other move is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from ..models import Clawback, ExitCase, ExitStep
+from ..rules import rules
+from ..workcalendar import WorkCalendar
+from . import LifecycleError, deadlines
+from .calendar import load_calendar
+
+S = ExitCase.State
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    document: str  # the document this step produces or records (Chinese title)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("interview", (S.VERIFIED,), S.INTERVIEWED, "约谈记录"),
+        Transition("rectification_notice", (S.INTERVIEWED,), S.RECTIFICATION, "限期整改通知书"),
+        Transition(
+            "close_corrected",
+            (S.INTERVIEWED, S.RECTIFICATION),
+            S.CLOSED_CORRECTED,
+            "整改情况核查意见",
+        ),
+        Transition("exit_notice", (S.RECTIFICATION,), S.EXIT_NOTICE, "限期退出通知书"),
+        Transition("complete_exit", (S.EXIT_NOTICE,), S.EXITED, "退出处置决定"),
+    )
+}
+
+
+def allowed_actions(case: ExitCase) -> list[str]:
+    return [t.action for t in TRANSITIONS.values() if case.state in t.sources]
+
+
+def open_case(
+    *,
+    enterprise,
+    trigger: str,
+    facts: str,
+    verified_on: dt.date,
+    actor_name: str,
+    parcel=None,
+    jurisdiction=None,
+    actor=None,
+    assigned_to=None,
+    calendar: WorkCalendar | None = None,
+) -> ExitCase:
+    """A verified trigger opens a case; the interview is due within 30 days of verification."""
+    if trigger not in ExitCase.Trigger.values:
+        raise LifecycleError(f"unknown exit trigger {trigger!r}")
+    if not facts.strip():
+        raise LifecycleError("核实情况 (facts) is required")
+    jurisdiction = jurisdiction or (parcel.jurisdiction if parcel else None)
+    if jurisdiction is None:
+        raise LifecycleError("a parcel or a jurisdiction is required")
+    calendar = calendar or load_calendar()
+    case = ExitCase(
+        enterprise=enterprise,
+        parcel=parcel,
+        jurisdiction=jurisdiction,
+        trigger=trigger,
+        facts=facts,
+        verified_on=verified_on,
+        assigned_to=assigned_to,
+    )
+    deadlines.store(
+        case,
+        "interview_due",
+        deadlines.compute(verified_on, rules().period("exit", "interview_within"), calendar),
+    )
+    with transaction.atomic():
+        case.save()
+        ExitStep.objects.create(
+            case=case,
+            from_state="",
+            to_state=S.VERIFIED,
+            on=verified_on,
+            actor=actor,
+            actor_name=actor_name,
+            document_title="退出情形核实材料",
+            note=facts,
+        )
+    return case
+
+
+def transition(
+    case: ExitCase,
+    action: str,
+    *,
+    on: dt.date,
+    actor_name: str,
+    actor=None,
+    document_number: str = "",
+    note: str = "",
+    exit_due: dt.date | None = None,
+    clawbacks: list[dict] | None = None,
+    contract_terminated: bool = False,
+    calendar: WorkCalendar | None = None,
+) -> ExitStep:
+    """Apply ``action`` to ``case``; refuses moves the state machine or the periods forbid."""
+    spec = TRANSITIONS.get(action)
+    if spec is None:
+        raise LifecycleError(f"unknown action {action!r}; one of {', '.join(TRANSITIONS)}")
+    if case.state not in spec.sources:
+        raise LifecycleError(
+            f"案件处于「{case.get_state_display()}」，不能执行 {action}"
+            f"（可执行: {', '.join(allowed_actions(case)) or '无，已结案'}）"
+        )
+    if not actor_name.strip():
+        raise LifecycleError("经办人 (actor_name) is required")
+    last = case.steps.order_by("-on", "-id").first()
+    if last and on < last.on:
+        raise LifecycleError(f"{on} is before the previous step ({last.on})")
+    calendar = calendar or load_calendar()
+    late = False
+    if action == "interview":
+        late = case.interview_due is not None and on > case.interview_due
+    elif action == "rectification_notice":
+        period = rules().period("exit", "rectification_period")
+        deadlines.store(case, "rectification_due", deadlines.compute(on, period, calendar))
+    elif action == "exit_notice":
+        if case.rectification_due is None or on < case.rectification_due:
+            raise LifecycleError(f"整改期限 {case.rectification_due} 未届满，不能书面通知限期退出")
+        if exit_due is None:
+            period = rules().period("exit", "exit_deadline")
+            deadlines.store(case, "exit_due", deadlines.compute(on, period, calendar))
+        elif exit_due <= on:
+            raise LifecycleError("退出期限 must be after the notice date")
+        else:
+            case.exit_due = exit_due
+    elif action == "complete_exit":
+        if not contract_terminated:
+            raise LifecycleError("退出完成须解除出让合同或土地租赁合同 (contract_terminated)")
+        if clawbacks is None:
+            raise LifecycleError(
+                "退出完成须列明应退还的奖励、补贴和应取消的荣誉待遇（无则传空列表）"
+            )
+        case.contract_terminated = True
+    with transaction.atomic():
+        if action == "complete_exit":
+            _add_clawbacks(case, clawbacks)
+        step = ExitStep.objects.create(
+            case=case,
+            from_state=case.state,
+            to_state=spec.target,
+            on=on,
+            actor=actor,
+            actor_name=actor_name,
+            document_title=spec.document,
+            document_number=document_number,
+            note=note,
+            late=late,
+        )
+        case.state = spec.target
+        if spec.target in (S.EXITED, S.CLOSED_CORRECTED):
+            case.closed_on = on
+        case.save()
+    return step
+
+
+def _add_clawbacks(case: ExitCase, items: list[dict]) -> None:
+    rows = []
+    for index, item in enumerate(items, start=1):
+        kind = item.get("kind")
+        if kind not in Clawback.Kind.values:
+            raise LifecycleError(f"追回事项 {index}: 类型 {kind!r} 应为 {Clawback.Kind.values}")
+        if not str(item.get("description", "")).strip():
+            raise LifecycleError(f"追回事项 {index}: 事项说明为空")
+        rows.append(
+            Clawback(
+                case=case,
+                kind=kind,
+                description=item["description"],
+                granted_on=item.get("granted_on"),
+                amount_10k_cny=item.get("amount_10k_cny"),
+            )
+        )
+    Clawback.objects.bulk_create(rows)
+
+
+def overdue(case: ExitCase, today: dt.date) -> str | None:
+    """What the committee is late on, if anything (the deadlines bind the committee)."""
+    if case.state == S.VERIFIED and case.interview_due and today > case.interview_due:
+        return "约谈逾期"
+    if case.state == S.EXIT_NOTICE and case.exit_due and today > case.exit_due:
+        return "退出期限已过，待完成退出"
+    return None
