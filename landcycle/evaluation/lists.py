@@ -1,0 +1,292 @@
+"""What follows from the classes of a run: summaries, the results table, and the lists.
+
+Which classes feed which list, whether a list takes in the right holders' related parties, and
+the differentiated factor prices all come from the policy file (``[[consequences.lists]]`` and
+``[[consequences.factor_prices]]``). Lists come from a final run; a draft or a run on notice can
+be previewed, and the export then says 预览 (preview) on every sheet and file name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from django.db.models import Count, Sum
+
+from landcycle.ledger.models import Enterprise, Person
+
+from .loading import LoadWindow, load_frame
+from .models import EvaluationResult, EvaluationRun
+from .services import REVIEW_CLASS, EvaluationError, get_policy
+
+Status = EvaluationRun.Status
+
+
+def _class_sort_key(klass: str) -> tuple[int, str]:
+    return (1 if klass == REVIEW_CLASS else 0, klass)
+
+
+def class_summary(run: EvaluationRun) -> pl.DataFrame:
+    """class, parcels, share, area_ha — one query."""
+    rows = (
+        EvaluationResult.objects.filter(run=run)
+        .values("klass")
+        .annotate(parcels=Count("id"), area=Sum("parcel__registered_area_m2"))
+    )
+    total = sum(r["parcels"] for r in rows) or 1
+    data = sorted(
+        (
+            (r["klass"], r["parcels"], r["parcels"] / total, (r["area"] or 0.0) / 10_000)
+            for r in rows
+        ),
+        key=lambda r: _class_sort_key(r[0]),
+    )
+    return pl.DataFrame(
+        data,
+        schema={"class": pl.Utf8, "parcels": pl.Int64, "share": pl.Float64, "area_ha": pl.Float64},
+        orient="row",
+    )
+
+
+def year_over_year(run: EvaluationRun) -> pl.DataFrame:
+    """Moves against the previous year's final run: ``B → A`` with the number of parcels."""
+    rows = (
+        EvaluationResult.objects.filter(run=run)
+        .exclude(previous_class="")
+        .values("previous_class", "klass")
+        .annotate(parcels=Count("id"))
+        .order_by("previous_class", "klass")
+    )
+    return pl.DataFrame(
+        [(f"{r['previous_class']} → {r['klass']}", r["parcels"]) for r in rows],
+        schema={"move": pl.Utf8, "parcels": pl.Int64},
+        orient="row",
+    )
+
+
+def results_table(run: EvaluationRun, lang: str = "zh") -> pl.DataFrame:
+    """The ``landcycle results`` table: parcel_code, class, score, reasons, then indicators."""
+    reasons = "reasons_zh" if lang == "zh" else "reasons_en"
+    rows = list(
+        EvaluationResult.objects.filter(run=run)
+        .order_by("parcel_code")
+        .values_list("parcel_code", "klass", "score", reasons, "indicators")
+    )
+    base = pl.DataFrame(
+        [r[:4] for r in rows],
+        schema={"parcel_code": pl.Utf8, "class": pl.Utf8, "score": pl.Float64, "reasons": pl.Utf8},
+        orient="row",
+    )
+    indicators = [r[4] if isinstance(r[4], dict) else json.loads(r[4] or "{}") for r in rows]
+    if not indicators or not any(indicators):
+        return base
+    extra = pl.from_dicts(indicators, infer_schema_length=None)
+    extra = extra.select([c for c in extra.columns if c not in base.columns])
+    return pl.concat([base, extra], how="horizontal")
+
+
+# ---------------------------------------------------------------- lists
+
+
+@dataclass(frozen=True)
+class BuiltList:
+    key: str
+    title_zh: str
+    title_en: str
+    classes: tuple[str, ...]
+    public: bool
+    preview: bool
+    frame: pl.DataFrame
+
+
+_LIST_SCHEMA = {
+    "统一社会信用代码": pl.Utf8,
+    "企业名称": pl.Utf8,
+    "身份": pl.Utf8,  # 产权单位 (right holder) or 关联方 (related party)
+    "类别": pl.Utf8,
+    "宗地编号": pl.Utf8,
+    "关联依据": pl.Utf8,
+}
+
+
+def _holders(run: EvaluationRun) -> pl.DataFrame:
+    rows = EvaluationResult.objects.filter(run=run, holder_id__isnull=False).values_list(
+        "holder_id", "parcel_code", "klass"
+    )
+    return pl.DataFrame(
+        list(rows),
+        schema={"enterprise_id": pl.Int64, "parcel_code": pl.Utf8, "class": pl.Utf8},
+        orient="row",
+    )
+
+
+def _enterprise_names(ids: list[int]) -> pl.DataFrame:
+    rows = Enterprise.objects.filter(pk__in=ids).values_list("id", "uscc", "name")
+    return pl.DataFrame(
+        list(rows),
+        schema={"enterprise_id": pl.Int64, "uscc": pl.Utf8, "name": pl.Utf8},
+        orient="row",
+    )
+
+
+def related_parties_of(holder_ids: list[int], policy, year: int) -> pl.DataFrame:
+    """Enterprises related to the holders through land → enterprise → person → enterprise.
+
+    Returns enterprise_id (the related party), holder_id and basis (a readable path).
+    """
+    from .engine import related_parties
+
+    relations = load_frame("relations", LoadWindow(year))
+    found = related_parties(relations, holder_ids, policy.equity)
+    return found
+
+
+def _person_names(ids: list[int]) -> dict[int, str]:
+    return {p.pk: p.name for p in Person.objects.filter(pk__in=ids)}
+
+
+def build_lists(run: EvaluationRun, preview: bool = False) -> list[BuiltList]:
+    """Every list the run's policy defines, plus the factor-price table when it has one."""
+    if run.status != Status.FINAL and not preview:
+        raise EvaluationError(
+            f"run #{run.pk} is {run.get_status_display()}: lists come from a final run "
+            "(use --preview to look at them before)"
+        )
+    if run.status == Status.SUPERSEDED and not preview:
+        raise EvaluationError(f"run #{run.pk} has been superseded by a correction")
+    policy = get_policy(run.policy_name)
+    holders = _holders(run)
+    is_preview = run.status != Status.FINAL
+    built = []
+    for spec in policy.consequences.lists:
+        chosen = holders.filter(pl.col("class").is_in(list(spec.classes)))
+        per_holder = chosen.group_by("enterprise_id").agg(
+            pl.col("class").unique().sort().str.join("/").alias("类别"),
+            pl.col("parcel_code").sort().str.join(", ").alias("宗地编号"),
+        )
+        frame = per_holder.with_columns(
+            pl.lit("产权单位").alias("身份"), pl.lit("").alias("关联依据")
+        )
+        if spec.include_related_parties and per_holder.height:
+            related = related_parties_of(per_holder["enterprise_id"].to_list(), policy, run.year)
+            related = related.join(
+                per_holder.select("enterprise_id", "类别", "宗地编号").rename(
+                    {"enterprise_id": "holder_id"}
+                ),
+                on="holder_id",
+                how="inner",
+            )
+            # A related party that is itself a holder on the list is listed once, as holder.
+            related = related.filter(~pl.col("enterprise_id").is_in(per_holder["enterprise_id"]))
+            related = related.group_by("enterprise_id").agg(
+                pl.col("类别").unique().sort().str.join("/"),
+                pl.col("宗地编号").unique().sort().str.join(", "),
+                pl.col("basis").unique().sort().str.join("; ").alias("关联依据"),
+            )
+            frame = pl.concat(
+                [
+                    frame.select("enterprise_id", "类别", "宗地编号", "身份", "关联依据"),
+                    related.with_columns(pl.lit("关联方").alias("身份")).select(
+                        "enterprise_id", "类别", "宗地编号", "身份", "关联依据"
+                    ),
+                ]
+            )
+        names = _enterprise_names(frame["enterprise_id"].to_list())
+        frame = (
+            frame.join(names, on="enterprise_id", how="left")
+            .rename({"uscc": "统一社会信用代码", "name": "企业名称"})
+            .select(list(_LIST_SCHEMA))
+            .sort("身份", "统一社会信用代码", descending=[True, False])
+        )
+        built.append(
+            BuiltList(
+                spec.id,
+                spec.title_zh,
+                spec.title_en,
+                tuple(spec.classes),
+                spec.public,
+                is_preview,
+                frame,
+            )
+        )
+    prices = factor_price_table(policy, holders)
+    if prices is not None:
+        built.append(
+            BuiltList(
+                "factor_prices",
+                "差别化要素价格",
+                "differentiated factor prices",
+                (),
+                False,
+                is_preview,
+                prices,
+            )
+        )
+    return built
+
+
+def factor_price_table(policy, holders: pl.DataFrame) -> pl.DataFrame | None:
+    """One row per class and item (electricity, water…) with the surcharge and who pays it."""
+    prices = policy.consequences.factor_prices
+    if not prices:
+        return None
+    counts = holders.group_by("class").agg(
+        pl.len().alias("parcels"), pl.col("enterprise_id").n_unique().alias("holders")
+    )
+    by_class = {row["class"]: row for row in counts.iter_rows(named=True)}
+    rows = []
+    for price in prices:
+        row = by_class.get(price.klass, {"parcels": 0, "holders": 0})
+        rows.append(
+            (
+                price.klass,
+                price.item,
+                price.label_zh,
+                price.surcharge.value,
+                price.surcharge.unit_text,
+                "示例" if price.example else "",
+                row["parcels"],
+                row["holders"],
+            )
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "类别": pl.Utf8,
+            "项目": pl.Utf8,
+            "名称": pl.Utf8,
+            "加价": pl.Float64,
+            "单位": pl.Utf8,
+            "说明": pl.Utf8,
+            "宗地数": pl.Int64,
+            "企业数": pl.Int64,
+        },
+        orient="row",
+    )
+
+
+def export_lists(built: list[BuiltList], directory: Path, fmt: str = "xlsx") -> list[Path]:
+    """xlsx: one workbook, one sheet per list; csv: one file per list (UTF-8 with BOM for Excel)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    suffix = "-预览" if any(b.preview for b in built) else ""
+    if fmt == "csv":
+        written = []
+        for item in built:
+            path = directory / f"{item.key}{suffix}.csv"
+            path.write_bytes(b"\xef\xbb\xbf" + item.frame.write_csv().encode("utf-8"))
+            written.append(path)
+        return written
+    if fmt != "xlsx":
+        raise EvaluationError(f"unknown list format {fmt!r}: xlsx or csv")
+    import xlsxwriter
+
+    path = directory / f"名单{suffix}.xlsx"
+    with xlsxwriter.Workbook(str(path)) as workbook:
+        for item in built:
+            # Excel sheet names: at most 31 characters, unique.
+            title = (item.title_zh + ("（预览）" if item.preview else ""))[:31]
+            item.frame.write_excel(workbook, worksheet=title, autofit=True)
+    return [path]

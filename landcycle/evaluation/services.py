@@ -1,0 +1,565 @@
+"""Runs of the annual evaluation: load → evaluate → store, and the life of a run afterwards.
+
+A run goes draft (草稿) → notice (公示中) → final (已生效). During the notice enterprises may
+object (异议); every objection must be answered before the run becomes final, and an upheld one
+means the ledger was wrong: the ledger is corrected and a new run is made that names the run and
+the objection it corrects; the run on notice is then superseded (已更正). A final run can be
+corrected too (e.g. re-evaluation after remediation): it stays final, feeding lists, until its
+correction becomes final. Results are never edited. Only final runs feed lists and prices.
+
+``finalize`` is refused before the notice period has ended unless ``force`` is given (recorded on
+the run); unanswered or upheld-but-uncorrected objections refuse it even with ``force``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from landcycle.core.bulk import bulk_insert
+from landcycle.core.context import current
+from landcycle.ledger.models import Enterprise, Parcel
+
+from .loading import LoadWindow, load_frames
+from .models import EvaluationResult, EvaluationRun, Objection
+
+DEFAULT_POLICY = "beijing-etown-2023"
+REVIEW_CLASS = "REVIEW"  # the engine's class when the rules cannot decide
+Status = EvaluationRun.Status
+
+# Result columns that are stored in their own fields; every other column of the engine's frame
+# is an indicator (stored as JSON) or a rank (columns named rank…).
+_BASE_COLUMNS = (
+    "parcel_id",
+    "holder_id",
+    "class",
+    "score",
+    "rule",
+    "reasons_zh",
+    "reasons_en",
+    "gap_zh",
+    "gap_en",
+    "next_class",
+    "group",
+)
+_NOT_INDICATORS = {*_BASE_COLUMNS, "code", "parcel_code", "previous_class"}
+
+# Allowed status moves; anything else is refused.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.NOTICE},
+    Status.NOTICE: {Status.FINAL, Status.SUPERSEDED},
+    Status.FINAL: {Status.SUPERSEDED},
+    Status.SUPERSEDED: set(),
+}
+
+
+class EvaluationError(Exception):
+    """A request the evaluation cannot fulfil; the message says why (shown to the user)."""
+
+
+class TransitionError(EvaluationError):
+    pass
+
+
+# ---------------------------------------------------------------- policies
+
+
+def policy_dirs() -> list:
+    return list(getattr(settings, "LANDCYCLE_POLICY_DIRS", []))
+
+
+def get_policy(name: str | None):
+    from .engine import PolicyError, load_policy
+
+    try:
+        return load_policy(name or DEFAULT_POLICY, extra_dirs=policy_dirs())
+    except PolicyError as exc:
+        raise EvaluationError(str(exc)) from exc
+
+
+def available_policies():
+    from .engine import PolicyError, list_policies
+
+    try:
+        return list_policies(extra_dirs=policy_dirs())
+    except PolicyError as exc:
+        raise EvaluationError(str(exc)) from exc
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def load_inputs(policy, year: int):
+    """The engine's inputs for ``year`` from the ledger: one query per table."""
+    from .engine import EvaluationInputs
+
+    window = LoadWindow(year, indicator_years_back=indicator_years_back(policy))
+    try:
+        return EvaluationInputs(**load_frames(window))
+    except ValueError as exc:  # the engine's InputError: the ledger breaks the contract
+        raise EvaluationError(f"the ledger cannot be evaluated: {exc}") from exc
+
+
+def indicator_years_back(policy) -> int:
+    """How many earlier years of figures the policy reads (benchmarks on last year's mean)."""
+    composite = getattr(policy, "composite", None)
+    if composite is None:
+        return 0
+    offsets = [i.mean_year_offset for g in composite.groups for i in g.indicators]
+    return max([0, *(-o for o in offsets)])
+
+
+def compute(policy, inputs, year: int) -> pl.DataFrame:
+    from .engine import evaluate
+
+    return evaluate(policy, inputs, year)
+
+
+def latest_final_run(year: int, policy_name: str) -> EvaluationRun | None:
+    return (
+        EvaluationRun.objects.filter(year=year, policy_name=policy_name, status=Status.FINAL)
+        .order_by("-finalized_at", "-id")
+        .first()
+    )
+
+
+def _previous_classes(previous: EvaluationRun | None) -> pl.DataFrame:
+    schema = {"parcel_id": pl.Int64, "previous_class": pl.Utf8}
+    if previous is None:
+        return pl.DataFrame(schema=schema)
+    rows = EvaluationResult.objects.filter(run=previous).values_list("parcel_id", "klass")
+    return pl.DataFrame(list(rows), schema=schema, orient="row")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A computed evaluation, before it is stored."""
+
+    policy: object
+    year: int
+    fingerprint: str
+    results: pl.DataFrame  # engine output + parcel_code + previous_class
+
+
+def prepare(policy, year: int) -> Prepared:
+    from .engine import inputs_fingerprint
+
+    inputs = load_inputs(policy, year)
+    results = compute(policy, inputs, year)
+    codes = inputs.parcels.select(pl.col("parcel_id"), pl.col("code").alias("parcel_code"))
+    previous = latest_final_run(year - 1, policy.name)
+    results = results.join(codes, on="parcel_id", how="left").join(
+        _previous_classes(previous), on="parcel_id", how="left"
+    )
+    return Prepared(policy, year, inputs_fingerprint(inputs, year), results)
+
+
+def run_evaluation(
+    year: int,
+    policy_name: str | None = None,
+    *,
+    corrects: EvaluationRun | None = None,
+    objections: Iterable[Objection] = (),
+    note: str = "",
+) -> EvaluationRun:
+    """Evaluate ``year`` with the policy and store the run (draft) and its results."""
+    policy = get_policy(policy_name)
+    prepared = prepare(policy, year)
+    return store(prepared, corrects=corrects, objections=objections, note=note)
+
+
+def _policy_hash(policy) -> str:
+    if not policy.sha256:
+        raise EvaluationError(f"policy {policy.name} has no content hash")
+    return policy.sha256
+
+
+def _notice_days(policy) -> int:
+    return int(policy.consequences.notice_days)
+
+
+def class_counts(results: pl.DataFrame) -> dict[str, int]:
+    counts = results.group_by("class").len().sort("class")
+    return {row[0]: int(row[1]) for row in counts.iter_rows()}
+
+
+def store(
+    prepared: Prepared,
+    *,
+    corrects: EvaluationRun | None = None,
+    objections: Iterable[Objection] = (),
+    note: str = "",
+) -> EvaluationRun:
+    """Write the run and its results in one transaction (results in bulk)."""
+    policy, results = prepared.policy, prepared.results
+    context = current()
+    with transaction.atomic():
+        run = EvaluationRun.objects.create(
+            year=prepared.year,
+            policy_name=policy.name,
+            policy_version=str(getattr(policy, "version", "") or ""),
+            policy_hash=_policy_hash(policy),
+            inputs_fingerprint=prepared.fingerprint,
+            created_at=timezone.now(),
+            created_by_id=context.user_id,
+            source=context.source,
+            parcel_count=results.height,
+            class_counts=class_counts(results),
+            previous_run=latest_final_run(prepared.year - 1, policy.name),
+            corrects=corrects,
+            notice_days=_notice_days(policy),
+            note=note,
+        )
+        write_results(run, results)
+        ids = [o.pk for o in objections]
+        if ids:
+            Objection.objects.filter(pk__in=ids).update(correction=run)
+    return run
+
+
+def _result_frame(run: EvaluationRun, results: pl.DataFrame) -> pl.DataFrame:
+    """The engine's frame shaped as the result table's columns (JSON as text)."""
+    rank_columns = [c for c in results.columns if c.startswith("rank")]
+    indicator_columns = [
+        c for c in results.columns if c not in _NOT_INDICATORS and c not in rank_columns
+    ]
+
+    def text(name):
+        if name in results.columns:
+            return pl.col(name).cast(pl.Utf8).fill_null("")
+        return pl.lit("")
+
+    def as_json(columns):
+        if not columns:
+            return pl.lit("{}")
+        # Dates and other non-numbers become text so that the JSON is plain.
+        values = [
+            pl.col(c)
+            if results.schema[c].is_numeric() or results.schema[c] == pl.Boolean
+            else pl.col(c).cast(pl.Utf8)
+            for c in columns
+        ]
+        return pl.struct(values).struct.json_encode()
+
+    return results.select(
+        pl.lit(run.pk, dtype=pl.Int64).alias("run_id"),
+        pl.col("parcel_id").cast(pl.Int64),
+        text("parcel_code").alias("parcel_code"),
+        pl.col("holder_id").cast(pl.Int64) if "holder_id" in results.columns else pl.lit(None),
+        text("class").alias("klass"),
+        pl.col("score").cast(pl.Float64) if "score" in results.columns else pl.lit(None),
+        text("rule").alias("rule"),
+        text("reasons_zh").alias("reasons_zh"),
+        text("reasons_en").alias("reasons_en"),
+        text("gap_zh").alias("gap_zh"),
+        text("gap_en").alias("gap_en"),
+        text("next_class").alias("next_class"),
+        text("previous_class").alias("previous_class"),
+        text("group").alias("group"),
+        as_json(indicator_columns).alias("indicators"),
+        as_json(rank_columns).alias("ranks"),
+    )
+
+
+_RESULT_FIELDS = [
+    "run_id",
+    "parcel_id",
+    "parcel_code",
+    "holder_id",
+    "klass",
+    "score",
+    "rule",
+    "reasons_zh",
+    "reasons_en",
+    "gap_zh",
+    "gap_en",
+    "next_class",
+    "previous_class",
+    "group",
+    "indicators",
+    "ranks",
+]
+
+
+def write_results(run: EvaluationRun, results: pl.DataFrame) -> int:
+    """Bulk-write the results: COPY of Polars' CSV on PostgreSQL, executemany on SQLite."""
+    frame = _result_frame(run, results)
+    if connection.vendor == "postgresql":
+        return _copy_frame(EvaluationResult, _RESULT_FIELDS, frame)
+    import json
+
+    rows = [(*row[:-2], json.loads(row[-2]), json.loads(row[-1])) for row in frame.iter_rows()]
+    return bulk_insert(EvaluationResult, _RESULT_FIELDS, rows)
+
+
+def _copy_frame(model, fields: list[str], frame: pl.DataFrame) -> int:
+    """COPY a frame as CSV: for a million results this is seconds faster than row by row."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False, null_value="")
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+            copy.write(buffer.getvalue())
+    return frame.height
+
+
+def results_frame(run: EvaluationRun) -> pl.DataFrame:
+    """A run's stored results, one row per parcel, ordered by parcel code."""
+    rows = EvaluationResult.objects.filter(run=run).values_list(
+        "parcel_id",
+        "parcel_code",
+        "holder_id",
+        "klass",
+        "score",
+        "rule",
+        "reasons_zh",
+        "reasons_en",
+        "gap_zh",
+        "gap_en",
+        "next_class",
+        "previous_class",
+        "group",
+        "indicators",
+        "ranks",
+    )
+    schema = {
+        "parcel_id": pl.Int64,
+        "parcel_code": pl.Utf8,
+        "holder_id": pl.Int64,
+        "class": pl.Utf8,
+        "score": pl.Float64,
+        "rule": pl.Utf8,
+        "reasons_zh": pl.Utf8,
+        "reasons_en": pl.Utf8,
+        "gap_zh": pl.Utf8,
+        "gap_en": pl.Utf8,
+        "next_class": pl.Utf8,
+        "previous_class": pl.Utf8,
+        "group": pl.Utf8,
+        "indicators": pl.Object,
+        "ranks": pl.Object,
+    }
+    frame = pl.DataFrame(list(rows), schema=schema, orient="row")
+    return frame.sort("parcel_code")
+
+
+# ---------------------------------------------------------------- finding runs
+
+
+def find_run(run_id: int) -> EvaluationRun:
+    try:
+        return EvaluationRun.objects.get(pk=run_id)
+    except EvaluationRun.DoesNotExist:
+        raise EvaluationError(f"no evaluation run #{run_id}") from None
+
+
+def latest_run(year: int, policy_name: str | None = None) -> EvaluationRun:
+    """The newest run of the year with the policy that has not been superseded."""
+    name = policy_name or DEFAULT_POLICY
+    run = (
+        EvaluationRun.objects.filter(year=year, policy_name=name)
+        .exclude(status=Status.SUPERSEDED)
+        .order_by("-id")
+        .first()
+    )
+    if run is None:
+        raise EvaluationError(
+            f"no evaluation of {year} with policy {name}: run `landcycle evaluate --year {year}"
+            f" --policy {name}` first"
+        )
+    return run
+
+
+# ---------------------------------------------------------------- status
+
+
+def _move(run: EvaluationRun, target: str) -> None:
+    if target not in TRANSITIONS[run.status]:
+        raise TransitionError(
+            f"run #{run.pk} is {run.get_status_display()} ({run.status}); "
+            f"it cannot become {Status(target).label} ({target})"
+        )
+    run.status = target
+
+
+def publish(run: EvaluationRun, start: dt.date | None = None) -> EvaluationRun:
+    """Put a draft on public notice (公示) for the policy's period, starting ``start``."""
+    start = start or timezone.localdate()
+    with transaction.atomic():
+        run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+        _move(run, Status.NOTICE)
+        days = run.notice_days or 0
+        run.notice_start = start
+        # The end is the notice's last day; with no notice period it is the start day itself.
+        run.notice_end = start + dt.timedelta(days=max(days - 1, 0))
+        run.published_at = timezone.now()
+        run.save(update_fields=["status", "notice_start", "notice_end", "published_at"])
+    return run
+
+
+def final_from(run: EvaluationRun) -> dt.date:
+    """The first day the run may become final: the day after the notice ends."""
+    if not run.notice_days:
+        return run.notice_start
+    return run.notice_end + dt.timedelta(days=1)
+
+
+def finalize(
+    run: EvaluationRun, today: dt.date | None = None, force: bool = False
+) -> EvaluationRun:
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+        _move(run, Status.FINAL)
+        open_objections = list(run.objections.filter(upheld__isnull=True))
+        if open_objections:
+            ids = ", ".join(f"#{o.pk}" for o in open_objections)
+            raise TransitionError(f"run #{run.pk} has unanswered objections: {ids}")
+        upheld = list(run.objections.filter(upheld=True))
+        if upheld:
+            ids = ", ".join(f"#{o.pk}" for o in upheld)
+            raise TransitionError(
+                f"run #{run.pk} has upheld objections ({ids}): correct the ledger and make a "
+                f"corrected run (`landcycle correct {run.pk}`) instead"
+            )
+        if today < final_from(run) and not force:
+            raise TransitionError(
+                f"run #{run.pk} is on public notice until {run.notice_end}; "
+                f"it can become final from {final_from(run)} (or use --force)"
+            )
+        if run.corrects_id is None:
+            existing = latest_final_run(run.year, run.policy_name)
+            if existing is not None:
+                raise TransitionError(
+                    f"run #{existing.pk} is already final for {run.year} with {run.policy_name}; "
+                    f"a change is a corrected run of #{existing.pk}"
+                )
+        run.forced = today < final_from(run)
+        run.finalized_at = timezone.now()
+        run.finalized_by_id = current().user_id
+        run.save(update_fields=["status", "forced", "finalized_at", "finalized_by"])
+        if run.corrects_id is not None:
+            corrected = EvaluationRun.objects.select_for_update().get(pk=run.corrects_id)
+            if corrected.status != Status.SUPERSEDED:
+                _move(corrected, Status.SUPERSEDED)
+                corrected.save(update_fields=["status"])
+    return run
+
+
+# ---------------------------------------------------------------- objections
+
+
+def _result_for(run: EvaluationRun, parcel_code: str) -> EvaluationResult:
+    result = EvaluationResult.objects.filter(run=run, parcel_code=parcel_code).first()
+    if result is None:
+        raise EvaluationError(f"parcel {parcel_code} is not in run #{run.pk}")
+    return result
+
+
+def raise_objection(
+    run: EvaluationRun,
+    parcel_code: str,
+    raised_by: str,
+    text: str,
+    on: dt.date | None = None,
+    enterprise_uscc: str | None = None,
+) -> Objection:
+    """Record an enterprise's objection; only while the run is on notice, within its dates."""
+    on = on or timezone.localdate()
+    if run.status != Status.NOTICE:
+        raise TransitionError(
+            f"run #{run.pk} is {run.get_status_display()}: objections are taken during the notice"
+        )
+    if not (run.notice_start <= on <= run.notice_end):
+        raise EvaluationError(
+            f"{on} is outside the notice of run #{run.pk} ({run.notice_start} – {run.notice_end})"
+        )
+    if not text.strip() or not raised_by.strip():
+        raise EvaluationError("an objection needs who raises it and its text")
+    result = _result_for(run, parcel_code)
+    enterprise_id = result.holder_id
+    if enterprise_uscc:
+        enterprise = Enterprise.objects.filter(uscc=enterprise_uscc).first()
+        if enterprise is None:
+            raise EvaluationError(f"no enterprise with USCC {enterprise_uscc}")
+        enterprise_id = enterprise.pk
+    if not Parcel.objects.filter(pk=result.parcel_id).exists():
+        raise EvaluationError(f"parcel {parcel_code} is no longer in the ledger")
+    return Objection.objects.create(
+        run=run,
+        parcel_id=result.parcel_id,
+        enterprise_id=enterprise_id,
+        raised_by=raised_by.strip(),
+        text=text.strip(),
+        raised_on=on,
+    )
+
+
+def answer_objection(
+    objection: Objection,
+    answer: str,
+    answered_by: str,
+    upheld: bool,
+    on: dt.date | None = None,
+) -> Objection:
+    if objection.answered:
+        raise TransitionError(f"objection #{objection.pk} has already been answered")
+    if objection.run.status != Status.NOTICE:
+        raise TransitionError(
+            f"run #{objection.run_id} is {objection.run.get_status_display()}: "
+            "objections are answered while it is on notice"
+        )
+    if not answer.strip() or not answered_by.strip():
+        raise EvaluationError("an answer needs its text and who gives it")
+    objection.answer = answer.strip()
+    objection.answered_by = answered_by.strip()
+    objection.answered_on = on or timezone.localdate()
+    objection.upheld = upheld
+    objection.save(update_fields=["answer", "answered_by", "answered_on", "upheld"])
+    return objection
+
+
+def find_objection(objection_id: int) -> Objection:
+    try:
+        return Objection.objects.select_related("run").get(pk=objection_id)
+    except Objection.DoesNotExist:
+        raise EvaluationError(f"no objection #{objection_id}") from None
+
+
+def correct(run: EvaluationRun, note: str = "") -> EvaluationRun:
+    """Re-run after the ledger was corrected; the new draft names ``run`` and the objections.
+
+    A run on notice is corrected because of its upheld objections (at least one is needed); a
+    final run may be corrected too (e.g. a D parcel re-evaluated after remediation) and then
+    ``note`` must say why.
+    """
+    if run.status == Status.NOTICE:
+        objections = list(run.objections.filter(upheld=True, correction__isnull=True))
+        if not objections:
+            raise TransitionError(f"run #{run.pk} has no upheld objection awaiting a correction")
+    elif run.status == Status.FINAL:
+        objections = []
+        if not note.strip():
+            raise EvaluationError(f"correcting final run #{run.pk} needs a note saying why")
+    else:
+        raise TransitionError(
+            f"run #{run.pk} is {run.get_status_display()}: only a run on notice or a final run "
+            "is corrected (a draft is simply evaluated again)"
+        )
+    corrected = run_evaluation(
+        run.year, run.policy_name, corrects=run, objections=objections, note=note
+    )
+    if run.status == Status.NOTICE:
+        # Its upheld objections are settled by the correction; it can no longer become final.
+        with transaction.atomic():
+            _move(run, Status.SUPERSEDED)
+            run.save(update_fields=["status"])
+    return corrected
