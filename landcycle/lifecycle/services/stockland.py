@@ -1,0 +1,348 @@
+"""Stock land (存量土地): identification of unsupplied, idle and low-efficiency parcels, one
+disposal case per parcel and category (一地一策), the disposal rate, idle-land fee and take-back.
+
+Idle land follows 闲置土地处置办法 (国土资源部令第53号) 第二条: works not started one year after
+the agreed start date; or started with under 1/3 of the area developed or under 25 % of the
+investment made, and stopped for a year. Low-efficiency land is class C/D in the latest final
+evaluation run. Thresholds and periods: ``rules.toml`` [stockland].
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+
+from landcycle.ledger.models import Jurisdiction, Parcel
+
+from ..models import StockLandCase
+from ..rules import Rules, rules
+from ..workcalendar import WorkCalendar, add_calendar_period
+from . import LifecycleError, deadlines
+from .calendar import load_calendar
+
+Category = StockLandCase.Category
+Status = StockLandCase.Status
+
+# Parcel.extra keys read here (the import keeps unknown columns under their header).
+EXTRA_KEYS = {
+    "developed_area_m2": ("developed_area_m2", "已开发面积 (平方米)", "已开发面积"),
+    "invested_10k_cny": ("invested_10k_cny", "已投资额 (万元)", "已投资额"),
+    "planned_investment_10k_cny": ("planned_investment_10k_cny", "总投资额 (万元)", "总投资额"),
+    "works_stopped_on": ("works_stopped_on", "停工日期"),
+    "land_price_10k_cny": ("land_price_10k_cny", "土地价款 (万元)", "土地价款"),
+}
+
+
+def extra_value(extra: Mapping, name: str):
+    for key in EXTRA_KEYS[name]:
+        value = (extra or {}).get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _number(value) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class ParcelFacts:
+    """What identification needs to know about a parcel (built in bulk from the ledger)."""
+
+    parcel_id: int
+    code: str
+    area_m2: float
+    holder_id: int | None = None
+    supply_method: str = ""
+    term_start: dt.date | None = None
+    agreed_start: dt.date | None = None
+    actual_start: dt.date | None = None
+    extra: Mapping = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    parcel_id: int
+    code: str
+    category: str
+    basis: list[str]
+    idle_since: dt.date | None = None  # when the 53号令 clock starts
+    fee_due: bool = False  # idle-land fee (土地闲置费) may be levied
+    take_back: bool = False  # the land may be taken back without compensation
+    fee_10k_cny: float | None = None
+
+
+def identify(
+    parcels: Iterable[ParcelFacts],
+    today: dt.date,
+    low_classes: Mapping[int, str] | None = None,
+    policy: Rules | None = None,
+) -> list[Finding]:
+    """Every stock-land finding on ``today`` (pure: facts in, findings out)."""
+    policy = policy or rules()
+    idle_after = policy.period("stockland", "idle_after")
+    stopped_for = policy.period("stockland", "stopped_for")
+    fee_after = policy.period("stockland", "idle_fee_after")
+    take_back_after = policy.period("stockland", "take_back_after")
+    fee_share = float(policy.get("stockland", "idle_fee_share_of_land_price"))
+    developed_min = float(policy.get("stockland", "developed_share_min"))
+    invested_min = float(policy.get("stockland", "invested_share_min"))
+    low_set = set(policy.get("stockland", "low_efficiency_classes"))
+    low_classes = low_classes or {}
+    findings = []
+    for p in parcels:
+        if p.holder_id is None and p.term_start is None and not p.supply_method:
+            findings.append(
+                Finding(
+                    p.parcel_id,
+                    p.code,
+                    Category.UNSUPPLIED,
+                    ["已批准用地尚未供应（无产权单位、无出让合同）"],
+                )
+            )
+        idle = _idle(p, today, idle_after, stopped_for, developed_min, invested_min)
+        if idle:
+            since, basis = idle
+            fee_due = today >= add_calendar_period(since, fee_after)
+            take_back = today >= add_calendar_period(since, take_back_after)
+            price = _number(extra_value(p.extra, "land_price_10k_cny"))
+            fee = round(price * fee_share, 2) if fee_due and price is not None else None
+            if fee_due:
+                basis.append(
+                    f"闲置满{fee_after.label}，可按土地价款的{fee_share:.0%}征缴土地闲置费"
+                    + (f"（{fee:,.2f} 万元）" if fee is not None else "（土地价款未登记）")
+                )
+            if take_back:
+                basis.append(f"闲置满{take_back_after.label}，可无偿收回土地使用权")
+            findings.append(
+                Finding(p.parcel_id, p.code, Category.IDLE, basis, since, fee_due, take_back, fee)
+            )
+        klass = low_classes.get(p.parcel_id)
+        if klass in low_set:
+            findings.append(
+                Finding(
+                    p.parcel_id, p.code, Category.LOW_EFFICIENCY, [f"最近一次生效评价为{klass}类"]
+                )
+            )
+    return findings
+
+
+def _idle(p: ParcelFacts, today, idle_after, stopped_for, developed_min, invested_min):
+    if p.agreed_start and p.actual_start is None:
+        if today >= add_calendar_period(p.agreed_start, idle_after):
+            return p.agreed_start, [
+                f"约定开工日期 {p.agreed_start} 后满{idle_after.label}未动工（53号令 第二条）"
+            ]
+        return None
+    if p.actual_start is None:
+        return None
+    stopped = _date(extra_value(p.extra, "works_stopped_on"))
+    if stopped is None or today < add_calendar_period(stopped, stopped_for):
+        return None
+    reasons = []
+    developed = _number(extra_value(p.extra, "developed_area_m2"))
+    if developed is not None and p.area_m2 and developed / p.area_m2 < developed_min:
+        reasons.append(f"已开发面积占 {developed / p.area_m2:.1%}，不足三分之一")
+    invested = _number(extra_value(p.extra, "invested_10k_cny"))
+    planned = _number(extra_value(p.extra, "planned_investment_10k_cny"))
+    if invested is not None and planned and invested / planned < invested_min:
+        reasons.append(f"已投资额占 {invested / planned:.1%}，不足{invested_min:.0%}")
+    if not reasons:
+        return None
+    return stopped, [*reasons, f"自 {stopped} 中止开发满{stopped_for.label}（53号令 第二条）"]
+
+
+def parcel_facts(queryset=None) -> list[ParcelFacts]:
+    """Facts of the parcels in ``queryset`` (default all): one query."""
+    queryset = Parcel.objects.all() if queryset is None else queryset
+    fields = (
+        "id",
+        "code",
+        "registered_area_m2",
+        "holder_id",
+        "supply_method",
+        "term_start",
+        "agreed_start",
+        "actual_start",
+        "extra",
+    )
+    return [ParcelFacts(*row) for row in queryset.values_list(*fields)]
+
+
+def latest_final_classes(policy_name: str | None = None) -> tuple[object | None, dict[int, str]]:
+    """Parcel → class in the latest final evaluation run (the newest year), with the run."""
+    from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+
+    runs = EvaluationRun.objects.filter(status=EvaluationRun.Status.FINAL)
+    if policy_name:
+        runs = runs.filter(policy_name=policy_name)
+    run = runs.order_by("-year", "-finalized_at", "-id").first()
+    if run is None:
+        return None, {}
+    rows = EvaluationResult.objects.filter(run=run, parcel_id__isnull=False)
+    return run, dict(rows.values_list("parcel_id", "klass"))
+
+
+@dataclass
+class SyncReport:
+    findings: list[Finding]
+    created: int
+    already_open: int
+    evaluation_run: object | None
+
+
+def sync_cases(
+    today: dt.date,
+    *,
+    jurisdiction: Jurisdiction | None = None,
+    calendar: WorkCalendar | None = None,
+    policy_name: str | None = None,
+) -> SyncReport:
+    """Identify stock land and open a case for each new finding (existing open cases kept)."""
+    calendar = calendar or load_calendar()
+    parcels = Parcel.objects.all()
+    if jurisdiction is not None:
+        parcels = parcels.filter(jurisdiction__path__startswith=jurisdiction.path)
+    run, classes = latest_final_classes(policy_name)
+    findings = identify(parcel_facts(parcels), today, classes)
+    open_keys = set(
+        StockLandCase.objects.filter(status__in=StockLandCase.OPEN_STATUSES).values_list(
+            "parcel_id", "category"
+        )
+    )
+    deadline = deadlines.compute(today, rules().period("stockland", "disposal_deadline"), calendar)
+    new = []
+    for f in findings:
+        if (f.parcel_id, f.category) in open_keys:
+            continue
+        case = StockLandCase(
+            parcel_id=f.parcel_id,
+            category=f.category,
+            identified_on=today,
+            basis=f.basis,
+            idle_since=f.idle_since,
+        )
+        deadlines.store(case, "deadline", deadline)
+        new.append(case)
+    with transaction.atomic():
+        StockLandCase.objects.bulk_create(new)
+    return SyncReport(findings, len(new), len(findings) - len(new), run)
+
+
+# The disposal case workflow: action → (allowed sources, target).
+CASE_TRANSITIONS = {
+    "plan": ((Status.IDENTIFIED, Status.PLANNED), Status.PLANNED),
+    "start": ((Status.PLANNED,), Status.IN_PROGRESS),
+    "dispose": ((Status.PLANNED, Status.IN_PROGRESS), Status.DISPOSED),
+    "cancel": ((Status.IDENTIFIED, Status.PLANNED, Status.IN_PROGRESS), Status.CANCELLED),
+}
+
+
+def transition(case: StockLandCase, action: str, *, on: dt.date, **fields) -> StockLandCase:
+    """Move a disposal case: plan (needs plan, task force, deadline), start, dispose (needs the
+    method), cancel (needs a reason). Other moves are refused."""
+    if action not in CASE_TRANSITIONS:
+        raise LifecycleError(f"unknown action {action!r}; one of {', '.join(CASE_TRANSITIONS)}")
+    sources, target = CASE_TRANSITIONS[action]
+    if case.status not in sources:
+        raise LifecycleError(f"处置案件处于「{case.get_status_display()}」，不能执行 {action}")
+    if on < case.identified_on:
+        raise LifecycleError(f"{on} is before the identification ({case.identified_on})")
+    if action == "plan":
+        missing = [
+            k for k in ("plan", "task_force", "lead_unit") if not str(fields.get(k, "")).strip()
+        ]
+        if missing:
+            raise LifecycleError(f"一地一策须填写: {', '.join(missing)}")
+        case.plan, case.task_force, case.lead_unit = (
+            fields["plan"],
+            fields["task_force"],
+            fields["lead_unit"],
+        )
+        if fields.get("deadline"):
+            if fields["deadline"] <= on:
+                raise LifecycleError("处置期限 must be after the plan date")
+            case.deadline = fields["deadline"]
+            case.deadline_flags = {}
+    elif action == "dispose":
+        if not str(fields.get("disposal_method", "")).strip():
+            raise LifecycleError("处置方式 (disposal_method) is required")
+        case.disposal_method = fields["disposal_method"]
+        case.disposed_on = on
+    elif action == "cancel":
+        if not str(fields.get("reason", "")).strip():
+            raise LifecycleError("撤销认定须说明理由 (reason)")
+        case.basis = [*case.basis, f"{on} 撤销认定: {fields['reason']}"]
+    case.status = target
+    case.save()
+    return case
+
+
+@dataclass(frozen=True)
+class DisposalRate:
+    total: int
+    disposed: int
+    total_area_m2: float
+    disposed_area_m2: float
+    target: float
+
+    @property
+    def rate(self) -> float | None:
+        return self.disposed / self.total if self.total else None
+
+    @property
+    def area_rate(self) -> float | None:
+        return self.disposed_area_m2 / self.total_area_m2 if self.total_area_m2 else None
+
+    @property
+    def meets_target(self) -> bool:
+        return self.area_rate is not None and self.area_rate >= self.target
+
+
+def disposal_rate(
+    as_of: dt.date, jurisdiction: Jurisdiction | None = None, categories=None
+) -> DisposalRate:
+    """Disposed share of stock land identified by ``as_of`` (by count and by area; seeds/004
+    measures 消化处置率 by land, so ``meets_target`` uses the area rate). One query."""
+    cases = StockLandCase.objects.filter(identified_on__lte=as_of).exclude(status=Status.CANCELLED)
+    if jurisdiction is not None:
+        cases = cases.filter(parcel__jurisdiction__path__startswith=jurisdiction.path)
+    if categories:
+        cases = cases.filter(category__in=categories)
+    # a parcel counted once even when it is both idle and low-efficiency
+    by_parcel: dict[int, tuple[float, bool]] = {}
+    for parcel_id, area, status, disposed_on in cases.values_list(
+        "parcel_id", "parcel__registered_area_m2", "status", "disposed_on"
+    ):
+        done = status == Status.DISPOSED and disposed_on is not None and disposed_on <= as_of
+        prev = by_parcel.get(parcel_id)
+        by_parcel[parcel_id] = (area, done and (prev[1] if prev else True))
+    total_area = sum(a for a, _ in by_parcel.values())
+    done_area = sum(a for a, done in by_parcel.values() if done)
+    return DisposalRate(
+        total=len(by_parcel),
+        disposed=sum(1 for _, done in by_parcel.values() if done),
+        total_area_m2=total_area,
+        disposed_area_m2=done_area,
+        target=float(rules().get("stockland", "disposal_rate_target")),
+    )
+
+
+def open_cases_q() -> Q:
+    return Q(status__in=StockLandCase.OPEN_STATUSES)
