@@ -130,6 +130,7 @@ class Relation(ChangeLogged):
     )
     kind = models.CharField("关系类型", max_length=30, choices=Kind.choices)
     share_percent = models.FloatField("持股比例 (%)", null=True, blank=True)
+    extra = models.JSONField("其他属性", default=dict, blank=True)
 
     class Meta:
         verbose_name = "关系"

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.db import models
+
+
+class ImportBatch(models.Model):
+    """One run of an import: who, when, which files, and what it did or why it did nothing."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "进行中"
+        SUCCEEDED = "succeeded", "已导入"
+        VALIDATED = "validated", "校验通过(试运行)"
+        FAILED = "failed", "有错误未导入"
+
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    files = models.JSONField("文件", default=list)
+    dry_run = models.BooleanField("试运行", default=False)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.RUNNING)
+    # {sheet key: {"created": n, "updated": n, "unchanged": n}}
+    counts = models.JSONField("数量", default=dict, blank=True)
+    errors = models.JSONField("错误", default=list, blank=True)
+    warnings = models.JSONField("警告", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{', '.join(self.files)} ({self.get_status_display()})"

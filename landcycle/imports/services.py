@@ -1,0 +1,182 @@
+"""The import service: read → validate everything → write all in one transaction, or nothing.
+
+Used by the ``landcycle import`` command and by the web app (which runs it in the background
+and passes a ``progress`` callback). Every run is recorded as an ``ImportBatch``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from landcycle.core.context import changes_by
+from landcycle.core.geometry import CGCS2000
+from landcycle.ledger import models as ledger
+
+from . import jurisdictions
+from .errors import ImportProblem
+from .models import ImportBatch
+from .readers import read_inputs
+from .schema import SHEETS
+from .validation import Known, Validated, validate
+from .writer import Counts, frame_for, geometry_plan, upsert
+
+# progress(stage, done, total): stage is a short Chinese/English label of the current step.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    counts: dict[str, Counts] = field(default_factory=dict)
+    problems: list[ImportProblem] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.warning]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def load_known() -> Known:
+    known = Known()
+    for code, area in ledger.Parcel.objects.values_list("code", "registered_area_m2").iterator(
+        chunk_size=50_000
+    ):
+        known.parcel_codes.add(code)
+        known.parcel_areas[code] = area
+    known.usccs = set(ledger.Enterprise.objects.values_list("uscc", flat=True))
+    known.person_ids = set(ledger.Person.objects.values_list("id_number", flat=True))
+    return known
+
+
+def run_import(
+    paths: list[str | Path],
+    *,
+    crs: int = CGCS2000,
+    dry_run: bool = False,
+    user_id: int | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import workbooks / CSV folders / geodata files; see ``docs/interchange-extensions.md``."""
+    paths = [Path(p) for p in paths]
+    names = [p.name for p in paths]
+    report = progress or (lambda stage, done, total: None)
+    batch = ImportBatch.objects.create(files=names, dry_run=dry_run, user_id=user_id)
+    result = ImportResult(batch=batch, dry_run=dry_run)
+    steps = 3 + len(SHEETS) + 1
+    report("读取 reading", 0, steps)
+    inputs = read_inputs(paths)
+    report("校验 validating", 1, steps)
+    validated = validate(inputs, load_known(), crs)
+    jplan = None
+    parcels = validated.sheets.get("parcels")
+    if parcels is not None:
+        jplan = jurisdictions.plan(
+            parcels.frame,
+            parcels.name,
+            parcels.headers,
+            jurisdictions.load_nodes(),
+            validated.problems,
+        )
+    result.problems = validated.problems
+    if result.errors:
+        _finish(batch, result, ImportBatch.Status.FAILED)
+        report("完成 done", steps, steps)
+        return result
+    try:
+        with changes_by(user_id=user_id, source=f"import {' '.join(names)}"[:200]):
+            with transaction.atomic():
+                result.counts = _write(validated, jplan, report, steps)
+                if dry_run:
+                    raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    status = ImportBatch.Status.VALIDATED if dry_run else ImportBatch.Status.SUCCEEDED
+    _finish(batch, result, status)
+    report("完成 done", steps, steps)
+    return result
+
+
+def _finish(batch: ImportBatch, result: ImportResult, status: str) -> None:
+    batch.status = status
+    batch.finished_at = timezone.now()
+    batch.counts = {sheet: counts.as_dict() for sheet, counts in result.counts.items()}
+    batch.errors = [p.as_dict() for p in result.errors]
+    batch.warnings = [p.as_dict() for p in result.warnings]
+    batch.save()
+
+
+def _single(ids: dict[tuple, int]) -> dict:
+    return {key[0]: pk for key, pk in ids.items()}
+
+
+def _write(validated: Validated, jplan, report: Progress, steps: int) -> dict[str, Counts]:
+    counts: dict[str, Counts] = {}
+    key_maps: dict[str, dict] = {}
+    needed = {
+        "enterprises": ledger.Enterprise,
+        "persons": ledger.Person,
+        "parcels": ledger.Parcel,
+    }
+    natural = {"enterprises": "uscc", "persons": "id_number", "parcels": "code"}
+
+    def key_map(table: str) -> dict:
+        if table not in key_maps:  # not written by this import: what is stored
+            key_maps[table] = dict(needed[table].objects.values_list(natural[table], "id"))
+        return key_maps[table]
+
+    for done, spec in enumerate(SHEETS, start=2):
+        data = validated.sheets.get(spec.key)
+        report(f"写入 writing {spec.name}", done, steps)
+        if data is None:
+            if spec.key == "parcels" and validated.geometry_updates is not None:
+                counts["geometry"] = upsert(geometry_plan(validated.geometry_updates))[0]
+            continue
+        maps = {t: key_map(t) for t in ("enterprises", "persons", "parcels") if _uses(spec.key, t)}
+        resolver = None
+        if spec.key == "parcels":
+            resolved = jurisdictions.create(jplan)
+
+            def resolver(frame, resolved=resolved):
+                return jurisdictions.ids_for(frame, resolved)
+
+        plan = frame_for(data, maps, resolver)
+        counts[spec.key], ids = upsert(plan)
+        if spec.key in natural:
+            key_maps[spec.key] = _single(ids)
+        if spec.key == "parcels" and validated.geometry_updates is not None:
+            counts["geometry"] = upsert(geometry_plan(validated.geometry_updates))[0]
+    return counts
+
+
+_USES = {
+    "enterprises": (),
+    "persons": (),
+    "parcels": ("enterprises",),
+    "buildings": ("parcels",),
+    "relations": ("enterprises", "persons"),
+    "leases": ("parcels", "enterprises"),
+    "indicators": ("parcels", "enterprises"),
+    "violations": ("parcels", "enterprises"),
+    "commitments": ("parcels", "enterprises"),
+}
+
+
+def _uses(sheet: str, table: str) -> bool:
+    return table in _USES[sheet]

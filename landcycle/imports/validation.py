@@ -1,0 +1,631 @@
+"""Validation: text frames → typed frames in canonical units, and every problem found.
+
+Columns are checked vectorised with Polars (cast with ``strict=False``, then the rows where the
+cast failed become problems); identifiers are checked once per distinct value. Nothing here
+touches the database: what is already stored comes in as ``Known`` key sets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+import shapely
+
+from landcycle.core import geometry as geo
+from landcycle.core import units
+from landcycle.core.identifiers import InvalidIdentifier, normalise_resident_id, normalise_uscc
+
+from .errors import ImportProblem
+from .readers import ROW, GeoLayer, Inputs, RawSheet
+from .schema import (
+    BOOL_FALSE,
+    BOOL_TRUE,
+    PARCELS,
+    SHEETS,
+    TAG_SEPARATORS,
+    Column,
+    Kind,
+    Sheet,
+    match_column,
+    sheet_named,
+)
+
+EXTRA = "x:"  # prefix of unknown columns kept for the record's extra JSON
+GEOMETRY_FIELDS = ("geometry_wkt", "computed_area_m2", "min_lon", "min_lat", "max_lon", "max_lat")
+
+
+@dataclass
+class Known:
+    """Natural keys already in the database (loaded with one query per table)."""
+
+    parcel_codes: set[str] = field(default_factory=set)
+    parcel_areas: dict[str, float] = field(default_factory=dict)
+    usccs: set[str] = field(default_factory=set)
+    person_ids: set[str] = field(default_factory=set)
+
+
+@dataclass
+class SheetData:
+    spec: Sheet
+    name: str  # as the user wrote it
+    source: str
+    frame: pl.DataFrame  # _row, present column keys (typed, canonical), x:<header> extras
+    present: set[str]
+    headers: dict[str, str]  # column key → header as written
+
+    @property
+    def extra_columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c.startswith(EXTRA)]
+
+
+@dataclass
+class Validated:
+    sheets: dict[str, SheetData] = field(default_factory=dict)  # by sheet key
+    # Geometry for stored parcels not in this import's 宗地 sheet: code + GEOMETRY_FIELDS + extras.
+    geometry_updates: pl.DataFrame | None = None
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.warning]
+
+
+class _Sink:
+    """Collects problems of one sheet; ``rows`` turns a failing mask into one problem per row."""
+
+    def __init__(self, sheet: str, problems: list[ImportProblem]):
+        self.sheet = sheet
+        self.problems = problems
+
+    def add(self, row, column, value, reason, warning=False):
+        self.problems.append(
+            ImportProblem(
+                self.sheet, row, column, None if value is None else str(value), reason, warning
+            )
+        )
+
+    def rows(self, frame: pl.DataFrame, mask: pl.Series, raw: pl.Series, column: str, reason):
+        """One problem per row where mask is true; ``reason`` may be a function of the value."""
+        if not mask.any():
+            return
+        picked = pl.DataFrame({"r": frame[ROW], "v": raw}).filter(mask.fill_null(False))
+        for row, value in picked.iter_rows():
+            self.add(row, column, value, reason(value) if callable(reason) else reason)
+
+
+# ---------------------------------------------------------------- cell conversions (vectorised)
+
+
+def keep_where(series: pl.Series, mask: pl.Series) -> pl.Series:
+    """``series`` where ``mask`` is true, null elsewhere."""
+    return pl.select(pl.when(mask.fill_null(False)).then(series).alias(series.name)).to_series()
+
+
+def _number(raw: pl.Series) -> pl.Series:
+    return raw.str.replace_all(",", "").str.replace_all("，", "").cast(pl.Float64, strict=False)
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _date(raw: pl.Series) -> pl.Series:
+    """ISO dates (also with / or . and a time part), yyyymmdd, or Excel serial numbers."""
+    s = pl.col("s")
+    serial = s.cast(pl.Float64, strict=False)
+    iso = (
+        s.str.replace_all(r"[/.]", "-")
+        .str.replace(r"[ T].*$", "")
+        .str.to_date("%Y-%m-%d", strict=False)
+    )
+    compact = pl.when(s.str.len_chars() == 8).then(s.str.to_date("%Y%m%d", strict=False))
+    excel = pl.when((serial >= 1) & (serial < 2958466) & (s.str.len_chars() < 8)).then(
+        pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64))
+    )
+    frame = pl.DataFrame({"s": raw})
+    return frame.select(pl.coalesce(iso, compact, excel.cast(pl.Date)).alias(raw.name)).to_series()
+
+
+def _mapped(raw: pl.Series, mapping: dict[str, object], dtype) -> pl.Series:
+    lowered = raw.str.to_lowercase()
+    return lowered.replace_strict(
+        {k.lower(): v for k, v in mapping.items()}, default=None, return_dtype=dtype
+    )
+
+
+def _per_value(raw: pl.Series, check: Callable[[str], str]) -> tuple[pl.Series, dict[str, str]]:
+    """Apply ``check`` once per distinct value: normalised values and reasons for the bad ones."""
+    good: dict[str, str] = {}
+    bad: dict[str, str] = {}
+    for value in raw.drop_nulls().unique().to_list():
+        try:
+            good[value] = check(value)
+        except (InvalidIdentifier, ValueError) as exc:
+            bad[value] = str(exc)
+    return raw.replace_strict(good, default=None, return_dtype=pl.Utf8), bad
+
+
+# ---------------------------------------------------------------- one sheet
+
+
+def _header_map(raw: RawSheet, spec: Sheet, sink: _Sink):
+    """Column key → (position, header, unit) and the positions of unknown columns."""
+    known: dict[str, tuple[int, str, units.Unit | units.RateUnit | None]] = {}
+    extras: list[tuple[int, str]] = []
+    for position, header in enumerate(raw.headers):
+        if not header:
+            if raw.frame[f"c{position}"].drop_nulls().len():
+                sink.add(1, f"#{position + 1}", None, "列没有标题 column without a header")
+            continue
+        base, unit_text = units.split_header(header)
+        column = match_column(spec, base) or match_column(spec, header)
+        if column is None:
+            extras.append((position, header))
+            continue
+        if column.key in known:
+            sink.add(1, header, None, f"列重复 duplicate column (also {known[column.key][1]})")
+            continue
+        unit = None
+        if unit_text and match_column(spec, header) is None:
+            try:
+                unit = units.parse_unit(unit_text)
+            except units.UnknownUnit:
+                sink.add(1, header, unit_text, f"未知单位 unknown unit {unit_text!r}")
+                continue
+            if column.key == "value" and spec.key == "commitments":
+                pass  # a promise keeps the unit it was given in
+            elif column.unit is None:
+                sink.add(1, header, unit_text, "此列不带单位 this column takes no unit")
+                continue
+            elif not isinstance(unit, units.Unit) or unit.dimension != column.dimension:
+                sink.add(
+                    1,
+                    header,
+                    unit_text,
+                    f"单位不符 unit {unit_text!r} is not a unit of {column.dimension}"
+                    f" (e.g. {column.unit.label})",
+                )
+                continue
+        known[column.key] = (position, header, unit)
+    return known, extras
+
+
+def _convert(
+    column: Column,
+    raw: pl.Series,
+    unit,
+    frame: pl.DataFrame,
+    header: str,
+    sink: _Sink,
+    today: dt.date,
+) -> pl.Series:
+    present = raw.is_not_null()
+    kind = column.kind
+    if kind == Kind.TEXT:
+        return raw
+    if kind in (Kind.NUMBER, Kind.INTEGER, Kind.YEAR):
+        value = _number(raw)
+        sink.rows(frame, present & value.is_null(), raw, header, "不是数字 not a number")
+        if kind != Kind.NUMBER:
+            fractional = value.is_not_null() & (value != value.floor())
+            sink.rows(frame, fractional, raw, header, "须为整数 must be a whole number")
+            value = keep_where(value, ~fractional.fill_null(False))
+        elif isinstance(unit, units.Unit) and column.unit is not None:
+            value = value * (unit.factor / units.CANONICAL[unit.dimension].factor)
+        elif column.unit is not None:
+            value = value * column.unit.factor / units.CANONICAL[column.unit.dimension].factor
+        if column.minimum is not None:
+            low = (
+                (value <= column.minimum) if column.minimum_exclusive else (value < column.minimum)
+            )
+            bound = "大于" if column.minimum_exclusive else "不小于"
+            sink.rows(
+                frame, low, raw, header, f"须{bound}{column.minimum:g} must be ≥ {column.minimum:g}"
+            )
+        if column.maximum is not None:
+            sink.rows(
+                frame,
+                value > column.maximum,
+                raw,
+                header,
+                f"须在{column.minimum or 0:g}–{column.maximum:g}之间 out of range",
+            )
+        if kind == Kind.YEAR:
+            bad = (value < 1949) | (value > 2100)
+            sink.rows(frame, bad, raw, header, "年度无效 implausible year")
+            if column.not_future:
+                sink.rows(
+                    frame, value > today.year, raw, header, "年度在未来 year is in the future"
+                )
+            return value.cast(pl.Int32)
+        if kind == Kind.INTEGER:
+            return value.cast(pl.Int64)
+        return value
+    if kind == Kind.DATE:
+        value = _date(raw)
+        sink.rows(frame, present & value.is_null(), raw, header, "日期无效 not a date (YYYY-MM-DD)")
+        if column.not_future:
+            sink.rows(frame, value > today, raw, header, "日期在未来 date is in the future")
+        return value
+    if kind == Kind.BOOL:
+        mapping = {**dict.fromkeys(BOOL_TRUE, True), **dict.fromkeys(BOOL_FALSE, False)}
+        value = _mapped(raw, mapping, pl.Boolean)
+        sink.rows(
+            frame, present & value.is_null(), raw, header, "须为是/否 must be 是/否, Y/N, 1/0"
+        )
+        return value
+    if kind == Kind.ENUM:
+        mapping = {**column.choices, **{v: v for v in column.choices.values()}}
+        value = _mapped(raw, mapping, pl.Utf8)
+        allowed = "、".join(column.choices)
+        sink.rows(frame, present & value.is_null(), raw, header, f"不在列表中 not one of {allowed}")
+        return value
+    if kind in (Kind.USCC, Kind.ID_NUMBER):
+        check = normalise_uscc if kind == Kind.USCC else normalise_resident_id
+        value, bad = _per_value(raw, check)
+        sink.rows(frame, raw.is_in(list(bad)), raw, header, lambda v: bad[v])
+        return value
+    if kind == Kind.PARTY:
+        return raw.str.strip_chars().str.to_uppercase()
+    if kind == Kind.TAGS:
+        return (
+            raw.str.replace_all(TAG_SEPARATORS, ",")
+            .str.split(",")
+            .list.eval(pl.element().str.strip_chars())
+            .list.eval(pl.element().filter(pl.element() != ""))
+        )
+    if kind == Kind.UNIT:
+
+        def unit_key(text):
+            return units.parse_unit(text).key
+
+        value, bad = _per_value(raw, unit_key)
+        sink.rows(
+            frame, raw.is_in(list(bad)), raw, header, lambda v: f"未知单位 unknown unit {v!r}"
+        )
+        return value
+    raise AssertionError(kind)
+
+
+def geometry_columns(
+    raw: pl.Series, rows: pl.Series, crs: int, header: str, sink: _Sink
+) -> pl.DataFrame:
+    """WKT/GeoJSON text → stored WKT in EPSG:4490, computed area and bounding box."""
+    texts = raw.to_list()
+    parsed = np.empty(len(texts), dtype=object)
+    for i, text in enumerate(texts):
+        if text is None:
+            continue
+        try:
+            parsed[i] = geo.parse_geometry(text)
+        except geo.GeometryError as exc:
+            sink.add(rows[i], header, _short(text), str(exc))
+    return _geometry_frame(parsed, rows, texts, crs, header, sink)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
+    ok = np.array([g is not None for g in parsed], dtype=bool)
+    # Check the coordinates as given first (projected metres given as degrees, swapped axes).
+    if crs == geo.CGCS2000:
+        candidates = parsed
+    else:
+        candidates = parsed.copy()
+        if ok.any():
+            try:
+                candidates[ok] = geo.to_cgcs2000(parsed[ok], crs)
+            except Exception as exc:  # pyproj: unknown or unusable CRS
+                sink.add(None, header, str(crs), f"无法转换坐标 cannot reproject from EPSG:{crs}")
+                del exc
+                ok[:] = False
+    for i in np.flatnonzero(ok):
+        geometry = candidates[i]
+        try:
+            geo.check_polygon(geometry)
+            geo.check_geographic_china(geometry)
+        except geo.GeometryError as exc:
+            sink.add(rows[i], header, _short(texts[i]) if texts else None, str(exc))
+            ok[i] = False
+    good = candidates[ok]
+    wkt = np.full(len(parsed), None, dtype=object)
+    areas = np.full(len(parsed), np.nan)
+    bounds = np.full((len(parsed), 4), np.nan)
+    if len(good):
+        wkt[ok] = shapely.to_wkt(good, rounding_precision=8, trim=True)
+        areas[ok] = geo.projected_areas_m2(good)
+        bounds[ok] = shapely.bounds(good)
+    return pl.DataFrame(
+        {
+            "geometry_wkt": pl.Series(wkt.tolist(), dtype=pl.Utf8),
+            "computed_area_m2": pl.Series(areas).fill_nan(None),
+            "min_lon": pl.Series(bounds[:, 0]).fill_nan(None),
+            "min_lat": pl.Series(bounds[:, 1]).fill_nan(None),
+            "max_lon": pl.Series(bounds[:, 2]).fill_nan(None),
+            "max_lat": pl.Series(bounds[:, 3]).fill_nan(None),
+            "_geometry_ok": pl.Series(ok | np.array([t is None for t in texts])),
+        }
+    )
+
+
+def validate_sheet(raw: RawSheet, spec: Sheet, crs: int, problems, today) -> SheetData | None:
+    sink = _Sink(raw.name, problems)
+    if not raw.headers or raw.frame.height == 0:
+        sink.add(None, None, None, "空表 empty sheet: no header or no data rows")
+        return None
+    known, extras = _header_map(raw, spec, sink)
+    for column in spec.columns:
+        if column.required and column.key not in known:
+            if spec.key == "commitments" and column.key == "unit":
+                continue
+            sink.add(1, column.header, None, f"缺少必填列 missing required column ({column.key})")
+    frame = raw.frame
+    out = {ROW: frame[ROW]}
+    for key, (position, header, unit) in known.items():
+        column = spec.column(key)
+        series = frame[f"c{position}"]
+        if column.required:
+            sink.rows(frame, series.is_null(), series, header, "必填 required value is empty")
+        if column.kind == Kind.GEOMETRY:
+            geometry = geometry_columns(series, frame[ROW], crs, header, sink)
+            for name in GEOMETRY_FIELDS:
+                out[name] = geometry[name]
+            continue
+        out[key] = _convert(column, series, unit, frame, header, sink, today).alias(key)
+    if spec.key == "commitments" and "value" in known:
+        header_unit = known["value"][2]
+        fallback = header_unit.key if header_unit is not None else ""
+        given = out.get("unit")
+        out["unit"] = (
+            given.fill_null(fallback)
+            if given is not None
+            else pl.Series("unit", [fallback] * frame.height, dtype=pl.Utf8)
+        )
+        known.setdefault("unit", (-1, "单位", None))
+    for position, header in extras:
+        out[EXTRA + header] = frame[f"c{position}"]
+    typed = pl.DataFrame(out)
+    for start, end in spec.date_pairs:
+        if start in typed.columns and end in typed.columns:
+            sink.rows(
+                typed,
+                typed[end] < typed[start],
+                typed[end].cast(pl.Utf8),
+                known[end][1],
+                f"早于{known[start][1]} ends before it starts",
+            )
+    headers = {key: header for key, (_p, header, _u) in known.items()}
+    return SheetData(spec, raw.name, raw.source, typed, set(known), headers)
+
+
+def _duplicates(data: SheetData, sink: _Sink) -> None:
+    keys = [k for k in data.spec.natural_key if k in data.frame.columns]
+    if len(keys) != len(data.spec.natural_key) and data.spec.key != "leases":
+        return
+    first = data.frame.group_by(keys).agg(pl.col(ROW).min().alias("_first"))
+    joined = data.frame.join(first, on=keys, nulls_equal=True)
+    dupes = joined.filter(pl.col(ROW) != pl.col("_first"))
+    label = "、".join(data.headers.get(k, k) for k in keys)
+    for row in dupes.select(ROW, "_first", *keys).iter_rows():
+        value = "/".join("" if v is None else str(v) for v in row[2:])
+        sink.add(row[0], label, value, f"重复 duplicate of row {row[1]}")
+
+
+def validate(inputs: Inputs, known: Known, crs: int = geo.CGCS2000, today=None) -> Validated:
+    today = today or dt.date.today()
+    result = Validated(problems=list(inputs.problems))
+    problems = result.problems
+    seen: dict[str, RawSheet] = {}
+    for raw in inputs.sheets:
+        spec = sheet_named(raw.name)
+        if spec is None:
+            problems.append(
+                ImportProblem(
+                    raw.name,
+                    None,
+                    None,
+                    None,
+                    "未识别的工作表，已忽略 unknown sheet ignored (sheets: "
+                    + "、".join(s.name for s in SHEETS)
+                    + ")",
+                    warning=True,
+                )
+            )
+            continue
+        if spec.key in seen:
+            problems.append(
+                ImportProblem(
+                    raw.name,
+                    None,
+                    None,
+                    None,
+                    f"工作表重复 sheet given twice ({seen[spec.key].source}, {raw.source})",
+                )
+            )
+            continue
+        seen[spec.key] = raw
+        data = validate_sheet(raw, spec, crs, problems, today)
+        if data is not None:
+            _duplicates(data, _Sink(raw.name, problems))
+            result.sheets[spec.key] = data
+    _merge_geodata(inputs.layers, result, known, crs)
+    _check_references(result, known)
+    _area_warnings(result, known)
+    return result
+
+
+def _merge_geodata(layers: list[GeoLayer], result: Validated, known: Known, default_crs: int):
+    """Geometry from geodata files: onto the 宗地 rows, or as updates of stored parcels."""
+    for layer in layers:
+        sink = _Sink(layer.source, result.problems)
+        key = next(
+            (f for f in layer.fields if f.strip().lower() in ("宗地编号", "code", "parcel_code")),
+            None,
+        )
+        if key is None:
+            sink.add(
+                None, "宗地编号", None, "地理数据缺少宗地编号字段 features need a 宗地编号 field"
+            )
+            continue
+        crs = layer.crs_epsg or default_crs
+        rows = layer.attributes[ROW]
+        texts = [None if g is None else "" for g in layer.geometries]
+        parsed = np.array(layer.geometries, dtype=object)
+        for i, g in enumerate(parsed):
+            if g is None:
+                sink.add(int(rows[i]), "geometry", None, "要素没有几何 feature without geometry")
+        geometry = _geometry_frame(parsed, rows, ["" for _ in texts], crs, "geometry", sink)
+        codes = layer.attributes[key].alias("code")
+        sink.rows(layer.attributes, codes.is_null(), codes, key, "必填 宗地编号 is empty")
+        extras = {
+            EXTRA + f: layer.attributes[f]
+            for f in layer.fields
+            if f != key and not f.lower().startswith(("shape_", "objectid", "fid"))
+        }
+        frame = pl.DataFrame({ROW: rows, "code": codes, **extras}).hstack(
+            geometry.select(GEOMETRY_FIELDS)
+        )
+        frame = frame.filter(pl.col("code").is_not_null())
+        dupes = frame.filter(pl.col("code").is_duplicated())
+        for row, code in dupes.select(ROW, "code").iter_rows():
+            sink.add(row, key, code, "宗地编号重复 duplicate parcel code in geodata")
+        parcels = result.sheets.get("parcels")
+        sheet_codes = set(parcels.frame["code"].drop_nulls()) if parcels else set()
+        unknown = frame.filter(~pl.col("code").is_in(list(sheet_codes | known.parcel_codes)))
+        for row, code in unknown.select(ROW, "code").iter_rows():
+            sink.add(row, key, code, "宗地不存在 no such parcel in the 宗地 sheet or the ledger")
+        frame = frame.filter(pl.col("code").is_in(list(sheet_codes | known.parcel_codes)))
+        if parcels is not None and "geometry" in parcels.present:
+            # The sheet has its own 几何 column: geodata replaces it where it has a feature.
+            on_sheet = frame.filter(pl.col("code").is_in(list(sheet_codes))).drop(ROW)
+            merged = parcels.frame.join(on_sheet, on="code", how="left", suffix="_geo")
+            for name in merged.columns:
+                if name.endswith("_geo"):
+                    base = name.removesuffix("_geo")
+                    merged = merged.with_columns(pl.coalesce(name, base).alias(base)).drop(name)
+            parcels.frame = merged
+            frame = frame.filter(~pl.col("code").is_in(list(sheet_codes)))
+        if frame.height:
+            result.geometry_updates = (
+                frame
+                if result.geometry_updates is None
+                else pl.concat([result.geometry_updates, frame], how="diagonal_relaxed")
+            )
+
+
+def _check_references(result: Validated, known: Known) -> None:
+    parcels = result.sheets.get("parcels")
+    enterprises = result.sheets.get("enterprises")
+    persons = result.sheets.get("persons")
+    parcel_codes = known.parcel_codes | (
+        set(parcels.frame["code"].drop_nulls()) if parcels else set()
+    )
+    usccs = known.usccs | (set(enterprises.frame["uscc"].drop_nulls()) if enterprises else set())
+    person_ids = known.person_ids | (
+        set(persons.frame["id_number"].drop_nulls()) if persons else set()
+    )
+    for data in result.sheets.values():
+        sink = _Sink(data.name, result.problems)
+        for column in data.spec.columns:
+            if column.references is None or column.key not in data.frame.columns:
+                continue
+            series = data.frame[column.key]
+            header = data.headers[column.key]
+            if column.references == "parcel":
+                missing = series.is_not_null() & ~series.is_in(list(parcel_codes))
+                sink.rows(
+                    data.frame,
+                    missing,
+                    series,
+                    header,
+                    "宗地不存在 unknown parcel (not in the 宗地 sheet nor the ledger)",
+                )
+            elif column.references == "enterprise":
+                missing = series.is_not_null() & ~series.is_in(list(usccs))
+                sink.rows(
+                    data.frame,
+                    missing,
+                    series,
+                    header,
+                    "企业不存在 unknown enterprise (not in the 企业 sheet nor the ledger)",
+                )
+            elif column.references == "party":
+                kinds = _party_kinds(series, usccs, person_ids)
+                data.frame = data.frame.with_columns(kinds.alias("_party_kind"))
+                sink.rows(
+                    data.frame,
+                    series.is_not_null() & kinds.is_null(),
+                    series,
+                    header,
+                    lambda v: _party_reason(v),
+                )
+
+
+def _party_kinds(series: pl.Series, usccs: set[str], person_ids: set[str]) -> pl.Series:
+    """'enterprise' or 'person' for each 关联方 found among the known ones, else null."""
+    mapping = {}
+    for value in series.drop_nulls().unique().to_list():
+        if value in usccs:
+            mapping[value] = "enterprise"
+        elif value in person_ids:
+            mapping[value] = "person"
+    return series.replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+
+
+def _party_reason(value: str) -> str:
+    try:
+        normalise_resident_id(value)
+        return "责任人不存在 unknown person (not in the 责任人 sheet nor the ledger)"
+    except InvalidIdentifier:
+        pass
+    try:
+        normalise_uscc(value)
+        return "企业不存在 unknown enterprise (not in the 企业 sheet nor the ledger)"
+    except InvalidIdentifier:
+        return "关联方须为统一社会信用代码或身份证号码 party must be a valid USCC or resident ID"
+
+
+def _area_warnings(result: Validated, known: Known) -> None:
+    parcels = result.sheets.get("parcels")
+    frames = []
+    if parcels is not None and "computed_area_m2" in parcels.frame.columns:
+        frame = parcels.frame
+        area = frame["area"] if "area" in frame.columns else None
+        if area is not None:
+            frames.append((parcels.name, frame.select(ROW, "code", "computed_area_m2", area)))
+    if result.geometry_updates is not None:
+        areas = dict(known.parcel_areas)
+        if parcels is not None and "area" in parcels.frame.columns:
+            areas.update(zip(parcels.frame["code"], parcels.frame["area"], strict=True))
+        updates = result.geometry_updates.with_columns(
+            pl.col("code")
+            .replace_strict(areas, default=None, return_dtype=pl.Float64)
+            .alias("area")
+        )
+        frames.append(("geodata", updates.select(ROW, "code", "computed_area_m2", "area")))
+    for sheet, frame in frames:
+        for row, code, computed, registered in frame.iter_rows():
+            if geo.area_differs(registered, computed):
+                result.problems.append(
+                    ImportProblem(
+                        sheet,
+                        row,
+                        "几何",
+                        code,
+                        f"图形面积与登记面积相差超过5% geometric area {computed:,.0f} m² differs "
+                        f"from registered {registered:,.0f} m² by more than 5 %",
+                        warning=True,
+                    )
+                )
+
+
+__all__ = ["Known", "SheetData", "Validated", "validate", "PARCELS"]
