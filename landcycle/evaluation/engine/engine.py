@@ -1,0 +1,501 @@
+"""``evaluate(policy, inputs, year)``: the pure evaluation, one pass over the frames."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .explain import describe_en, describe_zh, gap_text, join_texts, num, test
+from .facts import build_frame
+from .inputs import EvaluationInputs
+from .schema import REVIEW, Composite, Condition, Group, Policy, Rule
+from .vocabulary import METRICS, MONEY_FIGURES, RESULT_COLUMNS
+
+NO_RULE = "no-rule"
+# Facts whose explanation is a column of the frame, shown with the reason of a rule using them.
+FACT_DETAILS_ZH = {
+    "commitments_met": "commitments_detail_zh",
+    "lease_related_tenant_only": "lease_relation_path_zh",
+}
+STANDARD_METRICS = ["area_m2"] + [
+    f"{fig}_per_{per}" for fig in MONEY_FIGURES for per in ("ha", "mu")
+]
+
+
+def evaluate(policy: Policy, inputs: EvaluationInputs, year: int) -> pl.DataFrame:
+    """One row per parcel: class, score, deciding rule, reasons, gap, ranks and indicators.
+
+    Sorted by parcel code, then id. Classes are the policy's, or ``REVIEW`` with the reason.
+    """
+    needed = policy.metrics_used()
+    frame = build_frame(inputs, year, needed, policy.equity)
+    if policy.kind == "rules":
+        out = _evaluate_rules(policy, frame)
+    else:
+        previous = None
+        if any(i.mean_year_offset for g in policy.composite.groups for i in g.indicators):
+            previous = build_frame(inputs, year - 1, needed, policy.equity)
+        out = _evaluate_composite(policy, frame, previous)
+    return _finish(policy, out)
+
+
+def _all(conds: tuple[Condition, ...]) -> pl.Expr:
+    return pl.all_horizontal([test(c) for c in conds]) if conds else pl.lit(True)
+
+
+def rule_matches(rule: Rule) -> pl.Expr:
+    expr = _all(rule.all)
+    if rule.any:
+        expr = expr & pl.any_horizontal([test(c) for c in rule.any])
+    if rule.none:
+        expr = expr & ~pl.any_horizontal([test(c) for c in rule.none])
+    return expr
+
+
+def _first_match(exprs: list[pl.Expr]) -> pl.Expr:
+    """Index of the first true expression, or null."""
+    if not exprs:
+        return pl.lit(None, pl.Int32)
+    chain = pl.when(exprs[0]).then(pl.lit(0, pl.Int32))
+    for i, expr in enumerate(exprs[1:], start=1):
+        chain = chain.when(expr).then(pl.lit(i, pl.Int32))
+    return chain.otherwise(pl.lit(None, pl.Int32))
+
+
+def _by_index(index: pl.Expr, values: list[pl.Expr], default: pl.Expr) -> pl.Expr:
+    if not values:
+        return default
+    chain = pl.when(index == 0).then(values[0])
+    for i, value in enumerate(values[1:], start=1):
+        chain = chain.when(index == i).then(value)
+    return chain.otherwise(default)
+
+
+def _rule_reason(rule: Rule, lang: str, target: Rule | None = None) -> pl.Expr:
+    """The rule's text, then the figures of its tests (and of the next class's tests)."""
+    describe = describe_zh if lang == "zh" else describe_en
+    details = []
+    for cond in (*rule.all, *rule.any):
+        text = describe(cond)
+        if text is not None:
+            details.append(pl.when(test(cond)).then(text))
+    for cond in (*target.all, *target.any) if target else ():
+        held, failed = describe(cond, True), describe(cond, False)
+        if held is not None:
+            details.append(pl.when(test(cond)).then(held).otherwise(failed))
+    if lang == "zh":
+        facts = {c.subject for c in (*rule.all, *rule.any) if c.kind == "fact"}
+        details += [pl.col(col) for fact, col in FACT_DETAILS_ZH.items() if fact in facts]
+    base = rule.reason_zh if lang == "zh" else rule.reason_en
+    if not details:
+        return pl.lit(base)
+    sep = "；" if lang == "zh" else "; "
+    colon = "：" if lang == "zh" else ": "
+    return pl.format(f"{base}{colon}{{}}", join_texts(details, sep)).str.strip_suffix(colon)
+
+
+def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
+    rules = policy.rules
+    by_id = {r.id: r for r in rules}
+    frame = frame.with_columns(_first_match([rule_matches(r) for r in rules]).alias("_rule"))
+    idx = pl.col("_rule")
+    no_rule_zh = pl.format(
+        "无适用规则，需人工复核（项目类型：{}，供地方式：{}）",
+        pl.col("project_type").replace("", "未记录"),
+        pl.col("supply_method").replace("", "未记录"),
+    )
+    no_rule_en = pl.format(
+        "no rule of the policy applies; review needed (project type: {}, supply method: {})",
+        pl.col("project_type").replace("", "not recorded"),
+        pl.col("supply_method").replace("", "not recorded"),
+    )
+    gaps_zh, gaps_en, next_classes = [], [], []
+    for rule in rules:
+        target = by_id.get(rule.next)
+        if target is None:
+            gaps_zh.append(pl.lit(None, pl.String))
+            gaps_en.append(pl.lit(None, pl.String))
+            next_classes.append(pl.lit(None, pl.String))
+            continue
+        conds = [*target.all, *target.any]
+        zh = [g for c in conds if (g := gap_text(c, target.klass, "zh")) is not None]
+        en = [g for c in conds if (g := gap_text(c, target.klass, "en")) is not None]
+        gaps_zh.append(join_texts(zh, "；"))
+        gaps_en.append(join_texts(en, "; "))
+        next_classes.append(pl.lit(target.klass))
+    return (
+        frame.with_columns(
+            _by_index(idx, [pl.lit(r.klass) for r in rules], pl.lit(REVIEW)).alias("class"),
+            pl.lit(None, pl.Float64).alias("score"),
+            _by_index(idx, [pl.lit(r.id) for r in rules], pl.lit(NO_RULE)).alias("rule"),
+            pl.lit(None, pl.String).alias("group"),
+            _by_index(
+                idx, [_rule_reason(r, "zh", by_id.get(r.next)) for r in rules], no_rule_zh
+            ).alias("reasons_zh"),
+            _by_index(
+                idx, [_rule_reason(r, "en", by_id.get(r.next)) for r in rules], no_rule_en
+            ).alias("reasons_en"),
+            _by_index(idx, gaps_zh, pl.lit(None, pl.String)).replace("", None).alias("gap_zh"),
+            _by_index(idx, gaps_en, pl.lit(None, pl.String)).replace("", None).alias("gap_en"),
+            _by_index(idx, next_classes, pl.lit(None, pl.String)).alias("next_class"),
+        )
+        .with_columns(
+            # Next class only where a gap remains.
+            pl.when(pl.col("gap_zh").is_not_null()).then(pl.col("next_class")).alias("next_class"),
+        )
+        .drop("_rule")
+    )
+
+
+# ---------------------------------------------------------------- composite (亩均论英雄)
+
+
+def _evaluate_composite(
+    policy: Policy, frame: pl.DataFrame, previous: pl.DataFrame | None
+) -> pl.DataFrame:
+    comp: Composite = policy.composite
+    frame = frame.with_columns(
+        _first_match([pl.any_horizontal([test(c) for c in e.any]) for e in comp.exclusions]).alias(
+            "_excl"
+        ),
+        _first_match([_all(g.when) for g in comp.groups]).alias("_group"),
+    )
+    parts = []
+    excluded = frame.filter(pl.col("_excl").is_not_null())
+    if excluded.height:
+        e_idx = pl.col("_excl")
+        parts.append(
+            excluded.with_columns(
+                _by_index(e_idx, [pl.lit(e.klass) for e in comp.exclusions], pl.lit(REVIEW)).alias(
+                    "class"
+                ),
+                _by_index(e_idx, [pl.lit(e.id) for e in comp.exclusions], pl.lit(NO_RULE)).alias(
+                    "rule"
+                ),
+                _by_index(e_idx, [pl.lit(e.reason_zh) for e in comp.exclusions], pl.lit("")).alias(
+                    "reasons_zh"
+                ),
+                _by_index(e_idx, [pl.lit(e.reason_en) for e in comp.exclusions], pl.lit("")).alias(
+                    "reasons_en"
+                ),
+            )
+        )
+    out_of_scope = frame.filter(pl.col("_excl").is_null() & pl.col("_group").is_null())
+    if out_of_scope.height:
+        parts.append(
+            out_of_scope.with_columns(
+                pl.lit(comp.out_of_scope_class).alias("class"),
+                pl.lit("out-of-scope").alias("rule"),
+                pl.lit(comp.out_of_scope_reason_zh).alias("reasons_zh"),
+                pl.lit(comp.out_of_scope_reason_en).alias("reasons_en"),
+            )
+        )
+    for gi, group in enumerate(comp.groups):
+        members = frame.filter(pl.col("_excl").is_null() & (pl.col("_group") == gi))
+        if members.height:
+            parts.append(_score_group(policy, comp, group, members, previous))
+    if not parts:
+        return (
+            frame.clear()
+            .with_columns(
+                pl.lit(None, pl.String).alias(c)
+                for c in (
+                    "class",
+                    "rule",
+                    "reasons_zh",
+                    "reasons_en",
+                    "gap_zh",
+                    "gap_en",
+                    "next_class",
+                    "group",
+                )
+            )
+            .with_columns(pl.lit(None, pl.Float64).alias("score"))
+        )
+    out = pl.concat(parts, how="diagonal_relaxed")
+    for column, dtype in (
+        ("score", pl.Float64),
+        ("group", pl.String),
+        ("gap_zh", pl.String),
+        ("gap_en", pl.String),
+        ("next_class", pl.String),
+    ):
+        if column not in out.columns:
+            out = out.with_columns(pl.lit(None, dtype).alias(column))
+    return out.drop("_excl", "_group")
+
+
+def _indicator_score(ind, scored_mask: pl.Expr, previous_mean: float | None):
+    """(score expression, reason zh, reason en) for one weighted indicator."""
+    metric = METRICS[ind.metric]
+    v = pl.col(ind.metric)
+    w = ind.weight
+    if ind.method == "benchmark":
+        b = ind.benchmark.to(metric.unit)
+        score = v / b * w
+        shown_b = ind.benchmark.label
+        zh = pl.format(
+            f"{metric.label_zh} {{}} {metric.unit.label} ÷ {shown_b} × {w:g} = {{}}",
+            num(v),
+            num(score),
+        )
+        en = pl.format(
+            f"{metric.label_en} {{}} {metric.unit.label} / {shown_b} × {w:g} = {{}}",
+            num(v),
+            num(score),
+        )
+    elif ind.method == "mean":
+        mean = previous_mean if ind.mean_year_offset else v.filter(scored_mask).mean()
+        b = pl.lit(mean, pl.Float64) * ind.factor if ind.mean_year_offset else mean * ind.factor
+        score = pl.when(b > 0).then(v / b * w)
+        when = "上年" if ind.mean_year_offset else "本年"
+        zh = pl.format(
+            f"{metric.label_zh} {{}} {metric.unit.label} ÷ ({ind.factor:g} × {when}平均 {{}}) × {w:g} = {{}}",
+            num(v),
+            num(b.cast(pl.Float64) / ind.factor),
+            num(score),
+        )
+        en = pl.format(
+            f"{metric.label_en} {{}} {metric.unit.label} / ({ind.factor:g} × {'last' if ind.mean_year_offset else 'this'} year's mean {{}}) × {w:g} = {{}}",
+            num(v),
+            num(b.cast(pl.Float64) / ind.factor),
+            num(score),
+        )
+    else:  # minmax over the scored members of the group
+        lo = v.filter(scored_mask).min()
+        hi = v.filter(scored_mask).max()
+        span = hi - lo
+        f = ind.floor
+        score = (
+            pl.when(span > 0)
+            .then(w * (f + (100 - f) * (v - lo) / span) / 100)
+            .otherwise(pl.when(v.is_not_null()).then(pl.lit(w, pl.Float64)))
+        )
+        zh = pl.format(
+            f"{metric.label_zh} {{}} {metric.unit.label}（组内最小 {{}}，最大 {{}}）→ {w:g} × [{f:g} + {100 - f:g} × 位次] / 100 = {{}}",
+            num(v),
+            num(lo),
+            num(hi),
+            num(score),
+        )
+        en = pl.format(
+            f"{metric.label_en} {{}} {metric.unit.label} (group min {{}}, max {{}}) → {w:g} × [{f:g} + {100 - f:g} × position] / 100 = {{}}",
+            num(v),
+            num(lo),
+            num(hi),
+            num(score),
+        )
+    if ind.max_score is not None:
+        score = pl.min_horizontal(score, pl.lit(ind.max_score * w))
+    return score, zh, en
+
+
+def _score_group(policy, comp: Composite, group: Group, members, previous) -> pl.DataFrame:
+    review_metrics = [i.metric for i in group.indicators if i.missing == "review"]
+    undecided = ~pl.col("has_indicators")
+    for m in review_metrics:
+        undecided = undecided | pl.col(m).is_null()
+    members = members.with_columns(undecided.alias("_review"))
+    scored_mask = ~pl.col("_review")
+
+    score_cols, zh_parts, en_parts = [], [], []
+    for i, ind in enumerate(group.indicators):
+        prev_mean = None
+        if ind.mean_year_offset and previous is not None:
+            ids = members.filter(scored_mask)["parcel_id"].implode()
+            prev_mean = previous.filter(pl.col("parcel_id").is_in(ids))[ind.metric].mean()
+        score, zh, en = _indicator_score(ind, scored_mask, prev_mean)
+        name = f"score_{group.id}_{i}"
+        members = members.with_columns(score.alias(name))
+        col = pl.col(name)
+        if ind.missing == "group_average":
+            fill = col.filter(scored_mask).mean()
+            text_zh = pl.format(
+                f"{METRICS[ind.metric].label_zh} 无数据，取组内平均分 {{}}", num(fill)
+            )
+            text_en = pl.format(
+                f"no {METRICS[ind.metric].label_en}: group average score {{}}", num(fill)
+            )
+        else:
+            fill = pl.lit(0.0)
+            text_zh = pl.lit(f"{METRICS[ind.metric].label_zh} 无数据，得 0 分")
+            text_en = pl.lit(f"no {METRICS[ind.metric].label_en}: 0 points")
+        members = members.with_columns(
+            pl.when(col.is_null()).then(fill).otherwise(col).alias(name),
+            pl.when(pl.col(ind.metric).is_null()).then(text_zh).otherwise(zh).alias(f"_zh_{i}"),
+            pl.when(pl.col(ind.metric).is_null()).then(text_en).otherwise(en).alias(f"_en_{i}"),
+        )
+        score_cols.append(name)
+        zh_parts.append(pl.col(f"_zh_{i}"))
+        en_parts.append(pl.col(f"_en_{i}"))
+
+    adjust = pl.lit(0.0)
+    for adj in comp.adjustments:
+        hit = _all(adj.all)
+        adjust = adjust + pl.when(hit).then(pl.lit(adj.points)).otherwise(0.0)
+        zh_parts.append(pl.when(hit).then(pl.lit(f"{adj.reason_zh} {adj.points:+g} 分")))
+        en_parts.append(pl.when(hit).then(pl.lit(f"{adj.reason_en} {adj.points:+g} points")))
+    total = pl.sum_horizontal([pl.col(c) for c in score_cols]) + adjust
+    members = members.with_columns(
+        pl.when(pl.col("_review")).then(None).otherwise(total).alias("score"),
+        pl.lit(group.id).alias("group"),
+    )
+    partition = ["group"] + (["jurisdiction_id"] if "jurisdiction" in comp.rank_within else [])
+    members = _classify(policy, comp, members, partition)
+    label_zh, label_en = group.label_zh, group.label_en
+    review_zh = pl.lit(f"{label_zh}：本年度无指标数据或缺少必需指标，需人工复核")
+    review_en = pl.lit(
+        f"{label_en}: no indicators for the year or a required one is missing; review needed"
+    )
+    members = members.with_columns(
+        pl.when(pl.col("_review"))
+        .then(review_zh)
+        .otherwise(
+            pl.format(
+                f"{label_zh}：{{}}；总分 {{}} → {{}} 类",
+                join_texts(zh_parts, "；"),
+                num(pl.col("score")),
+                pl.col("class"),
+            )
+        )
+        .alias("reasons_zh"),
+        pl.when(pl.col("_review"))
+        .then(review_en)
+        .otherwise(
+            pl.format(
+                f"{label_en}: {{}}; total {{}} → class {{}}",
+                join_texts(en_parts, "; "),
+                num(pl.col("score")),
+                pl.col("class"),
+            )
+        )
+        .alias("reasons_en"),
+        pl.when(pl.col("_review")).then(pl.lit(REVIEW)).otherwise(pl.col("class")).alias("class"),
+        pl.when(pl.col("_review"))
+        .then(pl.lit("missing-data"))
+        .otherwise(pl.lit(f"group:{group.id}"))
+        .alias("rule"),
+    )
+    drop = [c for c in members.columns if c.startswith("_zh_") or c.startswith("_en_")]
+    return members.drop(*drop, "_review")
+
+
+def _classify(policy, comp: Composite, members: pl.DataFrame, partition: list[str]) -> pl.DataFrame:
+    score = pl.col("score")
+    bands = comp.bands
+    if comp.method == "score_bands":
+        chain = None
+        for band in bands:
+            cond = score >= band.min_score - abs(band.min_score) * 1e-9
+            chain = (
+                pl.when(cond).then(pl.lit(band.klass))
+                if chain is None
+                else chain.when(cond).then(pl.lit(band.klass))
+            )
+        klass = chain.otherwise(pl.lit(bands[-1].klass))
+        next_min = {b.klass: bands[i - 1] for i, b in enumerate(bands) if i > 0}
+        gap_zh = _by_class(
+            {
+                k: pl.format(f"总分 {{}}，{prev.klass} 类需 ≥ {prev.min_score:g}", num(score))
+                for k, prev in next_min.items()
+            }
+        )
+        gap_en = _by_class(
+            {
+                k: pl.format(f"score {{}}; {prev.klass} needs ≥ {prev.min_score:g}", num(score))
+                for k, prev in next_min.items()
+            }
+        )
+        nxt = _by_class({k: pl.lit(prev.klass) for k, prev in next_min.items()})
+        members = members.with_columns(klass.alias("class"))
+        return members.with_columns(
+            pl.when(pl.col("_review")).then(None).otherwise(gap_zh).alias("gap_zh"),
+            pl.when(pl.col("_review")).then(None).otherwise(gap_en).alias("gap_en"),
+            pl.when(pl.col("_review")).then(None).otherwise(nxt).alias("next_class"),
+        )
+    # Rank proportions: ties share the better rank; (rank − 1) / n below the cumulative share.
+    valid = ~pl.col("_review")
+    rank = pl.when(valid).then(score).rank("min", descending=True).over(partition)
+    n = valid.sum().over(partition)
+    members = members.with_columns(rank.alias("_rank"), n.alias("_n"))
+    position = (pl.col("_rank") - 1) / pl.col("_n")
+    cumulative = 0.0
+    chain = None
+    cut: dict[str, float] = {}
+    for band in bands:
+        cumulative += band.share
+        cut[band.klass] = cumulative
+        cond = position < cumulative - 1e-12
+        chain = (
+            pl.when(cond).then(pl.lit(band.klass))
+            if chain is None
+            else chain.when(cond).then(pl.lit(band.klass))
+        )
+    klass = chain.otherwise(pl.lit(bands[-1].klass))
+    previous_band = {b.klass: bands[i - 1] for i, b in enumerate(bands) if i > 0}
+    gap_zh = _by_class(
+        {
+            k: pl.format(
+                f"组内排名 {{}}/{{}}，{p.klass} 类需进入前 {cut[p.klass] * 100:g}%",
+                pl.col("_rank"),
+                pl.col("_n"),
+            )
+            for k, p in previous_band.items()
+        }
+    )
+    gap_en = _by_class(
+        {
+            k: pl.format(
+                f"rank {{}} of {{}} in the group; {p.klass} needs the top {cut[p.klass] * 100:g}%",
+                pl.col("_rank"),
+                pl.col("_n"),
+            )
+            for k, p in previous_band.items()
+        }
+    )
+    nxt = _by_class({k: pl.lit(p.klass) for k, p in previous_band.items()})
+    members = members.with_columns(klass.alias("class"))
+    return members.with_columns(
+        pl.when(valid).then(gap_zh).alias("gap_zh"),
+        pl.when(valid).then(gap_en).alias("gap_en"),
+        pl.when(valid).then(nxt).alias("next_class"),
+    ).drop("_rank", "_n")
+
+
+def _by_class(values: dict[str, pl.Expr]) -> pl.Expr:
+    if not values:
+        return pl.lit(None, pl.String)
+    items = list(values.items())
+    chain = pl.when(pl.col("class") == items[0][0]).then(items[0][1])
+    for key, value in items[1:]:
+        chain = chain.when(pl.col("class") == key).then(value)
+    return chain.otherwise(pl.lit(None, pl.String))
+
+
+# ---------------------------------------------------------------- result
+
+
+def _finish(policy: Policy, out: pl.DataFrame) -> pl.DataFrame:
+    industry = (
+        "holder_industry_division"
+        if policy.industry_level == "division"
+        else "holder_industry_section"
+    )
+    rank_col = "score" if policy.kind == "composite" else policy.rank_metric
+    value = pl.col(rank_col)
+    out = out.with_columns(
+        pl.col(industry).alias("industry"),
+        value.rank("min", descending=True)
+        .over("jurisdiction_id")
+        .cast(pl.Int64)
+        .alias("rank_jurisdiction"),
+        pl.when(pl.col(industry) != "")
+        .then(value.rank("min", descending=True).over(industry))
+        .cast(pl.Int64)
+        .alias("rank_industry"),
+    )
+    metrics = [m for m in STANDARD_METRICS if m in out.columns]
+    metrics += sorted(m for m in policy.metrics_used() if m in out.columns and m not in metrics)
+    scores = sorted(c for c in out.columns if c.startswith("score_"))
+    extras = [c for c in ("commitments_detail_zh", "lease_relation_path_zh") if c in out.columns]
+    columns = [*RESULT_COLUMNS, *metrics, *scores, *extras]
+    return out.select(columns).sort(["code", "parcel_id"])

@@ -1,0 +1,156 @@
+"""Conditions as Polars expressions, and the human-readable text of reasons and gaps."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .quantities import convert_value
+from .schema import Condition
+from .vocabulary import FACTS, METRICS, VIOLATION_KINDS
+
+REL_TOL = 1e-9
+OP_SYMBOL = {"at_least": "≥", "above": ">", "below": "<", "at_most": "≤"}
+OP_FAILED = {"at_least": "<", "above": "≤", "below": "≥", "at_most": ">"}
+
+
+def num(expr: pl.Expr, digits: int = 2) -> pl.Expr:
+    """A number as text like the policy prints it: 1850.0 → '1,850', 3.514 → '3.51'."""
+    rounded = expr.round(digits)
+    whole = rounded.abs().floor()
+    frac = (rounded.abs() - whole).round(digits)
+    frac_text = (
+        (frac * 10**digits)
+        .round(0)
+        .cast(pl.Int64)
+        .cast(pl.String)
+        .str.zfill(digits)
+        .str.replace(r"0+$", "")
+    )
+    n = whole.cast(pl.Int64)
+    groups = [(n // 10**9), (n // 10**6) % 1000, (n // 1000) % 1000, n % 1000]
+    parts = [g.cast(pl.String) for g in groups]
+    padded = [p.str.zfill(3) for p in parts]
+    int_text = (
+        pl.when(n >= 10**9)
+        .then(pl.format("{},{},{},{}", parts[0], padded[1], padded[2], padded[3]))
+        .when(n >= 10**6)
+        .then(pl.format("{},{},{}", parts[1], padded[2], padded[3]))
+        .when(n >= 1000)
+        .then(pl.format("{},{}", parts[2], padded[3]))
+        .otherwise(parts[3])
+    )
+    sign = pl.when(rounded < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    return (
+        pl.when(rounded.is_nan() | rounded.is_infinite())
+        .then(rounded.cast(pl.String))
+        .when(frac_text == "")
+        .then(pl.format("{}{}", sign, int_text))
+        .otherwise(pl.format("{}{}.{}", sign, int_text, frac_text))
+    )
+
+
+def test(cond: Condition) -> pl.Expr:
+    """The condition as a boolean expression; unknown (null) data never satisfies a test."""
+    if cond.kind == "violation":
+        return pl.any_horizontal([pl.col(f"violation_{k}") for k in cond.value]).fill_null(False)
+    if cond.kind == "tag":
+        tags = list(cond.value)
+        return pl.col("holder_tags").list.eval(pl.element().is_in(tags)).list.any().fill_null(False)
+    col = pl.col(cond.subject)
+    if cond.op == "missing":
+        return col.is_null() if cond.value else col.is_not_null()
+    if cond.kind == "fact":
+        if cond.op == "is":
+            expr = col == cond.value
+        elif cond.op == "in":
+            expr = col.is_in(list(cond.value))
+        else:
+            expr = ~col.is_in(list(cond.value))
+        return expr.fill_null(False)
+    t = cond.threshold_in_metric_unit()
+    tol = abs(t) * REL_TOL
+    expr = {
+        "at_least": col >= t - tol,
+        "above": col > t + tol,
+        "below": col < t - tol,
+        "at_most": col <= t + tol,
+    }[cond.op]
+    return expr.fill_null(False)
+
+
+def _shown(cond: Condition) -> tuple[pl.Expr, str]:
+    """The metric's value in the threshold's unit, and that unit's text."""
+    assert cond.threshold is not None
+    factor = convert_value(1.0, METRICS[cond.subject].unit, cond.threshold.unit)
+    return num(pl.col(cond.subject) * factor), cond.threshold.unit_text
+
+
+def describe_zh(cond: Condition, holds: bool = True) -> pl.Expr | None:
+    """'地均税收 2150 万元/公顷 ≥ 2,000 万元/公顷' for metric tests; None for the others."""
+    if cond.kind != "metric" or cond.op == "missing":
+        return None
+    value, unit = _shown(cond)
+    symbol = OP_SYMBOL[cond.op] if holds else OP_FAILED[cond.op]
+    return pl.format(
+        f"{METRICS[cond.subject].label_zh} {{}} {unit} {symbol} {cond.threshold.label}", value
+    )
+
+
+def describe_en(cond: Condition, holds: bool = True) -> pl.Expr | None:
+    if cond.kind != "metric" or cond.op == "missing":
+        return None
+    value, unit = _shown(cond)
+    symbol = OP_SYMBOL[cond.op] if holds else OP_FAILED[cond.op]
+    return pl.format(
+        f"{METRICS[cond.subject].label_en} {{}} {unit} {symbol} {cond.threshold.label}", value
+    )
+
+
+def gap_text(cond: Condition, klass: str, lang: str) -> pl.Expr | None:
+    """'税收 1850 万元/公顷；A 类需 ≥ 2,000 万元/公顷' when the test fails, else null."""
+    if cond.kind != "metric" or cond.op == "missing":
+        return None
+    value, unit = _shown(cond)
+    metric = METRICS[cond.subject]
+    symbol = OP_SYMBOL[cond.op]
+    if lang == "zh":
+        text = pl.format(
+            f"{metric.label_zh} {{}} {unit}，{klass} 类需 {symbol} {cond.threshold.label}", value
+        )
+    else:
+        text = pl.format(
+            f"{metric.label_en} {{}} {unit}; {klass} needs {symbol} {cond.threshold.label}", value
+        )
+    return pl.when(~test(cond)).then(text)
+
+
+def condition_label(cond: Condition, lang: str = "zh") -> str:
+    """A static label of any condition (used where no value is shown)."""
+    zh = lang == "zh"
+    if cond.kind == "violation":
+        names = [VIOLATION_KINDS[k][0 if zh else 1] for k in cond.value]
+        return ("存在未整改的" if zh else "open ") + "/".join(names)
+    if cond.kind == "tag":
+        return ("企业标签含 " if zh else "tagged ") + "/".join(cond.value)
+    if cond.kind == "fact":
+        label = FACTS[cond.subject][0 if zh else 1]
+        if cond.op == "is":
+            return label if cond.value else (f"非{label}" if zh else f"not {label}")
+        if cond.op == "missing":
+            return (f"{label}未记录" if zh else f"{label} not recorded") if cond.value else label
+        values = "/".join(cond.value)
+        return (
+            f"{label}{'为' if cond.op == 'in' else '不为'} {values}"
+            if zh
+            else f"{label} {'in' if cond.op == 'in' else 'not in'} {values}"
+        )
+    label = METRICS[cond.subject].label_zh if zh else METRICS[cond.subject].label_en
+    if cond.op == "missing":
+        return (f"{label}无数据" if zh else f"no {label}") if cond.value else label
+    return f"{label} {OP_SYMBOL[cond.op]} {cond.threshold.label}"
+
+
+def join_texts(parts: list[pl.Expr], separator: str) -> pl.Expr:
+    if not parts:
+        return pl.lit("")
+    return pl.concat_str(parts, separator=separator, ignore_nulls=True)

@@ -1,0 +1,388 @@
+"""One frame per evaluation: a row per parcel with its metrics and facts for the year.
+
+Attribution follows the contract: an indicator row with a parcel goes to that parcel; one without
+is split over the parcels the enterprise occupies in the year, in proportion to occupied area
+(held parcels: registered area less the area leased out; rented parcels: the leased area).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from .explain import num
+from .graph import equity_related_pairs
+from .inputs import EvaluationInputs
+from .quantities import convert_value, policy_unit
+from .schema import EquityOptions
+from .vocabulary import COMMITMENT_METRICS, FIGURES, METRICS, MONEY_FIGURES, VIOLATION_KINDS
+
+M2_PER_HA = 10_000.0
+M2_PER_MU = 10_000.0 / 15
+REL_TOL = 1e-9  # comparisons forgive float noise from unit conversion
+
+# GB/T 4754-2017: division (2 digits) → section (门类) letter.
+_SECTIONS = [
+    (1, 5, "A"), (6, 12, "B"), (13, 43, "C"), (44, 46, "D"), (47, 50, "E"), (51, 52, "F"),
+    (53, 60, "G"), (61, 62, "H"), (63, 65, "I"), (66, 69, "J"), (70, 70, "K"), (71, 72, "L"),
+    (73, 75, "M"), (76, 79, "N"), (80, 82, "O"), (83, 83, "P"), (84, 85, "Q"), (86, 90, "R"),
+    (91, 96, "S"), (97, 97, "T"),
+]  # fmt: skip
+DIVISION_SECTION = {f"{d:02d}": s for lo, hi, s in _SECTIONS for d in range(lo, hi + 1)}
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def active_leases(leases: pl.DataFrame, parcels: pl.DataFrame, year: int) -> pl.DataFrame:
+    """Leases running at some time in the year; an unknown area counts as the whole parcel."""
+    start, end = year_bounds(year)
+    return (
+        leases.filter(
+            (pl.col("start").is_null() | (pl.col("start") <= end))
+            & (pl.col("end").is_null() | (pl.col("end") >= start))
+        )
+        .join(parcels.select("parcel_id", pl.col("area_m2").alias("_parcel_m2")), on="parcel_id")
+        .with_columns(pl.coalesce("area_m2", "_parcel_m2").alias("area_m2"))
+        .drop("_parcel_m2")
+    )
+
+
+def occupancy(parcels: pl.DataFrame, leases: pl.DataFrame) -> pl.DataFrame:
+    """enterprise_id, parcel_id, share: the part of the enterprise's occupied area on the parcel."""
+    leased_out = leases.group_by("parcel_id").agg(pl.col("area_m2").sum().alias("_leased"))
+    held = (
+        parcels.filter(pl.col("holder_id").is_not_null())
+        .join(leased_out, on="parcel_id", how="left")
+        .select(
+            pl.col("holder_id").alias("enterprise_id"),
+            "parcel_id",
+            (pl.col("area_m2") - pl.col("_leased").fill_null(0)).clip(0).alias("occupied_m2"),
+        )
+    )
+    rented = leases.select(
+        pl.col("tenant_id").alias("enterprise_id"),
+        "parcel_id",
+        pl.col("area_m2").alias("occupied_m2"),
+    )
+    occ = (
+        pl.concat([held, rented])
+        .group_by(["enterprise_id", "parcel_id"])
+        .agg(pl.col("occupied_m2").sum())
+    )
+    return occ.with_columns(
+        (pl.col("occupied_m2") / pl.col("occupied_m2").sum().over("enterprise_id")).alias("share")
+    ).filter(pl.col("share").is_finite())
+
+
+def attribute(indicators: pl.DataFrame, occ: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """enterprise_id, parcel_id and ``columns`` attributed to parcels (not yet summed)."""
+    direct = indicators.filter(pl.col("parcel_id").is_not_null()).select(
+        "enterprise_id", "parcel_id", *columns
+    )
+    spread = (
+        indicators.filter(pl.col("parcel_id").is_null())
+        .drop("parcel_id")
+        .join(occ.select("enterprise_id", "parcel_id", "share"), on="enterprise_id")
+        .select("enterprise_id", "parcel_id", *[pl.col(c) * pl.col("share") for c in columns])
+    )
+    return pl.concat([direct, spread])
+
+
+def _sum_or_null(column: str, alias: str | None = None, mask: pl.Expr | None = None) -> pl.Expr:
+    col = pl.col(column) if mask is None else pl.when(mask).then(pl.col(column))
+    return pl.when(col.count() > 0).then(col.sum()).alias(alias or column)
+
+
+def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    return pl.when(den > 0).then(num / den)
+
+
+def build_frame(
+    inputs: EvaluationInputs,
+    year: int,
+    metrics_needed: set[str],
+    equity: EquityOptions,
+) -> pl.DataFrame:
+    """The per-parcel frame: contract parcel columns, holder attributes, metrics and facts."""
+    _, year_end = year_bounds(year)
+    parcels = inputs.parcels
+    ent = inputs.enterprises.select(
+        pl.col("enterprise_id").alias("holder_id"),
+        pl.col("scale").fill_null("").alias("holder_scale"),
+        pl.col("industry_code").fill_null("").alias("holder_industry_code"),
+        pl.col("tags").fill_null([]).alias("holder_tags"),
+    )
+    leases = active_leases(inputs.leases, parcels, year)
+    occ = occupancy(parcels, leases)
+
+    figure_columns = [c for c in FIGURES]
+    current = inputs.indicators.filter(pl.col("year") == year).with_columns(
+        pl.col("employees").cast(pl.Float64)
+    )
+    attributed = attribute(current, occ, figure_columns).join(
+        parcels.select("parcel_id", "holder_id"), on="parcel_id"
+    )
+    is_holder = pl.col("enterprise_id") == pl.col("holder_id")
+    sums = attributed.group_by("parcel_id").agg(
+        pl.len().alias("_rows"),
+        *[_sum_or_null(c) for c in figure_columns],
+        *[_sum_or_null(c, f"holder_{c}", is_holder) for c in MONEY_FIGURES],
+    )
+    frame = (
+        parcels.join(sums, on="parcel_id", how="left")
+        .join(ent, on="holder_id", how="left")
+        .with_columns(
+            pl.col("_rows").fill_null(0).gt(0).alias("has_indicators"),
+            pl.col("holder_id").is_not_null().alias("has_holder"),
+            pl.col("project_type").fill_null(""),
+            pl.col("supply_method").fill_null(""),
+            pl.col("land_use").fill_null(""),
+            pl.col("holder_scale").fill_null(""),
+            pl.col("holder_tags").fill_null([]),
+            pl.col("holder_industry_code").fill_null(""),
+        )
+        .drop("_rows")
+    )
+    frame = frame.with_columns(_industry_columns())
+    if "investment_total_10k_cny_per_ha" in metrics_needed:
+        frame = _cumulative_investment(frame, inputs.indicators, occ, year)
+    frame = frame.with_columns(_metric_columns(year_end))
+    frame = _violation_facts(frame, inputs.violations, year_end)
+    frame = _lease_facts(frame, leases, inputs.violations, inputs.relations, year_end, equity)
+    frame = _commitment_facts(frame, inputs.commitments, year)
+    return frame
+
+
+def _industry_columns() -> list[pl.Expr]:
+    division = pl.col("holder_industry_code").str.extract(r"(\d{2})", 1)
+    letter = pl.col("holder_industry_code").str.extract(r"^([A-Ta-t])", 1).str.to_uppercase()
+    section = pl.coalesce(letter, division.replace_strict(DIVISION_SECTION, default=None))
+    return [
+        division.fill_null("").alias("holder_industry_division"),
+        section.fill_null("").alias("holder_industry_section"),
+    ]
+
+
+def _cumulative_investment(frame, indicators, occ, year) -> pl.DataFrame:
+    # Past years are attributed with this year's occupancy: the ledger keeps no history of it.
+    past = indicators.filter(pl.col("year") <= year).select(
+        "enterprise_id", "parcel_id", "investment_10k_cny"
+    )
+    total = (
+        attribute(past, occ, ["investment_10k_cny"])
+        .group_by("parcel_id")
+        .agg(_sum_or_null("investment_10k_cny", "investment_total_10k_cny"))
+    )
+    return frame.join(total, on="parcel_id", how="left")
+
+
+def _metric_columns(year_end: dt.date) -> list[pl.Expr]:
+    ha = pl.col("area_m2") / M2_PER_HA
+    mu = pl.col("area_m2") / M2_PER_MU
+    exprs = []
+    for fig in MONEY_FIGURES:
+        exprs += [
+            (pl.col(fig) / ha).alias(f"{fig}_per_ha"),
+            (pl.col(fig) / mu).alias(f"{fig}_per_mu"),
+            (pl.col(f"holder_{fig}") / ha).alias(f"holder_{fig}_per_ha"),
+        ]
+    exprs += [
+        _ratio(pl.col("value_added_10k_cny"), pl.col("energy_tce")).alias(
+            "value_added_10k_cny_per_tce"
+        ),
+        _ratio(pl.col("revenue_10k_cny"), pl.col("energy_tce")).alias("revenue_10k_cny_per_tce"),
+        _ratio(pl.col("tax_10k_cny"), pl.col("energy_tce")).alias("tax_10k_cny_per_tce"),
+        _ratio(pl.col("value_added_10k_cny"), pl.col("emissions_t")).alias(
+            "value_added_10k_cny_per_t_emissions"
+        ),
+        _ratio(pl.col("revenue_10k_cny"), pl.col("emissions_t")).alias(
+            "revenue_10k_cny_per_t_emissions"
+        ),
+        _ratio(pl.col("value_added_10k_cny"), pl.col("water_t")).alias(
+            "value_added_10k_cny_per_t_water"
+        ),
+        _ratio(pl.col("tax_10k_cny") * 10_000, pl.col("electricity_kwh")).alias("tax_cny_per_kwh"),
+        _ratio(pl.col("value_added_10k_cny"), pl.col("employees")).alias(
+            "value_added_10k_cny_per_person"
+        ),
+        _ratio(pl.col("revenue_10k_cny"), pl.col("employees")).alias("revenue_10k_cny_per_person"),
+        _ratio(pl.col("rd_expense_10k_cny") * 100, pl.col("revenue_10k_cny")).alias(
+            "rd_share_percent"
+        ),
+        pl.when(
+            pl.col("agreed_start").is_not_null()
+            & (pl.col("actual_start").is_null() | (pl.col("actual_start") > year_end))
+        )
+        .then((pl.lit(year_end) - pl.col("agreed_start")).dt.total_days().cast(pl.Float64))
+        .alias("unstarted_days"),
+        pl.when(pl.col("actual_completion") <= year_end)
+        .then((pl.lit(year_end) - pl.col("actual_completion")).dt.total_days().cast(pl.Float64))
+        .alias("production_days"),
+    ]
+    # Investment intensity exists only when a policy asked for it (a regex matching no column
+    # selects nothing).
+    exprs.append(pl.col("^investment_total_10k_cny$").truediv(ha).name.suffix("_per_ha"))
+    return exprs
+
+
+def open_violations(violations: pl.DataFrame, year_end: dt.date) -> pl.DataFrame:
+    """Violations that count in the year: found by its end and not remediated (已整改)."""
+    return violations.filter(
+        (pl.col("found_on").is_null() | (pl.col("found_on") <= year_end))
+        & (pl.col("status").fill_null("open") != "remediated")
+    )
+
+
+def _violation_facts(frame, violations, year_end) -> pl.DataFrame:
+    active = open_violations(violations, year_end)
+    flags = active.group_by("parcel_id").agg(
+        (pl.col("kind") == kind).any().alias(f"violation_{kind}") for kind in VIOLATION_KINDS
+    )
+    return frame.join(flags, on="parcel_id", how="left").with_columns(
+        pl.col(f"violation_{kind}").fill_null(False) for kind in VIOLATION_KINDS
+    )
+
+
+def _lease_facts(frame, leases, violations, relations, year_end, equity) -> pl.DataFrame:
+    """Unauthorised leases in the year, their tenants' equity relation, and the holder's stance."""
+    remediated = violations.filter(
+        (pl.col("kind") == "unauthorised_lease")
+        & (pl.col("status") == "remediated")
+        & (pl.col("found_on").is_null() | (pl.col("found_on") <= year_end))
+    ).select("parcel_id", pl.col("found_on").alias("_fixed_on"))
+    unapproved = leases.filter(~pl.col("approved").fill_null(False)).join(
+        frame.select("parcel_id", "holder_id"), on="parcel_id"
+    )
+    # A lease is cleared by a remediated 擅自出租 record found on or after its start.
+    covered = (
+        unapproved.join(remediated, on="parcel_id")
+        .filter(
+            pl.col("start").is_null()
+            | pl.col("_fixed_on").is_null()
+            | (pl.col("_fixed_on") >= pl.col("start"))
+        )
+        .select("parcel_id", "tenant_id")
+        .unique()
+    )
+    counting = unapproved.join(covered, on=["parcel_id", "tenant_id"], how="anti").filter(
+        pl.col("tenant_id") != pl.col("holder_id").fill_null(-1)
+    )
+    pairs = counting.select(
+        pl.col("holder_id").alias("enterprise_id"), pl.col("tenant_id").alias("other_id")
+    ).drop_nulls()
+    related = equity_related_pairs(
+        relations,
+        pairs,
+        kinds=equity.kinds,
+        common_shareholder=equity.common_shareholder,
+        max_depth=equity.max_depth,
+        min_share_percent=equity.min_share_percent,
+    )
+    lease_flags = (
+        counting.join(
+            related.select(
+                pl.col("enterprise_id").alias("holder_id"),
+                pl.col("other_id").alias("tenant_id"),
+                "related",
+                pl.col("path_zh").alias("_path_zh"),
+            ),
+            on=["holder_id", "tenant_id"],
+            how="left",
+        )
+        .group_by("parcel_id")
+        .agg(
+            (~pl.col("related").fill_null(False)).any().alias("lease_unrelated_tenant"),
+            pl.col("related").fill_null(False).all().alias("lease_related_tenant_only"),
+            pl.col("tenant_id").sort().alias("unauthorised_tenants"),
+            pl.col("_path_zh").drop_nulls().sort().first().alias("lease_relation_path_zh"),
+        )
+    )
+    stance = (
+        open_violations(violations, year_end)
+        .filter(pl.col("kind") == "unauthorised_lease")
+        .group_by("parcel_id")
+        .agg(
+            _tri_state("agrees_to_renewal").alias("lease_agrees_to_renewal"),
+            _tri_state("refuses_correction").alias("lease_refuses_correction"),
+        )
+    )
+    frame = frame.join(lease_flags, on="parcel_id", how="left").join(
+        stance, on="parcel_id", how="left"
+    )
+    return frame.with_columns(
+        (
+            pl.col("lease_unrelated_tenant").is_not_null() | pl.col("violation_unauthorised_lease")
+        ).alias("lease_unauthorised"),
+    )
+
+
+def _tri_state(column: str) -> pl.Expr:
+    """True if any record says yes, False if records say no and none yes, null if none say."""
+    c = pl.col(column)
+    return pl.when(c.eq(True).any()).then(True).when(c.eq(False).any()).then(False)
+
+
+def _commitment_facts(frame: pl.DataFrame, commitments: pl.DataFrame, year: int) -> pl.DataFrame:
+    rows = commitments.filter(pl.col("year").is_null() | (pl.col("year") == year))
+    factors = []
+    for indicator, unit_text in (
+        rows.select("indicator", "unit").unique().sort(["indicator", "unit"]).iter_rows()
+    ):
+        metric = COMMITMENT_METRICS.get(indicator)
+        factor = None
+        if metric is not None:
+            try:
+                factor = convert_value(1.0, policy_unit(unit_text), METRICS[metric].unit)
+            except ValueError:  # UnknownUnit is a ValueError: the commitment cannot be judged
+                factor = None
+        factors.append((indicator, unit_text, metric, factor))
+    table = pl.DataFrame(
+        factors,
+        schema={
+            "indicator": pl.String,
+            "unit": pl.String,
+            "_metric": pl.String,
+            "_factor": pl.Float64,
+        },
+        orient="row",
+    )
+    rows = rows.join(table, on=["indicator", "unit"], how="left")
+    metric_names = sorted({m for m in table["_metric"].drop_nulls()})
+    if metric_names:
+        actuals = frame.select("parcel_id", *metric_names).unpivot(
+            index="parcel_id", variable_name="_metric", value_name="_actual"
+        )
+        rows = rows.join(actuals, on=["parcel_id", "_metric"], how="left")
+    else:
+        rows = rows.with_columns(pl.lit(None, pl.Float64).alias("_actual"))
+    target = pl.col("value") * pl.col("_factor")
+    rows = rows.with_columns(
+        (pl.col("_actual") >= target - target.abs() * REL_TOL).alias("_met"),
+        pl.format(
+            "{}：承诺 {} {}，实际 {}",
+            "indicator",
+            num(pl.col("value")),
+            "unit",
+            pl.coalesce(num(pl.col("_actual") / pl.col("_factor")), pl.lit("无数据")),
+        ).alias("_text"),
+    )
+    per_parcel = (
+        rows.sort(["parcel_id", "indicator"])
+        .group_by("parcel_id")
+        .agg(
+            pl.len().alias("_n"),
+            pl.when(pl.col("_met").is_null().any())
+            .then(None)
+            .otherwise(pl.col("_met").all())
+            .alias("commitments_met"),
+            pl.col("_text").fill_null("").str.join("；").alias("commitments_detail_zh"),
+        )
+    )
+    return (
+        frame.join(per_parcel, on="parcel_id", how="left")
+        .with_columns(pl.col("_n").fill_null(0).gt(0).alias("commitments_recorded"))
+        .drop("_n")
+    )

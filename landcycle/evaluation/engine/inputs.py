@@ -1,0 +1,174 @@
+"""The engine's input frames (the contract table in docs/architecture.md) and their fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+
+import polars as pl
+
+# Required columns per frame, then optional ones (added as nulls when absent).
+SCHEMAS: dict[str, tuple[dict[str, pl.DataType], dict[str, pl.DataType]]] = {
+    "parcels": (
+        {
+            "parcel_id": pl.Int64,
+            "code": pl.String,
+            "jurisdiction_id": pl.Int64,
+            "area_m2": pl.Float64,
+        },
+        {
+            "jurisdiction": pl.String,
+            "land_use": pl.String,
+            "supply_method": pl.String,
+            "project_type": pl.String,
+            "holder_id": pl.Int64,
+            "in_control_line": pl.Boolean,
+            "agreed_start": pl.Date,
+            "actual_start": pl.Date,
+            "actual_completion": pl.Date,
+            "far": pl.Float64,
+        },
+    ),
+    "enterprises": (
+        {"enterprise_id": pl.Int64},
+        {
+            "uscc": pl.String,
+            "name": pl.String,
+            "industry_code": pl.String,
+            "scale": pl.String,
+            "tags": pl.List(pl.String),
+        },
+    ),
+    "indicators": (
+        {"enterprise_id": pl.Int64, "year": pl.Int32},
+        {
+            "parcel_id": pl.Int64,
+            "output_10k_cny": pl.Float64,
+            "revenue_10k_cny": pl.Float64,
+            "tax_10k_cny": pl.Float64,
+            "value_added_10k_cny": pl.Float64,
+            "energy_tce": pl.Float64,
+            "emissions_t": pl.Float64,
+            "rd_expense_10k_cny": pl.Float64,
+            "investment_10k_cny": pl.Float64,
+            "employees": pl.Int64,
+            # optional additions to the contract (see docs/policies.md)
+            "electricity_kwh": pl.Float64,
+            "water_t": pl.Float64,
+        },
+    ),
+    "leases": (
+        {"parcel_id": pl.Int64, "tenant_id": pl.Int64},
+        {"area_m2": pl.Float64, "start": pl.Date, "end": pl.Date, "approved": pl.Boolean},
+    ),
+    "violations": (
+        {"parcel_id": pl.Int64, "kind": pl.String},
+        {
+            "enterprise_id": pl.Int64,
+            "found_on": pl.Date,
+            "status": pl.String,
+            "refuses_correction": pl.Boolean,
+            "agrees_to_renewal": pl.Boolean,
+        },
+    ),
+    "commitments": (
+        {"parcel_id": pl.Int64, "indicator": pl.String, "value": pl.Float64, "unit": pl.String},
+        {"enterprise_id": pl.Int64, "year": pl.Int32},
+    ),
+    "relations": (
+        {"subject_id": pl.Int64, "kind": pl.String},
+        {"party_enterprise_id": pl.Int64, "party_person_id": pl.Int64, "share_percent": pl.Float64},
+    ),
+}
+
+# Sort keys that make a frame's bytes independent of row order (for the fingerprint).
+_SORT_KEYS = {
+    "parcels": ["parcel_id"],
+    "enterprises": ["enterprise_id"],
+    "indicators": ["enterprise_id", "year", "parcel_id"],
+    "leases": ["parcel_id", "tenant_id", "start"],
+    "violations": ["parcel_id", "kind", "found_on"],
+    "commitments": ["parcel_id", "indicator", "year"],
+    "relations": ["subject_id", "kind", "party_enterprise_id", "party_person_id"],
+}
+
+
+class InputError(ValueError):
+    """An input frame that does not meet the contract: which frame, which column, why."""
+
+
+def _empty(name: str) -> pl.DataFrame:
+    required, optional = SCHEMAS[name]
+    return pl.DataFrame(schema={**required, **optional})
+
+
+def conform(name: str, frame: pl.DataFrame | pl.LazyFrame | None) -> pl.DataFrame:
+    """The frame with every contract column in its contract type; extra columns are kept."""
+    if frame is None:
+        return _empty(name)
+    if isinstance(frame, pl.LazyFrame):
+        frame = frame.collect()
+    required, optional = SCHEMAS[name]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputError(f"{name}: missing column(s) {', '.join(missing)}")
+    casts = []
+    for column, dtype in {**required, **optional}.items():
+        if column not in frame.columns:
+            casts.append(pl.lit(None, dtype=dtype).alias(column))
+        elif frame.schema[column] != dtype:
+            casts.append(pl.col(column).cast(dtype, strict=True))
+    try:
+        frame = frame.with_columns(casts) if casts else frame
+    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
+        raise InputError(f"{name}: a column has values of the wrong type: {exc}") from None
+    for column in required:
+        nulls = frame[column].null_count()
+        if nulls:
+            raise InputError(f"{name}.{column}: {nulls} row(s) have no value")
+    return frame
+
+
+@dataclass(frozen=True)
+class EvaluationInputs:
+    """The frames of the contract. Missing frames are empty; columns are checked and cast."""
+
+    parcels: pl.DataFrame
+    enterprises: pl.DataFrame | None = None
+    indicators: pl.DataFrame | None = None
+    leases: pl.DataFrame | None = None
+    violations: pl.DataFrame | None = None
+    commitments: pl.DataFrame | None = None
+    relations: pl.DataFrame | None = None
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, conform(f.name, getattr(self, f.name)))
+        parcels = self.parcels
+        if parcels["parcel_id"].n_unique() != parcels.height:
+            raise InputError("parcels.parcel_id: ids are not unique")
+        bad = parcels.filter(pl.col("area_m2") <= 0)
+        if bad.height:
+            raise InputError(
+                f"parcels.area_m2: must be positive (parcel {bad['code'][0]!r} has {bad['area_m2'][0]})"
+            )
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def inputs_fingerprint(inputs: EvaluationInputs, year: int | None = None) -> str:
+    """A stable SHA-256 of the inputs: each frame's contract columns, sorted, as CSV bytes."""
+    digest = hashlib.sha256()
+    digest.update(f"year={year}\n".encode())
+    for name, frame in inputs.frames().items():
+        required, optional = SCHEMAS[name]
+        columns = [*required, *optional]
+        frame = frame.select(columns).with_columns(
+            pl.col(c).list.join("\x1f") for c in columns if isinstance(frame.schema[c], pl.List)
+        )
+        keys = _SORT_KEYS[name]
+        frame = frame.sort([*keys, *[c for c in columns if c not in keys]], nulls_last=True)
+        digest.update(f"[{name}]\n".encode())
+        digest.update(frame.write_csv(float_precision=9).encode())
+    return digest.hexdigest()

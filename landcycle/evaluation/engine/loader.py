@@ -1,0 +1,180 @@
+"""Finding, reading and validating policy files.
+
+Shipped policies live in this package (``policies/*.toml``; the repository's top-level
+``policies`` is a link to them). Users add files in directories given as ``extra_dirs`` — the
+Django side passes ``settings.LANDCYCLE_POLICY_DIRS``. A user file with the same ``name`` as a
+shipped one replaces it (a copied and edited policy), and the listing says where each came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .schema import Policy, PolicyError, _Invalid, parse_policy
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "policies"
+DEFAULT_POLICY = "beijing-etown-2023"
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    name: str
+    version: str
+    title_zh: str
+    title_en: str
+    kind: str
+    path: Path
+    shipped: bool
+    default: bool
+
+
+def load_policy_file(path: str | Path) -> Policy:
+    """Read and validate one file; PolicyError names the file, line, key and reason."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"not UTF-8 (byte {exc.start})", path=str(path)) from None
+    return load_policy_text(text, path=str(path))
+
+
+def load_policy_text(text: str, *, path: str = "<text>") -> Policy:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        reason = getattr(exc, "msg", None) or re.sub(r"\s*\(at line \d+.*\)$", "", str(exc))
+        raise PolicyError(f"TOML syntax: {reason}", path=path, line=line) from None
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        return parse_policy(data, path=path, sha256=sha)
+    except _Invalid as exc:
+        raise PolicyError(
+            exc.reason, path=path, line=line_of_key(text, exc.key), key=exc.key
+        ) from None
+
+
+def _line_from_message(message: str) -> int | None:
+    match = re.search(r"at line (\d+)", message)
+    return int(match[1]) if match else None
+
+
+def _policy_files(extra_dirs: Iterable[str | Path] | None) -> list[tuple[Path, bool]]:
+    files = [(p, True) for p in sorted(SHIPPED_DIR.glob("*.toml"))]
+    for directory in extra_dirs or ():
+        d = Path(directory)
+        if d.is_dir():
+            files += [(p, False) for p in sorted(d.glob("*.toml"))]
+    return files
+
+
+def list_policies(extra_dirs: Iterable[str | Path] | None = None) -> list[PolicyInfo]:
+    """Every valid policy, shipped and user-defined, sorted by name (a user file wins).
+
+    An invalid user file raises PolicyError: a silently missing policy would be worse.
+    """
+    found: dict[str, PolicyInfo] = {}
+    for path, shipped in _policy_files(extra_dirs):
+        policy = load_policy_file(path)
+        found[policy.name] = PolicyInfo(
+            policy.name,
+            policy.version,
+            policy.title_zh,
+            policy.title_en,
+            policy.kind,
+            path,
+            shipped,
+            policy.default,
+        )
+    return [found[name] for name in sorted(found)]
+
+
+def load_policy(name: str | None = None, extra_dirs: Iterable[str | Path] | None = None) -> Policy:
+    """The policy called ``name`` (default: the E-Town policy) from user dirs, else shipped."""
+    name = name or DEFAULT_POLICY
+    candidate = Path(name)
+    if candidate.suffix == ".toml" and candidate.is_file():
+        return load_policy_file(candidate)
+    chosen: Policy | None = None
+    for path, _shipped in _policy_files(extra_dirs):
+        # The file name is the usual key; the name inside decides when they differ.
+        policy = load_policy_file(path)
+        if policy.name == name:
+            chosen = policy  # later (user) directories win
+    if chosen is None:
+        known = ", ".join(p.name for p in list_policies(extra_dirs))
+        raise PolicyError(f"no policy named {name!r} (known: {known})")
+    return chosen
+
+
+# ---------------------------------------------------------------- key path → line
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"']+(?:\s*\.\s*[A-Za-z0-9_\-\"']+)*)\s*=")
+
+
+def line_of_key(text: str, key: str) -> int | None:
+    """The line where ``key`` (``rules[2].all[0].metric``) is written, or its nearest parent."""
+    if not key:
+        return None
+    index: dict[str, int] = {}
+    counters: dict[str, int] = {}
+    table = ""
+    inline_owner = ""  # key of a multi-line inline array being read, one element per line
+    inline_count = -1
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            inline_owner = ""
+            name = header[2].replace('"', "").replace(" ", "")
+            if header[1] == "[[":
+                base = _indexed(name, counters)
+                counters[base] = counters.get(base, -1) + 1
+                table = f"{base}[{counters[base]}]"
+            else:
+                table = _indexed(name, counters)
+            index.setdefault(table, number)
+            continue
+        match = _KEY.match(line)
+        if match:
+            k = match[1].replace('"', "").replace("'", "").replace(" ", "")
+            full = f"{table}.{k}" if table else k
+            index.setdefault(full, number)
+            value = line.split("=", 1)[1].strip()
+            inline_owner, inline_count = (full, -1) if value.startswith("[") else ("", -1)
+            if inline_owner and value.count("{") == 1:
+                inline_count = 0
+                index.setdefault(f"{full}[0]", number)
+            continue
+        if inline_owner and line.strip().startswith("{"):
+            inline_count += 1
+            index.setdefault(f"{inline_owner}[{inline_count}]", number)
+    candidate = key
+    while candidate:
+        if candidate in index:
+            return index[candidate]
+        shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", candidate)
+        if shorter == candidate:
+            break
+        candidate = shorter
+    return None
+
+
+def _indexed(name: str, counters: dict[str, int]) -> str:
+    """``composite.groups.indicators`` → ``composite.groups[1].indicators`` (current elements)."""
+    parts = name.split(".")
+    out = ""
+    for i, part in enumerate(parts):
+        out = f"{out}.{part}" if out else part
+        if out in counters and i < len(parts) - 1:
+            out = f"{out}[{counters[out]}]"
+    return out
