@@ -110,6 +110,9 @@ class RenewalProject(ChangeLogged):
     admin_living_land_m2 = models.FloatField("行政办公及生活服务设施用地 (平方米)", default=0)
     admin_living_floor_m2 = models.FloatField("行政办公及生活服务设施建筑面积 (平方米)", default=0)
     new_floor_area_m2 = models.FloatField("新增竣工建筑面积 (平方米)", default=0)
+    far_exception_reason = models.CharField(
+        "容积率低于2.0的理由", max_length=300, blank=True, help_text="FAR is ≥ 2.0 in principle"
+    )
     plan_approved_on = models.DateField("方案批准日期", null=True, blank=True)
     started_on = models.DateField("开工日期", null=True, blank=True)
     completed_on = models.DateField("完成日期", null=True, blank=True)
