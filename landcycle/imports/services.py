@@ -86,7 +86,7 @@ def run_import(
     validated = validate(inputs, load_known(), crs)
     jplan = None
     parcels = validated.sheets.get("parcels")
-    if parcels is not None:
+    if parcels is not None and "jurisdiction" in parcels.frame.columns:
         jplan = jurisdictions.plan(
             parcels.frame,
             parcels.name,

@@ -306,7 +306,7 @@ def geometry_columns(
         try:
             parsed[i] = geo.parse_geometry(text)
         except geo.GeometryError as exc:
-            sink.add(rows[i], header, _short(text), str(exc))
+            sink.add(int(rows[i]), header, _short(text), str(exc))
     return _geometry_frame(parsed, rows, texts, crs, header, sink)
 
 
@@ -315,6 +315,7 @@ def _short(text: str) -> str:
 
 
 def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
+    rows = list(rows)
     ok = np.array([g is not None for g in parsed], dtype=bool)
     # Check the coordinates as given first (projected metres given as degrees, swapped axes).
     if crs == geo.CGCS2000:
@@ -334,7 +335,7 @@ def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
             geo.check_polygon(geometry)
             geo.check_geographic_china(geometry)
         except geo.GeometryError as exc:
-            sink.add(rows[i], header, _short(texts[i]) if texts else None, str(exc))
+            sink.add(int(rows[i]), header, _short(texts[i]) if texts[i] else None, str(exc))
             ok[i] = False
     good = candidates[ok]
     wkt = np.full(len(parsed), None, dtype=object)

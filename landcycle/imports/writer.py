@@ -269,7 +269,9 @@ def frame_for(
         if key == "jurisdiction":
             columns[attname] = jurisdiction_ids(frame)
             continue
-        series = frame[key] if key in frame.columns else pl.Series([None] * frame.height)
+        series = (
+            frame[key] if key in frame.columns else pl.Series([None] * frame.height, dtype=pl.Utf8)
+        )
         if attname in REFERENCES:
             series = series.replace_strict(
                 key_maps[REFERENCES[attname]], default=None, return_dtype=pl.Int64
