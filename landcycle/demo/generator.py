@@ -38,7 +38,7 @@ AREA_NOISE = 0.02  # registered area vs geometry otherwise
 IDLE_SHARE = 0.03  # not started a year after the agreed start
 STALLED_SHARE = 0.01  # started years ago, never completed (烂尾)
 PARK_SHARE = (0.12, 0.12)  # of built parcels ≥ 2 ha: renewal parks, approved parks
-LEASING_SHARE = 0.16  # built self-used parcels with a lease
+LEASING_SHARE = 0.20  # built self-used parcels with a lease
 LEASE_MIX = (0.40, 0.30, 0.15, 0.15)  # approved, unapproved unrelated, unapproved related, ended
 UNRECORDED_LEASE_SHARE = 0.2  # unapproved leases with no 擅自出租 record (the engine finds them)
 NO_LATEST_YEAR_SHARE = 0.03  # firms that did not report the latest year
@@ -55,6 +55,7 @@ VIOLATION_SHARE = {  # of parcels, besides 擅自出租 which follows the unappr
     "违约": 0.010,
     "违法经营": 0.005,
 }
+INTENSITY_LEVEL = 1.3  # scales the industries' medians: about a fifth of parcels reach class A
 INTENSITY_SIGMA = 0.8  # spread of log output per hectare between firms
 TAX_SIGMA = 0.3
 GROWTH = (0.05, 0.07)  # mean and spread of a firm's yearly output trend
@@ -535,7 +536,7 @@ class _District:
         median_output = np.array([i.output_per_ha for i in industries])[self.industry]
         median_tax = np.array([i.tax_rate for i in industries])[self.industry]
         per_tce = np.array([i.output_per_tce for i in industries])[self.industry]
-        intensity = median_output * np.exp(rng.normal(0, INTENSITY_SIGMA, e))
+        intensity = INTENSITY_LEVEL * median_output * np.exp(rng.normal(0, INTENSITY_SIGMA, e))
         tax_rate = median_tax * np.exp(rng.normal(0, TAX_SIGMA, e))
         growth = rng.normal(*GROWTH, e)
         walk = np.cumsum(rng.normal(0, YEAR_NOISE, (e, len(years))), axis=1)
@@ -609,7 +610,10 @@ class _District:
         energy = value_added / (per_tce[who] * np.exp(rng.normal(0, 0.3, k)))
         emissions = value_added / (5_000 * np.exp(rng.normal(0, 0.5, k)))
         rd = revenue * np.exp(rng.normal(np.log(0.025), 0.5, k))
-        employees = np.maximum(1, np.round(output / (120 * np.exp(rng.normal(0, 0.4, k)))))
+        productivity = 120 * np.exp(rng.normal(0, 0.4, e))  # 万元 output per employee
+        employees = np.maximum(
+            1, np.round(output / (productivity[who] * np.exp(rng.normal(0, 0.05, k))))
+        )
         investment = output * np.exp(rng.normal(np.log(0.04), 0.6, k))
         invested = rng.random(k) < 0.6
         self.indicator_rows = rows.with_columns(
@@ -675,8 +679,8 @@ class _District:
         rows = np.flatnonzero(recorded)[first]
         related = lease["kind"][rows] == 2
         draw = rng.random(len(rows))
-        refuse = np.where(draw < 0.45, 1.0, np.where(draw < 0.75, 0.0, np.nan))
-        agree = np.where(draw < 0.45, 0.0, np.where(draw < 0.75, 1.0, np.nan))
+        refuse = np.where(draw < 0.4, 1.0, np.where(draw < 0.8, 0.0, np.nan))
+        agree = np.where(draw < 0.4, 0.0, np.where(draw < 0.8, 1.0, np.nan))
         refuse[related] = (rng.random(int(related.sum())) < 0.5).astype(float)
         agree[related] = np.nan
         state = np.where(refuse == 1.0, 0, np.where(agree == 1.0, 1, rng.integers(0, 3, len(rows))))
