@@ -1,0 +1,259 @@
+"""Admission to the park (seeds/003 第四–七条): checks with reasons, the 3-working-day initial
+assessment, approval by the committee or escalation to the district government.
+
+Thresholds come from the engine's policy file ``mentougou-admission-2021`` when it is installed
+and carries them (an ``[admission]`` table shaped like ours, or ``[thresholds]`` with
+``investment_lease_then_sell``, ``investment_tender_auction`` and ``tax``), else from
+``rules.toml`` [admission]. The assessment names which source it used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from ..models import AdmissionApplication
+from ..rules import convert_quantity, rules
+from ..workcalendar import WorkCalendar
+from . import LifecycleError, deadlines
+from .calendar import load_calendar
+
+App = AdmissionApplication
+POLICY_NAME = "mentougou-admission-2021"
+RATE = "10k_cny/ha"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    investment_per_ha: dict[str, float]  # supply method → 万元/公顷
+    tax_per_ha: float  # 万元/公顷
+    source: str
+
+
+def _policy_files() -> list[Path]:
+    dirs = [settings.BASE_DIR.parent / "policies", settings.BASE_DIR / "evaluation" / "policies"]
+    dirs += list(getattr(settings, "LANDCYCLE_POLICY_DIRS", []))
+    return [Path(d) / f"{POLICY_NAME}.toml" for d in dirs]
+
+
+def thresholds() -> Thresholds:
+    for path in _policy_files():
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        found = _from_policy(data, str(path))
+        if found:
+            return found
+    own = rules()
+    table = own.get("admission", "investment_per_ha_min")
+    return Thresholds(
+        {m: convert_quantity(v["value"], v["unit"], RATE) for m, v in table.items()},
+        own.quantity("admission", "tax_per_ha_min", RATE),
+        f"{own.source} [admission]",
+    )
+
+
+def _from_policy(data: dict, source: str) -> Thresholds | None:
+    admission = data.get("admission") or {}
+    try:
+        if "investment_per_ha_min" in admission and "tax_per_ha_min" in admission:
+            table = admission["investment_per_ha_min"]
+            return Thresholds(
+                {m: convert_quantity(v["value"], v["unit"], RATE) for m, v in table.items()},
+                convert_quantity(
+                    admission["tax_per_ha_min"]["value"], admission["tax_per_ha_min"]["unit"], RATE
+                ),
+                f"{source} [admission]",
+            )
+        t = data.get("thresholds") or {}
+        if {"investment_lease_then_sell", "investment_tender_auction", "tax"} <= set(t):
+            lts = convert_quantity(
+                t["investment_lease_then_sell"]["value"],
+                t["investment_lease_then_sell"]["unit"],
+                RATE,
+            )
+            sold = convert_quantity(
+                t["investment_tender_auction"]["value"],
+                t["investment_tender_auction"]["unit"],
+                RATE,
+            )
+            return Thresholds(
+                {
+                    "lease_then_sell": lts,
+                    "tender_auction": sold,
+                    "agreement": sold,
+                    "flexible_term": sold,
+                },
+                convert_quantity(t["tax"]["value"], t["tax"]["unit"], RATE),
+                f"{source} [thresholds]",
+            )
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None
+
+
+@dataclass
+class Assessment:
+    proposed_class: str  # A, B or none
+    reasons: list[str] = field(default_factory=list)
+    needs_people: bool = False  # a qualitative ground (重大项目/前沿技术) decides
+    source: str = ""
+
+
+def assess(app: AdmissionApplication, limits: Thresholds | None = None) -> Assessment:
+    """The admission checks of seeds/003 on one application (no database access)."""
+    limits = limits or thresholds()
+    policy = rules()
+    industries = set(policy.get("admission", "industries"))
+    class_b_also = set(policy.get("admission", "class_b_also"))
+    a_tags = set(policy.get("admission", "class_a_tags"))
+    reasons, blocking = [], False
+    field_label = App.IndustryField(app.industry_field).label
+    if app.on_negative_list:
+        reasons.append("主要经营范围属于《北京市新增产业的禁止和限制目录》，不予准入")
+        blocking = True
+    if not app.registers_in_park:
+        reasons.append("未承诺在园区工商登记和税务注册（独立法人），不符合第五条")
+        blocking = True
+    positioned = field_label in industries
+    if positioned:
+        reasons.append(f"符合园区产业定位（{field_label}）")
+    elif field_label in class_b_also:
+        reasons.append("为园区发展提供配套服务的企业，可按一般企业（B类）准入")
+    else:
+        reasons.append(f"产业领域「{field_label}」不符合园区医疗器械、人工智能、数字视听产业定位")
+        blocking = True
+    area_ha = app.land_area_m2 / 10_000 if app.land_area_m2 else 0
+    if area_ha <= 0:
+        return Assessment("none", [*reasons, "拟用地面积须大于0"], source=limits.source)
+    intensity = app.planned_investment_10k_cny / area_ha
+    tags = sorted(a_tags & set(app.tags or []))
+    a_ok = bool(tags)
+    reasons.append(
+        f"企业标签：{'、'.join(tags)}"
+        if tags
+        else "无世界500强、中国500强、行业龙头、央企或重点国企、上市或拟上市公司标签"
+    )
+    minimum = limits.investment_per_ha.get(app.supply_method)
+    method = app.get_supply_method_display()
+    if minimum is None:
+        reasons.append(f"供地方式「{method}」无A类投资强度标准")
+        a_ok = False
+    elif intensity >= minimum:
+        reasons.append(f"投资强度 {intensity:,.0f} 万元/公顷 ≥ {minimum:,.0f}（{method}）")
+    else:
+        reasons.append(f"投资强度 {intensity:,.0f} 万元/公顷 < {minimum:,.0f}（{method}）")
+        a_ok = False
+    if app.expected_tax_10k_cny is None:
+        reasons.append("未填报预计年纳税，无法核对A类税收标准")
+        a_ok = False
+    else:
+        tax = app.expected_tax_10k_cny / area_ha
+        ok = tax >= limits.tax_per_ha
+        reasons.append(
+            f"年度税收 {tax:,.0f} 万元/公顷 {'≥' if ok else '<'} {limits.tax_per_ha:,.0f}"
+        )
+        a_ok = a_ok and ok
+    if blocking:
+        return Assessment("none", reasons, source=limits.source)
+    if a_ok and positioned:
+        return Assessment("A", [*reasons, "符合重点企业（A类）条件"], source=limits.source)
+    if app.major_project:
+        return Assessment(
+            "A", [*reasons, "申报国家/市级重大项目或前沿技术，A类须经人工认定"], True, limits.source
+        )
+    return Assessment("B", [*reasons, "按一般企业（B类）准入"], source=limits.source)
+
+
+def submit(*, received_on: dt.date, calendar: WorkCalendar | None = None, **fields) -> App:
+    """Record an application; the initial assessment is due in 3 working days."""
+    required = (
+        "enterprise_name",
+        "jurisdiction",
+        "industry_field",
+        "supply_method",
+        "land_area_m2",
+        "planned_investment_10k_cny",
+    )
+    missing = [k for k in required if fields.get(k) in (None, "")]
+    if missing:
+        raise LifecycleError(f"入园申请缺少: {', '.join(missing)}")
+    if fields["industry_field"] not in App.IndustryField.values:
+        raise LifecycleError(f"产业领域 {fields['industry_field']!r} 无效")
+    if fields["supply_method"] not in dict(App._meta.get_field("supply_method").choices):
+        raise LifecycleError(f"供地方式 {fields['supply_method']!r} 无效")
+    if fields["land_area_m2"] <= 0 or fields["planned_investment_10k_cny"] < 0:
+        raise LifecycleError("拟用地面积须大于0，计划总投资不能为负")
+    calendar = calendar or load_calendar()
+    app = App(received_on=received_on, **fields)
+    period = rules().period("admission", "initial_assessment")
+    deadlines.store(app, "assessment_due", deadlines.compute(received_on, period, calendar))
+    app.save()
+    return app
+
+
+def record_assessment(app: App, *, on: dt.date, user=None) -> Assessment:
+    if app.status != App.Status.SUBMITTED:
+        raise LifecycleError(f"申请处于「{app.get_status_display()}」，不能初评")
+    if on < app.received_on:
+        raise LifecycleError("初评日期早于受理日期")
+    result = assess(app)
+    app.proposed_class = result.proposed_class
+    late = app.assessment_due is not None and on > app.assessment_due
+    app.assessment_reasons = [*result.reasons, f"标准来源: {result.source}"] + (
+        [f"初评逾期（期限 {app.assessment_due}）"] if late else []
+    )
+    app.assessed_on, app.status = on, App.Status.ASSESSED
+    if user is not None:
+        app.assigned_to = app.assigned_to or user
+    app.save()
+    return result
+
+
+def escalate(app: App, *, on: dt.date, note: str = "") -> App:
+    if app.status != App.Status.ASSESSED:
+        raise LifecycleError(f"申请处于「{app.get_status_display()}」，不能报请区政府")
+    app.status, app.decision_note = App.Status.ESCALATED, note
+    app.save()
+    return app
+
+
+def decide(
+    app: App, *, approve: bool, on: dt.date, user=None, note: str = "", document: str = ""
+) -> App:
+    """The committee decides an assessed application; the district one it escalated.
+    Approving an application the checks found inadmissible needs a written reason."""
+    if app.status not in (App.Status.ASSESSED, App.Status.ESCALATED):
+        raise LifecycleError(f"申请处于「{app.get_status_display()}」，不能批复")
+    if app.assessed_on and on < app.assessed_on:
+        raise LifecycleError("批复日期早于初评日期")
+    if approve and app.proposed_class == App.ProposedClass.NONE and not note.strip():
+        raise LifecycleError("初评不符合准入条件，批准须写明理由（一事一议）")
+    with transaction.atomic():
+        app.decision_body = (
+            App.DecisionBody.DISTRICT
+            if app.status == App.Status.ESCALATED
+            else App.DecisionBody.COMMITTEE
+        )
+        app.status = App.Status.APPROVED if approve else App.Status.REJECTED
+        app.decided_on, app.decided_by = on, user
+        app.decision_note = "\n".join(x for x in (app.decision_note, note) if x)
+        app.decision_document = document
+        app.save()
+    return app
+
+
+def withdraw(app: App, *, on: dt.date) -> App:
+    if app.status in (App.Status.APPROVED, App.Status.REJECTED, App.Status.WITHDRAWN):
+        raise LifecycleError(f"申请已{app.get_status_display()}，不能撤回")
+    app.status = App.Status.WITHDRAWN
+    app.save()
+    return app
