@@ -134,17 +134,43 @@ def _enterprise_names(ids: list[int]) -> pl.DataFrame:
 def related_parties_of(holder_ids: list[int], policy, year: int) -> pl.DataFrame:
     """Enterprises related to the holders through land → enterprise → person → enterprise.
 
-    Returns enterprise_id (the related party), holder_id and basis (a readable path).
+    Returns enterprise_id (the related party), holder_id and basis (readable, in Chinese):
+    the shared responsible person by name, or the shareholding link. Two queries: relations and
+    the persons named.
     """
     from .engine import related_parties
 
     relations = load_frame("relations", LoadWindow(year))
-    found = related_parties(relations, holder_ids, policy.equity)
-    return found
+    found = related_parties(relations, holder_ids, max_depth=policy.equity.max_depth)
+    if found.is_empty():
+        return pl.DataFrame(
+            schema={"enterprise_id": pl.Int64, "holder_id": pl.Int64, "basis": pl.Utf8}
+        )
+    persons = _person_names(found["person_id"].drop_nulls().unique().to_list())
+    holder_names = _enterprise_names(found["enterprise_id"].unique().to_list())
+    return (
+        found.join(
+            holder_names.select("enterprise_id", pl.col("name").alias("holder_name")),
+            on="enterprise_id",
+            how="left",
+        )
+        .join(persons, on="person_id", how="left")
+        .select(
+            pl.col("related_id").alias("enterprise_id"),
+            pl.col("enterprise_id").alias("holder_id"),
+            pl.when(pl.col("via") == "person")
+            .then(pl.format("与{}有共同责任人{}", "holder_name", "person_name"))
+            .otherwise(pl.format("与{}存在股权关联", "holder_name"))
+            .alias("basis"),
+        )
+    )
 
 
-def _person_names(ids: list[int]) -> dict[int, str]:
-    return {p.pk: p.name for p in Person.objects.filter(pk__in=ids)}
+def _person_names(ids: list[int]) -> pl.DataFrame:
+    rows = Person.objects.filter(pk__in=ids).values_list("id", "name")
+    return pl.DataFrame(
+        list(rows), schema={"person_id": pl.Int64, "person_name": pl.Utf8}, orient="row"
+    )
 
 
 def build_lists(run: EvaluationRun, preview: bool = False) -> list[BuiltList]:
@@ -179,7 +205,9 @@ def build_lists(run: EvaluationRun, preview: bool = False) -> list[BuiltList]:
                 how="inner",
             )
             # A related party that is itself a holder on the list is listed once, as holder.
-            related = related.filter(~pl.col("enterprise_id").is_in(per_holder["enterprise_id"]))
+            related = related.filter(
+                ~pl.col("enterprise_id").is_in(per_holder["enterprise_id"].implode())
+            )
             related = related.group_by("enterprise_id").agg(
                 pl.col("类别").unique().sort().str.join("/"),
                 pl.col("宗地编号").unique().sort().str.join(", "),

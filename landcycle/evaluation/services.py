@@ -49,7 +49,8 @@ _BASE_COLUMNS = (
     "next_class",
     "group",
 )
-_NOT_INDICATORS = {*_BASE_COLUMNS, "code", "parcel_code", "previous_class"}
+_NOT_INDICATORS = {*_BASE_COLUMNS, "code", "parcel_code", "previous_class", "jurisdiction_id"}
+_RANK_COLUMNS = ("industry",)  # the industry a rank_industry is within
 
 # Allowed status moves; anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
@@ -153,9 +154,8 @@ def prepare(policy, year: int) -> Prepared:
 
     inputs = load_inputs(policy, year)
     results = compute(policy, inputs, year)
-    codes = inputs.parcels.select(pl.col("parcel_id"), pl.col("code").alias("parcel_code"))
     previous = latest_final_run(year - 1, policy.name)
-    results = results.join(codes, on="parcel_id", how="left").join(
+    results = results.rename({"code": "parcel_code"}).join(
         _previous_classes(previous), on="parcel_id", how="left"
     )
     return Prepared(policy, year, inputs_fingerprint(inputs, year), results)
@@ -226,7 +226,7 @@ def store(
 
 def _result_frame(run: EvaluationRun, results: pl.DataFrame) -> pl.DataFrame:
     """The engine's frame shaped as the result table's columns (JSON as text)."""
-    rank_columns = [c for c in results.columns if c.startswith("rank")]
+    rank_columns = [c for c in results.columns if c.startswith("rank") or c in _RANK_COLUMNS]
     indicator_columns = [
         c for c in results.columns if c not in _NOT_INDICATORS and c not in rank_columns
     ]
