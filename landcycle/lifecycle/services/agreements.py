@@ -1,0 +1,247 @@
+"""Supervision agreements (履约监管协议, 标准地): commitments per parcel, the yearly check against
+the indicator reports, and the first-quarter review of enterprises in the park ≥ 1 year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from landcycle.ledger.models import IndicatorReport, Parcel
+
+from ..models import AgreementTerm, SupervisionAgreement
+from ..rules import RulesError, convert_quantity, rules
+from ..workcalendar import add_calendar_period, add_months
+from . import LifecycleError
+
+Ind = AgreementTerm.Indicator
+# The canonical unit each indicator is compared in ("" = a plain number: percent, stars).
+CANONICAL = {
+    Ind.INVESTMENT_PER_HA: "10k_cny/ha",
+    Ind.TAX_PER_HA: "10k_cny/ha",
+    Ind.OUTPUT_PER_HA: "10k_cny/ha",
+    Ind.ENERGY_EFFICIENCY: "10k_cny/tce",
+    Ind.RD_INTENSITY: "",
+    Ind.GREEN_BUILDING_STARS: "",
+}
+PLAIN_UNITS = {
+    Ind.RD_INTENSITY: ("%", "percent"),
+    Ind.GREEN_BUILDING_STARS: ("星", "star", "stars"),
+}
+
+
+def canonical_value(indicator: str, value: float, unit: str) -> float:
+    if indicator not in CANONICAL:
+        raise LifecycleError(f"未知指标 {indicator!r}")
+    if not CANONICAL[indicator]:
+        if unit not in PLAIN_UNITS[indicator]:
+            raise LifecycleError(f"{Ind(indicator).label} 的单位应为 {PLAIN_UNITS[indicator][0]}")
+        return value
+    try:
+        return convert_quantity(value, unit, CANONICAL[indicator])
+    except (RulesError, ValueError) as exc:
+        raise LifecycleError(f"{Ind(indicator).label}: {exc}") from None
+
+
+def create_agreement(
+    *,
+    number: str,
+    parcel: Parcel,
+    enterprise,
+    signed_on: dt.date,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    attainment_due: dt.date | None = None,
+    terms: list[dict] | None = None,
+) -> SupervisionAgreement:
+    """An agreement with its terms (default: the rules' default terms); attainment in 3 years."""
+    policy = rules()
+    terms = terms if terms is not None else list(policy.get("agreements", "default_terms"))
+    errors = []
+    for index, term in enumerate(terms, start=1):
+        try:
+            canonical_value(term.get("indicator"), float(term.get("value")), term.get("unit", ""))
+        except (LifecycleError, TypeError, ValueError) as exc:
+            errors.append(f"承诺 {index}: {exc}")
+        if term.get("op", ">=") not in AgreementTerm.Op.values:
+            errors.append(f"承诺 {index}: 比较 {term.get('op')!r} 无效")
+    if len({t.get("indicator") for t in terms}) != len(terms):
+        errors.append("同一指标只能承诺一次")
+    if errors:
+        raise LifecycleError("; ".join(errors))
+    attainment_due = attainment_due or add_calendar_period(
+        signed_on, policy.period("agreements", "attainment_within")
+    )
+    with transaction.atomic():
+        agreement = SupervisionAgreement.objects.create(
+            number=number,
+            parcel=parcel,
+            enterprise=enterprise,
+            signed_on=signed_on,
+            valid_from=valid_from or signed_on,
+            valid_to=valid_to,
+            attainment_due=attainment_due,
+        )
+        AgreementTerm.objects.bulk_create(
+            AgreementTerm(
+                agreement=agreement,
+                indicator=t["indicator"],
+                op=t.get("op", ">="),
+                value=float(t["value"]),
+                unit=t["unit"],
+                from_year=t.get("from_year"),
+            )
+            for t in terms
+        )
+    return agreement
+
+
+@dataclass(frozen=True)
+class Breach:
+    agreement_id: int
+    number: str
+    parcel_code: str
+    enterprise: str
+    indicator: str
+    committed: float  # canonical unit
+    actual: float | None  # None: no figures reported
+    unit: str
+    reason: str
+
+
+def _figures(agreements, year: int) -> dict[int, dict[str, float | None]]:
+    """Per agreement: the year's figures on its parcel (direct, or the enterprise's report split
+    by the area it holds) and cumulative investment up to the year. Two queries."""
+    enterprises = {a.enterprise_id for a in agreements}
+    held: dict[int, float] = defaultdict(float)
+    for holder, area in Parcel.objects.filter(holder_id__in=enterprises).values_list(
+        "holder_id", "registered_area_m2"
+    ):
+        held[holder] += area
+    reports = IndicatorReport.objects.filter(
+        enterprise_id__in=enterprises, year__lte=year
+    ).values_list(
+        "enterprise_id",
+        "parcel_id",
+        "year",
+        "output_10k_cny",
+        "revenue_10k_cny",
+        "tax_10k_cny",
+        "value_added_10k_cny",
+        "energy_tce",
+        "rd_expense_10k_cny",
+        "investment_10k_cny",
+    )
+    by_enterprise = defaultdict(list)
+    for row in reports:
+        by_enterprise[row[0]].append(row)
+    out = {}
+    names = ("output", "revenue", "tax", "value_added", "energy", "rd", "investment")
+    for a in agreements:
+        area = a.parcel.registered_area_m2
+        sums: dict[str, float | None] = dict.fromkeys(names)
+        invested = None
+        for _e, parcel_id, y, *values in by_enterprise[a.enterprise_id]:
+            if parcel_id is not None and parcel_id != a.parcel_id:
+                continue
+            share = (
+                1.0
+                if parcel_id == a.parcel_id
+                else (area / held[a.enterprise_id] if held[a.enterprise_id] else 0.0)
+            )
+            if values[-1] is not None:
+                invested = (invested or 0.0) + values[-1] * share
+            if y == year:
+                for name, value in zip(names, values, strict=True):
+                    if value is not None:
+                        sums[name] = (sums[name] or 0.0) + value * share
+        sums["cumulative_investment"] = invested
+        out[a.pk] = sums
+    return out
+
+
+def _actual(indicator: str, figures: dict, area_ha: float, agreement) -> float | None:
+    def per_ha(value):
+        return None if value is None or not area_ha else value / area_ha
+
+    if indicator == Ind.INVESTMENT_PER_HA:
+        return per_ha(figures["cumulative_investment"])
+    if indicator == Ind.TAX_PER_HA:
+        return per_ha(figures["tax"])
+    if indicator == Ind.OUTPUT_PER_HA:
+        return per_ha(figures["output"])
+    if indicator == Ind.ENERGY_EFFICIENCY:
+        va, energy = figures["value_added"], figures["energy"]
+        return None if va is None or not energy else va / energy
+    if indicator == Ind.RD_INTENSITY:
+        rd, revenue = figures["rd"], figures["revenue"]
+        return None if rd is None or not revenue else rd / revenue * 100
+    return None if agreement.green_building_stars is None else float(agreement.green_building_stars)
+
+
+def check_year(year: int, agreements=None) -> list[Breach]:
+    """Every breach of an active agreement's terms in ``year`` (terms apply from their
+    ``from_year``, else from the attainment year). Four queries whatever the count."""
+    if agreements is None:
+        agreements = SupervisionAgreement.objects.filter(status=SupervisionAgreement.Status.ACTIVE)
+    agreements = list(agreements.select_related("parcel", "enterprise").prefetch_related("terms"))
+    figures = _figures(agreements, year)
+    out = []
+    for a in agreements:
+        area_ha = a.parcel.registered_area_m2 / 10_000
+        for term in a.terms.all():
+            if year < (term.from_year or a.attainment_due.year):
+                continue
+            committed = canonical_value(term.indicator, term.value, term.unit)
+            actual = _actual(term.indicator, figures[a.pk], area_ha, a)
+            unit = CANONICAL[term.indicator] or term.unit
+            label = Ind(term.indicator).label
+            if actual is None:
+                reason = f"{year}年{label}无数据（未报送或无法计算）"
+            elif (term.op == ">=" and actual < committed) or (
+                term.op == "<=" and actual > committed
+            ):
+                reason = f"{year}年{label} {actual:,.2f} {'低于' if term.op == '>=' else '高于'}承诺 {committed:,.2f} {unit}"
+            else:
+                continue
+            out.append(
+                Breach(
+                    a.pk,
+                    a.number,
+                    a.parcel.code,
+                    a.enterprise.name,
+                    term.indicator,
+                    committed,
+                    actual,
+                    unit,
+                    reason,
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class AnnualReview:
+    year: int
+    due: dt.date  # end of the first quarter
+    agreements: list[SupervisionAgreement]  # enterprises in the park ≥ 1 year
+    breaches: list[Breach]  # on the previous year's figures
+
+
+def annual_review(year: int) -> AnnualReview:
+    """The first-quarter review of ``year`` (seeds/003 附件 五): enterprises in the park for a
+    year or more by the end of the quarter, checked on the previous year's figures."""
+    policy = rules()
+    month = int(policy.get("agreements", "annual_review_month_end"))
+    due = add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
+    tenure = policy.period("agreements", "annual_review_min_tenure")
+    if tenure.unit not in ("months", "years"):
+        raise LifecycleError("annual_review_min_tenure must be in months or years")
+    latest_entry = add_months(due, -tenure.value * (12 if tenure.unit == "years" else 1))
+    agreements = SupervisionAgreement.objects.filter(
+        status=SupervisionAgreement.Status.ACTIVE, valid_from__lte=latest_entry
+    )
+    listed = list(agreements.select_related("parcel", "enterprise"))
+    return AnnualReview(year, due, listed, check_year(year - 1, agreements))
