@@ -20,7 +20,7 @@ def register(subparsers) -> None:
         type=int,
         default=None,
         metavar="EPSG",
-        help="EPSG code of the coordinates given (default 4490, CGCS2000)",
+        help="EPSG code of the coordinates given (default: 4490 CGCS2000, or a geodata file's own CRS)",
     )
     parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
     parser.set_defaults(handler=import_command)
@@ -37,8 +37,9 @@ def register(subparsers) -> None:
 def import_command(args) -> int:
     from landcycle.cli import CommandError, setup_django
 
-    crs = args.crs or 4490
-    _check_crs(crs, CommandError)
+    crs = args.crs
+    if crs is not None:
+        _check_crs(crs, CommandError)
     setup_django()
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from landcycle.core.context import changes_by
-from landcycle.core.geometry import CGCS2000
 from landcycle.ledger import models as ledger
 
 from . import jurisdictions
@@ -68,12 +67,16 @@ def load_known() -> Known:
 def run_import(
     paths: list[str | Path],
     *,
-    crs: int = CGCS2000,
+    crs: int | None = None,
     dry_run: bool = False,
     user_id: int | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import workbooks / CSV folders / geodata files; see ``docs/interchange-extensions.md``."""
+    """Import workbooks / CSV folders / geodata files; see ``docs/interchange-extensions.md``.
+
+    ``crs``: EPSG code of all coordinates given; None means EPSG:4490 in sheets and a geodata
+    file's own declared CRS (else 4490).
+    """
     paths = [Path(p) for p in paths]
     names = [p.name for p in paths]
     report = progress or (lambda stage, done, total: None)

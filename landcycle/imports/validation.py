@@ -343,6 +343,8 @@ def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
     bounds = np.full((len(parsed), 4), np.nan)
     if len(good):
         wkt[ok] = shapely.to_wkt(good, rounding_precision=8, trim=True)
+        # Measure what is stored, so a re-import of the stored WKT gives the same figures.
+        good = shapely.from_wkt(wkt[ok])
         areas[ok] = geo.projected_areas_m2(good)
         bounds[ok] = shapely.bounds(good)
     return pl.DataFrame(
@@ -421,7 +423,8 @@ def _duplicates(data: SheetData, sink: _Sink) -> None:
         sink.add(row[0], label, value, f"重复 duplicate of row {row[1]}")
 
 
-def validate(inputs: Inputs, known: Known, crs: int = geo.CGCS2000, today=None) -> Validated:
+def validate(inputs: Inputs, known: Known, crs: int | None = None, today=None) -> Validated:
+    """``crs``: EPSG of all given coordinates; None = 4490, or a geodata file's own CRS."""
     today = today or dt.date.today()
     result = Validated(problems=list(inputs.problems))
     problems = result.problems
@@ -454,7 +457,7 @@ def validate(inputs: Inputs, known: Known, crs: int = geo.CGCS2000, today=None) 
             )
             continue
         seen[spec.key] = raw
-        data = validate_sheet(raw, spec, crs, problems, today)
+        data = validate_sheet(raw, spec, crs or geo.CGCS2000, problems, today)
         if data is not None:
             _duplicates(data, _Sink(raw.name, problems))
             result.sheets[spec.key] = data
@@ -464,7 +467,7 @@ def validate(inputs: Inputs, known: Known, crs: int = geo.CGCS2000, today=None) 
     return result
 
 
-def _merge_geodata(layers: list[GeoLayer], result: Validated, known: Known, default_crs: int):
+def _merge_geodata(layers: list[GeoLayer], result: Validated, known: Known, option: int | None):
     """Geometry from geodata files: onto the 宗地 rows, or as updates of stored parcels."""
     for layer in layers:
         sink = _Sink(layer.source, result.problems)
@@ -477,7 +480,7 @@ def _merge_geodata(layers: list[GeoLayer], result: Validated, known: Known, defa
                 None, "宗地编号", None, "地理数据缺少宗地编号字段 features need a 宗地编号 field"
             )
             continue
-        crs = layer.crs_epsg or default_crs
+        crs = option or layer.crs_epsg or geo.CGCS2000
         rows = layer.attributes[ROW]
         texts = [None if g is None else "" for g in layer.geometries]
         parsed = np.array(layer.geometries, dtype=object)

@@ -8,6 +8,7 @@ equal to what is stored write nothing, so re-importing the same workbook changes
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -164,6 +165,15 @@ class TablePlan:
     insert: bool = True
 
 
+def _same(new, old) -> bool:
+    """Equal; floats within 1e-12 relative, as a workbook keeps 15–16 significant digits."""
+    if new == old:
+        return True
+    if isinstance(new, float) and isinstance(old, float):
+        return math.isclose(new, old, rel_tol=1e-12)
+    return False
+
+
 def _defaults(model, fields):
     """What a null cell stores in a NOT NULL field ('' text, False, [] tags, the default)."""
     out = []
@@ -217,7 +227,7 @@ def upsert(plan: TablePlan) -> tuple[Counts, dict[tuple, int]]:
                     new_extra.pop(name, None)
                 else:
                     new_extra[name] = value
-        changed = [i for i in range(nf) if values[i] != old_values[i]]
+        changed = [i for i in range(nf) if not _same(values[i], old_values[i])]
         extra_changed = has_extra and new_extra != (old[nf] or {})
         if not changed and not extra_changed:
             counts.unchanged += 1

@@ -1,0 +1,54 @@
+"""The real ``landcycle`` entry point: import, dry run, export, and errors."""
+
+import pytest
+
+from landcycle.cli import main
+from landcycle.ledger import models as ledger
+
+from .workbooks import district, write_xlsx
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_import_dry_run_export_and_reimport(tmp_path, capsys):
+    path = write_xlsx(tmp_path / "district.xlsx", district(3))
+    assert main(["import", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "dry run" in out and "parcels: created 3" in out
+    assert ledger.Parcel.objects.count() == 0
+
+    assert main(["import", str(path)]) == 0
+    assert "parcels: created 3" in capsys.readouterr().out
+    assert ledger.Parcel.objects.count() == 3
+
+    out_path = tmp_path / "out.xlsx"
+    assert main(["export", str(out_path), "--year", "2024"]) == 0
+    assert "宗地: 3" in capsys.readouterr().out and out_path.exists()
+    assert main(["export", str(tmp_path / "csv")]) == 0
+    assert (tmp_path / "csv" / "宗地.csv").exists()
+    capsys.readouterr()
+
+    assert main(["import", str(out_path)]) == 0
+    assert "parcels: created 0, updated 0, unchanged 3" in capsys.readouterr().out
+
+
+def test_import_errors_are_printed_one_per_line_and_exit_non_zero(tmp_path, capsys):
+    sheets = district(2)
+    sheets["宗地"][1][6] = -5
+    sheets["企业"][2][0] = "91330206710000001X"
+    status = main(["import", str(write_xlsx(tmp_path / "bad.xlsx", sheets))])
+    assert status != 0
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("宗地 行2 列用地面积 (亩) 值-5: ") for line in err)
+    assert any(
+        line.startswith("企业 行3 列统一社会信用代码 值91330206710000001X: ") for line in err
+    )
+    # The enterprise's parcel, relations and figures now name an unknown enterprise: 7 in all.
+    assert err[-1].startswith("landcycle import: 7 个错误")
+    assert len(err) == 8
+    assert ledger.Parcel.objects.count() == 0
+
+
+def test_unknown_crs_is_a_one_line_error(tmp_path, capsys):
+    assert main(["import", str(tmp_path), "--crs", "999999"]) == 1
+    assert "unknown CRS" in capsys.readouterr().err
