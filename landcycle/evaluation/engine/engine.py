@@ -97,53 +97,60 @@ def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
     rules = policy.rules
     by_id = {r.id: r for r in rules}
     frame = frame.with_columns(_first_match([rule_matches(r) for r in rules]).alias("_rule"))
-    idx = pl.col("_rule")
-    no_rule_zh = pl.format(
-        "无适用规则，需人工复核（项目类型：{}，供地方式：{}）",
-        pl.col("project_type").replace("", "未记录"),
-        pl.col("supply_method").replace("", "未记录"),
-    )
-    no_rule_en = pl.format(
-        "no rule of the policy applies; review needed (project type: {}, supply method: {})",
-        pl.col("project_type").replace("", "not recorded"),
-        pl.col("supply_method").replace("", "not recorded"),
-    )
-    gaps_zh, gaps_en, next_classes = [], [], []
-    for rule in rules:
-        target = by_id.get(rule.next)
-        if target is None:
-            gaps_zh.append(pl.lit(None, pl.String))
-            gaps_en.append(pl.lit(None, pl.String))
-            next_classes.append(pl.lit(None, pl.String))
-            continue
+    # Text is built per deciding rule, on its rows only: the cost stays one rule per row.
+    parts = []
+    for i, part in frame.partition_by("_rule", as_dict=True, maintain_order=False).items():
+        index = part["_rule"][0] if part.height else None
+        rule = rules[index] if index is not None else None
+        parts.append(part.with_columns(_rule_columns(rule, by_id)))
+    if not parts:
+        return frame.with_columns(_rule_columns(None, by_id)).drop("_rule")
+    return pl.concat(parts, how="vertical_relaxed").drop("_rule")
+
+
+def _rule_columns(rule: Rule | None, by_id: dict[str, Rule]) -> list[pl.Expr]:
+    none = pl.lit(None, pl.String)
+    if rule is None:
+        return [
+            pl.lit(REVIEW).alias("class"),
+            pl.lit(None, pl.Float64).alias("score"),
+            pl.lit(NO_RULE).alias("rule"),
+            none.alias("group"),
+            pl.format(
+                "无适用规则，需人工复核（项目类型：{}，供地方式：{}）",
+                pl.col("project_type").replace("", "未记录"),
+                pl.col("supply_method").replace("", "未记录"),
+            ).alias("reasons_zh"),
+            pl.format(
+                "no rule of the policy applies; review needed (project type: {}, supply method: {})",
+                pl.col("project_type").replace("", "not recorded"),
+                pl.col("supply_method").replace("", "not recorded"),
+            ).alias("reasons_en"),
+            none.alias("gap_zh"),
+            none.alias("gap_en"),
+            none.alias("next_class"),
+        ]
+    target = by_id.get(rule.next)
+    gap_zh = gap_en = next_class = none
+    if target is not None:
         conds = [*target.all, *target.any]
         zh = [g for c in conds if (g := gap_text(c, target.klass, "zh")) is not None]
         en = [g for c in conds if (g := gap_text(c, target.klass, "en")) is not None]
-        gaps_zh.append(join_texts(zh, "；"))
-        gaps_en.append(join_texts(en, "; "))
-        next_classes.append(pl.lit(target.klass))
-    return (
-        frame.with_columns(
-            _by_index(idx, [pl.lit(r.klass) for r in rules], pl.lit(REVIEW)).alias("class"),
-            pl.lit(None, pl.Float64).alias("score"),
-            _by_index(idx, [pl.lit(r.id) for r in rules], pl.lit(NO_RULE)).alias("rule"),
-            pl.lit(None, pl.String).alias("group"),
-            _by_index(
-                idx, [_rule_reason(r, "zh", by_id.get(r.next)) for r in rules], no_rule_zh
-            ).alias("reasons_zh"),
-            _by_index(
-                idx, [_rule_reason(r, "en", by_id.get(r.next)) for r in rules], no_rule_en
-            ).alias("reasons_en"),
-            _by_index(idx, gaps_zh, pl.lit(None, pl.String)).replace("", None).alias("gap_zh"),
-            _by_index(idx, gaps_en, pl.lit(None, pl.String)).replace("", None).alias("gap_en"),
-            _by_index(idx, next_classes, pl.lit(None, pl.String)).alias("next_class"),
-        )
-        .with_columns(
-            # Next class only where a gap remains.
-            pl.when(pl.col("gap_zh").is_not_null()).then(pl.col("next_class")).alias("next_class"),
-        )
-        .drop("_rule")
-    )
+        if zh:
+            gap_zh = join_texts(zh, "；").replace("", None)
+            gap_en = join_texts(en, "; ").replace("", None)
+            next_class = pl.when(gap_zh.is_not_null()).then(pl.lit(target.klass))
+    return [
+        pl.lit(rule.klass).alias("class"),
+        pl.lit(None, pl.Float64).alias("score"),
+        pl.lit(rule.id).alias("rule"),
+        none.alias("group"),
+        _rule_reason(rule, "zh", target).alias("reasons_zh"),
+        _rule_reason(rule, "en", target).alias("reasons_en"),
+        gap_zh.alias("gap_zh"),
+        gap_en.alias("gap_en"),
+        next_class.alias("next_class"),
+    ]
 
 
 # ---------------------------------------------------------------- composite (亩均论英雄)

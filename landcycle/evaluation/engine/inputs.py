@@ -117,11 +117,15 @@ def conform(name: str, frame: pl.DataFrame | pl.LazyFrame | None) -> pl.DataFram
         if column not in frame.columns:
             casts.append(pl.lit(None, dtype=dtype).alias(column))
         elif frame.schema[column] != dtype:
+            try:
+                frame.select(pl.col(column).cast(dtype, strict=True))
+            except (pl.exceptions.PolarsError, TypeError) as exc:
+                first = str(exc).strip().splitlines()[0]
+                raise InputError(
+                    f"{name}.{column}: expected {dtype}, got {frame.schema[column]} ({first})"
+                ) from None
             casts.append(pl.col(column).cast(dtype, strict=True))
-    try:
-        frame = frame.with_columns(casts) if casts else frame
-    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
-        raise InputError(f"{name}: a column has values of the wrong type: {exc}") from None
+    frame = frame.with_columns(casts) if casts else frame
     for column in required:
         nulls = frame[column].null_count()
         if nulls:

@@ -86,8 +86,8 @@ class Quantity:
 
 
 def format_number(value: float) -> str:
-    """1850 → '1,850'; 3.5 → '3.5'; 0.0302 → '0.0302' (as a policy would print it)."""
+    """1850 → '1850'; 3.5 → '3.5'; 0.0302 → '0.0302' (as the engine prints values)."""
     if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+        return f"{int(value)}"
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
     return text
