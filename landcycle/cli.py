@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "landcycle.evaluation.cli",
     "landcycle.demo.cli",
     "landcycle.web.cli",
+    "landcycle.lifecycle.cli",
 ]
 
 
