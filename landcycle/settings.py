@@ -52,10 +52,15 @@ INSTALLED_APPS = [
     "landcycle.imports",
     "landcycle.evaluation",
     "landcycle.lifecycle",
+    "rest_framework.authtoken",
+    "django_filters",
+    "landcycle.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "landcycle.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "landcycle.web.context_processors.role",
             ]
         },
     }
@@ -95,6 +101,15 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["landcycle.web.api.permissions.RoleActionPermission"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
@@ -105,3 +120,31 @@ SPECTACULAR_SETTINGS = {"TITLE": "landcycle API", "VERSION": "0.1.0"}
 LANDCYCLE_POLICY_DIRS = [
     Path(p) for p in os.environ.get("LANDCYCLE_POLICY_DIRS", "").split(os.pathsep) if p
 ] + [DATA_DIR / "policies"]
+
+# ---- web: login, static files, security (landcycle.web) ----
+AUTHENTICATION_BACKENDS = ["landcycle.web.auth.LockoutModelBackend"]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LANDCYCLE_LOGIN_MAX_FAILURES = int(os.environ.get("LANDCYCLE_LOGIN_MAX_FAILURES", "5"))
+LANDCYCLE_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LANDCYCLE_LOGIN_LOCKOUT_MINUTES", "15"))
+# Base map: a Tianditu key shows its vector tiles; without one the map shows parcels only.
+LANDCYCLE_TIANDITU_KEY = os.environ.get("LANDCYCLE_TIANDITU_KEY", "")
+WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic
+WHITENOISE_AUTOREFRESH = DEBUG
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Behind HTTPS (production): LANDCYCLE_HTTPS=1 turns on secure cookies, HSTS and redirects.
+if os.environ.get("LANDCYCLE_HTTPS", "0") == "1":
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("LANDCYCLE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if h and not h.startswith("[")]

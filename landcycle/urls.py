@@ -1,6 +1,10 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("landcycle.web.api.urls")),
+    path("portal/", include("landcycle.web.portal_urls")),
+    path("", include("landcycle.web.urls")),
 ]

@@ -1,0 +1,118 @@
+from rest_framework import serializers
+
+from landcycle.ledger import models as ledger
+from landcycle.web.permissions import scope_of
+
+
+class JurisdictionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ledger.Jurisdiction
+        fields = ["id", "name", "kind", "parent", "path"]
+
+
+class ParcelSerializer(serializers.ModelSerializer):
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    holder_name = serializers.CharField(source="holder.name", read_only=True, default=None)
+
+    class Meta:
+        model = ledger.Parcel
+        fields = [
+            "id", "code", "name", "jurisdiction", "jurisdiction_name", "land_use",
+            "supply_method", "project_type", "registered_area_m2", "computed_area_m2", "holder",
+            "holder_name", "term_start", "term_end", "agreed_start", "agreed_completion",
+            "agreed_attainment", "actual_start", "actual_completion", "far", "in_control_line",
+            "min_lon", "min_lat", "max_lon", "max_lat",
+        ]  # fmt: skip
+
+
+class ParcelGeometrySerializer(ParcelSerializer):
+    class Meta(ParcelSerializer.Meta):
+        fields = [*ParcelSerializer.Meta.fields, "geometry_wkt"]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ledger.Enterprise
+        fields = ["id", "uscc", "name", "industry_code", "scale", "tags"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    id_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ledger.Person
+        fields = ["id", "name", "id_number"]
+
+    def get_id_number(self, person) -> str:
+        user = self.context["request"].user
+        return person.id_number if scope_of(user).sees_personal_data else person.masked_id_number
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ledger.Relation
+        fields = ["id", "subject", "party_enterprise", "party_person", "kind", "share_percent"]
+
+
+class BuildingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ledger.Building
+        fields = ["id", "parcel", "name", "floor_area_m2", "floors", "use", "completed_on"]
+
+
+class LeaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ledger.Lease
+        fields = ["id", "parcel", "tenant", "area_m2", "start", "end", "approved"]
+
+
+class IndicatorReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ledger.IndicatorReport
+        fields = [
+            "id", "enterprise", "year", "parcel", "output_10k_cny", "revenue_10k_cny",
+            "tax_10k_cny", "value_added_10k_cny", "energy_tce", "emissions_t",
+            "rd_expense_10k_cny", "employees", "investment_10k_cny",
+        ]  # fmt: skip
+
+
+class ViolationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ledger.Violation
+        fields = [
+            "id", "parcel", "enterprise", "kind", "found_on", "status", "refuses_correction",
+            "agrees_to_renewal",
+        ]  # fmt: skip
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ledger.Commitment
+        fields = ["id", "parcel", "enterprise", "indicator", "value", "unit", "year"]
+
+
+try:
+    from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+except ImportError:  # pragma: no cover - evaluation not in this build
+    EvaluationRun = EvaluationResult = None
+
+if EvaluationRun is not None:
+
+    class EvaluationRunSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = EvaluationRun
+            fields = [
+                "id", "year", "policy_name", "policy_version", "policy_hash",
+                "inputs_fingerprint", "status", "created_at", "parcel_count", "class_counts",
+                "previous_run", "corrects", "notice_start", "notice_end", "published_at",
+                "finalized_at",
+            ]  # fmt: skip
+
+    class EvaluationResultSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = EvaluationResult
+            fields = [
+                "id", "run", "parcel", "parcel_code", "holder", "klass", "score", "rule",
+                "reasons_zh", "reasons_en", "gap_zh", "gap_en", "next_class", "previous_class",
+                "indicators",
+            ]  # fmt: skip

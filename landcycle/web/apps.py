@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "landcycle.web"
+    label = "web"
+    verbose_name = "网页与权限 Web"
+
+    def ready(self):
+        from pathlib import Path
+
+        from django.conf import settings
+
+        # WhiteNoise serves collected files from STATIC_ROOT (and app files via finders).
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)

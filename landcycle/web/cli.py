@@ -1,0 +1,29 @@
+"""``landcycle serve [--host H] [--port P]``."""
+
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the web app: officers' UI at /, portal at /portal/, API at /api/",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (8000)")
+    parser.add_argument("--threads", type=int, default=16, help="worker threads (16)")
+    parser.set_defaults(handler=handle_serve)
+
+
+def handle_serve(args) -> int:
+    from landcycle.cli import CommandError, setup_django
+
+    if not 0 < args.port < 65536:
+        raise CommandError(f"--port must be 1..65535, got {args.port}")
+    setup_django()
+    from .serve import serve
+
+    try:
+        serve(args.host, args.port, threads=args.threads)
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
+    return 0

@@ -1,0 +1,10 @@
+from .permissions import Action, scope_of
+
+
+def role(request):
+    """The user's role label and what the navigation may offer."""
+    scope = scope_of(getattr(request, "user", None))
+    return {
+        "role_label": scope.role.label if scope.role else "",
+        "can_import": scope.can(Action.IMPORT),
+    }

@@ -1,0 +1,51 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from landcycle.ledger import models as ledger
+
+
+class ParcelFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    jurisdiction = django_filters.ModelChoiceFilter(
+        queryset=ledger.Jurisdiction.objects.all(), label=_("Street")
+    )
+    supply_method = django_filters.ChoiceFilter(
+        choices=ledger.Parcel.SupplyMethod.choices, label=_("Supply method")
+    )
+    project_type = django_filters.ChoiceFilter(
+        choices=ledger.Parcel.ProjectType.choices, label=_("Project type")
+    )
+    in_control_line = django_filters.BooleanFilter(label=_("In industrial control line"))
+    min_area_m2 = django_filters.NumberFilter(
+        field_name="registered_area_m2", lookup_expr="gte", label=_("Area at least (m²)")
+    )
+
+    class Meta:
+        model = ledger.Parcel
+        fields = ["q", "jurisdiction", "supply_method", "project_type", "in_control_line"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # offer only the streets the user may see
+            from .permissions import restricted
+
+            self.filters["jurisdiction"].queryset = restricted(ledger.Jurisdiction, user)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(code__icontains=value) | Q(name__icontains=value) | Q(holder__name__icontains=value)
+        )
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    scale = django_filters.ChoiceFilter(choices=ledger.Enterprise.Scale.choices, label=_("Scale"))
+    industry_code = django_filters.CharFilter(lookup_expr="startswith", label=_("Industry code"))
+
+    class Meta:
+        model = ledger.Enterprise
+        fields = ["q", "scale", "industry_code"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(uscc__icontains=value) | Q(name__icontains=value))

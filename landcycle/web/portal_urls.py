@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import portal_views
+
+app_name = "portal"
+urlpatterns = [
+    path("", portal_views.index, name="index"),
+    path("available.geojson", portal_views.available_geojson, name="available_geojson"),
+]

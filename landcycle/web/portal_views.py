@@ -1,0 +1,32 @@
+"""Public portal (/portal/): no login, only the disclosed fields."""
+
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
+
+from . import mapdata, portal
+
+
+def index(request):
+    run, a_list = portal.published_a_list()
+    box = mapdata.extent(portal.available_parcels())
+    return render(
+        request,
+        "portal/index.html",
+        {
+            "available": portal.available_land(),
+            "available_rules": portal.disclosure()["available_land"],
+            "a_run": run,
+            "a_list": a_list,
+            "a_rules": portal.disclosure()["a_list"],
+            "map_settings": {"extent": box, "public": True},
+        },
+    )
+
+
+def available_geojson(request):
+    try:
+        box = mapdata.BBox.parse(request.GET.get("bbox"))
+        zoom = max(0, min(int(request.GET.get("zoom", "14")), 22))
+    except (mapdata.BadBBox, ValueError) as exc:
+        return HttpResponseBadRequest(str(exc))
+    return JsonResponse(portal.available_features(box, zoom))

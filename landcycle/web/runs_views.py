@@ -1,0 +1,97 @@
+"""Evaluation run pages: distribution, moves since last year, lists, comparison, exports."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .permissions import Action, restricted
+from .tables import Column, Table, export_response
+from .views import PAGE_SIZE, requires
+
+RESULTS = Table(
+    name="results",
+    columns=(
+        Column("parcel_code", _("Parcel code"), lambda r: r.parcel_code, "parcel_code", link=True),
+        Column("holder", _("Right holder"), lambda r: r.holder.name if r.holder else "", None),
+        Column("klass", _("Class"), lambda r: r.klass, "klass"),
+        Column("previous", _("Last year"), lambda r: r.previous_class, "previous_class"),
+        Column("score", _("Score"), lambda r: r.score, "score"),
+        Column("reasons", _("Reasons"), lambda r: r.reasons_zh, None),
+        Column("gap", _("Gap to next class"), lambda r: r.gap_zh, None),
+    ),
+    select_related=("holder",),
+    default_order="parcel_code",
+)
+
+
+def _models():
+    run_model, result_model = services._evaluation_models()
+    if run_model is None:
+        raise Http404("evaluation is not installed")
+    return run_model, result_model
+
+
+def _run_and_results(request, pk):
+    run_model, result_model = _models()
+    run = get_object_or_404(restricted(run_model, request.user), pk=pk)
+    results = restricted(result_model, request.user).filter(run=run)
+    klass = request.GET.get("class")
+    if klass:
+        results = results.filter(klass=klass)
+    return run, results
+
+
+@requires(Action.VIEW)
+def run_list(request):
+    run_model, _ = _models()
+    runs = restricted(run_model, request.user).order_by("-year", "-id")
+    return render(request, "web/run_list.html", {"runs": runs})
+
+
+@requires(Action.VIEW)
+def run_detail(request, pk):
+    run, results = _run_and_results(request, pk)
+    all_results = restricted(_models()[1], request.user).filter(run=run)
+    listed = results.select_related("holder").order_by(RESULTS.ordering(request.GET.get("sort")))
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    runs = restricted(_models()[0], request.user).exclude(pk=run.pk).order_by("-year", "-id")
+    return render(
+        request,
+        "web/run_detail.html",
+        {
+            "run": run,
+            "distribution": services.class_distribution(all_results),
+            "moves": services.class_moves(all_results),
+            "page": page,
+            "table": RESULTS,
+            "rows": zip(page.object_list, RESULTS.rows(page.object_list), strict=True),
+            "klass": request.GET.get("class", ""),
+            "other_runs": runs[:20],
+        },
+    )
+
+
+@requires(Action.EXPORT)
+def run_export(request, pk, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    run, results = _run_and_results(request, pk)
+    return export_response(RESULTS, results.order_by("parcel_code"), fmt)
+
+
+@requires(Action.VIEW)
+def run_compare(request, pk, other):
+    run_model, result_model = _models()
+    runs = restricted(run_model, request.user)
+    first = get_object_or_404(runs, pk=pk)
+    second = get_object_or_404(runs, pk=other)
+    comparison = services.compare_runs(request.user, first, second)
+    return render(
+        request,
+        "web/run_compare.html",
+        {"first": first, "second": second, "comparison": comparison},
+    )

@@ -1,0 +1,274 @@
+"""What the pages show, computed from restricted querysets (one query per table)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Q, Sum
+
+from landcycle.core.models import ChangeRecord
+from landcycle.core.units import HECTARE, SQUARE_METRE, convert
+from landcycle.ledger import models as ledger
+
+from .permissions import restrict, restricted, scope_of
+
+CLASS_COLOURS = {
+    "A": "#1a9850",
+    "B": "#91cf60",
+    "C": "#fc8d59",
+    "D": "#d73027",
+    "REVIEW": "#7b3294",
+}
+NO_CLASS_COLOUR = "#888888"
+
+
+def m2_to_ha(value: float | None) -> float | None:
+    return None if value is None else convert(value, SQUARE_METRE, HECTARE)
+
+
+def _evaluation_models():
+    try:
+        from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+    except ImportError:
+        return None, None
+    return EvaluationRun, EvaluationResult
+
+
+def current_run(user, year: int | None = None):
+    """The run whose classes the pages show: the latest final run the user may see (else the
+    latest visible one)."""
+    run_model, _ = _evaluation_models()
+    if run_model is None:
+        return None
+    runs = restricted(run_model, user).order_by("-year", "-id")
+    if year is not None:
+        runs = runs.filter(year=year)
+    return runs.filter(status="final").first() or runs.first()
+
+
+def classes_of(user, parcel_ids=None, run=None) -> dict[int, str]:
+    """parcel id → class in the current run (only the parcels the user may see)."""
+    _, result_model = _evaluation_models()
+    run = run or current_run(user)
+    if run is None:
+        return {}
+    results = restricted(result_model, user).filter(run=run)
+    if parcel_ids is not None:
+        results = results.filter(parcel_id__in=list(parcel_ids))
+    return dict(results.values_list("parcel_id", "klass"))
+
+
+def parcel_card(user, parcel: ledger.Parcel) -> dict:
+    """Everything the parcel card (一宗一卡) shows, each part cut by the same restriction."""
+    scope = scope_of(user)
+    tenants = restrict(parcel.leases.select_related("tenant"), user).order_by("start")
+    buildings = restrict(parcel.buildings.all(), user).order_by("name")
+    reports = (
+        restrict(ledger.IndicatorReport.objects.filter(parcel=parcel), user)
+        | restrict(
+            ledger.IndicatorReport.objects.filter(
+                parcel__isnull=True, enterprise_id=parcel.holder_id
+            ),
+            user,
+        )
+    ).order_by("year")
+    history = defaultdict(lambda: {"output": 0.0, "tax": 0.0})
+    for report in reports:
+        history[report.year]["output"] += report.output_10k_cny or 0.0
+        history[report.year]["tax"] += report.tax_10k_cny or 0.0
+    area_ha = m2_to_ha(parcel.registered_area_m2) or None
+    chart = {
+        "years": sorted(history),
+        "output_per_ha": [
+            round(history[y]["output"] / area_ha, 1) if area_ha else None for y in sorted(history)
+        ],
+        "tax_per_ha": [
+            round(history[y]["tax"] / area_ha, 1) if area_ha else None for y in sorted(history)
+        ],
+    }
+    evaluations = []
+    _, result_model = _evaluation_models()
+    if result_model is not None:
+        evaluations = list(
+            restrict(result_model.objects.filter(parcel_id=parcel.pk), user)
+            .select_related("run")
+            .order_by("-run__year", "-run_id")
+        )
+    changes = restrict(
+        ChangeRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(ledger.Parcel), object_id=parcel.pk
+        ),
+        user,
+    ).select_related("user")[:50]
+    return {
+        "parcel": parcel,
+        "area_ha": area_ha,
+        "tenants": list(tenants),
+        "buildings": list(buildings),
+        "reports": list(reports),
+        "chart": chart,
+        "evaluations": evaluations,
+        "commitments": list(restrict(parcel.commitments.all(), user).order_by("year")),
+        "violations": list(restrict(parcel.violations.all(), user).order_by("-found_on")),
+        "changes": [_with_diff(c) for c in changes],
+        "geometry": _geometry(parcel.geometry_wkt),
+        "sees_personal_data": scope.sees_personal_data,
+    }
+
+
+def enterprise_graph(user, enterprise: ledger.Enterprise) -> dict:
+    """The enterprise, its responsible persons and related enterprises, and those persons'
+    other enterprises (地—企—责任人—责任人关联企业), as ECharts graph nodes and links."""
+    relations = restrict(ledger.Relation.objects.all(), user).select_related(
+        "subject", "party_enterprise", "party_person"
+    )
+    direct = list(relations.filter(Q(subject=enterprise) | Q(party_enterprise=enterprise)))
+    person_ids = {r.party_person_id for r in direct if r.party_person_id}
+    second = list(relations.filter(party_person_id__in=person_ids).exclude(subject=enterprise))
+    parcels = list(restrict(enterprise.held_parcels.all(), user).values("pk", "code"))
+    sees = scope_of(user).sees_personal_data
+    nodes: dict[str, dict] = {}
+    links = []
+
+    def add_enterprise(e, category):
+        nodes.setdefault(f"e{e.pk}", {"id": f"e{e.pk}", "name": e.name, "category": category})
+
+    def add_person(p):
+        shown = p.id_number if sees else p.masked_id_number
+        nodes.setdefault(f"p{p.pk}", {"id": f"p{p.pk}", "name": f"{p.name} {shown}", "category": 2})
+
+    add_enterprise(enterprise, 0)
+    for parcel in parcels:
+        nodes[f"l{parcel['pk']}"] = {
+            "id": f"l{parcel['pk']}",
+            "name": parcel["code"],
+            "category": 3,
+        }
+        links.append({"source": f"l{parcel['pk']}", "target": f"e{enterprise.pk}", "label": "产权"})
+    for r in direct + second:
+        add_enterprise(r.subject, 0 if r.subject_id == enterprise.pk else 1)
+        if r.party_person_id:
+            add_person(r.party_person)
+            source = f"p{r.party_person_id}"
+        else:
+            add_enterprise(r.party_enterprise, 0 if r.party_enterprise_id == enterprise.pk else 1)
+            source = f"e{r.party_enterprise_id}"
+        links.append(
+            {"source": source, "target": f"e{r.subject_id}", "label": r.get_kind_display()}
+        )
+    return {
+        "nodes": list(nodes.values()),
+        "links": links,
+        "categories": [{"name": n} for n in ("本企业", "关联企业", "责任人", "宗地")],
+    }
+
+
+def dashboard(user) -> dict:
+    """Parcels, area and output by class and by street, and the trend over the years."""
+    parcels = restricted(ledger.Parcel, user)
+    by_street = list(
+        parcels.values("jurisdiction__name")
+        .annotate(count=Count("pk"), area=Sum("registered_area_m2"))
+        .order_by("jurisdiction__name")
+    )
+    for row in by_street:
+        row["area_ha"] = round(m2_to_ha(row["area"] or 0.0), 2)
+    run = current_run(user)
+    by_class = []
+    if run is not None:
+        _, result_model = _evaluation_models()
+        by_class = list(
+            restricted(result_model, user)
+            .filter(run=run)
+            .values("klass")
+            .annotate(count=Count("pk"), area=Sum("parcel__registered_area_m2"))
+            .order_by("klass")
+        )
+        for row in by_class:
+            row["area_ha"] = round(m2_to_ha(row["area"] or 0.0), 2)
+            row["colour"] = CLASS_COLOURS.get(row["klass"], NO_CLASS_COLOUR)
+    trend = list(
+        restricted(ledger.IndicatorReport, user)
+        .values("year")
+        .annotate(output=Sum("output_10k_cny"), tax=Sum("tax_10k_cny"))
+        .order_by("year")
+    )
+    totals = parcels.aggregate(count=Count("pk"), area=Sum("registered_area_m2"))
+    return {
+        "run": run,
+        "total_count": totals["count"] or 0,
+        "total_area_ha": round(m2_to_ha(totals["area"] or 0.0), 2),
+        "by_street": by_street,
+        "by_class": by_class,
+        "trend": {
+            "years": [r["year"] for r in trend],
+            "output": [round(r["output"] or 0.0, 1) for r in trend],
+            "tax": [round(r["tax"] or 0.0, 1) for r in trend],
+        },
+    }
+
+
+# ---- evaluation runs ----------------------------------------------------------------------
+
+
+def class_distribution(results) -> list[dict]:
+    rows = results.values("klass").annotate(count=Count("pk")).order_by("klass")
+    return [{**row, "colour": CLASS_COLOURS.get(row["klass"], NO_CLASS_COLOUR)} for row in rows]
+
+
+def class_moves(results) -> list[dict]:
+    """How many parcels moved from each class last year to each class this year."""
+    return list(
+        results.exclude(previous_class="")
+        .exclude(previous_class=F("klass"))
+        .values("previous_class", "klass")
+        .annotate(count=Count("pk"))
+        .order_by("previous_class", "klass")
+    )
+
+
+def compare_runs(user, first, second) -> dict:
+    """Cross-tabulation of two runs' classes over the parcels both classified (e.g. two
+    policies on the same year's data), and the parcels whose class differs."""
+    _, result_model = _evaluation_models()
+    results = restricted(result_model, user)
+    a = dict(results.filter(run=first).values_list("parcel_id", "klass"))
+    b = dict(results.filter(run=second).values_list("parcel_id", "klass"))
+    codes = dict(results.filter(run=first).values_list("parcel_id", "parcel_code"))
+    common = sorted(set(a) & set(b), key=lambda pid: codes.get(pid, ""))
+    classes = sorted({a[p] for p in common} | {b[p] for p in common})
+    table = {ka: {kb: 0 for kb in classes} for ka in classes}
+    changed = []
+    for pid in common:
+        table[a[pid]][b[pid]] += 1
+        if a[pid] != b[pid]:
+            changed.append({"parcel_id": pid, "code": codes.get(pid, ""), "a": a[pid], "b": b[pid]})
+    return {
+        "classes": classes,
+        "rows": [(ka, [table[ka][kb] for kb in classes]) for ka in classes],
+        "changed": changed[:500],
+        "changed_count": len(changed),
+        "common_count": len(common),
+        "only_first": len(set(a) - set(b)),
+        "only_second": len(set(b) - set(a)),
+    }
+
+
+def _with_diff(record: ChangeRecord) -> ChangeRecord:
+    """Attach ``diff``: field → (before, after) for the fields that changed."""
+    before, after = record.before or {}, record.after or {}
+    record.diff = {
+        key: (before.get(key), after.get(key))
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+    return record
+
+
+def _geometry(wkt: str) -> dict | None:
+    if not wkt:
+        return None
+    from .mapdata import simplified
+
+    return simplified(wkt, 20)

@@ -1,0 +1,242 @@
+"""Officers' workspace. Every query goes through ``restrict``; logic lives in services."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from landcycle.ledger import models as ledger
+
+from . import mapdata, services
+from .auth import client_address, is_locked
+from .filtersets import EnterpriseFilterSet, ParcelFilterSet
+from .permissions import Action, restrict, restricted, scope_of
+from .tables import ENTERPRISES, PARCELS, Table, export_response
+
+PAGE_SIZE = 50
+
+
+def requires(action: Action):
+    """Anonymous → login page; a role without ``action`` → 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not scope_of(request.user).can(action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# ---- login --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    form = AuthenticationForm(request, data=request.POST or None)
+    locked = False
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        try:
+            valid = form.is_valid()
+        except PermissionDenied:
+            valid = False
+        locked = is_locked(username, client_address(request))
+        if valid and not locked:
+            auth_login(request, form.get_user())
+            target = request.POST.get("next") or request.GET.get("next") or ""
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                target = settings.LOGIN_REDIRECT_URL
+            return redirect(target or settings.LOGIN_REDIRECT_URL)
+    return render(
+        request,
+        "web/login.html",
+        {
+            "form": form,
+            "locked": locked,
+            "lockout_minutes": settings.LANDCYCLE_LOGIN_LOCKOUT_MINUTES,
+            "next": request.GET.get("next", ""),
+        },
+        status=429 if locked else 200,
+    )
+
+
+@require_POST
+def logout_view(request):
+    auth_logout(request)
+    return redirect("web:login")
+
+
+# ---- dashboard ----------------------------------------------------------------------------
+
+
+@requires(Action.VIEW)
+def dashboard(request):
+    return render(request, "web/dashboard.html", {"data": services.dashboard(request.user)})
+
+
+# ---- lists --------------------------------------------------------------------------------
+
+
+def _list(request, table: Table, filterset, template: str, card: str, export: str):
+    ordering = table.ordering(request.GET.get("sort"))
+    queryset = filterset.qs.select_related(*table.select_related).order_by(ordering, "pk")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "table": table,
+        "filter": filterset,
+        "page": page,
+        "rows": zip(
+            [reverse(card, args=[obj.pk]) for obj in page.object_list],
+            table.rows(page.object_list),
+            strict=True,
+        ),
+        "export_csv": reverse(export, args=["csv"]),
+        "export_xlsx": reverse(export, args=["xlsx"]),
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sort": request.GET.get("sort", ""),
+    }
+    return render(request, template, context)
+
+
+def _export(request, table: Table, filterset, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    queryset = filterset.qs.order_by(table.ordering(request.GET.get("sort")), "pk")
+    return export_response(table, queryset, fmt)
+
+
+@requires(Action.VIEW)
+def parcel_list(request):
+    parcels = restricted(ledger.Parcel, request.user)
+    filterset = ParcelFilterSet(request.GET, queryset=parcels, user=request.user)
+    return _list(
+        request,
+        PARCELS,
+        filterset,
+        "web/parcel_list.html",
+        "web:parcel_detail",
+        "web:parcel_export",
+    )
+
+
+@requires(Action.EXPORT)
+def parcel_export(request, fmt):
+    parcels = restricted(ledger.Parcel, request.user, Action.EXPORT)
+    filterset = ParcelFilterSet(request.GET, queryset=parcels, user=request.user)
+    return _export(request, PARCELS, filterset, fmt)
+
+
+@requires(Action.VIEW)
+def enterprise_list(request):
+    enterprises = restricted(ledger.Enterprise, request.user)
+    filterset = EnterpriseFilterSet(request.GET, queryset=enterprises)
+    return _list(
+        request,
+        ENTERPRISES,
+        filterset,
+        "web/enterprise_list.html",
+        "web:enterprise_detail",
+        "web:enterprise_export",
+    )
+
+
+@requires(Action.EXPORT)
+def enterprise_export(request, fmt):
+    enterprises = restricted(ledger.Enterprise, request.user, Action.EXPORT)
+    filterset = EnterpriseFilterSet(request.GET, queryset=enterprises)
+    return _export(request, ENTERPRISES, filterset, fmt)
+
+
+# ---- cards --------------------------------------------------------------------------------
+
+
+@requires(Action.VIEW)
+def parcel_detail(request, pk):
+    parcel = get_object_or_404(
+        restricted(ledger.Parcel, request.user).select_related("jurisdiction", "holder"), pk=pk
+    )
+    card = services.parcel_card(request.user, parcel)
+    return render(request, "web/parcel_detail.html", {"card": card, **_map_settings()})
+
+
+@requires(Action.VIEW)
+def enterprise_detail(request, pk):
+    enterprise = get_object_or_404(restricted(ledger.Enterprise, request.user), pk=pk)
+    user = request.user
+    context = {
+        "enterprise": enterprise,
+        "parcels": restrict(enterprise.held_parcels.select_related("jurisdiction"), user),
+        "leases": restrict(enterprise.leases.select_related("parcel"), user),
+        "reports": restrict(enterprise.indicator_reports.select_related("parcel"), user).order_by(
+            "-year"
+        ),
+        "graph": services.enterprise_graph(user, enterprise),
+        "sees_personal_data": scope_of(user).sees_personal_data,
+    }
+    return render(request, "web/enterprise_detail.html", context)
+
+
+# ---- map ----------------------------------------------------------------------------------
+
+
+def _map_settings() -> dict:
+    return {"map_settings": {"tianditu_key": settings.LANDCYCLE_TIANDITU_KEY}}
+
+
+@requires(Action.VIEW)
+def map_view(request):
+    box = mapdata.extent(restricted(ledger.Parcel, request.user))
+    return render(
+        request,
+        "web/map.html",
+        {"map_settings": {**_map_settings()["map_settings"], "extent": box}},
+    )
+
+
+LAYERS = {
+    "parcels": {},
+    "control_line": {"in_control_line": True},
+    "available": {"holder__isnull": True},  # unsupplied land until the available-land list
+}
+
+
+@requires(Action.VIEW)
+def map_parcels(request):
+    layer = request.GET.get("layer", "parcels")
+    if layer not in LAYERS:
+        return HttpResponseBadRequest("unknown layer")
+    try:
+        box = mapdata.BBox.parse(request.GET.get("bbox"))
+        zoom = max(0, min(int(request.GET.get("zoom", "14")), 22))
+    except (mapdata.BadBBox, ValueError) as exc:
+        return HttpResponseBadRequest(str(exc))
+    parcels = restricted(ledger.Parcel, request.user).filter(**LAYERS[layer])
+    return JsonResponse(mapdata.parcel_features(request.user, parcels, box, zoom))
+
+
+@requires(Action.VIEW)
+def map_streets(request):
+    return JsonResponse(mapdata.street_extents(restricted(ledger.Parcel, request.user)))

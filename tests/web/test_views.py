@@ -1,0 +1,228 @@
+import io
+import json
+import os
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from landcycle.web.auth import is_locked
+from tests.web.conftest import client_for
+from tests.web.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login(world, client):
+    response = client.get(reverse("web:parcel_list"))
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_login_then_lockout_after_repeated_failures(world, client, settings):
+    settings.LANDCYCLE_LOGIN_MAX_FAILURES = 3
+    ok = client.post(reverse("web:login"), {"username": "street_a", "password": PASSWORD})
+    assert ok.status_code == 302
+    client.post(reverse("web:logout"))
+    for _ in range(3):
+        bad = client.post(reverse("web:login"), {"username": "street_a", "password": "wrong"})
+        assert bad.status_code in (200, 429)
+    assert is_locked("street_a")
+    locked = client.post(reverse("web:login"), {"username": "street_a", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    token = client.post("/api/auth/token/", {"username": "street_a", "password": PASSWORD})
+    assert token.status_code == 429
+    assert not is_locked("evaluator")  # other users are not affected
+
+
+def test_api_token_auth(world, client):
+    response = client.post("/api/auth/token/", {"username": "ent_a", "password": PASSWORD})
+    token = response.json()["token"]
+    parcels = client.get("/api/parcels/", HTTP_AUTHORIZATION=f"Token {token}").json()
+    assert [p["code"] for p in parcels["results"]] == ["A-0001"]
+    assert client.get("/api/parcels/").status_code == 403  # no token, no session
+
+
+def test_api_filtering_and_pagination(world):
+    client = client_for(world.users["evaluation_officer"])
+    data = client.get("/api/parcels/?limit=2&ordering=-code").json()
+    assert data["count"] == 4 and len(data["results"]) == 2
+    assert data["results"][0]["code"] == "B-FREE"
+    filtered = client.get(f"/api/parcels/?jurisdiction={world.street_a.pk}").json()
+    assert [p["code"] for p in filtered["results"]] == ["A-0001"]
+    assert client.get("/api/parcels/?q=A1").json()["count"] == 1
+
+
+def test_openapi_schema_is_public(world, client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/parcels/" in response.content
+
+
+def test_parcel_list_sort_filter_and_export(world):
+    client = client_for(world.users["evaluation_officer"])
+    page = client.get(reverse("web:parcel_list"), {"sort": "-code"}).content.decode()
+    assert page.index("B-FREE") < page.index("A-0001")
+    street = client.get(reverse("web:parcel_list"), {"jurisdiction": world.street_b.pk})
+    assert "B-0001" in street.content.decode() and "A-0001" not in street.content.decode()
+    csv = client.get(reverse("web:parcel_export", args=["csv"]), {"q": "A"}).content
+    assert csv.startswith("\ufeff".encode()) and b"A-0001" in csv and b"B-0001" not in csv
+    xlsx = client.get(reverse("web:parcel_export", args=["xlsx"])).content
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "宗地编号" and len(rows) == 5
+    assert client.get(reverse("web:parcel_export", args=["pdf"])).status_code == 404
+
+
+def test_parcel_card_shows_everything(world):
+    w = world
+    client = client_for(w.users["evaluation_officer"])
+    page = client.get(reverse("web:parcel_detail", args=[w.parcel_b.pk])).content.decode()
+    for expected in (
+        "乙化工有限公司",
+        "乙租户贸易有限公司",
+        "乙一号厂房",
+        "output_per_ha",
+        "涉法涉诉",
+    ):
+        assert expected in page
+    assert "新增" in page  # the change history (created)
+    assert 'id="parcel-geometry"' in page and "Polygon" in page
+
+
+def test_enterprise_graph_links_persons_and_related_enterprises(world):
+    client = client_for(world.users["evaluation_officer"])
+    page = client.get(reverse("web:enterprise_detail", args=[world.ent_b.pk])).content.decode()
+    marker = 'id="relation-graph" type="application/json">'
+    start = page.index(marker) + len(marker)
+    graph = json.loads(page[start : page.index("</script>", start)])
+    names = {n["name"] for n in graph["nodes"]}
+    assert "乙租户贸易有限公司" in names  # related through the shared controller
+    assert any("乙法人" in n for n in names) and "B-0001" in names
+
+
+def test_map_bbox_detail_and_grid(world):
+    client = client_for(world.users["street_officer"])
+    url = reverse("web:map_parcels")
+    detail = client.get(url, {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16}).json()
+    assert detail["kind"] == "parcels"
+    assert {f["properties"]["code"] for f in detail["features"]} == {"A-0001", "A1-0001"}
+    classes = {f["properties"]["code"]: f["properties"]["class"] for f in detail["features"]}
+    assert classes == {"A-0001": "A", "A1-0001": "B"}  # the final run, not the draft
+    empty = client.get(url, {"bbox": "117,40,117.1,40.1", "zoom": 16}).json()
+    assert empty["features"] == []
+    grid = client.get(url, {"bbox": "116.4,39.7,116.7,39.9", "zoom": 9}).json()
+    assert grid["kind"] == "grid" and sum(f["properties"]["count"] for f in grid["features"]) == 2
+    control = client.get(
+        url, {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16, "layer": "control_line"}
+    )
+    assert [f["properties"]["code"] for f in control.json()["features"]] == ["A-0001"]
+    assert client.get(url, {"bbox": "a,b,c"}).status_code == 400
+    assert client.get(url, {"bbox": "116.4,39.7,116.7,39.9", "layer": "x"}).status_code == 400
+
+
+def test_portal_shows_public_fields_only(world, client):
+    page = client.get(reverse("portal:index")).content.decode()
+    assert "B-FREE" in page and "净地" in page
+    assert "A-0001" in page and "甲制造有限公司" in page  # the published A list
+    assert "B-0001" not in page and "A1-0001" not in page
+    features = client.get(
+        reverse("portal:available_geojson"), {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16}
+    ).json()["features"]
+    assert [f["properties"]["code"] for f in features] == ["B-FREE"]
+    assert set(features[0]["properties"]) == {
+        "code", "street", "area_ha", "land_use", "supply_method", "conditions"
+    }  # fmt: skip
+
+
+def test_language_switches(world):
+    client = client_for(world.users["evaluation_officer"])
+    assert "总览" in client.get(reverse("web:dashboard")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Dashboard" in client.get(reverse("web:dashboard")).content.decode()
+
+
+def test_run_pages(world):
+    w = world
+    client = client_for(w.users["evaluation_officer"])
+    page = client.get(reverse("web:run_detail", args=[w.run_final.pk])).content.decode()
+    assert "B-0001" in page and "A-0001" in page
+    compare = client.get(reverse("web:run_compare", args=[w.run_final.pk, w.run_draft.pk]))
+    assert "3" in compare.content.decode()
+    csv = client.get(reverse("web:run_export", args=[w.run_final.pk, "csv"]), {"class": "D"})
+    assert b"B-0001" in csv.content and b"A-0001" not in csv.content
+
+
+def test_security_headers(world, client):
+    response = client.get(reverse("portal:index"))
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_check_deploy_clean_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "LANDCYCLE_SECRET_KEY": "k" * 30 + "-not-a-real-key-but-long-and-varied-0123456789",
+        "LANDCYCLE_ALLOWED_HOSTS": "land.example.org",
+        "LANDCYCLE_HTTPS": "1",
+        "LANDCYCLE_DEBUG": "0",
+        "LANDCYCLE_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "landcycle.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@override_settings(LANDCYCLE_WEB_SYNC_JOBS=True)
+def test_import_shows_errors_before_writing(world, tmp_path):
+    from landcycle.ledger.models import Parcel
+
+    workbook = tmp_path / "bad.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "宗地"
+    sheet.append(["宗地编号", "所属街道", "用地面积 (公顷)"])
+    sheet.append(["NEW-1", "甲街道", 1.5])
+    sheet.append(["NEW-2", "甲街道", "not a number"])
+    book.save(workbook)
+    client = client_for(world.users["evaluation_officer"])
+    before = Parcel.objects.count()
+    with workbook.open("rb") as handle:
+        response = client.post(reverse("web:import"), {"workbook": handle}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="list errors"' in page and "not a number" in page
+    assert Parcel.objects.count() == before
+    assert client_for(world.users["street_officer"]).get(reverse("web:import")).status_code == 403
+
+
+@override_settings(LANDCYCLE_WEB_SYNC_JOBS=True)
+def test_import_valid_workbook_then_commit(world, tmp_path):
+    from landcycle.ledger.models import Parcel
+
+    workbook = tmp_path / "good.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "宗地"
+    sheet.append(["宗地编号", "所属街道", "用地面积 (公顷)"])
+    sheet.append(["NEW-1", "甲街道", 1.5])
+    book.save(workbook)
+    client = client_for(world.users["evaluation_officer"])
+    with workbook.open("rb") as handle:
+        checked = client.post(reverse("web:import"), {"workbook": handle}, follow=True)
+    assert not Parcel.objects.filter(code="NEW-1").exists()  # checked, not written
+    job_url = checked.redirect_chain[-1][0]
+    commit_url = job_url + "commit/"
+    assert commit_url.encode() in checked.content
+    other = client_for(world.users["administrator"])
+    assert other.post(commit_url).status_code == 404  # another user's job
+    client.post(commit_url, follow=True)
+    assert Parcel.objects.get(code="NEW-1").registered_area_m2 == pytest.approx(15_000)
