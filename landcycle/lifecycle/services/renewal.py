@@ -124,13 +124,14 @@ def parse_task_table(text: str, source: str = "") -> ParsedTable:
 
 
 def _street(district: Jurisdiction, name: str, children: list[Jurisdiction]) -> Jurisdiction:
-    """The district's street called ``name`` or ``name``+街道/镇…; created if none."""
-    exact = [c for c in children if c.name == name]
-    prefixed = [c for c in children if c.name.startswith(name)]
-    if exact:
-        return exact[0]
-    if len(prefixed) == 1:
-        return prefixed[0]
+    """The district's street called ``name`` or ``name``+街道/区… (新碶 → 新碶街道); created under
+    the district if it has none."""
+    for candidates in (children, [c for c in children if c.name.startswith(name)]):
+        exact = [c for c in candidates if c.name == name]
+        if exact:
+            return exact[0]
+        if len(candidates) == 1 and candidates is not children:
+            return candidates[0]
     return Jurisdiction.objects.create(name=name, parent=district, kind=Jurisdiction.Kind.STREET)
 
 
@@ -154,7 +155,7 @@ def import_task_table(
         raise LifecycleError(f"years {start_year}-{end_year} are reversed")
     parsed = parse_task_table(text, path.name)
     with transaction.atomic():
-        district = Jurisdiction.objects.filter(name=district_name, parent=None).first()
+        district = Jurisdiction.objects.filter(name=district_name).order_by("path").first()
         if district is None:
             district = Jurisdiction.objects.create(
                 name=district_name, kind=Jurisdiction.Kind.DISTRICT

@@ -1,0 +1,71 @@
+"""populate(today) builds cases in every state from a ledger like the demo district's."""
+
+import pytest
+
+from landcycle.lifecycle import demo
+from landcycle.lifecycle.models import (
+    AdmissionApplication,
+    AvailableLandList,
+    ExitCase,
+    ProjectLead,
+    RenewalProject,
+    StockLandCase,
+    SupervisionAgreement,
+)
+from landcycle.lifecycle.services import LifecycleError
+from landcycle.lifecycle.services.available import published_available_land
+from landcycle.lifecycle.services.due import due_items
+from tests.factories import JurisdictionFactory, ParcelFactory
+
+from .conftest import d
+
+pytestmark = pytest.mark.django_db
+STREETS = ["新碶街道", "小港街道", "大碶街道", "柴桥街道", "霞浦街道", "梅山街道"]
+
+
+@pytest.fixture
+def ledger(calendar):
+    district = JurisdictionFactory(name="北仑区", kind="district")
+    streets = [JurisdictionFactory(name=name, parent=district) for name in STREETS]
+    for i in range(60):
+        idle = i % 6 == 0
+        ParcelFactory(
+            code=f"BL{i:04d}",
+            jurisdiction=streets[i % len(streets)],
+            agreed_start=d("2022-03-01") if idle else d("2021-03-01"),
+            actual_start=None if idle else d("2021-04-01"),
+            extra={"土地价款": 2_000} if idle else {},
+        )
+    return district
+
+
+def test_populate_creates_every_state(ledger):
+    counts = demo.populate(d("2025-11-24"))
+    assert set(counts["exit"]) == set(ExitCase.State.values)
+    assert set(counts["admission"]) == set(AdmissionApplication.Status.values)
+    assert set(counts["agreement"]) == set(SupervisionAgreement.Status.values)
+    assert set(counts["stockland"]) == set(StockLandCase.Status.values)
+    assert set(counts["available_list"]) == set(AvailableLandList.Status.values)
+    assert set(counts["renewal"]) == set(RenewalProject.Status.values)
+    assert set(counts["project"]) == set(ProjectLead.Status.values)
+    assert published_available_land()
+    assert any(item.status == "late" for item in due_items(None, d("2025-11-24")))
+    exited = ExitCase.objects.get(state="exited")
+    assert exited.clawbacks.count() == 2 and exited.steps.count() == 5
+
+
+def test_populate_twice_gives_the_same_result(ledger):
+    first = demo.populate(d("2025-11-24"))
+    assert demo.populate(d("2025-11-24")) == first
+
+
+def test_populate_late_in_2026_flags_unknown_2027_deadlines(ledger):
+    demo.populate(d("2026-12-28"))
+    flagged = [c for c in ExitCase.objects.all() if c.deadline_flags]
+    assert flagged and all("2027" in text for c in flagged for text in c.deadline_flags.values())
+
+
+@pytest.mark.django_db
+def test_populate_needs_a_ledger(calendar):
+    with pytest.raises(LifecycleError, match="needs"):
+        demo.populate(d("2025-11-24"))
