@@ -1,4 +1,9 @@
-"""The public portal's data: only what ``disclosure.toml`` names, with no login."""
+"""The public portal's data: only published lists and only their public fields, no login.
+
+The available land is the published annual available-land list (年度可供土地清单) of
+``landcycle.lifecycle``; its public fields are the lifecycle rules'. The A list comes from the
+latest final evaluation run, with the fields ``disclosure.toml`` names.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,27 @@ from functools import cache
 from pathlib import Path
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from landcycle.ledger import models as ledger
 
 from .mapdata import BBox, overlapping, simplified
-from .services import m2_to_ha
 
 DISCLOSURE_FILE = Path(__file__).with_name("disclosure.toml")
+
+# Labels of the lifecycle list's public fields, in display order.
+AVAILABLE_LABELS = {
+    "parcel_code": _("Parcel code"),
+    "name": _("Name"),
+    "jurisdiction": _("Location"),
+    "land_use": _("Land use"),
+    "area_m2": _("Area (m²)"),
+    "category": _("Land category"),
+    "cost_10k_cny": _("Land cost (10k CNY)"),
+    "conditions": _("Conditions"),
+    "procedure": _("Procedure"),
+    "time_days": _("Time to supply (days)"),
+}
 
 
 @cache
@@ -22,38 +41,69 @@ def disclosure() -> dict:
         return tomllib.load(handle)
 
 
+def _public_fields() -> list[str]:
+    from landcycle.lifecycle.rules import rules
+
+    return list(rules().get("available_land", "public_fields"))
+
+
+def _published_entries():
+    from landcycle.lifecycle.models import AvailableLandEntry, AvailableLandList
+
+    return AvailableLandEntry.objects.filter(land_list__status=AvailableLandList.Status.PUBLISHED)
+
+
 def available_parcels() -> QuerySet:
-    """Land offered for supply. Until the lifecycle available-land list lands: parcels with
-    no right holder (approved but unsupplied, 批而未供)."""
-    return ledger.Parcel.objects.filter(holder__isnull=True).select_related("jurisdiction")
+    """Parcels on a published available-land list."""
+    return ledger.Parcel.objects.filter(pk__in=_published_entries().values("parcel_id"))
 
 
-def _available_row(parcel: ledger.Parcel) -> dict:
-    values = {
-        "code": parcel.code,
-        "street": parcel.jurisdiction.name,
-        "area_ha": round(m2_to_ha(parcel.registered_area_m2), 4),
-        "land_use": parcel.land_use,
-        "supply_method": parcel.get_supply_method_display(),
-        "conditions": (parcel.extra or {}).get("供地条件", ""),
-    }
-    return {key: values[key] for key in disclosure()["available_land"]["fields"]}
+def available_columns() -> list[tuple[str, str]]:
+    public = set(_public_fields())
+    return [(key, label) for key, label in AVAILABLE_LABELS.items() if key in public]
 
 
-def available_land(limit: int = 500) -> list[dict]:
-    return [_available_row(p) for p in available_parcels().order_by("code")[:limit]]
+def available_land() -> list[dict]:
+    """Rows of the published lists: public fields only, geometry left for the map."""
+    from landcycle.lifecycle.services.available import published_available_land
+
+    rows = published_available_land()
+    for row in rows:
+        row.pop("geometry_wkt", None)
+        if "category" in row:
+            row["category"] = row.get("category_label", row["category"])
+    return rows
 
 
 def available_features(box: BBox, zoom: int, limit: int = 2000) -> dict:
-    parcels = overlapping(available_parcels().exclude(geometry_wkt=""), box)[:limit]
+    public = set(_public_fields())
+    entries = overlapping_entries(box).select_related("parcel__jurisdiction")[:limit]
     features = []
-    for parcel in parcels:
-        geometry = simplified(parcel.geometry_wkt, zoom)
-        if geometry is not None:
-            features.append(
-                {"type": "Feature", "geometry": geometry, "properties": _available_row(parcel)}
-            )
+    for entry in entries:
+        parcel = entry.parcel
+        geometry = simplified(parcel.geometry_wkt, zoom) if parcel.geometry_wkt else None
+        if geometry is None:
+            continue
+        values = {
+            "parcel_code": parcel.code,
+            "name": parcel.name,
+            "jurisdiction": parcel.jurisdiction.name,
+            "land_use": parcel.land_use,
+            "area_m2": parcel.registered_area_m2,
+            "category": entry.get_category_display(),
+            "cost_10k_cny": entry.cost_10k_cny,
+            "conditions": entry.conditions,
+            "procedure": entry.procedure,
+            "time_days": entry.time_days,
+        }
+        properties = {k: v for k, v in values.items() if k in public}
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
     return {"type": "FeatureCollection", "kind": "available", "features": features}
+
+
+def overlapping_entries(box: BBox):
+    parcels = overlapping(available_parcels().exclude(geometry_wkt=""), box)
+    return _published_entries().filter(parcel__in=parcels)
 
 
 def published_a_list() -> tuple[object, list[dict]]:

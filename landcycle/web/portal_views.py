@@ -14,7 +14,7 @@ def index(request):
         "portal/index.html",
         {
             "available": portal.available_land(),
-            "available_rules": portal.disclosure()["available_land"],
+            "available_columns": portal.available_columns(),
             "a_run": run,
             "a_list": a_list,
             "a_rules": portal.disclosure()["a_list"],

@@ -11,6 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -216,10 +217,16 @@ def map_view(request):
     )
 
 
+def _on_available_list() -> Q:
+    from landcycle.lifecycle.models import AvailableLandEntry
+
+    return Q(pk__in=AvailableLandEntry.objects.values("parcel_id"))
+
+
 LAYERS = {
-    "parcels": {},
-    "control_line": {"in_control_line": True},
-    "available": {"holder__isnull": True},  # unsupplied land until the available-land list
+    "parcels": Q,
+    "control_line": lambda: Q(in_control_line=True),
+    "available": _on_available_list,  # on an available-land list (draft or published)
 }
 
 
@@ -233,7 +240,7 @@ def map_parcels(request):
         zoom = max(0, min(int(request.GET.get("zoom", "14")), 22))
     except (mapdata.BadBBox, ValueError) as exc:
         return HttpResponseBadRequest(str(exc))
-    parcels = restricted(ledger.Parcel, request.user).filter(**LAYERS[layer])
+    parcels = restricted(ledger.Parcel, request.user).filter(LAYERS[layer]())
     return JsonResponse(mapdata.parcel_features(request.user, parcels, box, zoom))
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from landcycle.ledger import models as ledger
+from landcycle.lifecycle.models import AvailableLandEntry, AvailableLandList
 from landcycle.web.models import Role
 from tests import factories as f
 from tests.web.factories import (
@@ -74,7 +75,18 @@ def world(db, change_context):
     parcel_a = parcel("A-0001", street_a, ent_a, 116.50, 39.78, in_control_line=True)
     parcel_a1 = parcel("A1-0001", town_a1, ent_a1, 116.51, 39.78)
     parcel_b = parcel("B-0001", street_b, ent_b, 116.60, 39.80)
-    parcel_free = parcel("B-FREE", street_b, None, 116.61, 39.80, extra={"供地条件": "净地"})
+    parcel_free = parcel("B-FREE", street_b, None, 116.61, 39.80)
+    parcel_draft_list = parcel("B-DRAFTLIST", street_b, None, 116.62, 39.80)
+    published = AvailableLandList.objects.create(
+        year=2025, jurisdiction=street_b, title="乙街道2025年度可供土地清单", status="published"
+    )
+    AvailableLandEntry.objects.create(
+        land_list=published, parcel=parcel_free, category="unsupplied", conditions="净地"
+    )
+    draft = AvailableLandList.objects.create(
+        year=2025, jurisdiction=street_a, title="甲街道2025年度可供土地清单", status="draft"
+    )
+    AvailableLandEntry.objects.create(land_list=draft, parcel=parcel_draft_list, category="idle")
     f.LeaseFactory(parcel=parcel_b, tenant=tenant_b)
     f.ViolationFactory(parcel=parcel_b, enterprise=ent_b)
     f.CommitmentFactory(parcel=parcel_b, enterprise=ent_b)

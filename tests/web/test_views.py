@@ -49,7 +49,7 @@ def test_api_token_auth(world, client):
 def test_api_filtering_and_pagination(world):
     client = client_for(world.users["evaluation_officer"])
     data = client.get("/api/parcels/?limit=2&ordering=-code").json()
-    assert data["count"] == 4 and len(data["results"]) == 2
+    assert data["count"] == 5 and len(data["results"]) == 2
     assert data["results"][0]["code"] == "B-FREE"
     filtered = client.get(f"/api/parcels/?jurisdiction={world.street_a.pk}").json()
     assert [p["code"] for p in filtered["results"]] == ["A-0001"]
@@ -72,7 +72,7 @@ def test_parcel_list_sort_filter_and_export(world):
     assert csv.startswith("\ufeff".encode()) and b"A-0001" in csv and b"B-0001" not in csv
     xlsx = client.get(reverse("web:parcel_export", args=["xlsx"])).content
     rows = list(openpyxl.load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True))
-    assert rows[0][0] == "宗地编号" and len(rows) == 5
+    assert rows[0][0] == "宗地编号" and len(rows) == 6
     assert client.get(reverse("web:parcel_export", args=["pdf"])).status_code == 404
 
 
@@ -128,13 +128,13 @@ def test_portal_shows_public_fields_only(world, client):
     assert "B-FREE" in page and "净地" in page
     assert "A-0001" in page and "甲制造有限公司" in page  # the published A list
     assert "B-0001" not in page and "A1-0001" not in page
+    assert "B-DRAFTLIST" not in page  # on a list not yet published
     features = client.get(
         reverse("portal:available_geojson"), {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16}
     ).json()["features"]
-    assert [f["properties"]["code"] for f in features] == ["B-FREE"]
-    assert set(features[0]["properties"]) == {
-        "code", "street", "area_ha", "land_use", "supply_method", "conditions"
-    }  # fmt: skip
+    assert [f["properties"]["parcel_code"] for f in features] == ["B-FREE"]
+    assert features[0]["properties"]["conditions"] == "净地"
+    assert "holder" not in features[0]["properties"]
 
 
 def test_language_switches(world):
@@ -226,3 +226,12 @@ def test_import_valid_workbook_then_commit(world, tmp_path):
     assert other.post(commit_url).status_code == 404  # another user's job
     client.post(commit_url, follow=True)
     assert Parcel.objects.get(code="NEW-1").registered_area_m2 == pytest.approx(15_000)
+
+
+def test_officer_map_available_layer_includes_draft_lists(world):
+    client = client_for(world.users["evaluation_officer"])
+    layer = client.get(
+        reverse("web:map_parcels"),
+        {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16, "layer": "available"},
+    ).json()
+    assert {f["properties"]["code"] for f in layer["features"]} == {"B-FREE", "B-DRAFTLIST"}

@@ -156,7 +156,7 @@
       return function () { return {color: "#f39c12", weight: 2, fillOpacity: 0.35}; };
     }, function (kind, f, l) {
       var p = f.properties;
-      l.bindTooltip([p.code, p.street, p.area_ha + " ha", p.land_use, p.supply_method].filter(Boolean).join(" · "));
+      l.bindTooltip([p.parcel_code, p.jurisdiction, p.area_m2 ? Math.round(p.area_m2) + " m²" : "", p.land_use, p.category, p.conditions].filter(Boolean).join(" · "));
     });
     map.on("moveend", load);
     load();
