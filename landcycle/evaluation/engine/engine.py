@@ -99,7 +99,7 @@ def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns(_first_match([rule_matches(r) for r in rules]).alias("_rule"))
     # Text is built per deciding rule, on its rows only: the cost stays one rule per row.
     parts = []
-    for i, part in frame.partition_by("_rule", as_dict=True, maintain_order=False).items():
+    for part in frame.partition_by("_rule", maintain_order=False):
         index = part["_rule"][0] if part.height else None
         rule = rules[index] if index is not None else None
         parts.append(part.with_columns(_rule_columns(rule, by_id)))
@@ -305,11 +305,15 @@ def _score_group(policy, comp: Composite, group: Group, members, previous) -> pl
     scored_mask = ~pl.col("_review")
 
     score_cols, zh_parts, en_parts = [], [], []
+    no_benchmark = []
     for i, ind in enumerate(group.indicators):
         prev_mean = None
-        if ind.mean_year_offset and previous is not None:
+        if ind.mean_year_offset:
             ids = members.filter(scored_mask)["parcel_id"].implode()
-            prev_mean = previous.filter(pl.col("parcel_id").is_in(ids))[ind.metric].mean()
+            if previous is not None:
+                prev_mean = previous.filter(pl.col("parcel_id").is_in(ids))[ind.metric].mean()
+            if prev_mean is None or not prev_mean > 0:
+                no_benchmark.append(METRICS[ind.metric])
         score, zh, en = _indicator_score(ind, scored_mask, prev_mean)
         name = f"score_{group.id}_{i}"
         members = members.with_columns(score.alias(name))
@@ -335,6 +339,9 @@ def _score_group(policy, comp: Composite, group: Group, members, previous) -> pl
         zh_parts.append(pl.col(f"_zh_{i}"))
         en_parts.append(pl.col(f"_en_{i}"))
 
+    if no_benchmark:
+        # The benchmark rests on last year's figures: without them no score can be given.
+        members = members.with_columns(pl.lit(True).alias("_review"))
     adjust = pl.lit(0.0)
     for adj in comp.adjustments:
         hit = _all(adj.all)
@@ -353,6 +360,11 @@ def _score_group(policy, comp: Composite, group: Group, members, previous) -> pl
     review_en = pl.lit(
         f"{label_en}: no indicators for the year or a required one is missing; review needed"
     )
+    if no_benchmark:
+        names_zh = "、".join(m.label_zh for m in no_benchmark)
+        names_en = ", ".join(m.label_en for m in no_benchmark)
+        review_zh = pl.lit(f"{label_zh}：上年度无{names_zh}数据，无法确定基准值，需人工复核")
+        review_en = pl.lit(f"{label_en}: no figures of last year for {names_en}; no benchmark")
     members = members.with_columns(
         pl.when(pl.col("_review"))
         .then(review_zh)
