@@ -394,7 +394,7 @@ def _renewal(today, parcels):
             )
             for step, action in enumerate(("approve_plan", "start", "complete")[:steps]):
                 on = min(today, start + dt.timedelta(days=90 * (step + 1)))
-                renewal.transition(item, action, on=on, new_floor_area_m2=item.land_area_m2 * 0.6)
+                renewal.transition(item, action, on=on, new_floor_area_m2=item.land_area_m2 * 0.1)
         kinds = list(m.EnterpriseMeasure.Kind.values)
         for offset, parcel in enumerate(group[2:5]):
             m.EnterpriseMeasure.objects.get_or_create(
