@@ -771,18 +771,17 @@ class _District:
                 value = np.round(np.maximum(per_ha[:, col], 100.0) * factor, 1)
                 frames.append(self._commitment_frame(renewal, indicator, value, year))
         # Flexible supply comes with a supervision agreement: investment per hectare, checked in
-        # the year of attainment.
+        # the year of attainment, here the agreements still running (attainment after the
+        # latest year). The engine cannot yet judge an investment_per_ha commitment in an
+        # evaluated year unless the policy itself reads investment (see the demo's report).
         attainment_year = _year_of(self.agreed[2])
         agreed = np.flatnonzero(
-            np.isin(self.supply, list(names.FLEXIBLE_SUPPLY))
-            & (attainment_year >= self.years[0])
-            & (attainment_year <= self.year)
+            np.isin(self.supply, list(names.FLEXIBLE_SUPPLY)) & (attainment_year > self.year)
         )
         value = np.round(rng.uniform(6_000, 11_000, len(agreed)), -1)
         frames.append(
             self._commitment_frame(agreed, "investment_per_ha", value, attainment_year[agreed])
         )
-        self.commitment_factor = dict(zip(renewal.tolist(), factor.tolist(), strict=True))
         self.sheets["承诺"] = pl.concat(frames).sort(["宗地编号", "指标", "考核年度"])
 
     def _commitment_frame(self, parcels, indicator, value, year) -> pl.DataFrame:

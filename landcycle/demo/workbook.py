@@ -50,6 +50,7 @@ def write_workbook(tables: dict[str, pl.DataFrame], path: str | Path) -> Path:
             "strings_to_numbers": False,
             "strings_to_formulas": False,
             "strings_to_urls": False,
+            "default_date_format": "yyyy-mm-dd",  # write_row gives dates this format
         },
     )
     workbook.set_properties(
@@ -58,21 +59,16 @@ def write_workbook(tables: dict[str, pl.DataFrame], path: str | Path) -> Path:
     header = workbook.add_format(
         {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
     )
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for name, frame in tables.items():
         sheet = workbook.add_worksheet(name)
         sheet.freeze_panes(1, 0)
         for col, column in enumerate(frame.columns):
             dtype = frame.schema[column]
             width = 12 if dtype == pl.Date else _width(frame, column)
-            sheet.set_column(col, col, width, date_format if dtype == pl.Date else None)
+            sheet.set_column(col, col, width)
         sheet.write_row(0, 0, frame.columns, header)
-        date_columns = [i for i, c in enumerate(frame.columns) if frame.schema[c] == pl.Date]
         for r, row in enumerate(frame.iter_rows(), start=1):
             sheet.write_row(r, 0, row)
-            for i in date_columns:  # write_row gives dates no format of their own
-                if row[i] is not None:
-                    sheet.write_datetime(r, i, row[i], date_format)
         sheet.autofilter(0, 0, max(frame.height, 1), max(len(frame.columns) - 1, 0))
     workbook.close()
     return path

@@ -1,0 +1,18 @@
+import pytest
+
+from landcycle.cli import main
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_without_serving_prints_the_workbook_and_the_classes(tmp_path, capsys):
+    status = main(["demo", "--no-serve", "--parcels", "300", "--output", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert str(tmp_path / "beilun-demo.xlsx") in out
+    assert "评价 evaluation 2025" in out and "A:" in out and "B:" in out
+
+
+def test_demo_refuses_a_tiny_district(capsys):
+    assert main(["demo", "--no-serve", "--parcels", "3"]) == 1
+    assert "--parcels" in capsys.readouterr().err

@@ -1,0 +1,70 @@
+"""The demo district through the importer and the evaluation engine, in the database."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from landcycle.demo.services import build_demo
+from landcycle.evaluation import services
+from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+from landcycle.ledger import models as ledger
+from tests.factories import ViolationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_default_district_imports_cleanly_and_evaluates_to_the_intended_mix(tmp_path):
+    built = build_demo(parcels=2000, output=tmp_path)
+    assert built.path == tmp_path / "beilun-demo.xlsx" and built.path.exists()
+    assert ledger.Parcel.objects.count() == 2000
+    assert ledger.Enterprise.objects.count() == 1500
+    assert ledger.Jurisdiction.objects.filter(parcels__isnull=False).distinct().count() == 12
+    # The deliberately wrong registered areas are the import's warnings, and they are flagged.
+    mismatched = [p for p in ledger.Parcel.objects.all() if p.area_mismatch]
+    assert built.warnings == len(mismatched) and 3 <= len(mismatched) <= 20
+    counts = built.import_counts
+    assert counts["parcels"]["created"] == 2000 and counts["indicators"]["created"] > 5000
+    assert set(ledger.Violation.objects.values_list("kind", flat=True)) == set(
+        ledger.Violation.Kind.values
+    )
+
+    # E-Town classes: about a fifth A, well over half B, a few per cent C, D and REVIEW.
+    total = sum(built.class_counts.values())
+    share = {k: v / total for k, v in built.class_counts.items()}
+    assert 0.15 <= share["A"] <= 0.25, share
+    assert 0.50 <= share["B"] <= 0.65, share
+    for klass in ("C", "D", "REVIEW"):
+        assert 0 < share[klass] < 0.2, share
+
+    # Renewal parks: some met their commitment (A), some did not (B).
+    parks = EvaluationResult.objects.filter(
+        run_id=built.run_id, parcel__project_type=ledger.Parcel.ProjectType.RENEWAL_PARK
+    )
+    assert {"A", "B"} <= set(parks.values_list("klass", flat=True))
+
+    results = services.results_frame(EvaluationRun.objects.get(pk=built.run_id))
+    assert results.height == 2000
+    assert results.filter(pl.col("class") == "REVIEW")["reasons_zh"].str.len_chars().min() > 0
+
+
+def test_rerunning_changes_nothing_and_reuses_the_run(tmp_path):
+    first = build_demo(parcels=300, output=tmp_path)
+    runs = EvaluationRun.objects.count()
+    again = build_demo(parcels=300, output=tmp_path)
+    for sheet, counts in again.import_counts.items():
+        assert counts["created"] == 0 and counts["updated"] == 0, sheet
+    assert again.run_reused and again.run_id == first.run_id
+    assert EvaluationRun.objects.count() == runs
+
+
+def test_a_changed_ledger_gets_a_new_draft_run(tmp_path):
+    first = build_demo(parcels=300, output=tmp_path)
+    # A patrol finds illegal construction that is not in the demo workbook.
+    parcel = ledger.Parcel.objects.order_by("code").first()
+    ViolationFactory(
+        parcel=parcel, kind="illegal_construction", found_on=dt.date(2025, 6, 1), status="open"
+    )
+    again = build_demo(parcels=300, output=tmp_path)
+    assert not again.run_reused and again.run_id != first.run_id
+    assert EvaluationRun.objects.get(pk=again.run_id).status == EvaluationRun.Status.DRAFT
