@@ -8,6 +8,7 @@ from landcycle.lifecycle.services.exits import TRANSITIONS, allowed_actions, ope
 from tests.factories import ParcelFactory
 
 from .conftest import d
+from .factories import SupervisionAgreementFactory
 
 S = ExitCase.State
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,8 @@ def test_opening_sets_interview_due_30_days_rolled(calendar):
 
 def test_full_path_to_exit_with_clawbacks(calendar):
     case = _advance(_open(calendar), calendar, "complete_exit")
+    agreement = SupervisionAgreementFactory(parcel=case.parcel, enterprise=case.enterprise)
+    elsewhere = SupervisionAgreementFactory(enterprise=case.enterprise)
     assert case.state == S.EXIT_NOTICE
     assert case.rectification_due == d("2025-09-25")  # 25 Mar + 6 months, a Thursday
     assert case.exit_due == d("2025-12-25")  # local default 3 months
@@ -84,6 +87,9 @@ def test_full_path_to_exit_with_clawbacks(calendar):
         S.EXITED,
     ]
     assert allowed_actions(case) == []
+    agreement.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert (agreement.status, elsewhere.status) == ("terminated", "active")
 
 
 @pytest.mark.parametrize("at", ["rectification_notice", "exit_notice"])

@@ -164,3 +164,32 @@ def test_disposal_rate_by_area_against_60_percent():
     rate = disposal_rate(d("2025-12-31"), street)
     assert rate.rate == 0.5 and rate.area_rate == 0.7 and rate.meets_target
     assert disposal_rate(d("2025-09-30"), street).disposed == 0  # not yet disposed then
+
+
+@pytest.mark.django_db
+def test_low_efficiency_comes_from_the_latest_final_run(calendar):
+    from django.utils import timezone
+
+    from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+
+    parcel = ParcelFactory()
+
+    def run(year, status, klass):
+        r = EvaluationRun.objects.create(
+            year=year,
+            policy_name="beijing-etown-2023",
+            policy_hash="x",
+            inputs_fingerprint="y",
+            status=status,
+            created_at=timezone.now(),
+        )
+        EvaluationResult.objects.create(run=r, parcel=parcel, parcel_code=parcel.code, klass=klass)
+
+    run(2024, "final", "B")
+    run(2025, "draft", "D")  # not final: ignored
+    assert sync_cases(TODAY, calendar=calendar).created == 0
+    run(2025, "final", "C")
+    report = sync_cases(TODAY, calendar=calendar)
+    assert report.created == 1 and report.evaluation_run.year == 2025
+    case = StockLandCase.objects.get()
+    assert case.category == "low_efficiency" and "C类" in case.basis[0]

@@ -157,6 +157,7 @@ def transition(
     with transaction.atomic():
         if action == "complete_exit":
             _add_clawbacks(case, clawbacks)
+            _terminate_agreements(case)
         step = ExitStep.objects.create(
             case=case,
             from_state=case.state,
@@ -194,6 +195,20 @@ def _add_clawbacks(case: ExitCase, items: list[dict]) -> None:
             )
         )
     Clawback.objects.bulk_create(rows)
+
+
+def _terminate_agreements(case: ExitCase) -> None:
+    """Exit ends the enterprise's supervision agreements on the parcel (seeds/003 第九条)."""
+    from ..models import SupervisionAgreement
+
+    agreements = SupervisionAgreement.objects.filter(
+        enterprise=case.enterprise, status=SupervisionAgreement.Status.ACTIVE
+    )
+    if case.parcel_id:
+        agreements = agreements.filter(parcel_id=case.parcel_id)
+    for agreement in agreements:  # a handful; saved one by one so the change log has them
+        agreement.status = SupervisionAgreement.Status.TERMINATED
+        agreement.save()
 
 
 def overdue(case: ExitCase, today: dt.date) -> str | None:
