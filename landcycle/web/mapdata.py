@@ -18,8 +18,8 @@ from landcycle.core.geometry import parse_geometry
 
 from .services import CLASS_COLOURS, NO_CLASS_COLOUR, classes_of
 
-DETAIL_ZOOM = 14  # from this zoom on, parcels are drawn as polygons
-MAX_FEATURES = 4000  # more parcels than this in view → grid cells instead
+DETAIL_ZOOM = 12  # from this zoom on, parcels may be drawn as polygons
+MAX_FEATURES = 3000  # more parcels than this in view → grid cells instead
 GRID_CELLS = 24  # cells across the view at low zoom
 
 
@@ -77,33 +77,33 @@ def simplified(wkt: str, zoom: int) -> dict | None:
 def parcel_features(user, parcels: QuerySet, box: BBox, zoom: int) -> dict:
     """GeoJSON for the parcels in view, or grid cells when there are too many to draw."""
     in_view = overlapping(parcels.exclude(min_lon__isnull=True), box)
-    if zoom >= DETAIL_ZOOM:
-        rows = list(
-            in_view.values_list("pk", "code", "geometry_wkt", "holder__name")[: MAX_FEATURES + 1]
-        )
-        if len(rows) <= MAX_FEATURES:
-            classes = classes_of(user, [r[0] for r in rows])
-            features = []
-            for pk, code, wkt, holder in rows:
-                geometry = simplified(wkt, zoom) if wkt else None
-                if geometry is None:
-                    continue
-                klass = classes.get(pk, "")
-                features.append(
-                    {
-                        "type": "Feature",
+    # Count cheaply (ids only, bounded) before fetching geometries.
+    if zoom >= DETAIL_ZOOM and len(in_view.values_list("pk", flat=True)[: MAX_FEATURES + 1]) <= (
+        MAX_FEATURES
+    ):
+        rows = list(in_view.values_list("pk", "code", "geometry_wkt", "holder__name"))
+        classes = classes_of(user, in_view.values("pk"))
+        features = []
+        for pk, code, wkt, holder in rows:
+            geometry = simplified(wkt, zoom) if wkt else None
+            if geometry is None:
+                continue
+            klass = classes.get(pk, "")
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": pk,
+                    "geometry": geometry,
+                    "properties": {
                         "id": pk,
-                        "geometry": geometry,
-                        "properties": {
-                            "id": pk,
-                            "code": code,
-                            "holder": holder or "",
-                            "class": klass,
-                            "colour": CLASS_COLOURS.get(klass, NO_CLASS_COLOUR),
-                        },
-                    }
-                )
-            return {"type": "FeatureCollection", "kind": "parcels", "features": features}
+                        "code": code,
+                        "holder": holder or "",
+                        "class": klass,
+                        "colour": CLASS_COLOURS.get(klass, NO_CLASS_COLOUR),
+                    },
+                }
+            )
+        return {"type": "FeatureCollection", "kind": "parcels", "features": features}
     return grid_cells(in_view, box)
 
 

@@ -29,3 +29,18 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "geolocation=(), camera=(), microphone=()"
         )
         return response
+
+
+class ChineseByDefaultMiddleware:
+    """Chinese unless the user chose otherwise: ignore the browser's Accept-Language.
+
+    Placed before LocaleMiddleware, so only the language cookie set by the switcher (or a
+    language prefix) changes the language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

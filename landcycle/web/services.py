@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from landcycle.core.models import ChangeRecord
-from landcycle.core.units import HECTARE, SQUARE_METRE, convert
+from landcycle.core.units import HECTARE, SQUARE_METRE, WAN_YUAN, YI_YUAN, convert
 from landcycle.ledger import models as ledger
 
 from .permissions import restrict, restricted, scope_of
@@ -54,8 +54,10 @@ def classes_of(user, parcel_ids=None, run=None) -> dict[int, str]:
     if run is None:
         return {}
     results = restricted(result_model, user).filter(run=run)
-    if parcel_ids is not None:
-        results = results.filter(parcel_id__in=list(parcel_ids))
+    if parcel_ids is not None:  # ids or a queryset of pks (kept as a subquery)
+        if not isinstance(parcel_ids, QuerySet):
+            parcel_ids = list(parcel_ids)
+        results = results.filter(parcel_id__in=parcel_ids)
     return dict(results.values_list("parcel_id", "klass"))
 
 
@@ -203,8 +205,9 @@ def dashboard(user) -> dict:
         "by_class": by_class,
         "trend": {
             "years": [r["year"] for r in trend],
-            "output": [round(r["output"] or 0.0, 1) for r in trend],
-            "tax": [round(r["tax"] or 0.0, 1) for r in trend],
+            # 万元 in the ledger, 亿元 on the chart
+            "output": [round(convert(r["output"] or 0.0, WAN_YUAN, YI_YUAN), 2) for r in trend],
+            "tax": [round(convert(r["tax"] or 0.0, WAN_YUAN, YI_YUAN), 2) for r in trend],
         },
     }
 
