@@ -71,7 +71,7 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("renewal", help="renewal targets and progress (seeds/002)")
     sub = p.add_subparsers(dest="renewal_command", metavar="ACTION", required=True)
-    q = sub.add_parser("import-targets", help="import a street task decomposition table (CSV)")
+    q = sub.add_parser("import-targets", help="import a street task decomposition table (CSV or xlsx)")
     q.add_argument("file", type=Path)
     q.add_argument("--district", required=True)
     q.add_argument("--years", type=_years, required=True, help="e.g. 2024-2026")

@@ -67,6 +67,30 @@ def test_reimport_replaces_and_keeps_streets():
     assert table.district.children.count() == 12
 
 
+@pytest.mark.django_db
+def test_the_same_table_as_an_excel_workbook(tmp_path):
+    import csv
+
+    import xlsxwriter
+
+    path = tmp_path / "任务分解表.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("附件2")
+    with open(BEILUN, encoding="utf-8") as handle:
+        for r, row in enumerate(csv.reader(handle)):
+            for c, cell in enumerate(row):
+                if r and c:
+                    sheet.write_number(r, c, float(cell))
+                else:
+                    sheet.write_string(r, c, cell)
+    workbook.close()
+    table = import_task_table(
+        path, district_name="北仑区", name="xlsx", start_year=2024, end_year=2026
+    )
+    assert street_totals(table)["renovated_land"] == pytest.approx(SEED_TOTALS["renovated_land"])
+    assert street_totals(table)["new_floor_area"] == pytest.approx(SEED_TOTALS["new_floor_area"])
+
+
 def test_totals_mismatch_and_bad_cells_are_reported():
     text = BEILUN.read_text(encoding="utf-8").replace("新碶,2,300", "新碶,2,301")
     with pytest.raises(LifecycleError, match="各街道合计 1501亩 ≠ 全区 1500亩"):

@@ -66,11 +66,37 @@ class ParsedTable:
     units: dict[str, str] = field(default_factory=dict)
 
 
-def parse_task_table(text: str, source: str = "") -> ParsedTable:
-    """Read a task decomposition table (CSV): a street column, one column per indicator with
-    its unit in the header, a 全区 row and one row per street. Every error names row and
-    column; the streets must add up to the 全区 row."""
-    reader = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+def read_rows(path: Path) -> list[list[str]]:
+    """Rows of a CSV (UTF-8, optional BOM) or of the first sheet of an .xlsx/.xls workbook."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+            from python_calamine import CalamineError, load_workbook
+
+            try:
+                sheet = load_workbook(str(path)).get_sheet_by_index(0)
+            except CalamineError as exc:
+                raise LifecycleError(f"{path.name}: {exc}") from None
+            return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=True)]
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LifecycleError(f"{path}: {exc.strerror}") from exc
+    return [list(row) for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))]
+
+
+def _cell(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def parse_task_table(text_or_rows, source: str = "") -> ParsedTable:
+    """Read a task decomposition table: a street column, one column per indicator with its
+    unit in the header, a 全区 row and one row per street (CSV text or rows). Every error names
+    row and column; the streets must add up to the 全区 row."""
+    if isinstance(text_or_rows, str):
+        reader = list(csv.reader(io.StringIO(text_or_rows.lstrip("\ufeff"))))
+    else:
+        reader = [[str(c) for c in row] for row in text_or_rows]
     reader = [r for r in reader if any(c.strip() for c in r)]
     if not reader:
         raise LifecycleError(f"{source}: 空表")
@@ -147,13 +173,9 @@ def import_task_table(
     """Validate the whole table first, then write it in one transaction (replacing a table of
     the same name)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LifecycleError(f"{path}: {exc.strerror}") from exc
     if start_year > end_year:
         raise LifecycleError(f"years {start_year}-{end_year} are reversed")
-    parsed = parse_task_table(text, path.name)
+    parsed = parse_task_table(read_rows(path), path.name)
     with transaction.atomic():
         district = Jurisdiction.objects.filter(name=district_name).order_by("path").first()
         if district is None:
