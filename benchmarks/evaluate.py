@@ -441,7 +441,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--no-naive", action="store_true", help="skip the per-row ORM version")
+    parser.add_argument(
+        "--naive-size",
+        type=int,
+        default=10_000,
+        help="size at which the per-row ORM version also runs (0: never)",
+    )
     parser.add_argument(
         "--worker", nargs=3, metavar=("URL", "SIZE", "NAIVE"), help=argparse.SUPPRESS
     )
@@ -459,7 +464,7 @@ def main() -> int:
     results = []
     for db in args.databases.split(","):
         for size in sizes:
-            naive = "1" if (size == sizes[0] and not args.no_naive) else "0"
+            naive = "1" if size == args.naive_size else "0"
             print(f"… {db} {size:,} parcels", file=sys.stderr, flush=True)
             proc = subprocess.run(
                 [sys.executable, __file__, "--worker", urls[db], str(size), naive],

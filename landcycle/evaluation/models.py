@@ -86,8 +86,14 @@ class EvaluationRun(models.Model):
 class EvaluationResult(models.Model):
     """One parcel's class in one run. Written in bulk once; never updated."""
 
+    # No index of its own: the unique (run, parcel) index serves lookups by run, and every
+    # index costs time when a million results are written.
     run = models.ForeignKey(
-        EvaluationRun, verbose_name="评价批次", related_name="results", on_delete=models.CASCADE
+        EvaluationRun,
+        verbose_name="评价批次",
+        related_name="results",
+        on_delete=models.CASCADE,
+        db_index=False,
     )
     # Results are a historical record: they keep the code and survive later ledger edits, so
     # the parcel and holder are referenced without a database constraint.
@@ -107,6 +113,7 @@ class EvaluationResult(models.Model):
         related_name="+",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
     )
     klass = models.CharField("类别", max_length=12)
     score = models.FloatField("得分", null=True, blank=True)

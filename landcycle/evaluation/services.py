@@ -247,6 +247,10 @@ def _result_frame(run: EvaluationRun, results: pl.DataFrame) -> pl.DataFrame:
         ]
         return pl.struct(values).struct.json_encode()
 
+    # Six significant digits are more than any figure in the ledger carries, and a third
+    # shorter JSON is a third less for the database to parse.
+    floats = [c for c in results.columns if results.schema[c].is_float() and c != "score"]
+    results = results.with_columns(pl.col(floats).round_sig_figs(6))
     return results.select(
         pl.lit(run.pk, dtype=pl.Int64).alias("run_id"),
         pl.col("parcel_id").cast(pl.Int64),

@@ -73,7 +73,7 @@ def test_lists_follow_the_policy_and_take_in_related_parties(etown):
     assert not any(b.preview for b in built)
 
 
-def test_factor_prices_when_the_policy_defines_them(etown):
+def test_no_factor_price_table_unless_the_policy_defines_one(etown):
     built = _by_key(lists.build_lists(_final_run()))
     policy = services.get_policy(services.DEFAULT_POLICY)
     if not policy.consequences.factor_prices:
@@ -126,3 +126,36 @@ def test_summary_and_results_table(etown):
     row = table.row(0, named=True)
     assert row["output_10k_cny_per_ha"] == pytest.approx(35_000)
     assert lists.results_table(run, lang="en")["reasons"][0] != row["reasons"]
+
+
+FACTOR_PRICES = """
+[[consequences.factor_prices]]
+class = "D"
+item = "electricity"
+label_zh = "差别电价"
+surcharge = { value = 0.3, unit = "元/千瓦时" }
+
+[[consequences.factor_prices]]
+class = "C"
+item = "electricity"
+label_zh = "差别电价"
+surcharge = { value = 0.1, unit = "元/千瓦时" }
+"""
+
+
+def test_factor_price_table_from_a_policy_that_defines_one(etown, settings, tmp_path):
+    # The E-Town policy has no price table; a user copy of it with one shows the table.
+    shipped = services.get_policy(services.DEFAULT_POLICY).path
+    text = open(shipped, encoding="utf-8").read()
+    text = text.replace('name = "beijing-etown-2023"', 'name = "etown-with-prices"', 1)
+    (tmp_path / "prices.toml").write_text(text + FACTOR_PRICES, encoding="utf-8")
+    settings.LANDCYCLE_POLICY_DIRS = [tmp_path]
+
+    run = services.run_evaluation(YEAR, "etown-with-prices")
+    services.publish(run, start=dt.date.today() - dt.timedelta(days=60))
+    built = _by_key(lists.build_lists(services.finalize(run)))
+    table = built["factor_prices"].frame
+    rows = {r["类别"]: r for r in table.iter_rows(named=True)}
+    assert set(rows) == {"C", "D"}
+    assert rows["D"]["加价"] == 0.3 and rows["D"]["单位"] == "元/千瓦时"
+    assert rows["D"]["宗地数"] == 1 and rows["C"]["企业数"] == 1
