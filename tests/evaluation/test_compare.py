@@ -87,3 +87,27 @@ def test_compare_exports(etown, strict_policy, tmp_path):
 def test_compare_needs_two_policies(etown):
     with pytest.raises(ValueError):
         comparing.compare(YEAR, "beijing-etown-2023", "beijing-etown-2023")
+
+
+def test_mentougou_2019_against_2021_tax_threshold_rises(etown):
+    # A listed company investing 12,500 万元/公顷 and paying 1,800 万元/公顷 in tax: class A under
+    # the 2019 rules (tax ≥ 1,600), class B under 2021 (tax ≥ 2,000).
+    from tests.factories import EnterpriseFactory, IndicatorReportFactory, ParcelFactory
+
+    listed = EnterpriseFactory(name="上市科技有限公司", tags=["上市公司"])
+    parcel = ParcelFactory(
+        code="MTG-1", holder=listed, jurisdiction=etown.street, registered_area_m2=20_000.0
+    )
+    IndicatorReportFactory(
+        enterprise=listed,
+        parcel=parcel,
+        year=YEAR,
+        output_10k_cny=30_000.0,
+        tax_10k_cny=3_600.0,
+        investment_10k_cny=25_000.0,
+    )
+    result = comparing.compare(YEAR, "mentougou-admission-2019", "mentougou-admission-2021")
+    pair = result.pairs.filter(pl.col("parcel_code") == "MTG-1").row(0, named=True)
+    assert (pair["first_class"], pair["second_class"]) == ("A", "B")
+    assert "MTG-1" in result.moved()["parcel_code"].to_list()
+    assert result.pairs.height == 6
