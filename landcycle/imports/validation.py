@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import polars as pl
@@ -20,6 +21,7 @@ from landcycle.core import units
 from landcycle.core.identifiers import InvalidIdentifier, normalise_resident_id, normalise_uscc
 
 from .errors import ImportProblem
+from .fastcheck import resident_id_ok, uscc_ok
 from .readers import ROW, GeoLayer, Inputs, RawSheet
 from .schema import (
     BOOL_FALSE,
@@ -140,15 +142,25 @@ def _mapped(raw: pl.Series, mapping: dict[str, object], dtype) -> pl.Series:
     )
 
 
+@lru_cache(maxsize=2_000_000)
+def _checked(check: Callable[[str], str], value: str) -> tuple[str | None, str | None]:
+    """(normalised, None) or (None, reason); cached so a USCC named on many sheets is checked once."""
+    try:
+        return check(value), None
+    except (InvalidIdentifier, ValueError) as exc:
+        return None, str(exc)
+
+
 def _per_value(raw: pl.Series, check: Callable[[str], str]) -> tuple[pl.Series, dict[str, str]]:
     """Apply ``check`` once per distinct value: normalised values and reasons for the bad ones."""
     good: dict[str, str] = {}
     bad: dict[str, str] = {}
     for value in raw.drop_nulls().unique().to_list():
-        try:
-            good[value] = check(value)
-        except (InvalidIdentifier, ValueError) as exc:
-            bad[value] = str(exc)
+        normal, reason = _checked(check, value)
+        if reason is None:
+            good[value] = normal
+        else:
+            bad[value] = reason
     return raw.replace_strict(good, default=None, return_dtype=pl.Utf8), bad
 
 
@@ -269,7 +281,14 @@ def _convert(
         return value
     if kind in (Kind.USCC, Kind.ID_NUMBER):
         check = normalise_uscc if kind == Kind.USCC else normalise_resident_id
-        value, bad = _per_value(raw, check)
+        screen = uscc_ok if kind == Kind.USCC else resident_id_ok
+        text = raw.str.strip_chars().str.to_uppercase()
+        passed = screen(text)
+        # The authority decides (and explains) whatever the vectorised screen did not pass.
+        checked, bad = _per_value(raw.filter(present & ~passed), check)
+        good = dict(zip(raw.filter(present & ~passed), checked, strict=True))
+        others = raw.replace_strict(good, default=None, return_dtype=pl.Utf8)
+        value = pl.select(pl.when(passed).then(text).otherwise(others).alias(raw.name)).to_series()
         sink.rows(frame, raw.is_in(list(bad)), raw, header, lambda v: bad[v])
         return value
     if kind == Kind.PARTY:
@@ -299,11 +318,15 @@ def geometry_columns(
 ) -> pl.DataFrame:
     """WKT/GeoJSON text → stored WKT in EPSG:4490, computed area and bounding box."""
     texts = raw.to_list()
-    parsed = np.empty(len(texts), dtype=object)
+    values = np.array(texts, dtype=object)
+    parsed = np.full(len(texts), None, dtype=object)
+    wkt = np.array([t is not None and not t.lstrip().startswith("{") for t in texts], dtype=bool)
+    if wkt.any():
+        parsed[wkt] = shapely.from_wkt(values[wkt], on_invalid="ignore")
     for i, text in enumerate(texts):
-        if text is None:
+        if text is None or parsed[i] is not None:
             continue
-        try:
+        try:  # GeoJSON, and the reason for WKT that did not parse
             parsed[i] = geo.parse_geometry(text)
         except geo.GeometryError as exc:
             sink.add(int(rows[i]), header, _short(text), str(exc))
@@ -329,7 +352,21 @@ def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
                 sink.add(None, header, str(crs), f"无法转换坐标 cannot reproject from EPSG:{crs}")
                 del exc
                 ok[:] = False
-    for i in np.flatnonzero(ok):
+    # Vectorised screen; the per-geometry checks (with their reasons) run on suspects only.
+    suspect = np.zeros(len(parsed), dtype=bool)
+    if ok.any():
+        shapes = candidates[ok]
+        bounds = shapely.bounds(shapes)
+        inside = (
+            (bounds[:, 0] >= geo.CHINA_LON[0])
+            & (bounds[:, 2] <= geo.CHINA_LON[1])
+            & (bounds[:, 1] >= geo.CHINA_LAT[0])
+            & (bounds[:, 3] <= geo.CHINA_LAT[1])
+        )
+        polygon = np.isin(shapely.get_type_id(shapes), (3, 6))
+        fine = inside & polygon & shapely.is_valid(shapes) & ~shapely.is_empty(shapes)
+        suspect[np.flatnonzero(ok)[~fine]] = True
+    for i in np.flatnonzero(suspect):
         geometry = candidates[i]
         try:
             geo.check_polygon(geometry)
@@ -464,6 +501,7 @@ def validate(inputs: Inputs, known: Known, crs: int | None = None, today=None) -
     _merge_geodata(inputs.layers, result, known, crs)
     _check_references(result, known)
     _area_warnings(result, known)
+    _checked.cache_clear()
     return result
 
 

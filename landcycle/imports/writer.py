@@ -183,52 +183,65 @@ def _defaults(model, fields):
     return out
 
 
+def _with_defaults(frame: pl.DataFrame, model, fields) -> pl.DataFrame:
+    exprs = []
+    for name, default in zip(fields, _defaults(model, fields), strict=True):
+        if default is None:
+            continue
+        if isinstance(default, list):
+            exprs.append(pl.col(name).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
+        else:
+            exprs.append(pl.col(name).fill_null(default))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def _key_frame(rows, keys, schema) -> pl.DataFrame:
+    return pl.DataFrame(
+        rows, schema={"_id": pl.Int64, **{k: schema[k] for k in keys}}, orient="row", strict=False
+    )
+
+
 def upsert(plan: TablePlan) -> tuple[Counts, dict[tuple, int]]:
-    """Write one table; returns the counts and natural key → id of every stored row."""
+    """Write one table; returns the counts and natural key → id of every stored row.
+
+    New rows are told apart with a join on the natural key, so a fresh import does no
+    per-row Python work besides what the drivers need; rows already stored are compared field
+    by field.
+    """
     model, keys, fields = plan.model, plan.keys, plan.fields
+    nk, nf = len(keys), len(fields)
     has_extra = any(f.name == "extra" for f in model._meta.concrete_fields)
     stored_fields = [*fields, "extra"] if has_extra else list(fields)
-    stored = {
-        row[1 : 1 + len(keys)]: (row[0], row[1 + len(keys) :])
-        for row in model._base_manager.values_list("id", *keys, *stored_fields).iterator(
-            chunk_size=20_000
-        )
-    }
-    defaults = _defaults(model, fields)
-    nk, nf = len(keys), len(fields)
+    write_fields = stored_fields
+    stored_rows = list(model._base_manager.values_list("id", *keys, *stored_fields))
+    stored = {row[1 : 1 + nk]: (row[0], row[1 + nk :]) for row in stored_rows}
+    frame = _with_defaults(plan.frame, model, fields)
+    if stored:
+        known = _key_frame([row[: 1 + nk] for row in stored_rows], keys, frame.schema)
+        joined = frame.join(known, on=list(keys), how="left", nulls_equal=True)
+        new = joined.filter(pl.col("_id").is_null()).drop("_id")
+        old = joined.filter(pl.col("_id").is_not_null()).drop("_id")
+    else:
+        new, old = frame, frame.clear()
+    if not plan.insert:
+        new = new.clear()
     extra_names = [c.removeprefix(EXTRA) for c in plan.extra_columns]
-    columns = [*keys, *fields, *plan.extra_columns, "_repr"]
-    inserts, insert_reprs, updates, changes = [], [], [], []
-    counts = Counts()
-    for row in plan.frame.select(columns).iter_rows():
-        key = row[:nk]
-        values = tuple(
-            d if v is None and d is not None else v
-            for v, d in zip(row[nk : nk + nf], defaults, strict=True)
-        )
-        extra_values = row[nk + nf : -1]
-        existing = stored.get(key)
-        if existing is None:
-            if not plan.insert:
-                continue
-            extra = {k: v for k, v in zip(extra_names, extra_values, strict=True) if v is not None}
-            inserts.append((*key, *values, extra) if has_extra else (*key, *values))
-            insert_reprs.append(row[-1])
-            stored[key] = (None, ())
-            continue
-        pk, old = existing
-        old_values = old[:nf]
+    counts = Counts(created=new.height)
+    updates, changes = [], []
+    for row in old.select(*keys, *fields, *plan.extra_columns, "_repr").iter_rows():
+        pk, previous = stored[row[:nk]]
+        values = row[nk : nk + nf]
+        old_values = previous[:nf]
         new_extra = None
         if has_extra:
-            old_extra = old[nf] or {}
-            new_extra = dict(old_extra)
-            for name, value in zip(extra_names, extra_values, strict=True):
+            new_extra = dict(previous[nf] or {})
+            for name, value in zip(extra_names, row[nk + nf : -1], strict=True):
                 if value is None:
                     new_extra.pop(name, None)
                 else:
                     new_extra[name] = value
         changed = [i for i in range(nf) if not _same(values[i], old_values[i])]
-        extra_changed = has_extra and new_extra != (old[nf] or {})
+        extra_changed = has_extra and new_extra != (previous[nf] or {})
         if not changed and not extra_changed:
             counts.unchanged += 1
             continue
@@ -237,30 +250,49 @@ def upsert(plan: TablePlan) -> tuple[Counts, dict[tuple, int]]:
         before = {fields[i]: old_values[i] for i in changed}
         after = {fields[i]: values[i] for i in changed}
         if extra_changed:
-            before["extra"], after["extra"] = old[nf], new_extra
+            before["extra"], after["extra"] = previous[nf], new_extra
         changes.append((pk, row[-1], snapshot_from_row(before), snapshot_from_row(after)))
-    write_fields = [*fields, "extra"] if has_extra else list(fields)
-    if inserts:
-        bulk_insert(model, [*keys, *write_fields], inserts)
-        counts.created = len(inserts)
     if updates:
         bulk_update(model, write_fields, updates)
-    ids = (
-        {
-            row[1:]: row[0]
-            for row in model._base_manager.values_list("id", *keys).iterator(chunk_size=50_000)
-        }
-        if inserts
-        else {k: v[0] for k, v in stored.items()}
-    )
-    names = [*keys, *write_fields]
-    for row, text in zip(inserts, insert_reprs, strict=True):
-        changes.append(
-            (ids[row[:nk]], text, None, snapshot_from_row(dict(zip(names, row, strict=True))))
-        )
     if changes:
         record_bulk(model, changes)
+    if new.height:
+        ids = _insert(model, keys, fields, has_extra, new, plan.extra_columns)
+    else:
+        ids = {key: value[0] for key, value in stored.items()}
     return counts, ids
+
+
+def _insert(model, keys, fields, has_extra, new: pl.DataFrame, extra_columns) -> dict:
+    rows = new.select(*keys, *fields).rows()
+    extras = None
+    if has_extra:
+        names = [c.removeprefix(EXTRA) for c in extra_columns]
+        if extra_columns:
+            extras = [
+                {k: v for k, v in zip(names, values, strict=True) if v is not None}
+                for values in new.select(extra_columns).iter_rows()
+            ]
+        else:
+            extras = [{} for _ in range(len(rows))]
+        rows = [(*row, extra) for row, extra in zip(rows, extras, strict=True)]
+    write = [*keys, *fields, *(["extra"] if has_extra else [])]
+    bulk_insert(model, write, rows)
+    all_ids = model._base_manager.values_list("id", *keys)
+    ids = {row[1:]: row[0] for row in all_ids}
+    # Change records: the created rows as JSON-ready dicts (dates as ISO text) built by Polars.
+    temporal = [c for c in (*keys, *fields) if new.schema[c] in (pl.Date, pl.Datetime)]
+    snapshots = new.select(*keys, *fields).with_columns(pl.col(temporal).cast(pl.Utf8)).to_dicts()
+    if extras is not None:
+        for snapshot, extra in zip(snapshots, extras, strict=True):
+            snapshot["extra"] = extra
+    nk = len(keys)
+    object_ids = [ids[row[:nk]] for row in rows]
+    record_bulk(
+        model,
+        zip(object_ids, new["_repr"].to_list(), [None] * len(rows), snapshots, strict=True),
+    )
+    return ids
 
 
 def frame_for(
