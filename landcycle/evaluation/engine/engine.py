@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .explain import describe_en, describe_zh, gap_text, join_texts, num, test
+from .explain import condition_columns, describe_en, describe_zh, gap_text, join_texts, num, test
 from .facts import build_frame
 from .inputs import EvaluationInputs
 from .schema import REVIEW, Composite, Condition, Group, Policy, Rule
@@ -96,16 +96,27 @@ def _rule_reason(rule: Rule, lang: str, target: Rule | None = None) -> pl.Expr:
 def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
     rules = policy.rules
     by_id = {r.id: r for r in rules}
-    frame = frame.with_columns(_first_match([rule_matches(r) for r in rules]).alias("_rule"))
-    # Text is built per deciding rule, on its rows only: the cost stays one rule per row.
+    # Text is built per deciding rule, on its rows only (the cost stays one rule per row), and on
+    # a narrow frame of the columns the tests and texts read; then put back in row order.
+    columns = {"parcel_id", "project_type", "supply_method", *FACT_DETAILS_ZH.values()}
+    for rule in rules:
+        columns |= {
+            c for cond in (*rule.all, *rule.any, *rule.none) for c in condition_columns(cond)
+        }
+    narrow = (
+        frame.select([c for c in frame.columns if c in columns])
+        .with_columns(_first_match([rule_matches(r) for r in rules]).alias("_rule"))
+        .with_row_index("_row")
+    )
     parts = []
-    for part in frame.partition_by("_rule", maintain_order=False):
-        index = part["_rule"][0] if part.height else None
+    for part in narrow.partition_by("_rule", maintain_order=False):
+        index = part["_rule"][0]
         rule = rules[index] if index is not None else None
-        parts.append(part.with_columns(_rule_columns(rule, by_id)))
+        parts.append(part.select("_row", *_rule_columns(rule, by_id)))
     if not parts:
-        return frame.with_columns(_rule_columns(None, by_id)).drop("_rule")
-    return pl.concat(parts, how="vertical_relaxed").drop("_rule")
+        return frame.with_columns(_rule_columns(None, by_id))
+    texts = pl.concat(parts, how="vertical_relaxed").sort("_row").drop("_row")
+    return frame.hstack(texts)
 
 
 def _rule_columns(rule: Rule | None, by_id: dict[str, Rule]) -> list[pl.Expr]:

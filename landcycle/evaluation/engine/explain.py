@@ -47,6 +47,15 @@ def test(cond: Condition) -> pl.Expr:
     return expr.fill_null(False)
 
 
+def condition_columns(cond: Condition) -> list[str]:
+    """The frame columns a condition reads."""
+    if cond.kind == "violation":
+        return [f"violation_{k}" for k in cond.value]
+    if cond.kind == "tag":
+        return ["holder_tags"]
+    return [cond.subject]
+
+
 def _shown(cond: Condition) -> tuple[pl.Expr, str]:
     """The metric's value in the threshold's unit, and that unit's text."""
     assert cond.threshold is not None

@@ -91,6 +91,14 @@ def attribute(indicators: pl.DataFrame, occ: pl.DataFrame, columns: list[str]) -
     return pl.concat([direct, spread])
 
 
+def _attach(frame: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+    """Left-join a narrow per-parcel table without copying the (wide) frame's columns."""
+    joined = frame.select("parcel_id").join(
+        table, on="parcel_id", how="left", maintain_order="left"
+    )
+    return frame.hstack(joined.drop("parcel_id"))
+
+
 def _sum_or_null(column: str, alias: str | None = None, mask: pl.Expr | None = None) -> pl.Expr:
     col = pl.col(column) if mask is None else pl.when(mask).then(pl.col(column))
     return pl.when(col.count() > 0).then(col.sum()).alias(alias or column)
@@ -126,10 +134,21 @@ def build_frame(
         parcels.select("parcel_id", "holder_id"), on="parcel_id"
     )
     is_holder = pl.col("enterprise_id") == pl.col("holder_id")
-    sums = attributed.group_by("parcel_id").agg(
-        pl.len().alias("_rows"),
-        *[_sum_or_null(c) for c in figure_columns],
-        *[_sum_or_null(c, f"holder_{c}", is_holder) for c in MONEY_FIGURES],
+    holder_columns = [f"holder_{c}" for c in MONEY_FIGURES]
+    summed = [*figure_columns, *holder_columns]
+    # Plain sums and counts take Polars' fast path; a sum of nothing but nulls is null.
+    sums = (
+        attributed.with_columns(
+            pl.when(is_holder).then(pl.col(c)).alias(f"holder_{c}") for c in MONEY_FIGURES
+        )
+        .group_by("parcel_id")
+        .agg(
+            pl.len().alias("_rows"),
+            *[pl.col(c).sum() for c in summed],
+            *[pl.col(c).count().alias(f"_n_{c}") for c in summed],
+        )
+        .with_columns(pl.when(pl.col(f"_n_{c}") > 0).then(pl.col(c)).alias(c) for c in summed)
+        .drop(f"_n_{c}" for c in summed)
     )
     frame = (
         parcels.join(sums, on="parcel_id", how="left")
@@ -146,7 +165,9 @@ def build_frame(
         )
         .drop("_rows")
     )
-    frame = frame.with_columns(_industry_columns())
+    frame = frame.join(
+        _industry_table(frame["holder_industry_code"]), on="holder_industry_code", how="left"
+    )
     if "investment_total_10k_cny_per_ha" in metrics_needed:
         frame = _cumulative_investment(frame, inputs.indicators, occ, year)
     frame = frame.with_columns(_metric_columns(year_end))
@@ -156,14 +177,19 @@ def build_frame(
     return frame
 
 
-def _industry_columns() -> list[pl.Expr]:
+def _industry_table(codes: pl.Series) -> pl.DataFrame:
+    """GB/T 4754 division and section of each distinct code (a few hundred, not a row each)."""
     division = pl.col("holder_industry_code").str.extract(r"(\d{2})", 1)
     letter = pl.col("holder_industry_code").str.extract(r"^([A-Ta-t])", 1).str.to_uppercase()
     section = pl.coalesce(letter, division.replace_strict(DIVISION_SECTION, default=None))
-    return [
-        division.fill_null("").alias("holder_industry_division"),
-        section.fill_null("").alias("holder_industry_section"),
-    ]
+    return (
+        codes.unique()
+        .to_frame("holder_industry_code")
+        .with_columns(
+            division.fill_null("").alias("holder_industry_division"),
+            section.fill_null("").alias("holder_industry_section"),
+        )
+    )
 
 
 def _cumulative_investment(frame, indicators, occ, year) -> pl.DataFrame:
@@ -176,7 +202,7 @@ def _cumulative_investment(frame, indicators, occ, year) -> pl.DataFrame:
         .group_by("parcel_id")
         .agg(_sum_or_null("investment_10k_cny", "investment_total_10k_cny"))
     )
-    return frame.join(total, on="parcel_id", how="left")
+    return _attach(frame, total)
 
 
 def _metric_columns(year_end: dt.date) -> list[pl.Expr]:
@@ -241,7 +267,7 @@ def _violation_facts(frame, violations, year_end) -> pl.DataFrame:
     flags = active.group_by("parcel_id").agg(
         (pl.col("kind") == kind).any().alias(f"violation_{kind}") for kind in VIOLATION_KINDS
     )
-    return frame.join(flags, on="parcel_id", how="left").with_columns(
+    return _attach(frame, flags).with_columns(
         pl.col(f"violation_{kind}").fill_null(False) for kind in VIOLATION_KINDS
     )
 
@@ -309,9 +335,7 @@ def _lease_facts(frame, leases, violations, relations, year_end, equity) -> pl.D
             _tri_state("refuses_correction").alias("lease_refuses_correction"),
         )
     )
-    frame = frame.join(lease_flags, on="parcel_id", how="left").join(
-        stance, on="parcel_id", how="left"
-    )
+    frame = _attach(_attach(frame, lease_flags), stance)
     return frame.with_columns(
         (
             pl.col("lease_unrelated_tenant").is_not_null() | pl.col("violation_unauthorised_lease")
@@ -352,7 +376,8 @@ def _commitment_facts(frame: pl.DataFrame, commitments: pl.DataFrame, year: int)
     rows = rows.join(table, on=["indicator", "unit"], how="left")
     metric_names = sorted({m for m in table["_metric"].drop_nulls()})
     if metric_names:
-        actuals = frame.select("parcel_id", *metric_names).unpivot(
+        actuals = frame.filter(pl.col("parcel_id").is_in(rows["parcel_id"].implode()))
+        actuals = actuals.select("parcel_id", *metric_names).unpivot(
             index="parcel_id", variable_name="_metric", value_name="_actual"
         )
         rows = rows.join(actuals, on=["parcel_id", "_metric"], how="left")
@@ -382,7 +407,7 @@ def _commitment_facts(frame: pl.DataFrame, commitments: pl.DataFrame, year: int)
         )
     )
     return (
-        frame.join(per_parcel, on="parcel_id", how="left")
+        _attach(frame, per_parcel)
         .with_columns(pl.col("_n").fill_null(0).gt(0).alias("commitments_recorded"))
         .drop("_n")
     )
