@@ -55,6 +55,7 @@ VIOLATION_SHARE = {  # of parcels, besides 擅自出租 which follows the unappr
     "违约": 0.010,
     "违法经营": 0.005,
 }
+RELATION_KINDS = ("法定代表人", "股东", "实际控制人", "监事", "董事")
 INTENSITY_LEVEL = 1.3  # scales the industries' medians: about a fifth of parcels reach class A
 INTENSITY_SIGMA = 0.8  # spread of log output per hectare between firms
 TAX_SIGMA = 0.3
@@ -356,7 +357,7 @@ class _District:
             subject.append(subj)
             party.append(who)
             party_is_person.append(np.full(len(subj), person))
-            kind.append(np.full(len(subj), k, dtype=object))
+            kind.append(np.full(len(subj), RELATION_KINDS.index(k)))
             share.append(np.full(len(subj), np.nan) if pct is None else pct)
 
         everyone = np.arange(e)
@@ -383,7 +384,7 @@ class _District:
         subject = np.concatenate(subject)
         party = np.concatenate(party)
         is_person = np.concatenate(party_is_person)
-        used = np.unique(party[is_person])
+        used = np.flatnonzero(np.bincount(party[is_person], minlength=controllers + others))
         ids = codes.resident_ids(list(names.ID_REGIONS), controllers + others, rng)
         surname = rng.integers(0, len(names.SURNAMES), controllers + others)
         given_a = rng.integers(0, len(names.GIVEN), controllers + others)
@@ -409,7 +410,7 @@ class _District:
             {
                 "主体": self.uscc.gather(subject),
                 "关联方": party_code,
-                "关系类型": pl.Series(np.concatenate(kind), dtype=pl.String),
+                "关系类型": _pick(RELATION_KINDS, np.concatenate(kind)),
                 "持股比例": pl.Series(share).fill_nan(None),
             }
         )

@@ -68,3 +68,14 @@ def test_a_changed_ledger_gets_a_new_draft_run(tmp_path):
     again = build_demo(parcels=300, output=tmp_path)
     assert not again.run_reused and again.run_id != first.run_id
     assert EvaluationRun.objects.get(pk=again.run_id).status == EvaluationRun.Status.DRAFT
+
+
+def test_districts_too_large_for_excel_go_through_csv(tmp_path, monkeypatch):
+    from landcycle.demo import services as demo_services
+
+    monkeypatch.setattr(demo_services, "EXCEL_MAX_ROWS", 100)
+    built = build_demo(parcels=120, output=tmp_path)
+    assert built.path == tmp_path / "beilun-demo" and (built.path / "宗地.csv").exists()
+    assert built.import_counts["parcels"]["created"] == 120
+    assert ledger.Parcel.objects.count() == 120
+    assert ledger.Building.objects.count() == built.import_counts["buildings"]["created"] > 0
