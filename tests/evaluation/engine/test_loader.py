@@ -157,3 +157,13 @@ def test_invalid_user_file_is_not_silently_skipped(tmp_path):
     write(tmp_path, 'name = "x"\n')
     with pytest.raises(PolicyError, match="bad.toml"):
         list_policies(extra_dirs=[tmp_path])
+
+
+def test_every_metric_and_fact_is_documented():
+    from pathlib import Path
+
+    from landcycle.evaluation.engine.vocabulary import FACTS, METRICS
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "policies.md").read_text(encoding="utf-8")
+    missing = [name for name in [*METRICS, *FACTS] if f"`{name}`" not in doc]
+    assert not missing
