@@ -448,12 +448,16 @@ def validate_sheet(raw: RawSheet, spec: Sheet, crs: int, problems, today) -> She
 
 
 def _duplicates(data: SheetData, sink: _Sink) -> None:
-    keys = [k for k in data.spec.natural_key if k in data.frame.columns]
-    if len(keys) != len(data.spec.natural_key) and data.spec.key != "leases":
-        return
-    first = data.frame.group_by(keys).agg(pl.col(ROW).min().alias("_first"))
-    joined = data.frame.join(first, on=keys, nulls_equal=True)
-    dupes = joined.filter(pl.col(ROW) != pl.col("_first"))
+    """Rows repeating an earlier row's natural key (optional key columns may be absent)."""
+    spec = data.spec
+    keys = [k for k in spec.natural_key if k in data.frame.columns]
+    required = [k for k in spec.natural_key if spec.column(k).required]
+    if any(k not in data.frame.columns for k in required):
+        return  # already reported as a missing column
+    frame = data.frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in required))
+    first = frame.group_by(keys).agg(pl.col(ROW).min().alias("_first"))
+    joined = frame.join(first, on=keys, nulls_equal=True)
+    dupes = joined.filter(pl.col(ROW) != pl.col("_first")).sort(ROW)
     label = "、".join(data.headers.get(k, k) for k in keys)
     for row in dupes.select(ROW, "_first", *keys).iter_rows():
         value = "/".join("" if v is None else str(v) for v in row[2:])
@@ -655,7 +659,9 @@ def _area_warnings(result: Validated, known: Known) -> None:
         )
         frames.append(("geodata", updates.select(ROW, "code", "computed_area_m2", "area")))
     for sheet, frame in frames:
-        for row, code, computed, registered in frame.iter_rows():
+        # Screen in Polars; area_differs (the rule behind Parcel.area_mismatch) decides.
+        off = ((pl.col("computed_area_m2") - pl.col("area")).abs() / pl.col("area")) > 0.04
+        for row, code, computed, registered in frame.filter(off.fill_null(False)).iter_rows():
             if geo.area_differs(registered, computed):
                 result.problems.append(
                     ImportProblem(

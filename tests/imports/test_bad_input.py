@@ -295,3 +295,18 @@ def test_bad_csv_row_numbers_match_the_file(tmp_path):
     _set("宗地", 5, "用地面积 (亩)", 0)(sheets)
     result = run_import([write_csvs(tmp_path / "csv", sheets)])
     assert [(p.sheet, p.row) for p in result.errors] == [("宗地", 5)]
+
+
+def test_duplicate_indicators_without_parcel_column(tmp_path):
+    sheets = {
+        "企业": district(1)["企业"],
+        "年度指标": [
+            ["统一社会信用代码", "年度", "实缴税金 (万元)"],
+            [district(1)["企业"][1][0], 2023, 1],
+            [district(1)["企业"][1][0], 2023, 2],
+        ],
+    }
+    result = run_import([write_xlsx(tmp_path / "dup.xlsx", sheets)])
+    assert [(p.sheet, p.row, p.reason) for p in result.errors] == [
+        ("年度指标", 3, "重复 duplicate of row 2")
+    ]
