@@ -92,6 +92,7 @@
 
   function initOfficerMap(el) {
     var map = baseMap(el);
+    window.landcycleMap = map;  // for the browser tests and the console
     var cardUrl = el.getAttribute("data-card-url");
     function parcelStyle(kind) {
       return function (f) {
