@@ -255,7 +255,8 @@ def _populate(frames) -> float:
     with transaction.atomic():
         for model, name in tables:
             frame = frames[name]
-            bulk_insert(model, frame.columns, list(frame.iter_rows()))
+            for chunk in frame.iter_slices(200_000):  # bounded memory at a million parcels
+                bulk_insert(model, chunk.columns, chunk.rows())
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model, _ in tables:

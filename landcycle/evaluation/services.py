@@ -152,6 +152,8 @@ def prepare(policy, year: int) -> Prepared:
     from .engine import inputs_fingerprint
 
     inputs = load_inputs(policy, year)
+    if inputs.parcels.is_empty():
+        raise EvaluationError("the ledger has no parcels: import them first (`landcycle import`)")
     results = compute(policy, inputs, year)
     previous = latest_final_run(year - 1, policy.name)
     results = results.rename({"code": "parcel_code"}).join(

@@ -63,6 +63,12 @@ def test_results_without_a_run_fails_with_one_line(etown, capsys):
     assert err.count("\n") == 1 and "landcycle evaluate --year 2019" in err
 
 
+def test_evaluate_on_an_empty_ledger_says_so(db, capsys):
+    status, _, err = run_cli(capsys, "evaluate", "--year", YEAR)
+    assert status == 1 and "no parcels" in err
+    assert not EvaluationRun.objects.exists()
+
+
 def test_unknown_policy_fails_cleanly(etown, capsys):
     status, _, err = run_cli(capsys, "evaluate", "--year", YEAR, "--policy", "nope")
     assert status == 1 and "nope" in err
