@@ -818,22 +818,22 @@ class _District:
         high = np.array([b[2][1] for b in names.BUILDINGS])[position]
         floors = low + (rng.random(len(parcel)) * (high - low + 1)).astype(np.int64)
         storage = self.land_use[parcel] == "仓储"
-        name = np.array([b[0] for b in names.BUILDINGS], dtype=object)[position]
-        use = np.array([b[1] for b in names.BUILDINGS], dtype=object)[position]
-        name[storage & (use == "厂房")] = np.char.replace(
-            name[storage & (use == "厂房")].astype(str), "厂房", "仓库"
-        ).astype(object)
-        use[storage & (use == "厂房")] = "仓库"
+        # On storage land the workshops (厂房) are warehouses (仓库): labels 0–3, then 4–7.
+        labels = [b[0] for b in names.BUILDINGS]
+        uses = [b[1] for b in names.BUILDINGS]
+        labels += [label.replace("厂房", "仓库") for label in labels]
+        uses += [use.replace("厂房", "仓库") for use in uses]
+        label_index = position + len(names.BUILDINGS) * storage
         # Later buildings may come a few years after the first, never after the reference date.
         later = np.where(position >= 2, rng.integers(0, 4 * 365, len(parcel)), 0)
         completed_on = np.minimum(self.actual_completion[parcel] + later, self.ref - 1)
         self.sheets["建筑"] = pl.DataFrame(
             {
                 "宗地编号": self.code.gather(parcel),
-                "建筑名称": pl.Series(name, dtype=pl.String),
+                "建筑名称": _pick(labels, label_index),
                 "建筑面积 (平方米)": floor_area,
                 "层数": floors.astype(np.int64),
-                "用途": pl.Series(use, dtype=pl.String),
+                "用途": _pick(uses, label_index),
                 "竣工日期": _date_series(completed_on),
             }
         )
