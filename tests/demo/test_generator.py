@@ -77,6 +77,23 @@ def test_registered_area_matches_geometry_except_a_handful(district):
     assert ha.min() >= 0.45 and ha.max() <= 16
 
 
+def test_written_polygons_never_overlap_and_lie_in_their_street(district):
+    parcels = district["宗地"]
+    shapes = shapely.from_wkt(parcels["几何"].to_numpy())
+    left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    assert (left == right).all(), f"{(left != right).sum()} pairs touch or overlap"
+    centroids = shapely.centroid(shapes)
+    frame = parcels.select("所属街道").with_columns(
+        lon=shapely.get_x(centroids), lat=shapely.get_y(centroids)
+    )
+    spans = frame.group_by("所属街道").agg(
+        (pl.col("lon").max() - pl.col("lon").min()).alias("width"),
+        (pl.col("lat").max() - pl.col("lat").min()).alias("height"),
+    )
+    assert spans["width"].max() < 0.06 and spans["height"].max() < 0.06  # a street is compact
+    assert (frame["lon"].is_between(121.6, 122.2) & frame["lat"].is_between(29.75, 30.0)).all()
+
+
 def test_land_use_supply_and_project_mix(district):
     parcels = district["宗地"]
     share = parcels["土地用途"].value_counts(normalize=True)
