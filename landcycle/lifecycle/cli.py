@@ -71,7 +71,9 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("renewal", help="renewal targets and progress (seeds/002)")
     sub = p.add_subparsers(dest="renewal_command", metavar="ACTION", required=True)
-    q = sub.add_parser("import-targets", help="import a street task decomposition table (CSV or xlsx)")
+    q = sub.add_parser(
+        "import-targets", help="import a street task decomposition table (CSV or xlsx)"
+    )
     q.add_argument("file", type=Path)
     q.add_argument("--district", required=True)
     q.add_argument("--years", type=_years, required=True, help="e.g. 2024-2026")
@@ -90,6 +92,9 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("exit", help="exit proceedings (退出机制)")
     sub = p.add_subparsers(dest="exit_command", metavar="ACTION", required=True)
+    q = sub.add_parser("candidates", help="possible exit triggers to verify (核实)")
+    q.add_argument("--year", type=int, required=True)
+    q.set_defaults(handler=_exit_candidates)
     q = sub.add_parser("notice", help="write a case's notice as DOCX")
     q.add_argument("case", type=int)
     q.add_argument("--kind", choices=["interview", "rectification", "exit"], required=True)
@@ -281,6 +286,29 @@ def _agreements_check(args) -> int:
     for b in breaches:
         print(f"{b.number}\t{b.parcel_code}\t{b.enterprise}\t{b.reason}")
     print(f"{len(breaches)} breaches")
+    return 0
+
+
+def _exit_candidates(args) -> int:
+    setup_django()
+    from landcycle.ledger.models import Enterprise, Parcel
+
+    from .models import ExitCase
+    from .services.exits import candidates
+
+    found = candidates(args.year)
+    names = dict(
+        Enterprise.objects.filter(pk__in={c.enterprise_id for c in found}).values_list("pk", "name")
+    )
+    codes = dict(
+        Parcel.objects.filter(pk__in={c.parcel_id for c in found}).values_list("pk", "code")
+    )
+    for c in found:
+        print(
+            f"{codes.get(c.parcel_id, '—')}\t{names.get(c.enterprise_id, '')}\t"
+            f"{ExitCase.Trigger(c.trigger).label}\t{c.facts}"
+        )
+    print(f"{len(found)} candidates")
     return 0
 
 

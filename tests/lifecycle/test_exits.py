@@ -195,3 +195,52 @@ def test_rectification_into_unknown_year_is_flagged(calendar):
     transition(case, "rectification_notice", on=d("2026-07-15"), actor_name="王", calendar=calendar)
     assert case.rectification_due == d("2027-01-15")
     assert "2027" in case.deadline_flags["rectification_due"]
+
+
+def test_candidates_from_violations_tax_and_attainment(calendar):
+    from landcycle.lifecycle.services.agreements import create_agreement
+    from landcycle.lifecycle.services.exits import candidates
+    from tests.factories import IndicatorReportFactory, ViolationFactory
+
+    def agreement(number):
+        parcel = ParcelFactory(registered_area_m2=10_000)
+        create_agreement(
+            number=number,
+            parcel=parcel,
+            enterprise=parcel.holder,
+            signed_on=d("2020-01-01"),
+            terms=[{"indicator": "tax_per_ha", "value": 2_000, "unit": "万元/公顷"}],
+        )
+        return parcel
+
+    leased = agreement("A1")
+    ViolationFactory(parcel=leased, kind="unauthorised_lease", found_on=d("2025-02-01"))
+    IndicatorReportFactory(enterprise=leased.holder, parcel=leased, year=2025, tax_10k_cny=2_500)
+    low_tax = agreement("A2")
+    IndicatorReportFactory(enterprise=low_tax.holder, parcel=low_tax, year=2025, tax_10k_cny=900)
+    slightly_low = agreement("A3")  # 1,500 < 2,000 but not "seriously" below
+    IndicatorReportFactory(
+        enterprise=slightly_low.holder, parcel=slightly_low, year=2025, tax_10k_cny=1_500
+    )
+    idle = agreement("A4")  # attainment 2023, nothing produced in 2025
+    fixed = agreement("A5")
+    ViolationFactory(parcel=fixed, kind="illegal_operation", status="remediated")
+    IndicatorReportFactory(enterprise=fixed.holder, parcel=fixed, year=2025, tax_10k_cny=3_000)
+    ViolationFactory(kind="unauthorised_lease")  # no agreement: not the park's exit procedure
+
+    found = {(c.parcel_id, c.trigger) for c in candidates(2025)}
+    assert found == {
+        (leased.pk, "unauthorised_disposal"),
+        (low_tax.pk, "tax_below_commitment"),
+        (idle.pk, "not_producing"),
+    }
+    open_case(
+        enterprise=leased.holder,
+        parcel=leased,
+        trigger="unauthorised_disposal",
+        facts="核实",
+        verified_on=d("2025-03-01"),
+        actor_name="王",
+        calendar=calendar,
+    )
+    assert leased.pk not in {c.parcel_id for c in candidates(2025)}

@@ -103,6 +103,9 @@ def test_cli_stockland_renewal_due_notice(tmp_path, capsys, case):
     rows = json.loads(capsys.readouterr().out)
     assert [r["kind"] for r in rows] == ["idle_take_back"]  # the disposal is due in 6 months
 
+    assert main(["exit", "candidates", "--year", "2025"]) == 0
+    assert "0 candidates" in capsys.readouterr().out
+
     out_file = tmp_path / "notice.docx"
     assert (
         main(["exit", "notice", str(case.pk), "--kind", "rectification", "--output", str(out_file)])

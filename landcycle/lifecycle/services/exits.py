@@ -218,3 +218,88 @@ def overdue(case: ExitCase, today: dt.date) -> str | None:
     if case.state == S.EXIT_NOTICE and case.exit_due and today > case.exit_due:
         return "退出期限已过，待完成退出"
     return None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible exit trigger found in the ledger, for an officer to verify (核实)."""
+
+    enterprise_id: int
+    parcel_id: int | None
+    trigger: str
+    facts: str
+
+
+VIOLATION_TRIGGERS = {
+    "unauthorised_lease": ExitCase.Trigger.UNAUTHORISED_DISPOSAL,
+    "unauthorised_transfer": ExitCase.Trigger.UNAUTHORISED_DISPOSAL,
+    "illegal_operation": ExitCase.Trigger.ILLEGAL_OPERATION,
+}
+
+
+def candidates(year: int) -> list[Candidate]:
+    """Exit triggers of 第八条 the ledger suggests for enterprises under a supervision agreement:
+    unremedied unauthorised leases/transfers and illegal operation; tax in ``year`` seriously
+    below the commitment; no output in ``year`` although attainment was due. Enterprises with
+    an open case on the parcel are left out."""
+    from landcycle.ledger.models import IndicatorReport, Violation
+
+    from ..models import SupervisionAgreement
+    from .agreements import check_year
+
+    rows = SupervisionAgreement.objects.filter(status=SupervisionAgreement.Status.ACTIVE)
+    by_pk = {
+        pk: (e, p, due, n)
+        for pk, e, p, due, n in rows.values_list(
+            "pk", "enterprise_id", "parcel_id", "attainment_due", "number"
+        )
+    }
+    agreements = list(by_pk.values())
+    covered = {(e, p) for e, p, _, _ in agreements}
+    open_cases = set(
+        ExitCase.objects.exclude(state__in=[S.EXITED, S.CLOSED_CORRECTED]).values_list(
+            "enterprise_id", "parcel_id"
+        )
+    )
+    out: dict[tuple, Candidate] = {}
+
+    def add(enterprise, parcel, trigger, facts):
+        key = (enterprise, parcel, trigger)
+        if (enterprise, parcel) not in open_cases and key not in out:
+            out[key] = Candidate(enterprise, parcel, trigger, facts)
+
+    violations = (
+        Violation.objects.filter(kind__in=list(VIOLATION_TRIGGERS))
+        .exclude(status=Violation.Status.REMEDIATED)
+        .values_list("parcel_id", "parcel__holder_id", "enterprise_id", "kind", "found_on")
+    )
+    for parcel, holder, enterprise, kind, found_on in violations:
+        who = enterprise or holder
+        if (who, parcel) in covered:
+            label = Violation.Kind(kind).label
+            add(who, parcel, VIOLATION_TRIGGERS[kind], f"{found_on} 发现{label}，尚未整改")
+    share = float(rules().get("exit", "tax_serious_shortfall_share"))
+    for breach in check_year(year):
+        if breach.indicator == "tax_per_ha" and breach.actual is not None:
+            if breach.actual < breach.committed * share:
+                agreement = SupervisionAgreement.objects.get(pk=breach.agreement_id)
+                add(
+                    agreement.enterprise_id,
+                    agreement.parcel_id,
+                    ExitCase.Trigger.TAX_BELOW_COMMITMENT,
+                    f"{breach.reason}（不足承诺的{share:.0%}）",
+                )
+    producing = set(
+        IndicatorReport.objects.filter(year=year, output_10k_cny__gt=0).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    for enterprise, parcel, attainment, number in agreements:
+        if attainment.year < year and enterprise not in producing:
+            add(
+                enterprise,
+                parcel,
+                ExitCase.Trigger.NOT_PRODUCING,
+                f"协议{number}约定 {attainment} 达产，{year}年无产值",
+            )
+    return list(out.values())
