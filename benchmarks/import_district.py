@@ -47,9 +47,14 @@ def worker(folder: str) -> None:
             stages.append((last[1], round(now - last[0], 2)))
         last[:] = [now, stage]
 
+    import resource
+
     start = time.perf_counter()
+    cpu_start = resource.getrusage(resource.RUSAGE_SELF)
     result = run_import([folder], progress=progress)
     seconds = time.perf_counter() - start
+    cpu_end = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu_end.ru_utime - cpu_start.ru_utime) + (cpu_end.ru_stime - cpu_start.ru_stime)
     rows = sum(c.created + c.updated + c.unchanged for c in result.counts.values())
     print(
         json.dumps(
@@ -133,7 +138,8 @@ def main() -> None:
                 continue
             print(
                 f"  {database:<10} {result['seconds']:7.1f} s  {result['rows']:>9,} rows "
-                f"{result['rows'] / result['seconds']:>9,.0f} rows/s"
+                f"{result['rows'] / result['seconds']:>9,.0f} rows/s  "
+                f"(this process's CPU {result['cpu']:.1f} s; load average {os.getloadavg()[0]:.1f})"
             )
             print("             " + ", ".join(f"{s} {t}" for s, t in result["stages"]))
     sizes = sorted(args.sizes)
