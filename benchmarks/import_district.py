@@ -61,6 +61,7 @@ def worker(folder: str) -> None:
             {
                 "ok": result.ok,
                 "seconds": seconds,
+                "cpu": cpu,
                 "rows": rows,
                 "stages": stages,
                 "errors": [p.line() for p in result.errors[:5]],

@@ -26,7 +26,6 @@ from .readers import ROW, GeoLayer, Inputs, RawSheet
 from .schema import (
     BOOL_FALSE,
     BOOL_TRUE,
-    PARCELS,
     SHEETS,
     TAG_SEPARATORS,
     Column,
@@ -349,8 +348,9 @@ def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
             try:
                 candidates[ok] = geo.to_cgcs2000(parsed[ok], crs)
             except Exception as exc:  # pyproj: unknown or unusable CRS
-                sink.add(None, header, str(crs), f"无法转换坐标 cannot reproject from EPSG:{crs}")
-                del exc
+                sink.add(
+                    None, header, str(crs), f"无法转换坐标 cannot reproject from EPSG:{crs}: {exc}"
+                )
                 ok[:] = False
     # Vectorised screen; the per-geometry checks (with their reasons) run on suspects only.
     suspect = np.zeros(len(parsed), dtype=bool)
@@ -392,7 +392,6 @@ def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
             "min_lat": pl.Series(bounds[:, 1]).fill_nan(None),
             "max_lon": pl.Series(bounds[:, 2]).fill_nan(None),
             "max_lat": pl.Series(bounds[:, 3]).fill_nan(None),
-            "_geometry_ok": pl.Series(ok | np.array([t is None for t in texts])),
         }
     )
 
@@ -676,4 +675,4 @@ def _area_warnings(result: Validated, known: Known) -> None:
                 )
 
 
-__all__ = ["Known", "SheetData", "Validated", "validate", "PARCELS"]
+__all__ = ["Known", "SheetData", "Validated", "validate"]

@@ -19,6 +19,7 @@ from landcycle.core.bulk import bulk_insert, bulk_update
 from landcycle.core.changelog import record_bulk, snapshot_from_row
 from landcycle.ledger import models as ledger
 
+from .schema import Kind
 from .validation import EXTRA, GEOMETRY_FIELDS, SheetData, keep_where
 
 # Per sheet: the model, and column key → model attname. A reference column maps to the FK
@@ -311,9 +312,11 @@ def frame_for(
         if key == "jurisdiction":
             columns[attname] = jurisdiction_ids(frame)
             continue
-        series = (
-            frame[key] if key in frame.columns else pl.Series([None] * frame.height, dtype=pl.Utf8)
-        )
+        if key in frame.columns:
+            series = frame[key]
+        else:  # an optional natural-key column left out: null, of the column's type
+            dtype = pl.Date if data.spec.column(key).kind == Kind.DATE else pl.Utf8
+            series = pl.Series([None] * frame.height, dtype=dtype)
         if attname in REFERENCES:
             series = series.replace_strict(
                 key_maps[REFERENCES[attname]], default=None, return_dtype=pl.Int64

@@ -233,3 +233,18 @@ def test_query_count_does_not_grow_with_rows(tmp_path):
     large = _count_queries(tmp_path, 600, "large.xlsx")
     assert large == small
     assert small < 80
+
+
+def test_lease_without_start_column_is_its_own_record(tmp_path):
+    run_import([write_xlsx(tmp_path / "a.xlsx", district(2))])
+    lease = {
+        "租赁": [
+            ["宗地编号", "承租方统一社会信用代码", "租赁面积 (平方米)"],
+            ["BL0000", uscc(2), 500],
+        ]
+    }
+    result = run_import([write_xlsx(tmp_path / "b.xlsx", lease)])
+    assert result.ok and result.counts["leases"].created == 1
+    starts = sorted(str(s) for s in ledger.Lease.objects.values_list("start", flat=True))
+    assert starts == ["2022-01-01", "None"]
+    assert ledger.Lease.objects.get(start__isnull=False).area_m2 == 1200
