@@ -82,6 +82,19 @@ def run_import(
     report = progress or (lambda stage, done, total: None)
     batch = ImportBatch.objects.create(files=names, dry_run=dry_run, user_id=user_id)
     result = ImportResult(batch=batch, dry_run=dry_run)
+    try:
+        _run(paths, names, crs, dry_run, user_id, report, result)
+    except Exception as exc:  # a bug or a database failure: the batch must not stay "running"
+        result.problems.append(
+            ImportProblem(", ".join(names), None, None, None, f"内部错误 internal error: {exc!r}")
+        )
+        _finish(batch, result, ImportBatch.Status.FAILED)
+        raise
+    return result
+
+
+def _run(paths, names, crs, dry_run, user_id, report: Progress, result: ImportResult) -> None:
+    batch = result.batch
     steps = 3 + len(SHEETS) + 1
     report("读取 reading", 0, steps)
     inputs = read_inputs(paths)
@@ -101,7 +114,7 @@ def run_import(
     if result.errors:
         _finish(batch, result, ImportBatch.Status.FAILED)
         report("完成 done", steps, steps)
-        return result
+        return
     try:
         with changes_by(user_id=user_id, source=f"import {' '.join(names)}"[:200]):
             with transaction.atomic():
@@ -113,7 +126,6 @@ def run_import(
     status = ImportBatch.Status.VALIDATED if dry_run else ImportBatch.Status.SUCCEEDED
     _finish(batch, result, status)
     report("完成 done", steps, steps)
-    return result
 
 
 def _finish(batch: ImportBatch, result: ImportResult, status: str) -> None:

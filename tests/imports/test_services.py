@@ -230,7 +230,7 @@ def test_query_count_does_not_grow_with_rows(tmp_path):
         model.objects.all().delete()
     ledger.Jurisdiction.objects.filter(parent__isnull=False).delete()
     ledger.Jurisdiction.objects.all().delete()
-    large = _count_queries(tmp_path, 600, "large.xlsx")
+    large = _count_queries(tmp_path, 1000, "large.xlsx")
     assert large == small
     assert small < 80
 
@@ -248,3 +248,17 @@ def test_lease_without_start_column_is_its_own_record(tmp_path):
     starts = sorted(str(s) for s in ledger.Lease.objects.values_list("start", flat=True))
     assert starts == ["2022-01-01", "None"]
     assert ledger.Lease.objects.get(start__isnull=False).area_m2 == 1200
+
+
+def test_a_failure_while_writing_marks_the_batch_failed(tmp_path, monkeypatch):
+    import landcycle.imports.services as services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_write", broken)
+    with pytest.raises(RuntimeError):
+        run_import([write_xlsx(tmp_path / "d.xlsx", district(2))])
+    batch = ImportBatch.objects.get()
+    assert batch.status == "failed" and "disk full" in batch.errors[0]["reason"]
+    assert ledger.Parcel.objects.count() == 0
