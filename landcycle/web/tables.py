@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import xlsxwriter
 from django.http import HttpResponse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .services import m2_to_ha
@@ -42,6 +44,22 @@ class Table:
 
     def rows(self, objects: Iterable) -> list[list]:
         return [[column.value(obj) for column in self.columns] for obj in objects]
+
+    def body_html(self, objects, links: list[str]) -> str:
+        """The <tbody> rows, built in Python: a template loop over 50 × 9 cells costs more
+        than the queries behind it."""
+        out = []
+        for link, values in zip(links, self.rows(objects), strict=True):
+            cells = []
+            for i, value in enumerate(values):
+                text = escape("" if value is None else value)
+                cells.append(
+                    f'<td><a href="{escape(link)}">{text}</a></td>'
+                    if i == 0
+                    else f"<td>{text}</td>"
+                )
+            out.append(f"<tr>{''.join(cells)}</tr>")
+        return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
 def _ha(value):

@@ -108,10 +108,8 @@ def _list(request, table: Table, filterset, template: str, card: str, export: st
         "table": table,
         "filter": filterset,
         "page": page,
-        "rows": zip(
-            [reverse(card, args=[obj.pk]) for obj in page.object_list],
-            table.rows(page.object_list),
-            strict=True,
+        "body": table.body_html(
+            page.object_list, [reverse(card, args=[obj.pk]) for obj in page.object_list]
         ),
         "export_csv": reverse(export, args=["csv"]),
         "export_xlsx": reverse(export, args=["xlsx"]),

@@ -35,7 +35,7 @@
     "indicator-history": function (t) {
       return {tooltip: {trigger: "axis"}, legend: {bottom: 0}, grid: {left: 60, right: 20, top: 10, bottom: 50},
         xAxis: {type: "category", data: t.years}, yAxis: {type: "value"},
-        series: [{name: "亩均/地均产值 output/ha", type: "line", data: t.output_per_ha},
+        series: [{name: "地均产值 output/ha", type: "line", data: t.output_per_ha},
                  {name: "地均税收 tax/ha", type: "line", data: t.tax_per_ha}]};
     },
     "relation-graph": function (g) {
