@@ -212,7 +212,10 @@ def _stock_identify(args) -> int:
     )
     for category, count in sorted(counts.items()):
         print(f"{category}\t{count}")
-    print(f"new cases {report.created}, already open {report.already_open}")
+    print(
+        f"new cases {report.created}, already open {report.already_open}, "
+        f"no longer found (to review) {len(report.no_longer_found)}"
+    )
     fees = [f for f in report.findings if f.fee_due]
     takes = [f for f in report.findings if f.take_back]
     print(f"idle-land fee due {len(fees)}, may be taken back {len(takes)}")

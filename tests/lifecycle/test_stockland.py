@@ -118,6 +118,13 @@ def test_sync_opens_one_case_per_finding_once(calendar):
     assert case.parcel == idle and case.category == "idle"
     assert case.deadline == d("2025-12-30")  # 6 months, a Tuesday
     assert sync_cases(TODAY, calendar=calendar).created == 0  # already open
+    from landcycle.core.models import ChangeRecord
+
+    [record] = ChangeRecord.objects.filter(content_type__model="stocklandcase")
+    assert record.action == "create" and record.after["category"] == "idle"
+    idle.actual_start = d("2025-06-01")  # works started: the finding no longer holds
+    idle.save()
+    assert sync_cases(TODAY, calendar=calendar).no_longer_found == [case.pk]
 
 
 @pytest.mark.django_db

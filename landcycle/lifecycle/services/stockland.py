@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from landcycle.core.changelog import record_bulk
 from landcycle.ledger.models import Jurisdiction, Parcel
 
 from ..models import StockLandCase
@@ -205,6 +206,8 @@ class SyncReport:
     created: int
     already_open: int
     evaluation_run: object | None
+    # open cases (not yet planned) whose finding no longer holds: for an officer to cancel
+    no_longer_found: list[int] = field(default_factory=list)
 
 
 def sync_cases(
@@ -221,16 +224,23 @@ def sync_cases(
         parcels = parcels.filter(jurisdiction__path__startswith=jurisdiction.path)
     run, classes = latest_final_classes(policy_name)
     findings = identify(parcel_facts(parcels), today, classes)
-    open_keys = set(
-        StockLandCase.objects.filter(status__in=StockLandCase.OPEN_STATUSES).values_list(
-            "parcel_id", "category"
-        )
-    )
+    open_cases = StockLandCase.objects.filter(status__in=StockLandCase.OPEN_STATUSES)
+    if jurisdiction is not None:
+        open_cases = open_cases.filter(parcel__jurisdiction__path__startswith=jurisdiction.path)
+    open_rows = list(open_cases.values_list("pk", "parcel_id", "category", "status"))
+    open_keys = {(parcel, category) for _, parcel, category, _ in open_rows}
+    found_keys = {(f.parcel_id, f.category) for f in findings}
+    stale = [
+        pk
+        for pk, parcel, category, status in open_rows
+        if status == Status.IDENTIFIED and (parcel, category) not in found_keys
+    ]
     deadline = deadlines.compute(today, rules().period("stockland", "disposal_deadline"), calendar)
-    new = []
+    new, labels = [], []
     for f in findings:
         if (f.parcel_id, f.category) in open_keys:
             continue
+        labels.append(f"{f.code} {Category(f.category).label}")
         case = StockLandCase(
             parcel_id=f.parcel_id,
             category=f.category,
@@ -241,8 +251,15 @@ def sync_cases(
         deadlines.store(case, "deadline", deadline)
         new.append(case)
     with transaction.atomic():
-        StockLandCase.objects.bulk_create(new)
-    return SyncReport(findings, len(new), len(findings) - len(new), run)
+        StockLandCase.objects.bulk_create(new)  # ids come back on PostgreSQL and SQLite
+        record_bulk(
+            StockLandCase,
+            [
+                (case.pk, label, None, case.snapshot())
+                for case, label in zip(new, labels, strict=True)
+            ],
+        )
+    return SyncReport(findings, len(new), len(findings) - len(new), run, stale)
 
 
 # The disposal case workflow: action → (allowed sources, target).
