@@ -8,6 +8,7 @@ a new draft run.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,11 +63,18 @@ def build_demo(
     """Generate, write, import and evaluate the demo district; ``say`` reports each step."""
     from landcycle.imports.services import run_import
 
+    clock = time.perf_counter()
+
+    def step(text: str) -> None:
+        say(f"{text} ({time.perf_counter() - clock:.1f} s)")
+
     tables = generate_district(parcels=parcels, seed=seed)
+    step(f"生成 generated {parcels:,} 宗地 parcels")
     path = write_demo_files(tables, output)
-    say(f"示范数据 demo data: {path}")
+    step(f"示范数据 demo data: {path}")
     with changes_by(source=SOURCE):
         imported = run_import([path])
+    step("导入 imported")
     if not imported.ok:
         lines = [p.line() for p in imported.errors[:10]]
         raise DemoError(
@@ -79,6 +87,7 @@ def build_demo(
     )
     result.year = DEFAULT_YEARS[-1]
     run, reused = evaluate_latest_year(result.year, policy_name)
+    step(f"评价 evaluated {result.year}")
     result.run_id, result.run_reused = run.pk, reused
     result.policy_name = run.policy_name
     result.class_counts = dict(run.class_counts)
