@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from .explain import condition_columns, describe_en, describe_zh, gap_text, join_texts, num, test
+from .explain import (
+    condition_columns,
+    describe_en,
+    describe_zh,
+    gap_text,
+    join_texts,
+    num,
+    shown_values,
+    test,
+)
 from .facts import build_frame
 from .inputs import EvaluationInputs
 from .schema import REVIEW, Composite, Condition, Group, Policy, Rule
@@ -112,6 +121,10 @@ def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
     for part in narrow.partition_by("_rule", maintain_order=False):
         index = part["_rule"][0]
         rule = rules[index] if index is not None else None
+        conds = [] if rule is None else [*rule.all, *rule.any]
+        if rule is not None and rule.next in by_id:
+            conds += [*by_id[rule.next].all, *by_id[rule.next].any]
+        part = part.with_columns(shown_values(conds))
         parts.append(part.select("_row", *_rule_columns(rule, by_id)))
     if not parts:
         return frame.with_columns(_rule_columns(None, by_id))

@@ -56,11 +56,24 @@ def condition_columns(cond: Condition) -> list[str]:
     return [cond.subject]
 
 
+def shown_column(cond: Condition) -> str:
+    return f"_shown:{cond.subject}:{cond.threshold.unit_text}"
+
+
+def shown_values(conds) -> list[pl.Expr]:
+    """Text of each metric's value in its threshold's unit, computed once for zh, en and gaps."""
+    out = {}
+    for cond in conds:
+        if cond.kind == "metric" and cond.op != "missing":
+            factor = convert_value(1.0, METRICS[cond.subject].unit, cond.threshold.unit)
+            out[shown_column(cond)] = num(pl.col(cond.subject) * factor).alias(shown_column(cond))
+    return list(out.values())
+
+
 def _shown(cond: Condition) -> tuple[pl.Expr, str]:
-    """The metric's value in the threshold's unit, and that unit's text."""
+    """The metric's value text (a column made by ``shown_values``) and the threshold's unit."""
     assert cond.threshold is not None
-    factor = convert_value(1.0, METRICS[cond.subject].unit, cond.threshold.unit)
-    return num(pl.col(cond.subject) * factor), cond.threshold.unit_text
+    return pl.col(shown_column(cond)), cond.threshold.unit_text
 
 
 def describe_zh(cond: Condition, holds: bool = True) -> pl.Expr | None:

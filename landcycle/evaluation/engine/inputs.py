@@ -148,7 +148,9 @@ class EvaluationInputs:
     def __post_init__(self):
         for f in fields(self):
             object.__setattr__(self, f.name, conform(f.name, getattr(self, f.name)))
-        parcels = self.parcels
+        # Sorted by id once here, so the engine's joins on parcel_id take the sorted path.
+        parcels = self.parcels.sort("parcel_id").with_columns(pl.col("parcel_id").set_sorted())
+        object.__setattr__(self, "parcels", parcels)
         if parcels["parcel_id"].n_unique() != parcels.height:
             raise InputError("parcels.parcel_id: ids are not unique")
         bad = parcels.filter(pl.col("area_m2") <= 0)
