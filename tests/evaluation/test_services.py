@@ -2,6 +2,9 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from django.db.models import FloatField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from landcycle.evaluation import services
 from landcycle.evaluation.models import EvaluationResult, EvaluationRun, Objection
@@ -223,3 +226,19 @@ def test_a_draft_is_not_corrected(etown):
     with pytest.raises(TransitionError):
         services.correct(services.run_evaluation(YEAR), note="x")
     assert not Objection.objects.exists()
+
+
+def test_stored_indicators_read_back_as_dicts(etown):
+    run = services.run_evaluation(YEAR)
+    a = EvaluationResult.objects.get(run=run, parcel_code="ET-A")
+    assert isinstance(a.indicators, dict) and isinstance(a.ranks, dict)
+    assert a.indicators["output_10k_cny_per_ha"] == pytest.approx(35_000)
+    # Inside-the-JSON filters go through the text of a key (json has no comparison operators).
+    output = Cast(KT("indicators__output_10k_cny_per_ha"), FloatField())
+    codes = (
+        EvaluationResult.objects.filter(run=run)
+        .annotate(output=output)
+        .filter(output__gte=30_000)
+        .values_list("parcel_code", flat=True)
+    )
+    assert sorted(codes) == ["ET-A", "ET-D"]
