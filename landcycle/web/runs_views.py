@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from . import services
-from .permissions import Action, restricted
+from .permissions import Action, restricted, scope_of
 from .tables import Column, Table, export_response
 from .views import PAGE_SIZE, requires
 
@@ -47,8 +50,7 @@ def _run_and_results(request, pk):
 
 @requires(Action.VIEW)
 def run_list(request):
-    run_model, _ = _models()
-    runs = restricted(run_model, request.user).order_by("-year", "-id")
+    runs = restricted(_models()[0], request.user).order_by("-year", "-id")
     return render(request, "web/run_list.html", {"runs": runs})
 
 
@@ -71,6 +73,7 @@ def run_detail(request, pk):
             "rows": zip(page.object_list, RESULTS.rows(page.object_list), strict=True),
             "klass": request.GET.get("class", ""),
             "other_runs": runs[:20],
+            "can_publish": scope_of(request.user).can(Action.PUBLISH),
         },
     )
 
@@ -85,8 +88,7 @@ def run_export(request, pk, fmt):
 
 @requires(Action.VIEW)
 def run_compare(request, pk, other):
-    run_model, result_model = _models()
-    runs = restricted(run_model, request.user)
+    runs = restricted(_models()[0], request.user)
     first = get_object_or_404(runs, pk=pk)
     second = get_object_or_404(runs, pk=other)
     comparison = services.compare_runs(request.user, first, second)
@@ -95,3 +97,23 @@ def run_compare(request, pk, other):
         "web/run_compare.html",
         {"first": first, "second": second, "comparison": comparison},
     )
+
+
+@requires(Action.PUBLISH)
+@require_POST
+def run_transition(request, pk, step):
+    """Put a draft on public notice (公示), or make a run under notice final (生效)."""
+    from landcycle.evaluation import services as evaluation
+
+    run_model = _models()[0]
+    run = get_object_or_404(restricted(run_model, request.user, Action.PUBLISH), pk=pk)
+    steps = {"publish": evaluation.publish, "finalize": evaluation.finalize}
+    if step not in steps:
+        raise Http404
+    try:
+        steps[step](run)
+    except evaluation.EvaluationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, gettext("Done: %(run)s") % {"run": run_model.objects.get(pk=pk)})
+    return redirect("web:run_detail", pk=pk)

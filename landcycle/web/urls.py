@@ -23,4 +23,5 @@ urlpatterns = [
     path("runs/<int:pk>/", runs_views.run_detail, name="run_detail"),
     path("runs/<int:pk>/export.<str:fmt>", runs_views.run_export, name="run_export"),
     path("runs/<int:pk>/compare/<int:other>/", runs_views.run_compare, name="run_compare"),
+    path("runs/<int:pk>/<str:step>/", runs_views.run_transition, name="run_transition"),
 ]

@@ -72,7 +72,7 @@ def pk_values(name, world):
         "run": type(w.run_final),
     }
     base = name.split(":")[1]
-    for suffix in ("-detail", "_detail", "_export", "_compare"):
+    for suffix in ("-detail", "_detail", "_export", "_compare", "_transition"):
         base = base.removesuffix(suffix)
     if base not in models:
         raise AssertionError(f"{name}: no objects known for its pk; add it to pk_values")
@@ -92,6 +92,8 @@ def urls_for(world, admin_job):
                 values = ["csv", "xlsx"]
             elif param == "format":
                 values = ["json"]
+            elif param == "step":
+                values = ["publish", "finalize"]
             elif param == "job_id":
                 values = [admin_job]
             else:

@@ -235,3 +235,18 @@ def test_officer_map_available_layer_includes_draft_lists(world):
         {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16, "layer": "available"},
     ).json()
     assert {f["properties"]["code"] for f in layer["features"]} == {"B-FREE", "B-DRAFTLIST"}
+
+
+def test_publish_a_draft_run_only_with_the_publish_action(world):
+    w = world
+    url = reverse("web:run_transition", args=[w.run_draft.pk, "publish"])
+    assert client_for(w.users["department_reader"]).post(url).status_code == 403
+    client = client_for(w.users["evaluation_officer"])
+    client.post(url)
+    w.run_draft.refresh_from_db()
+    assert w.run_draft.status == "notice"
+    # now published: the department reader sees it, and a second publish is refused politely
+    reader = client_for(w.users["department_reader"])
+    assert reader.get(reverse("web:run_detail", args=[w.run_draft.pk])).status_code == 200
+    page = client.post(url, follow=True).content.decode()
+    assert "notice" in page or "公示" in page
