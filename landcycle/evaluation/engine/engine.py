@@ -16,6 +16,7 @@ from .explain import (
 )
 from .facts import build_frame
 from .inputs import EvaluationInputs
+from .quantities import format_number
 from .schema import REVIEW, Composite, Condition, Group, Policy, Rule
 from .vocabulary import METRICS, MONEY_FIGURES, RESULT_COLUMNS
 
@@ -42,7 +43,7 @@ def evaluate(policy: Policy, inputs: EvaluationInputs, year: int) -> pl.DataFram
     else:
         previous = None
         if any(i.mean_year_offset for g in policy.composite.groups for i in g.indicators):
-            previous = build_frame(inputs, year - 1, needed, policy.equity)
+            previous = build_frame(inputs, year - 1, needed, policy.equity, metrics_only=True)
         out = _evaluate_composite(policy, frame, previous)
     return _finish(policy, out)
 
@@ -255,65 +256,60 @@ def _evaluate_composite(
     return out.drop("_excl", "_group")
 
 
-def _indicator_score(ind, scored_mask: pl.Expr, previous_mean: float | None):
-    """(score expression, reason zh, reason en) for one weighted indicator."""
+def _indicator_score(ind, members: pl.DataFrame, scored_mask: pl.Expr, previous_mean):
+    """(score expression, reason zh, reason en) for one weighted indicator.
+
+    Group statistics (min, max, mean) are computed once here as numbers; the texts read the
+    value and score through ``_v`` / ``_s`` columns the caller makes, shared by both languages.
+    """
     metric = METRICS[ind.metric]
     v = pl.col(ind.metric)
     w = ind.weight
+    unit = metric.unit.label
+    value, points = pl.col("_v"), pl.col("_s")
     if ind.method == "benchmark":
         b = ind.benchmark.to(metric.unit)
         score = v / b * w
-        shown_b = ind.benchmark.label
-        zh = pl.format(
-            f"{metric.label_zh} {{}} {metric.unit.label} ÷ {shown_b} × {w:g} = {{}}",
-            num(v),
-            num(score),
-        )
-        en = pl.format(
-            f"{metric.label_en} {{}} {metric.unit.label} / {shown_b} × {w:g} = {{}}",
-            num(v),
-            num(score),
-        )
+        shown = ind.benchmark.label
+        zh = pl.format(f"{metric.label_zh} {{}} {unit} ÷ {shown} × {w:g} = {{}}", value, points)
+        en = pl.format(f"{metric.label_en} {{}} {unit} / {shown} × {w:g} = {{}}", value, points)
     elif ind.method == "mean":
-        mean = previous_mean if ind.mean_year_offset else v.filter(scored_mask).mean()
-        b = pl.lit(mean, pl.Float64) * ind.factor if ind.mean_year_offset else mean * ind.factor
-        score = pl.when(b > 0).then(v / b * w)
-        when = "上年" if ind.mean_year_offset else "本年"
+        if ind.mean_year_offset:
+            mean = previous_mean
+        else:
+            mean = members.filter(scored_mask).select(v.mean()).item()
+        base = (mean or 0.0) * ind.factor
+        score = v / base * w if base > 0 else pl.lit(None, pl.Float64)
+        shown = format_number(round(mean or 0.0, 2))
+        when_zh, when_en = ("上年", "last") if ind.mean_year_offset else ("本年", "this")
         zh = pl.format(
-            f"{metric.label_zh} {{}} {metric.unit.label} ÷ ({ind.factor:g} × {when}平均 {{}}) × {w:g} = {{}}",
-            num(v),
-            num(b.cast(pl.Float64) / ind.factor),
-            num(score),
+            f"{metric.label_zh} {{}} {unit} ÷ ({ind.factor:g} × {when_zh}平均 {shown}) × {w:g} = {{}}",
+            value,
+            points,
         )
         en = pl.format(
-            f"{metric.label_en} {{}} {metric.unit.label} / ({ind.factor:g} × {'last' if ind.mean_year_offset else 'this'} year's mean {{}}) × {w:g} = {{}}",
-            num(v),
-            num(b.cast(pl.Float64) / ind.factor),
-            num(score),
+            f"{metric.label_en} {{}} {unit} / ({ind.factor:g} × {when_en} year's mean {shown}) × {w:g} = {{}}",
+            value,
+            points,
         )
     else:  # minmax over the scored members of the group
-        lo = v.filter(scored_mask).min()
-        hi = v.filter(scored_mask).max()
-        span = hi - lo
+        lo, hi = members.filter(scored_mask).select(v.min().alias("lo"), v.max().alias("hi")).row(0)
         f = ind.floor
-        score = (
-            pl.when(span > 0)
-            .then(w * (f + (100 - f) * (v - lo) / span) / 100)
-            .otherwise(pl.when(v.is_not_null()).then(pl.lit(w, pl.Float64)))
-        )
+        if lo is not None and hi > lo:
+            score = w * (f + (100 - f) * (v - lo) / (hi - lo)) / 100
+        else:
+            score = pl.when(v.is_not_null()).then(pl.lit(w, pl.Float64))
+        lo_text = "—" if lo is None else format_number(round(lo, 2))
+        hi_text = "—" if hi is None else format_number(round(hi, 2))
         zh = pl.format(
-            f"{metric.label_zh} {{}} {metric.unit.label}（组内最小 {{}}，最大 {{}}）→ {w:g} × [{f:g} + {100 - f:g} × 位次] / 100 = {{}}",
-            num(v),
-            num(lo),
-            num(hi),
-            num(score),
+            f"{metric.label_zh} {{}} {unit}（组内最小 {lo_text}，最大 {hi_text}）→ {w:g} × [{f:g} + {100 - f:g} × 位次] / 100 = {{}}",
+            value,
+            points,
         )
         en = pl.format(
-            f"{metric.label_en} {{}} {metric.unit.label} (group min {{}}, max {{}}) → {w:g} × [{f:g} + {100 - f:g} × position] / 100 = {{}}",
-            num(v),
-            num(lo),
-            num(hi),
-            num(score),
+            f"{metric.label_en} {{}} {unit} (group min {lo_text}, max {hi_text}) → {w:g} × [{f:g} + {100 - f:g} × position] / 100 = {{}}",
+            value,
+            points,
         )
     if ind.max_score is not None:
         score = pl.min_horizontal(score, pl.lit(ind.max_score * w))
@@ -338,26 +334,28 @@ def _score_group(policy, comp: Composite, group: Group, members, previous) -> pl
                 prev_mean = previous.filter(pl.col("parcel_id").is_in(ids))[ind.metric].mean()
             if prev_mean is None or not prev_mean > 0:
                 no_benchmark.append(METRICS[ind.metric])
-        score, zh, en = _indicator_score(ind, scored_mask, prev_mean)
+        score, zh, en = _indicator_score(ind, members, scored_mask, prev_mean)
         name = f"score_{group.id}_{i}"
         members = members.with_columns(score.alias(name))
         col = pl.col(name)
+        label_zh, label_en = METRICS[ind.metric].label_zh, METRICS[ind.metric].label_en
         if ind.missing == "group_average":
-            fill = col.filter(scored_mask).mean()
-            text_zh = pl.format(
-                f"{METRICS[ind.metric].label_zh} 无数据，取组内平均分 {{}}", num(fill)
-            )
-            text_en = pl.format(
-                f"no {METRICS[ind.metric].label_en}: group average score {{}}", num(fill)
-            )
+            fill = members.filter(scored_mask).select(col.mean()).item()
+            fill = 0.0 if fill is None else fill
+            shown = format_number(round(fill, 2))
+            text_zh = pl.lit(f"{label_zh} 无数据，取组内平均分 {shown}")
+            text_en = pl.lit(f"no {label_en}: group average score {shown}")
         else:
-            fill = pl.lit(0.0)
-            text_zh = pl.lit(f"{METRICS[ind.metric].label_zh} 无数据，得 0 分")
-            text_en = pl.lit(f"no {METRICS[ind.metric].label_en}: 0 points")
+            fill = 0.0
+            text_zh = pl.lit(f"{label_zh} 无数据，得 0 分")
+            text_en = pl.lit(f"no {label_en}: 0 points")
+        missing = pl.col(ind.metric).is_null()
         members = members.with_columns(
-            pl.when(col.is_null()).then(fill).otherwise(col).alias(name),
-            pl.when(pl.col(ind.metric).is_null()).then(text_zh).otherwise(zh).alias(f"_zh_{i}"),
-            pl.when(pl.col(ind.metric).is_null()).then(text_en).otherwise(en).alias(f"_en_{i}"),
+            num(pl.col(ind.metric)).alias("_v"), num(col).alias("_s")
+        ).with_columns(
+            pl.when(col.is_null()).then(pl.lit(fill)).otherwise(col).alias(name),
+            pl.when(missing).then(text_zh).otherwise(zh).alias(f"_zh_{i}"),
+            pl.when(missing).then(text_en).otherwise(en).alias(f"_en_{i}"),
         )
         score_cols.append(name)
         zh_parts.append(pl.col(f"_zh_{i}"))
@@ -418,7 +416,7 @@ def _score_group(policy, comp: Composite, group: Group, members, previous) -> pl
         .otherwise(pl.lit(f"group:{group.id}"))
         .alias("rule"),
     )
-    drop = [c for c in members.columns if c.startswith("_zh_") or c.startswith("_en_")]
+    drop = [c for c in members.columns if c.startswith(("_zh_", "_en_")) or c in ("_v", "_s")]
     return members.drop(*drop, "_review")
 
 

@@ -113,8 +113,12 @@ def build_frame(
     year: int,
     metrics_needed: set[str],
     equity: EquityOptions,
+    metrics_only: bool = False,
 ) -> pl.DataFrame:
-    """The per-parcel frame: contract parcel columns, holder attributes, metrics and facts."""
+    """The per-parcel frame: contract parcel columns, holder attributes, metrics and facts.
+
+    ``metrics_only`` skips violations, leases and commitments (a previous year's benchmark).
+    """
     _, year_end = year_bounds(year)
     parcels = inputs.parcels
     ent = inputs.enterprises.select(
@@ -171,6 +175,8 @@ def build_frame(
     if "investment_total_10k_cny_per_ha" in metrics_needed:
         frame = _cumulative_investment(frame, inputs.indicators, occ, year)
     frame = frame.with_columns(_metric_columns(year_end))
+    if metrics_only:
+        return frame
     frame = _violation_facts(frame, inputs.violations, year_end)
     frame = _lease_facts(frame, leases, inputs.violations, inputs.relations, year_end, equity)
     frame = _commitment_facts(frame, inputs.commitments, year)

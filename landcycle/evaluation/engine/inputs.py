@@ -159,6 +159,18 @@ class EvaluationInputs:
                 f"parcels.area_m2: must be positive (parcel {bad['code'][0]!r} has {bad['area_m2'][0]})"
             )
 
+        ids = parcels.select("parcel_id")
+        for name in ("indicators", "leases", "violations", "commitments"):
+            frame = getattr(self, name)
+            unknown = frame.filter(pl.col("parcel_id").is_not_null()).join(
+                ids, on="parcel_id", how="anti"
+            )
+            if unknown.height:
+                raise InputError(
+                    f"{name}.parcel_id: {unknown.height} row(s) name a parcel that is not in "
+                    f"parcels (first: {unknown['parcel_id'][0]})"
+                )
+
     def frames(self) -> dict[str, pl.DataFrame]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 

@@ -75,3 +75,21 @@ def test_fingerprint_ignores_row_order_but_not_data_or_year():
         }
     )
     assert inputs_fingerprint(changed, 2025) != inputs_fingerprint(inputs, 2025)
+
+
+def test_rows_naming_unknown_parcels_are_refused():
+    land = Land()
+    pid = land.parcel()
+    land.figures(land.holder_of(pid), parcel_id=pid + 999, tax_10k_cny=1.0)
+    with pytest.raises(InputError, match=r"indicators\.parcel_id: 1 row\(s\) name a parcel"):
+        land.inputs()
+
+
+@pytest.mark.parametrize("name", ["beijing-etown-2023", "zhejiang-mujun", "jiangsu-huaian-2024"])
+def test_no_parcels_gives_an_empty_result_with_the_columns(name):
+    from landcycle.evaluation.engine import evaluate, load_policy
+
+    empty = EvaluationInputs(parcels=sample().parcels.clear())
+    result = evaluate(load_policy(name), empty, 2025)
+    assert result.height == 0
+    assert {"parcel_id", "class", "reasons_zh", "gap_zh", "rank_industry"} <= set(result.columns)
