@@ -295,6 +295,14 @@ def _to_contract(frame: str, raw: pl.DataFrame) -> pl.DataFrame:
     return raw.select(exprs)
 
 
+def fetch_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Any one SELECT into a frame of ``schema`` (plain types), COPY on PostgreSQL."""
+    columns = list(schema)
+    if connection.vendor == "postgresql":
+        return _fetch_postgresql(sql, columns, schema)
+    return _fetch_sqlite(sql, columns, schema)
+
+
 def load_frame(frame: str, window: LoadWindow) -> pl.DataFrame:
     """One frame of the contract, with one database query."""
     sql, columns = _sql(frame, window)

@@ -26,7 +26,7 @@ from django.utils import timezone
 from landcycle.core.context import current
 from landcycle.ledger.models import Enterprise, Parcel
 
-from .loading import LoadWindow, load_frames
+from .loading import LoadWindow, fetch_frame, load_frames
 from .models import EvaluationResult, EvaluationRun, Objection
 
 DEFAULT_POLICY = "beijing-etown-2023"
@@ -131,11 +131,17 @@ def latest_final_run(year: int, policy_name: str) -> EvaluationRun | None:
 
 
 def _previous_classes(previous: EvaluationRun | None) -> pl.DataFrame:
+    """parcel_id → class in the previous run: one query (COPY on PostgreSQL)."""
     schema = {"parcel_id": pl.Int64, "previous_class": pl.Utf8}
     if previous is None:
         return pl.DataFrame(schema=schema)
-    rows = EvaluationResult.objects.filter(run=previous).values_list("parcel_id", "klass")
-    return pl.DataFrame(list(rows), schema=schema, orient="row")
+    meta = EvaluationResult._meta
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT {q(meta.get_field('parcel').column)}, {q(meta.get_field('klass').column)} "
+        f"FROM {q(meta.db_table)} WHERE {q(meta.get_field('run').column)} = {int(previous.pk)}"
+    )
+    return fetch_frame(sql, schema)
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,7 @@ class Prepared:
     year: int
     fingerprint: str
     results: pl.DataFrame  # engine output + parcel_code + previous_class
+    previous: EvaluationRun | None = None  # the run previous_class comes from
 
 
 def prepare(policy, year: int) -> Prepared:
@@ -159,7 +166,7 @@ def prepare(policy, year: int) -> Prepared:
     results = results.rename({"code": "parcel_code"}).join(
         _previous_classes(previous), on="parcel_id", how="left"
     )
-    return Prepared(policy, year, inputs_fingerprint(inputs, year), results)
+    return Prepared(policy, year, inputs_fingerprint(inputs, year), results, previous)
 
 
 def run_evaluation(
@@ -213,7 +220,7 @@ def store(
             source=context.source,
             parcel_count=results.height,
             class_counts=class_counts(results),
-            previous_run=latest_final_run(prepared.year - 1, policy.name),
+            previous_run=prepared.previous,
             corrects=corrects,
             notice_days=_notice_days(policy),
             note=note,
