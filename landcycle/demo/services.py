@@ -8,6 +8,7 @@ a new draft run.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ class DemoResult:
     policy_name: str = ""
     class_counts: dict[str, int] = field(default_factory=dict)
     users: list[dict] = field(default_factory=list)
+    lifecycle: dict[str, dict[str, int]] = field(default_factory=dict)
+    lifecycle_note: str = ""
 
 
 def demo_dir() -> Path:
@@ -92,6 +95,8 @@ def build_demo(
     result.policy_name = run.policy_name
     result.class_counts = dict(run.class_counts)
     result.users = _demo_users()
+    result.lifecycle, result.lifecycle_note = _lifecycle_cases(dt.date.today())
+    step("案件 lifecycle cases")
     return result
 
 
@@ -127,6 +132,19 @@ def _demo_users() -> list[dict]:
     return create_demo_users()
 
 
+def _lifecycle_cases(today: dt.date) -> tuple[dict[str, dict[str, int]], str]:
+    """Cases of every workflow in every state, when the lifecycle app is installed."""
+    try:
+        from landcycle.lifecycle.demo import populate
+        from landcycle.lifecycle.services import LifecycleError
+    except ImportError:
+        return {}, "lifecycle app not installed"
+    try:
+        return populate(today), ""
+    except LifecycleError as exc:  # e.g. a district too small for every workflow
+        return {}, str(exc)
+
+
 def summary_lines(result: DemoResult) -> list[str]:
     lines = ["导入 import (created / updated / unchanged):"]
     for sheet, counts in result.import_counts.items():
@@ -143,6 +161,13 @@ def summary_lines(result: DemoResult) -> list[str]:
     )
     for klass, count in sorted(result.class_counts.items()):
         lines.append(f"  {klass}: {count} ({count / total:.1%})")
+    if result.lifecycle:
+        lines.append("全生命周期案件 lifecycle cases (workflow: state count):")
+        for workflow, states in result.lifecycle.items():
+            text = ", ".join(f"{state} {count}" for state, count in sorted(states.items()))
+            lines.append(f"  {workflow}: {text}")
+    elif result.lifecycle_note:
+        lines.append(f"全生命周期案件 lifecycle cases skipped: {result.lifecycle_note}")
     if result.users:
         lines.append("示范用户 demo users (username / password / role / scope):")
         for user in result.users:

@@ -43,6 +43,10 @@ def test_default_district_imports_cleanly_and_evaluates_to_the_intended_mix(tmp_
     )
     assert {"A", "B"} <= set(parks.values_list("klass", flat=True))
 
+    # The lifecycle workflows have cases, and the demo users exist.
+    assert built.lifecycle["exit"] and built.lifecycle["stockland"], built.lifecycle_note
+    assert {u["username"] for u in built.users} >= {"admin", "evaluator"}
+
     results = services.results_frame(EvaluationRun.objects.get(pk=built.run_id))
     assert results.height == 2000
     assert results.filter(pl.col("class") == "REVIEW")["reasons_zh"].str.len_chars().min() > 0
