@@ -8,16 +8,16 @@ be previewed, and the export then says 预览 (preview) on every sheet and file 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from django.db import connection
 from django.db.models import Count, Sum
 
 from landcycle.ledger.models import Enterprise, Person
 
-from .loading import LoadWindow, load_frame
+from .loading import LoadWindow, fetch_frame, load_frame
 from .models import EvaluationResult, EvaluationRun
 from .services import REVIEW_CLASS, EvaluationError, get_policy
 
@@ -67,24 +67,42 @@ def year_over_year(run: EvaluationRun) -> pl.DataFrame:
 
 
 def results_table(run: EvaluationRun, lang: str = "zh") -> pl.DataFrame:
-    """The ``landcycle results`` table: parcel_code, class, score, reasons, then indicators."""
+    """The ``landcycle results`` table: parcel_code, class, score, reasons, then indicators.
+
+    One query; the indicators' JSON is decoded by Polars for the whole column (a million rows
+    in seconds, where a Python loop over dicts would take a minute).
+    """
+    meta = EvaluationResult._meta
+    q = connection.ops.quote_name
+
+    def col(name):
+        return q(meta.get_field(name).column)
+
     reasons = "reasons_zh" if lang == "zh" else "reasons_en"
-    rows = list(
-        EvaluationResult.objects.filter(run=run)
-        .order_by("parcel_code")
-        .values_list("parcel_code", "klass", "score", reasons, "indicators")
+    indicators = col("indicators")
+    if connection.vendor == "postgresql":
+        indicators = f"CAST({indicators} AS TEXT)"
+    sql = (
+        f"SELECT {col('parcel_code')}, {col('klass')}, {col('score')}, {col(reasons)}, "
+        f"{indicators} FROM {q(meta.db_table)} WHERE {col('run')} = {int(run.pk)} "
+        f"ORDER BY {col('parcel_code')}"
     )
-    base = pl.DataFrame(
-        [r[:4] for r in rows],
-        schema={"parcel_code": pl.Utf8, "class": pl.Utf8, "score": pl.Float64, "reasons": pl.Utf8},
-        orient="row",
-    )
-    indicators = [r[4] if isinstance(r[4], dict) else json.loads(r[4] or "{}") for r in rows]
-    if not indicators or not any(indicators):
-        return base
-    extra = pl.from_dicts(indicators, infer_schema_length=None)
-    extra = extra.select([c for c in extra.columns if c not in base.columns])
-    return pl.concat([base, extra], how="horizontal")
+    frame = fetch_frame(
+        sql,
+        {
+            "parcel_code": pl.Utf8,
+            "class": pl.Utf8,
+            "score": pl.Float64,
+            "reasons": pl.Utf8,
+            "indicators": pl.Utf8,
+        },
+    ).with_columns(pl.col("reasons").fill_null(""))
+    if frame.is_empty() or frame["indicators"].fill_null("{}").eq("{}").all():
+        return frame.drop("indicators")
+    decoded = frame["indicators"].fill_null("{}").str.json_decode(infer_schema_length=None)
+    extra = decoded.struct.unnest()
+    extra = extra.select([c for c in extra.columns if c not in frame.columns])
+    return pl.concat([frame.drop("indicators"), extra], how="horizontal")
 
 
 # ---------------------------------------------------------------- lists
