@@ -16,3 +16,13 @@ def test_demo_without_serving_prints_the_workbook_and_the_classes(tmp_path, caps
 def test_demo_refuses_a_tiny_district(capsys):
     assert main(["demo", "--no-serve", "--parcels", "3"]) == 1
     assert "--parcels" in capsys.readouterr().err
+
+
+def test_demo_then_serves_the_web_app(tmp_path, monkeypatch, capsys):
+    from landcycle.web import serve
+
+    calls = []
+    monkeypatch.setattr(serve, "serve", lambda host, port, threads: calls.append((host, port)))
+    status = main(["demo", "--parcels", "60", "--output", str(tmp_path), "--port", "8799"])
+    assert status == 0
+    assert calls == [("127.0.0.1", 8799)]
