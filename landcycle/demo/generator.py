@@ -568,6 +568,8 @@ class _District:
         skip_latest = rng.random(e) < NO_LATEST_YEAR_SHARE
         no_emissions = rng.random(e) < NO_EMISSIONS_SHARE
 
+        # Occupancy rows start with one row per parcel for its holder (see _occupancy).
+        held_area = occupancy["area_m2"].to_numpy()[: self.n]
         frames = []
         for j, year in enumerate(years):
             active = (first_year <= year) & (last_year >= year) & (occupied > 0)
@@ -590,7 +592,7 @@ class _District:
             holder = self.holder[parcels]
             keep = active[holder]
             parcels, holder = parcels[keep], holder[keep]
-            on_parcel = occupancy.slice(0, self.n)["area_m2"].to_numpy()[parcels]
+            on_parcel = held_area[parcels]
             frames.append(
                 pl.DataFrame(
                     {
@@ -621,13 +623,11 @@ class _District:
             pl.Series("tax", tax), pl.Series("revenue", revenue)
         )
 
-        # Scale and tags from the latest revenue the firm reported.
+        # Scale and tags from the larger revenue of the last two years (so a firm that skipped
+        # the latest report keeps its scale).
+        recent = rows["year"].to_numpy() >= years[max(0, len(years) - 2)]
         latest_revenue = np.zeros(e)
-        np.maximum.at(
-            latest_revenue,
-            who,
-            np.where(rows["year"].to_numpy() >= years[-2 if len(years) > 1 else -1], revenue, 0),
-        )
+        np.maximum.at(latest_revenue, who, np.where(recent, revenue, 0))
         self.above_scale = latest_revenue >= ABOVE_SCALE_REVENUE
         self.latest_revenue = latest_revenue
         parcel_idx = rows["parcel"].to_numpy()
