@@ -474,11 +474,15 @@ def finalize(
         run.finalized_at = timezone.now()
         run.finalized_by_id = current().user_id
         run.save(update_fields=["status", "forced", "finalized_at", "finalized_by"])
-        if run.corrects_id is not None:
-            corrected = EvaluationRun.objects.select_for_update().get(pk=run.corrects_id)
+        # Everything up the chain of corrections is superseded (a correction of a correction
+        # of a final run replaces that final run too).
+        corrected_id = run.corrects_id
+        while corrected_id is not None:
+            corrected = EvaluationRun.objects.select_for_update().get(pk=corrected_id)
             if corrected.status != Status.SUPERSEDED:
                 _move(corrected, Status.SUPERSEDED)
                 corrected.save(update_fields=["status"])
+            corrected_id = corrected.corrects_id
     return run
 
 

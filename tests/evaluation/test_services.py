@@ -242,3 +242,19 @@ def test_stored_indicators_read_back_as_dicts(etown):
         .values_list("parcel_code", flat=True)
     )
     assert sorted(codes) == ["ET-A", "ET-D"]
+
+
+def test_a_correction_of_a_correction_replaces_the_final_run(etown):
+    final = services.finalize(_published(services.run_evaluation(YEAR)))
+    first = _published(services.correct(final, note="整改后重新评价"))
+    first.refresh_from_db()
+    objection = services.raise_objection(
+        first, "ET-B", "一般制造", "产值漏报", on=first.notice_start
+    )
+    services.answer_objection(objection, "属实", "李明", upheld=True)
+    second = services.correct(first)
+    assert EvaluationRun.objects.get(pk=first.pk).status == Status.SUPERSEDED
+    assert EvaluationRun.objects.get(pk=final.pk).status == Status.FINAL
+    services.finalize(_published(second))
+    assert EvaluationRun.objects.get(pk=final.pk).status == Status.SUPERSEDED
+    assert list(EvaluationRun.objects.filter(status=Status.FINAL)) == [second]
