@@ -258,3 +258,13 @@ def test_a_correction_of_a_correction_replaces_the_final_run(etown):
     services.finalize(_published(second))
     assert EvaluationRun.objects.get(pk=final.pk).status == Status.SUPERSEDED
     assert list(EvaluationRun.objects.filter(status=Status.FINAL)) == [second]
+
+
+def test_a_policy_benchmarking_on_last_year_loads_last_years_figures(etown):
+    huaian = services.get_policy("jiangsu-huaian-2024")  # benchmarks ≈ 2 × last year's mean
+    assert services.indicator_years_back(huaian) == 1
+    assert services.indicator_years_back(services.get_policy(services.DEFAULT_POLICY)) == 0
+    years = services.load_inputs(huaian, YEAR).indicators["year"].unique().sort().to_list()
+    assert years == [YEAR - 1, YEAR]
+    run = services.run_evaluation(YEAR, "jiangsu-huaian-2024")
+    assert run.parcel_count == 5 and run.policy_name == "jiangsu-huaian-2024"
