@@ -117,6 +117,8 @@ class RowRule:
     by_jurisdiction: Callable[[str], Q]
     by_enterprise: Callable[[int], Q]
     published: Q | None = None
+    # What the public (anonymous users, the portal) may view; None = nothing.
+    public: Callable[[], Q] | None = None
 
 
 RULES: dict[type[Model], RowRule] = {}
@@ -129,9 +131,13 @@ def register(model: type[Model], rule: RowRule) -> None:
 def restrict(queryset: QuerySet, user, action: Action | str = Action.VIEW) -> QuerySet:
     """The rows of ``queryset`` that ``user`` may ``action``; none if the model has no rule."""
     scope = scope_of(user)
+    rule = RULES.get(queryset.model)
+    if scope.role is None:
+        if Action(action) == Action.VIEW and rule is not None and rule.public is not None:
+            return queryset.filter(rule.public())
+        return queryset.none()
     if not scope.can(action):
         return queryset.none()
-    rule = RULES.get(queryset.model)
     if rule is None:
         # Models without a rule (users, profiles, …) are for administrators only.
         return queryset if scope.role == Role.ADMINISTRATOR else queryset.none()
@@ -189,11 +195,24 @@ register(
         ),
     ),
 )
+
+
+def _on_published_available_list() -> Q:
+    try:
+        from landcycle.lifecycle.models import AvailableLandEntry
+    except ImportError:
+        return Q(pk__in=[])
+    return Q(
+        pk__in=AvailableLandEntry.objects.filter(land_list__status="published").values("parcel_id")
+    )
+
+
 register(
     ledger.Parcel,
     RowRule(
         by_jurisdiction=lambda path: Q(jurisdiction__path__startswith=path),
         by_enterprise=lambda eid: Q(pk__in=_parcels_of(eid)),
+        public=_on_published_available_list,
     ),
 )
 register(
@@ -281,6 +300,8 @@ def _register_evaluation() -> None:
         from landcycle.evaluation.models import EvaluationResult, EvaluationRun, Objection
     except ImportError:  # the evaluation app is not in this build
         return
+    from .disclosure import disclosure
+
     published = ("notice", "final")
     register(
         EvaluationRun,
@@ -289,6 +310,7 @@ def _register_evaluation() -> None:
             by_jurisdiction=lambda path: Q(),
             by_enterprise=lambda eid: Q(),
             published=Q(status__in=published),
+            public=lambda: Q(status="final"),
         ),
     )
     register(
@@ -297,6 +319,8 @@ def _register_evaluation() -> None:
             by_jurisdiction=lambda path: Q(parcel_id__in=_parcels_in(path)),
             by_enterprise=lambda eid: Q(parcel_id__in=_parcels_of(eid)) | Q(holder_id=eid),
             published=Q(run__status__in=published),
+            # the published lists (the A list): final runs, the classes the disclosure names
+            public=lambda: Q(run__status="final", klass__in=disclosure()["a_list"]["classes"]),
         ),
     )
     register(

@@ -7,18 +7,14 @@ latest final evaluation run, with the fields ``disclosure.toml`` names.
 
 from __future__ import annotations
 
-import tomllib
-from functools import cache
-from pathlib import Path
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.ledger import models as ledger
 
+from .disclosure import disclosure
 from .mapdata import BBox, overlapping, simplified
-
-DISCLOSURE_FILE = Path(__file__).with_name("disclosure.toml")
 
 # Labels of the lifecycle list's public fields, in display order.
 AVAILABLE_LABELS = {
@@ -35,27 +31,30 @@ AVAILABLE_LABELS = {
 }
 
 
-@cache
-def disclosure() -> dict:
-    with DISCLOSURE_FILE.open("rb") as handle:
-        return tomllib.load(handle)
-
-
 def _public_fields() -> list[str]:
     from landcycle.lifecycle.rules import rules
 
     return list(rules().get("available_land", "public_fields"))
 
 
+# The portal sees what ``restrict`` gives the public, whoever is logged in.
+PUBLIC = AnonymousUser()
+
+
 def _published_entries():
     from landcycle.lifecycle.models import AvailableLandEntry, AvailableLandList
 
-    return AvailableLandEntry.objects.filter(land_list__status=AvailableLandList.Status.PUBLISHED)
+    return AvailableLandEntry.objects.filter(
+        land_list__status=AvailableLandList.Status.PUBLISHED,
+        parcel__in=available_parcels(),
+    )
 
 
 def available_parcels() -> QuerySet:
-    """Parcels on a published available-land list."""
-    return ledger.Parcel.objects.filter(pk__in=_published_entries().values("parcel_id"))
+    """Parcels on a published available-land list (the public's rows of Parcel)."""
+    from .permissions import restricted
+
+    return restricted(ledger.Parcel, PUBLIC)
 
 
 def available_columns() -> list[tuple[str, str]]:
@@ -112,12 +111,15 @@ def published_a_list() -> tuple[object, list[dict]]:
         from landcycle.evaluation.models import EvaluationResult, EvaluationRun
     except ImportError:
         return None, []
+    from .permissions import restricted
+
     rules = disclosure()["a_list"]
-    run = EvaluationRun.objects.filter(status="final").order_by("-year", "-id").first()
+    run = restricted(EvaluationRun, PUBLIC).order_by("-year", "-id").first()
     if run is None:
         return None, []
     results = (
-        EvaluationResult.objects.filter(run=run, klass__in=rules["classes"])
+        restricted(EvaluationResult, PUBLIC)
+        .filter(run=run)
         .select_related("holder", "parcel__jurisdiction")
         .order_by("parcel_code")
     )

@@ -253,5 +253,23 @@ def test_restrict_by_action(world):
     assert restricted(ledger.Parcel, reader, Action.VIEW).count() == 5
     assert restricted(ledger.Parcel, reader, Action.CHANGE).count() == 0
     assert restricted(ledger.Parcel, w.users["street_officer"]).count() == 2
-    assert restricted(ledger.Parcel, w.users["no_role"]).count() == 0
+    # a user without a role is the public: the published available land only
+    assert [p.code for p in restricted(ledger.Parcel, w.users["no_role"])] == ["B-FREE"]
+    assert restricted(ledger.Enterprise, w.users["no_role"]).count() == 0
     assert set(restricted(ledger.Enterprise, w.users["street_officer"])) == {w.ent_a, w.ent_a1}
+
+
+@pytest.mark.django_db
+def test_the_public_sees_only_published_lists(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+
+    public = AnonymousUser()
+    assert list(restricted(ledger.Parcel, public).values_list("code", flat=True)) == ["B-FREE"]
+    assert list(restricted(EvaluationRun, public)) == [world.run_final]
+    assert set(restricted(EvaluationResult, public).values_list("parcel_code", "klass")) == {
+        ("A-0001", "A")
+    }
+    assert restricted(ledger.Parcel, public, Action.EXPORT).count() == 0
+    assert restricted(ledger.Person, public).count() == 0
