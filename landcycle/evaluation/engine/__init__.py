@@ -22,7 +22,8 @@ Stable API (used by ``landcycle.evaluation.services`` and the CLI)::
   ``electricity_kwh`` and ``water_t``.
 - ``evaluate(policy, inputs, year)`` → one row per parcel, sorted by code then id, columns:
   parcel_id, code, holder_id, jurisdiction_id, class (a policy class or ``REVIEW``), score (null
-  for rule policies), rule (the deciding rule id), group, reasons_zh, reasons_en, gap_zh, gap_en,
+  for rule policies), rule (the deciding rule id), group (the scoring group of a composite
+  policy; the holder's scale for rule policies), reasons_zh, reasons_en, gap_zh, gap_en,
   next_class, rank_jurisdiction, rank_industry, industry, then the indicators with their units in
   the names (``tax_10k_cny_per_ha`` …), per-indicator scores of composite policies
   (``score_<group>_<n>``) and ``commitments_detail_zh`` / ``lease_relation_path_zh``.

@@ -21,6 +21,8 @@ from .schema import REVIEW, Composite, Condition, Group, Policy, Rule
 from .vocabulary import METRICS, MONEY_FIGURES, RESULT_COLUMNS
 
 NO_RULE = "no-rule"
+# Rule policies have no scoring groups: the result's group is the holder's scale (above / below).
+_SCALE_GROUP = pl.col("holder_scale").replace("", None)
 # Facts whose explanation is a column of the frame, shown with the reason of a rule using them.
 FACT_DETAILS_ZH = {
     "commitments_met": "commitments_detail_zh",
@@ -108,7 +110,13 @@ def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
     by_id = {r.id: r for r in rules}
     # Text is built per deciding rule, on its rows only (the cost stays one rule per row), and on
     # a narrow frame of the columns the tests and texts read; then put back in row order.
-    columns = {"parcel_id", "project_type", "supply_method", *FACT_DETAILS_ZH.values()}
+    columns = {
+        "parcel_id",
+        "project_type",
+        "supply_method",
+        "holder_scale",
+        *FACT_DETAILS_ZH.values(),
+    }
     for rule in rules:
         columns |= {
             c for cond in (*rule.all, *rule.any, *rule.none) for c in condition_columns(cond)
@@ -140,7 +148,7 @@ def _rule_columns(rule: Rule | None, by_id: dict[str, Rule]) -> list[pl.Expr]:
             pl.lit(REVIEW).alias("class"),
             pl.lit(None, pl.Float64).alias("score"),
             pl.lit(NO_RULE).alias("rule"),
-            none.alias("group"),
+            _SCALE_GROUP.alias("group"),
             pl.format(
                 "无适用规则，需人工复核（项目类型：{}，供地方式：{}）",
                 pl.col("project_type").replace("", "未记录"),
@@ -169,7 +177,7 @@ def _rule_columns(rule: Rule | None, by_id: dict[str, Rule]) -> list[pl.Expr]:
         pl.lit(rule.klass).alias("class"),
         pl.lit(None, pl.Float64).alias("score"),
         pl.lit(rule.id).alias("rule"),
-        none.alias("group"),
+        _SCALE_GROUP.alias("group"),
         _rule_reason(rule, "zh", target).alias("reasons_zh"),
         _rule_reason(rule, "en", target).alias("reasons_en"),
         gap_zh.alias("gap_zh"),

@@ -28,7 +28,7 @@ def test_self_used_meeting_both_thresholds_is_a(policy):
     pid = land.parcel()
     strong(land, land.holder_of(pid))
     r = row(run(policy, land), pid)
-    assert (r["class"], r["rule"]) == ("A", "A-self-used")
+    assert (r["class"], r["rule"], r["group"]) == ("A", "A-self-used", "above")
     assert "产权单位地均产值 3.5 亿元/公顷 ≥ 3 亿元/公顷" in r["reasons_zh"]
     assert r["gap_zh"] is None and r["next_class"] is None
     assert r["output_10k_cny_per_ha"] == pytest.approx(35_000)
