@@ -41,7 +41,7 @@ PARK_SHARE = (0.12, 0.12)  # of built parcels ≥ 2 ha: renewal parks, approved 
 LEASING_SHARE = 0.20  # built self-used parcels with a lease
 LEASE_MIX = (0.40, 0.30, 0.15, 0.15)  # approved, unapproved unrelated, unapproved related, ended
 UNRECORDED_LEASE_SHARE = 0.2  # unapproved leases with no 擅自出租 record (the engine finds them)
-NO_LATEST_YEAR_SHARE = 0.03  # firms that did not report the latest year
+NO_LATEST_YEAR_SHARE = 0.015  # firms that did not report the latest year
 NO_EMISSIONS_SHARE = 0.10
 PER_PARCEL_SHARE = 0.15  # holders that report per parcel
 ABOVE_SCALE_REVENUE = 2000.0  # 万元: 规模以上工业企业
@@ -50,13 +50,13 @@ VIOLATION_SHARE = {  # of parcels, besides 擅自出租 which follows the unappr
     "涉法涉诉": 0.012,
     "烂尾": 0.0,  # every stalled parcel
     "工改住": 0.004,
-    "违法建设": 0.025,
+    "违法建设": 0.015,
     "非工业用途": 0.010,
     "违约": 0.010,
     "违法经营": 0.005,
 }
 RELATION_KINDS = ("法定代表人", "股东", "实际控制人", "监事", "董事")
-INTENSITY_LEVEL = 1.3  # scales the industries' medians: about a fifth of parcels reach class A
+INTENSITY_LEVEL = 1.4  # scales the industries' medians: about a fifth of parcels reach class A
 INTENSITY_SIGMA = 0.8  # spread of log output per hectare between firms
 TAX_SIGMA = 0.3
 GROWTH = (0.05, 0.07)  # mean and spread of a firm's yearly output trend
@@ -680,8 +680,8 @@ class _District:
         rows = np.flatnonzero(recorded)[first]
         related = lease["kind"][rows] == 2
         draw = rng.random(len(rows))
-        refuse = np.where(draw < 0.4, 1.0, np.where(draw < 0.8, 0.0, np.nan))
-        agree = np.where(draw < 0.4, 0.0, np.where(draw < 0.8, 1.0, np.nan))
+        refuse = np.where(draw < 0.45, 1.0, np.where(draw < 0.9, 0.0, np.nan))
+        agree = np.where(draw < 0.45, 0.0, np.where(draw < 0.9, 1.0, np.nan))
         refuse[related] = (rng.random(int(related.sum())) < 0.5).astype(float)
         agree[related] = np.nan
         state = np.where(refuse == 1.0, 0, np.where(agree == 1.0, 1, rng.integers(0, 3, len(rows))))
@@ -702,16 +702,18 @@ class _District:
             stalled = np.array([int(np.argmin(self.actual_start))])
         add(stalled, "烂尾", self.ref - rng.integers(0, 700, len(stalled)))
 
+        # Other kinds on parcels held for at least two months before the reference date.
+        held = np.flatnonzero(self.term_start <= self.ref - 60)
         for label, share in VIOLATION_SHARE.items():
             if label == "烂尾":
                 continue
-            count = max(1, int(round(share * n)))
-            where = np.sort(rng.choice(n, count, replace=False))
+            count = min(len(held), max(1, int(round(share * n))))
+            where = np.sort(rng.choice(held, count, replace=False))
             add(where, label, self.ref - rng.integers(0, 900, count))
 
         parcel = np.concatenate(parcel)
         found = np.concatenate(found)
-        found = np.maximum(found, self.term_start[parcel] + 30)
+        found = np.minimum(np.maximum(found, self.term_start[parcel] + 30), self.ref)
         state = np.concatenate(status)
         self.violation = {"parcel": parcel, "kind": np.concatenate(kinds)}
         self.sheets["违规事项"] = pl.DataFrame(

@@ -1,5 +1,7 @@
 """Any size and seed: a well-formed district (hypothesis over small districts)."""
 
+import datetime as dt
+
 import numpy as np
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -27,3 +29,9 @@ def test_any_small_district_is_well_formed(parcels, seed):
     assert set(tables["年度指标"]["统一社会信用代码"].to_list()) <= usccs
     normalise_uscc(tables["企业"]["统一社会信用代码"][0])
     assert np.isfinite(tables["年度指标"]["工业总产值 (万元)"].to_numpy()).all()
+    # Nothing found, started or finished after the end of the latest year.
+    end = dt.date(2025, 12, 31)
+    assert tables["违规事项"]["发现日期"].max() <= end
+    assert (parcel_sheet["实际开工日期"].drop_nulls() <= end).all()
+    assert (parcel_sheet["实际竣工日期"].drop_nulls() <= end).all()
+    assert (tables["建筑"]["竣工日期"] <= end).all()
