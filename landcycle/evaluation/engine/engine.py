@@ -285,7 +285,7 @@ def _indicator_score(ind, members: pl.DataFrame, scored_mask: pl.Expr, previous_
         if ind.mean_year_offset:
             mean = previous_mean
         else:
-            mean = members.filter(scored_mask).select(v.mean()).item()
+            mean = members.select(v.filter(scored_mask).mean()).item()
         base = (mean or 0.0) * ind.factor
         score = v / base * w if base > 0 else pl.lit(None, pl.Float64)
         shown = format_number(round(mean or 0.0, 2))
@@ -301,7 +301,8 @@ def _indicator_score(ind, members: pl.DataFrame, scored_mask: pl.Expr, previous_
             points,
         )
     else:  # minmax over the scored members of the group
-        lo, hi = members.filter(scored_mask).select(v.min().alias("lo"), v.max().alias("hi")).row(0)
+        kept = v.filter(scored_mask)  # an expression: the wide frame is not copied
+        lo, hi = members.select(kept.min().alias("lo"), kept.max().alias("hi")).row(0)
         f = ind.floor
         if lo is not None and hi > lo:
             score = w * (f + (100 - f) * (v - lo) / (hi - lo)) / 100
@@ -337,7 +338,7 @@ def _score_group(policy, comp: Composite, group: Group, members, previous) -> pl
     for i, ind in enumerate(group.indicators):
         prev_mean = None
         if ind.mean_year_offset:
-            ids = members.filter(scored_mask)["parcel_id"].implode()
+            ids = members.select(pl.col("parcel_id").filter(scored_mask)).to_series().implode()
             if previous is not None:
                 prev_mean = previous.filter(pl.col("parcel_id").is_in(ids))[ind.metric].mean()
             if prev_mean is None or not prev_mean > 0:
@@ -348,7 +349,7 @@ def _score_group(policy, comp: Composite, group: Group, members, previous) -> pl
         col = pl.col(name)
         label_zh, label_en = METRICS[ind.metric].label_zh, METRICS[ind.metric].label_en
         if ind.missing == "group_average":
-            fill = members.filter(scored_mask).select(col.mean()).item()
+            fill = members.select(col.filter(scored_mask).mean()).item()
             fill = 0.0 if fill is None else fill
             shown = format_number(round(fill, 2))
             text_zh = pl.lit(f"{label_zh} 无数据，取组内平均分 {shown}")
