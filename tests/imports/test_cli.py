@@ -5,7 +5,7 @@ import pytest
 from landcycle.cli import main
 from landcycle.ledger import models as ledger
 
-from .workbooks import district, write_xlsx
+from .workbooks import district, write_csvs, write_xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,3 +52,34 @@ def test_import_errors_are_printed_one_per_line_and_exit_non_zero(tmp_path, caps
 def test_unknown_crs_is_a_one_line_error(tmp_path, capsys):
     assert main(["import", str(tmp_path), "--crs", "999999"]) == 1
     assert "unknown CRS" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
+def test_folder_and_geopackage_with_crs(tmp_path, capsys):
+    import numpy as np
+    import pyogrio
+    import shapely
+
+    sheets = district(2)
+    index = sheets["宗地"][0].index("几何")
+    for row in sheets["宗地"]:
+        del row[index]
+    folder = write_csvs(tmp_path / "folder", sheets)
+    boxes = np.array(
+        [shapely.box(700_000 + 200 * i, 3_310_000, 700_105 + 200 * i, 3_310_105) for i in range(2)],
+        dtype=object,
+    )
+    gpkg = tmp_path / "parcels.gpkg"
+    pyogrio.raw.write(
+        gpkg,
+        geometry=shapely.to_wkb(boxes),
+        field_data=[np.array(["BL0000", "BL0001"], dtype=object)],
+        fields=["宗地编号"],
+        geometry_type="Polygon",
+        driver="GPKG",
+    )  # no CRS in the file: --crs says what it is
+    assert main(["import", str(folder), str(gpkg), "--crs", "4549"]) == 0
+    out = capsys.readouterr().out
+    assert "parcels: created 2" in out and "geometry: created 0, updated 2" in out
+    parcel = ledger.Parcel.objects.get(code="BL0000")
+    assert 121 < parcel.min_lon < 123 and parcel.computed_area_m2 > 10_000
