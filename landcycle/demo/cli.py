@@ -16,6 +16,11 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--output", type=Path, default=None, help="folder for the workbook (<data dir>/demo)"
     )
+    parser.add_argument(
+        "--csv",
+        action="store_true",
+        help="write a folder of CSV files instead of the workbook (faster for large districts)",
+    )
     parser.add_argument("--policy", default=None, help="evaluation policy (the default policy)")
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to serve on (8000)")
@@ -38,6 +43,7 @@ def handle_demo(args) -> int:
             seed=args.seed,
             output=args.output,
             policy_name=args.policy,
+            csv=args.csv,
             say=lambda text: print(text, flush=True),
         )
     except (DemoError, EvaluationError, ValueError) as exc:

@@ -48,10 +48,11 @@ def demo_dir() -> Path:
     return Path(settings.DATA_DIR) / "demo"
 
 
-def write_demo_files(tables, output: Path | None = None) -> Path:
-    """The workbook in ``output`` (default <data dir>/demo); CSV files past Excel's row limit."""
+def write_demo_files(tables, output: Path | None = None, csv: bool = False) -> Path:
+    """The workbook in ``output`` (default <data dir>/demo), or CSV files when asked or when a
+    sheet is past Excel's row limit."""
     directory = Path(output) if output else demo_dir()
-    if max(frame.height for frame in tables.values()) + 1 > EXCEL_MAX_ROWS:
+    if csv or max(frame.height for frame in tables.values()) + 1 > EXCEL_MAX_ROWS:
         return write_csv_folder(tables, directory / CSV_FOLDER_NAME)
     return write_workbook(tables, directory / WORKBOOK_NAME)
 
@@ -62,6 +63,7 @@ def build_demo(
     output: Path | None = None,
     policy_name: str | None = None,
     say: Callable[[str], None] = lambda text: None,
+    csv: bool = False,
 ) -> DemoResult:
     """Generate, write, import and evaluate the demo district; ``say`` reports each step."""
     from landcycle.imports.services import run_import
@@ -73,7 +75,7 @@ def build_demo(
 
     tables = generate_district(parcels=parcels, seed=seed)
     step(f"生成 generated {parcels:,} 宗地 parcels")
-    path = write_demo_files(tables, output)
+    path = write_demo_files(tables, output, csv=csv)
     step(f"示范数据 demo data: {path}")
     with changes_by(source=SOURCE):
         imported = run_import([path])

@@ -13,6 +13,14 @@ def test_demo_without_serving_prints_the_workbook_and_the_classes(tmp_path, caps
     assert "评价 evaluation 2025" in out and "A:" in out and "B:" in out
 
 
+def test_demo_can_write_csv_instead(tmp_path, capsys):
+    status = main(["demo", "--no-serve", "--csv", "--parcels", "80", "--output", str(tmp_path)])
+    assert status == 0
+    assert (tmp_path / "beilun-demo" / "宗地.csv").exists()
+    assert not (tmp_path / "beilun-demo.xlsx").exists()
+    assert "parcels: 80 / 0 / 0" in capsys.readouterr().out
+
+
 def test_demo_refuses_a_tiny_district(capsys):
     assert main(["demo", "--no-serve", "--parcels", "3"]) == 1
     assert "--parcels" in capsys.readouterr().err
