@@ -193,11 +193,24 @@ def _evaluate_composite(
     policy: Policy, frame: pl.DataFrame, previous: pl.DataFrame | None
 ) -> pl.DataFrame:
     comp: Composite = policy.composite
-    frame = frame.with_columns(
-        _first_match([pl.any_horizontal([test(c) for c in e.any]) for e in comp.exclusions]).alias(
-            "_excl"
-        ),
-        _first_match([_all(g.when) for g in comp.groups]).alias("_group"),
+    # Scoring works on a narrow frame of the columns it reads; the results are put back in row
+    # order beside the wide frame at the end (no copy of the wide frame per part).
+    wide = frame
+    conds = [c for e in comp.exclusions for c in e.any]
+    conds += [c for g in comp.groups for c in g.when]
+    conds += [c for a in comp.adjustments for c in a.all]
+    columns = {"parcel_id", "jurisdiction_id", "has_indicators"}
+    columns |= {col for c in conds for col in condition_columns(c)}
+    columns |= {i.metric for g in comp.groups for i in g.indicators}
+    frame = (
+        frame.select([c for c in frame.columns if c in columns])
+        .with_row_index("_row")
+        .with_columns(
+            _first_match(
+                [pl.any_horizontal([test(c) for c in e.any]) for e in comp.exclusions]
+            ).alias("_excl"),
+            _first_match([_all(g.when) for g in comp.groups]).alias("_group"),
+        )
     )
     parts = []
     excluded = frame.filter(pl.col("_excl").is_not_null())
@@ -235,7 +248,7 @@ def _evaluate_composite(
             parts.append(_score_group(policy, comp, group, members, previous))
     if not parts:
         return (
-            frame.clear()
+            wide.clear()
             .with_columns(
                 pl.lit(None, pl.String).alias(c)
                 for c in (
@@ -261,7 +274,9 @@ def _evaluate_composite(
     ):
         if column not in out.columns:
             out = out.with_columns(pl.lit(None, dtype).alias(column))
-    return out.drop("_excl", "_group")
+    added = [c for c in out.columns if c not in frame.columns or c == "group"]
+    added = [c for c in dict.fromkeys(added) if c not in wide.columns]
+    return wide.hstack(out.sort("_row").select(added))
 
 
 def _indicator_score(ind, members: pl.DataFrame, scored_mask: pl.Expr, previous_mean):
