@@ -228,6 +228,8 @@ def upsert(plan: TablePlan) -> tuple[Counts, dict[tuple, int]]:
         new = new.clear()
     extra_names = [c.removeprefix(EXTRA) for c in plan.extra_columns]
     counts = Counts(created=new.height)
+    if old.height and not plan.extra_columns:
+        old, counts.unchanged = _drop_unchanged(old, stored_rows, keys, fields)
     updates, changes = [], []
     for row in old.select(*keys, *fields, *plan.extra_columns, "_repr").iter_rows():
         pk, previous = stored[row[:nk]]
@@ -262,6 +264,37 @@ def upsert(plan: TablePlan) -> tuple[Counts, dict[tuple, int]]:
     else:
         ids = {key: value[0] for key, value in stored.items()}
     return counts, ids
+
+
+def _drop_unchanged(old: pl.DataFrame, stored_rows, keys, fields) -> tuple[pl.DataFrame, int]:
+    """Rows equal to what is stored, told apart in Polars (a re-import is mostly these).
+
+    Only equality is decided here; every row not shown equal goes on to the field-by-field
+    comparison, so a value Polars could not hold only costs time, never a missed change.
+    """
+    nk, nf = len(keys), len(fields)
+    schema = {name: old.schema[name] for name in (*keys, *fields)}
+    try:
+        stored = pl.DataFrame(
+            [row[1 : 1 + nk + nf] for row in stored_rows],
+            schema={k: schema[k] for k in keys} | {f"{f}__stored": schema[f] for f in fields},
+            orient="row",
+        )
+    except (TypeError, ValueError, pl.exceptions.PolarsError):
+        return old, 0
+    joined = old.join(stored, on=list(keys), how="left", nulls_equal=True)
+    same = []
+    for name in fields:
+        new, was = pl.col(name), pl.col(f"{name}__stored")
+        if schema[name] in (pl.Float32, pl.Float64):
+            close = (new - was).abs() <= 1e-12 * pl.max_horizontal(new.abs(), was.abs())
+            same.append((new.is_null() & was.is_null()) | close.fill_null(False))
+        else:
+            same.append(new.eq_missing(was))
+    unchanged = pl.all_horizontal(same) if same else pl.lit(True)
+    marked = joined.with_columns(unchanged.alias("_unchanged"))
+    rest = marked.filter(~pl.col("_unchanged")).select(old.columns)
+    return rest, marked.height - rest.height
 
 
 def _insert(model, keys, fields, has_extra, new: pl.DataFrame, extra_columns) -> dict:

@@ -262,3 +262,23 @@ def test_a_failure_while_writing_marks_the_batch_failed(tmp_path, monkeypatch):
     batch = ImportBatch.objects.get()
     assert batch.status == "failed" and "disk full" in batch.errors[0]["reason"]
     assert ledger.Parcel.objects.count() == 0
+
+
+def test_reimport_without_extras_finds_exactly_the_changed_rows(tmp_path):
+    enterprises = [["统一社会信用代码", "企业名称", "企业标签"]] + [
+        [uscc(i), f"企业{i}", "上市公司"] for i in range(5)
+    ]
+    figures = [["统一社会信用代码", "年度", "实缴税金 (万元)"]] + [
+        [uscc(i), 2023, 100.0 + i] for i in range(5)
+    ]
+    run_import([write_xlsx(tmp_path / "a.xlsx", {"企业": enterprises, "年度指标": figures})])
+    enterprises[2][2] = "上市公司,行业龙头"
+    figures[1][2] = 100.0 * (1 + 1e-14)  # within what a workbook keeps: unchanged
+    figures[4][2] = 104.5
+    result = run_import(
+        [write_xlsx(tmp_path / "b.xlsx", {"企业": enterprises, "年度指标": figures})]
+    )
+    assert result.counts["enterprises"].as_dict() == {"created": 0, "updated": 1, "unchanged": 4}
+    assert result.counts["indicators"].as_dict() == {"created": 0, "updated": 1, "unchanged": 4}
+    assert ledger.Enterprise.objects.get(uscc=uscc(1)).tags == ["上市公司", "行业龙头"]
+    assert ledger.IndicatorReport.objects.get(enterprise__uscc=uscc(3)).tax_10k_cny == 104.5
