@@ -91,9 +91,9 @@ def _rule_reason(rule: Rule, lang: str, target: Rule | None = None) -> pl.Expr:
         if text is not None:
             details.append(pl.when(test(cond)).then(text))
     for cond in (*target.all, *target.any) if target else ():
-        held, failed = describe(cond, True), describe(cond, False)
-        if held is not None:
-            details.append(pl.when(test(cond)).then(held).otherwise(failed))
+        either = describe(cond, None)  # one text per row, its symbol by the test's outcome
+        if either is not None:
+            details.append(either)
     if lang == "zh":
         facts = {c.subject for c in (*rule.all, *rule.any) if c.kind == "fact"}
         details += [pl.col(col) for fact, col in FACT_DETAILS_ZH.items() if fact in facts]
@@ -134,11 +134,21 @@ def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
         if rule is not None and rule.next in by_id:
             conds += [*by_id[rule.next].all, *by_id[rule.next].any]
         part = part.with_columns(shown_values(conds))
-        parts.append(part.select("_row", *_rule_columns(rule, by_id)))
+        parts.append(part.select("_row", *_rule_columns(rule, by_id)).with_columns(_tidy_gaps()))
     if not parts:
         return frame.with_columns(_rule_columns(None, by_id))
     texts = pl.concat(parts, how="vertical_relaxed").sort("_row").drop("_row")
     return frame.hstack(texts)
+
+
+def _tidy_gaps() -> list[pl.Expr]:
+    """No gap text (nothing fails) means no gap and no next class."""
+    has_gap = pl.col("gap_zh").str.len_bytes() > 0
+    return [
+        pl.when(has_gap).then(pl.col("gap_zh")).alias("gap_zh"),
+        pl.when(has_gap).then(pl.col("gap_en")).alias("gap_en"),
+        pl.when(has_gap).then(pl.col("next_class")).alias("next_class"),
+    ]
 
 
 def _rule_columns(rule: Rule | None, by_id: dict[str, Rule]) -> list[pl.Expr]:
@@ -170,9 +180,9 @@ def _rule_columns(rule: Rule | None, by_id: dict[str, Rule]) -> list[pl.Expr]:
         zh = [g for c in conds if (g := gap_text(c, target.klass, "zh")) is not None]
         en = [g for c in conds if (g := gap_text(c, target.klass, "en")) is not None]
         if zh:
-            gap_zh = join_texts(zh, "；").replace("", None)
-            gap_en = join_texts(en, "; ").replace("", None)
-            next_class = pl.when(gap_zh.is_not_null()).then(pl.lit(target.klass))
+            # "" (every test of the next class passes) becomes null in _tidy_gaps.
+            gap_zh, gap_en = join_texts(zh, "；"), join_texts(en, "; ")
+            next_class = pl.lit(target.klass)
     return [
         pl.lit(rule.klass).alias("class"),
         pl.lit(None, pl.Float64).alias("score"),

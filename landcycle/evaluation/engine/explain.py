@@ -76,24 +76,37 @@ def _shown(cond: Condition) -> tuple[pl.Expr, str]:
     return pl.col(shown_column(cond)), cond.threshold.unit_text
 
 
-def describe_zh(cond: Condition, holds: bool = True) -> pl.Expr | None:
+def _symbol(cond: Condition, holds: bool | None) -> pl.Expr:
+    """≥ when the test holds, < when it fails; ``holds=None``: whichever is the case per row."""
+    if holds is None:
+        return (
+            pl.when(test(cond))
+            .then(pl.lit(OP_SYMBOL[cond.op]))
+            .otherwise(pl.lit(OP_FAILED[cond.op]))
+        )
+    return pl.lit(OP_SYMBOL[cond.op] if holds else OP_FAILED[cond.op])
+
+
+def describe_zh(cond: Condition, holds: bool | None = True) -> pl.Expr | None:
     """'地均税收 2150 万元/公顷 ≥ 2,000 万元/公顷' for metric tests; None for the others."""
     if cond.kind != "metric" or cond.op == "missing":
         return None
     value, unit = _shown(cond)
-    symbol = OP_SYMBOL[cond.op] if holds else OP_FAILED[cond.op]
     return pl.format(
-        f"{METRICS[cond.subject].label_zh} {{}} {unit} {symbol} {cond.threshold.label}", value
+        f"{METRICS[cond.subject].label_zh} {{}} {unit} {{}} {cond.threshold.label}",
+        value,
+        _symbol(cond, holds),
     )
 
 
-def describe_en(cond: Condition, holds: bool = True) -> pl.Expr | None:
+def describe_en(cond: Condition, holds: bool | None = True) -> pl.Expr | None:
     if cond.kind != "metric" or cond.op == "missing":
         return None
     value, unit = _shown(cond)
-    symbol = OP_SYMBOL[cond.op] if holds else OP_FAILED[cond.op]
     return pl.format(
-        f"{METRICS[cond.subject].label_en} {{}} {unit} {symbol} {cond.threshold.label}", value
+        f"{METRICS[cond.subject].label_en} {{}} {unit} {{}} {cond.threshold.label}",
+        value,
+        _symbol(cond, holds),
     )
 
 

@@ -393,8 +393,8 @@ def _commitment_facts(frame: pl.DataFrame, commitments: pl.DataFrame, year: int)
     rows = rows.join(table, on=["indicator", "unit"], how="left")
     metric_names = sorted({m for m in table["_metric"].drop_nulls()})
     if metric_names:
-        actuals = frame.filter(pl.col("parcel_id").is_in(rows["parcel_id"].implode()))
-        actuals = actuals.select("parcel_id", *metric_names).unpivot(
+        actuals = frame.select("parcel_id", *metric_names)  # narrow first, then filter
+        actuals = actuals.filter(pl.col("parcel_id").is_in(rows["parcel_id"].implode())).unpivot(
             index="parcel_id", variable_name="_metric", value_name="_actual"
         )
         rows = rows.join(actuals, on=["parcel_id", "_metric"], how="left")
