@@ -64,8 +64,11 @@ def classes_of(user, parcel_ids=None, run=None) -> dict[int, str]:
 def parcel_card(user, parcel: ledger.Parcel) -> dict:
     """Everything the parcel card (一宗一卡) shows, each part cut by the same restriction."""
     scope = scope_of(user)
-    tenants = restrict(parcel.leases.select_related("tenant"), user).order_by("start")
-    buildings = restrict(parcel.buildings.all(), user).order_by("name")
+    # Model.objects.filter rather than parcel.leases: a related manager is a class built per access.
+    tenants = restrict(
+        ledger.Lease.objects.filter(parcel_id=parcel.pk).select_related("tenant"), user
+    ).order_by("start")
+    buildings = restrict(ledger.Building.objects.filter(parcel_id=parcel.pk), user).order_by("name")
     reports = (
         restrict(ledger.IndicatorReport.objects.filter(parcel=parcel), user)
         | restrict(
@@ -111,8 +114,14 @@ def parcel_card(user, parcel: ledger.Parcel) -> dict:
         "reports": list(reports),
         "chart": chart,
         "evaluations": evaluations,
-        "commitments": list(restrict(parcel.commitments.all(), user).order_by("year")),
-        "violations": list(restrict(parcel.violations.all(), user).order_by("-found_on")),
+        "commitments": list(
+            restrict(ledger.Commitment.objects.filter(parcel_id=parcel.pk), user).order_by("year")
+        ),
+        "violations": list(
+            restrict(ledger.Violation.objects.filter(parcel_id=parcel.pk), user).order_by(
+                "-found_on"
+            )
+        ),
         "changes": [_with_diff(c) for c in changes],
         "geometry": _geometry(parcel.geometry_wkt),
         "sees_personal_data": scope.sees_personal_data,
@@ -128,7 +137,9 @@ def enterprise_graph(user, enterprise: ledger.Enterprise) -> dict:
     direct = list(relations.filter(Q(subject=enterprise) | Q(party_enterprise=enterprise)))
     person_ids = {r.party_person_id for r in direct if r.party_person_id}
     second = list(relations.filter(party_person_id__in=person_ids).exclude(subject=enterprise))
-    parcels = list(restrict(enterprise.held_parcels.all(), user).values("pk", "code"))
+    parcels = list(
+        restrict(ledger.Parcel.objects.filter(holder_id=enterprise.pk), user).values("pk", "code")
+    )
     sees = scope_of(user).sees_personal_data
     nodes: dict[str, dict] = {}
     links = []

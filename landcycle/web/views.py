@@ -191,11 +191,19 @@ def enterprise_detail(request, pk):
     user = request.user
     context = {
         "enterprise": enterprise,
-        "parcels": restrict(enterprise.held_parcels.select_related("jurisdiction"), user),
-        "leases": restrict(enterprise.leases.select_related("parcel"), user),
-        "reports": restrict(enterprise.indicator_reports.select_related("parcel"), user).order_by(
-            "-year"
+        "parcels": restrict(
+            ledger.Parcel.objects.filter(holder_id=enterprise.pk).select_related("jurisdiction"),
+            user,
         ),
+        "leases": restrict(
+            ledger.Lease.objects.filter(tenant_id=enterprise.pk).select_related("parcel"), user
+        ),
+        "reports": restrict(
+            ledger.IndicatorReport.objects.filter(enterprise_id=enterprise.pk).select_related(
+                "parcel"
+            ),
+            user,
+        ).order_by("-year"),
         "graph": services.enterprise_graph(user, enterprise),
         "sees_personal_data": scope_of(user).sees_personal_data,
     }
