@@ -116,27 +116,26 @@ def record_bulk(
     context = current()
     content_type_id = ContentType.objects.get_for_model(model).pk
     now = timezone.now()
-    rows = []
-    for object_id, object_repr, before, after in changes:
-        if before is None:
-            action = ChangeRecord.Action.CREATE
-        elif after is None:
-            action = ChangeRecord.Action.DELETE
-        else:
-            action = ChangeRecord.Action.UPDATE
-        rows.append(
-            (
-                now,
-                context.user_id,
-                context.source,
-                content_type_id,
-                object_id,
-                object_repr[:200],
-                action,
-                before,
-                after,
-            )
+    user_id, source = context.user_id, context.source
+    create, update, delete = (
+        ChangeRecord.Action.CREATE.value,
+        ChangeRecord.Action.UPDATE.value,
+        ChangeRecord.Action.DELETE.value,
+    )
+    rows = [
+        (
+            now,
+            user_id,
+            source,
+            content_type_id,
+            object_id,
+            object_repr[:200],
+            create if before is None else delete if after is None else update,
+            before,
+            after,
         )
+        for object_id, object_repr, before, after in changes
+    ]
     bulk_insert(
         ChangeRecord,
         [

@@ -20,7 +20,10 @@ class ChangeRecord(models.Model):
         on_delete=models.SET_NULL,
     )
     source = models.CharField("来源", max_length=200, blank=True)
-    content_type = models.ForeignKey(ContentType, verbose_name="对象类型", on_delete=models.CASCADE)
+    # No index of its own: the (content_type, object_id) index below serves lookups by type.
+    content_type = models.ForeignKey(
+        ContentType, verbose_name="对象类型", on_delete=models.CASCADE, db_index=False
+    )
     object_id = models.BigIntegerField("对象编号")
     object_repr = models.CharField("对象", max_length=200)
     action = models.CharField("操作", max_length=10, choices=Action.choices)
