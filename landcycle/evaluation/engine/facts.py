@@ -142,12 +142,14 @@ def build_frame(
         parcels.lazy().select("parcel_id", "holder_id"), on="parcel_id"
     )
     is_holder = pl.col("enterprise_id") == pl.col("holder_id")
-    holder_columns = [f"holder_{c}" for c in MONEY_FIGURES]
+    # The holder's own share only where the policy asks for it (each one is two aggregations).
+    holder_figures = [c for c in MONEY_FIGURES if f"holder_{c}_per_ha" in metrics_needed]
+    holder_columns = [f"holder_{c}" for c in holder_figures]
     summed = [*figure_columns, *holder_columns]
     # Plain sums and counts take Polars' fast path; a sum of nothing but nulls is null.
     sums = (
         attributed.with_columns(
-            pl.when(is_holder).then(pl.col(c)).alias(f"holder_{c}") for c in MONEY_FIGURES
+            pl.when(is_holder).then(pl.col(c)).alias(f"holder_{c}") for c in holder_figures
         )
         .group_by("parcel_id")
         .agg(
@@ -173,6 +175,11 @@ def build_frame(
             pl.col("holder_industry_code").fill_null(""),
         )
         .drop("_rows")
+        .with_columns(
+            pl.lit(None, pl.Float64).alias(f"holder_{c}")
+            for c in MONEY_FIGURES
+            if c not in holder_figures
+        )
         .collect(engine="streaming")
         .sort("parcel_id")  # the streaming engine does not promise row order
     )
