@@ -9,8 +9,8 @@ here, so callers pass dates, datetimes, dicts and None as they are.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 
 import orjson
 from django.db import connection, models
