@@ -15,8 +15,6 @@ from functools import lru_cache
 import orjson
 from django.db import connection, models
 
-_COPY_CHUNK = 50_000
-
 
 def _column_adapters(model: type[models.Model], fields: Sequence[str]):
     """Per-column converters for values the driver cannot take as they are (None = keep)."""
