@@ -349,3 +349,54 @@ def _register_imports() -> None:
 
 
 _register_imports()
+
+
+def _register_lifecycle() -> None:
+    """Cases and lists of ``landcycle.lifecycle``: a street reaches those in its subtree, an
+    enterprise its own cases and agreements; the public the published available-land lists."""
+    try:
+        from landcycle.lifecycle import models as lifecycle
+    except ImportError:
+        return
+
+    def in_street(path: str) -> Q:
+        return Q(jurisdiction__path__startswith=path) | Q(parcel_id__in=_parcels_in(path))
+
+    for model in (lifecycle.AdmissionApplication, lifecycle.ExitCase):
+        register(
+            model,
+            RowRule(by_jurisdiction=in_street, by_enterprise=lambda eid: Q(enterprise_id=eid)),
+        )
+    register(
+        lifecycle.SupervisionAgreement,
+        RowRule(
+            by_jurisdiction=lambda path: Q(parcel_id__in=_parcels_in(path)),
+            by_enterprise=lambda eid: Q(enterprise_id=eid),
+        ),
+    )
+    register(
+        lifecycle.StockLandCase,
+        RowRule(
+            by_jurisdiction=lambda path: Q(parcel_id__in=_parcels_in(path)),
+            by_enterprise=lambda eid: Q(parcel__holder_id=eid),
+        ),
+    )
+    register(
+        lifecycle.AvailableLandList,
+        RowRule(
+            by_jurisdiction=lambda path: Q(jurisdiction__path__startswith=path),
+            by_enterprise=lambda eid: Q(status="published"),
+            public=lambda: Q(status="published"),
+        ),
+    )
+    register(
+        lifecycle.AvailableLandEntry,
+        RowRule(
+            by_jurisdiction=lambda path: Q(parcel_id__in=_parcels_in(path)),
+            by_enterprise=lambda eid: Q(land_list__status="published"),
+            public=lambda: Q(land_list__status="published"),
+        ),
+    )
+
+
+_register_lifecycle()

@@ -273,3 +273,18 @@ def test_the_public_sees_only_published_lists(world):
     }
     assert restricted(ledger.Parcel, public, Action.EXPORT).count() == 0
     assert restricted(ledger.Person, public).count() == 0
+
+
+@pytest.mark.django_db
+def test_lifecycle_lists_by_scope(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    from landcycle.lifecycle.models import AvailableLandEntry
+
+    def codes(user):
+        return sorted(restricted(AvailableLandEntry, user).values_list("parcel__code", flat=True))
+
+    assert codes(AnonymousUser()) == ["B-FREE"]  # the published list only
+    assert codes(world.users["evaluation_officer"]) == ["B-DRAFTLIST", "B-FREE"]
+    assert codes(world.users["street_officer"]) == []  # both parcels lie in street B
+    assert codes(world.users["enterprise_user"]) == ["B-FREE"]
