@@ -1,8 +1,35 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.ledger import models as ledger
+
+
+class BBoxField(forms.CharField):
+    """``min_lon,min_lat,max_lon,max_lat`` (EPSG:4490) → BBox; a clear error otherwise."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        from .mapdata import BadBBox, BBox
+
+        try:
+            return BBox.parse(value)
+        except BadBBox as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class BBoxFilter(django_filters.Filter):
+    field_class = BBoxField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        from .mapdata import overlapping
+
+        return overlapping(qs, value)
 
 
 class ParcelFilterSet(django_filters.FilterSet):
@@ -17,6 +44,7 @@ class ParcelFilterSet(django_filters.FilterSet):
         choices=ledger.Parcel.ProjectType.choices, label=_("Project type")
     )
     in_control_line = django_filters.BooleanFilter(label=_("In industrial control line"))
+    bbox = BBoxFilter(label=_("Bounding box (min_lon,min_lat,max_lon,max_lat)"))
     min_area_m2 = django_filters.NumberFilter(
         field_name="registered_area_m2", lookup_expr="gte", label=_("Area at least (m²)")
     )

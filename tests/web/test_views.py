@@ -250,3 +250,11 @@ def test_publish_a_draft_run_only_with_the_publish_action(world):
     assert reader.get(reverse("web:run_detail", args=[w.run_draft.pk])).status_code == 200
     page = client.post(url, follow=True).content.decode()
     assert "notice" in page or "公示" in page
+
+
+def test_api_bbox_filter(world):
+    client = client_for(world.users["street_officer"])
+    inside = client.get("/api/parcels/", {"bbox": "116.505,39.779,116.52,39.79"}).json()
+    assert [p["code"] for p in inside["results"]] == ["A1-0001"]
+    bad = client.get("/api/parcels/", {"bbox": "1,2,3"})
+    assert bad.status_code == 400 and "bbox" in bad.json()
