@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from landcycle.core.models import ChangeRecord
 from landcycle.core.units import HECTARE, SQUARE_METRE, WAN_YUAN, YI_YUAN, convert
@@ -191,16 +193,26 @@ def dashboard(user) -> dict:
     by_class = []
     if run is not None:
         _, result_model = _evaluation_models()
+        results = restricted(result_model, user).filter(run=run)
+        # Output attributed to each parcel by the run (万元), read from its indicators.
+        output = Sum(Cast(KeyTextTransform("output_10k_cny", "indicators"), FloatField()))
         by_class = list(
-            restricted(result_model, user)
-            .filter(run=run)
-            .values("klass")
-            .annotate(count=Count("pk"), area=Sum("parcel__registered_area_m2"))
+            results.values("klass")
+            .annotate(count=Count("pk"), area=Sum("parcel__registered_area_m2"), output=output)
             .order_by("klass")
         )
         for row in by_class:
             row["area_ha"] = round(m2_to_ha(row["area"] or 0.0), 2)
+            row["output_100m_cny"] = round(convert(row["output"] or 0.0, WAN_YUAN, YI_YUAN), 2)
             row["colour"] = CLASS_COLOURS.get(row["klass"], NO_CLASS_COLOUR)
+        street_output = dict(
+            results.values("parcel__jurisdiction__name")
+            .annotate(output=output)
+            .values_list("parcel__jurisdiction__name", "output")
+        )
+        for row in by_street:
+            value = street_output.get(row["jurisdiction__name"]) or 0.0
+            row["output_100m_cny"] = round(convert(value, WAN_YUAN, YI_YUAN), 2)
     trend = list(
         restricted(ledger.IndicatorReport, user)
         .values("year")

@@ -258,3 +258,22 @@ def test_api_bbox_filter(world):
     assert [p["code"] for p in inside["results"]] == ["A1-0001"]
     bad = client.get("/api/parcels/", {"bbox": "1,2,3"})
     assert bad.status_code == 400 and "bbox" in bad.json()
+
+
+def test_dashboard_output_by_class_and_street(world):
+    from landcycle.evaluation.models import EvaluationResult
+    from landcycle.web import services
+
+    EvaluationResult.objects.filter(run=world.run_final, parcel=world.parcel_a).update(
+        indicators={"output_10k_cny": 30_000.0}
+    )
+    EvaluationResult.objects.filter(run=world.run_final, parcel=world.parcel_b).update(
+        indicators={"output_10k_cny": 5_000.0}
+    )
+    data = services.dashboard(world.users["evaluation_officer"])
+    by_class = {r["klass"]: r["output_100m_cny"] for r in data["by_class"]}
+    assert by_class == {"A": 3.0, "B": 0.0, "D": 0.5}  # 万元 → 亿元
+    by_street = {r["jurisdiction__name"]: r.get("output_100m_cny") for r in data["by_street"]}
+    assert by_street["甲街道"] == 3.0 and by_street["乙街道"] == 0.5
+    street = services.dashboard(world.users["street_officer"])
+    assert {r["klass"] for r in street["by_class"]} == {"A", "B"}  # its own parcels only
