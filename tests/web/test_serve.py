@@ -32,7 +32,7 @@ def test_landcycle_serve_serves_ui_portal_api_and_static(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        for _ in range(600):  # migrating a fresh database first can take a while
             try:
                 urllib.request.urlopen(f"{base}/portal/", timeout=2)
                 break
