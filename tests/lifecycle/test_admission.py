@@ -1,7 +1,10 @@
 """Admission (seeds/003): checks with reasons, 3 working days, committee or district."""
 
+from pathlib import Path
+
 import pytest
 
+from landcycle.evaluation.engine import load_policy
 from landcycle.lifecycle.models import AdmissionApplication as App
 from landcycle.lifecycle.services import LifecycleError
 from landcycle.lifecycle.services.admission import (
@@ -33,11 +36,27 @@ def application(**kw):
     return App(**base)
 
 
-def test_thresholds_come_from_rules_until_the_policy_lands():
+def test_thresholds_come_from_the_admission_policy():
     limits = thresholds()
     assert limits.investment_per_ha["lease_then_sell"] == 7000
     assert limits.investment_per_ha["tender_auction"] == 11000
+    assert limits.investment_per_ha["agreement"] == 11000
     assert limits.tax_per_ha == 2000
+    assert "世界500强" in limits.class_a_tags
+    assert limits.source.startswith("mentougou-admission-2021")
+
+
+def test_a_user_copy_of_the_policy_changes_admission(tmp_path, settings):
+    shipped = Path(load_policy("mentougou-admission-2021").path).read_text(encoding="utf-8")
+    # The 2019 standard: tax 1,600 万元/公顷, written here in 元/亩 to show units are converted.
+    edited = shipped.replace(
+        'tax = { value = 2000, unit = "万元/公顷" }',
+        'tax = { value = 1066666.6667, unit = "元/亩" }',
+    )
+    assert edited != shipped
+    (tmp_path / "mentougou.toml").write_text(edited, encoding="utf-8")
+    settings.LANDCYCLE_POLICY_DIRS = [tmp_path]
+    assert thresholds().tax_per_ha == pytest.approx(1600)
 
 
 def test_class_a_exactly_at_the_thresholds():
@@ -77,7 +96,9 @@ def test_assessment_cases(changes, expected, reason):
 
 
 def test_policy_thresholds_override():
-    limits = Thresholds({"tender_auction": 12_000}, 2_000, "test")
+    limits = Thresholds(
+        {"tender_auction": 12_000}, 2_000, frozenset({"世界500强", "上市公司"}), "test"
+    )
     assert assess(application(), limits).proposed_class == "B"
 
 

@@ -5,9 +5,7 @@ from landcycle.lifecycle.rules import Period, RulesError, convert_quantity, load
 
 def test_shipped_rules_have_units():
     assert rules().quantity("projects", "first_talk_min_investment", "10k_cny") == 10_000
-    assert rules().quantity("admission", "tax_per_ha_min", "yuan/m2") == pytest.approx(
-        2_000.0
-    )  # 2,000 万元/公顷 = 2,000 元/m²
+    assert rules().period("admission", "initial_assessment") == Period(3, "working_days")
     assert rules().period("exit", "rectification_period") == Period(6, "months")
     assert convert_quantity(7_000, "万元/公顷", "万元/亩") == pytest.approx(466.6667, rel=1e-4)
 

@@ -1,24 +1,25 @@
 """Admission to the park (seeds/003 第四–七条): checks with reasons, the 3-working-day initial
 assessment, approval by the committee or escalation to the district government.
 
-Thresholds come from the engine's policy file ``mentougou-admission-2021`` when it is installed
-and carries them (an ``[admission]`` table shaped like ours, or ``[thresholds]`` with
-``investment_lease_then_sell``, ``investment_tender_auction`` and ``tax``), else from
-``rules.toml`` [admission]. The assessment names which source it used.
+Investment intensity by supply method, tax per hectare and the class A tags come from the A rules
+of the policy ``mentougou-admission-2021`` (shipped, or a user copy), so the annual compliance check
+and admission read the same numbers; ``rules.toml`` [admission] keeps what the policy does not
+say (industry positioning, the assessment period). The assessment names the policy it used.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
+from landcycle.core.units import parse_unit
+from landcycle.evaluation.engine import load_policy
+
 from ..models import AdmissionApplication
-from ..rules import convert_quantity, rules
+from ..rules import rules
 from ..workcalendar import WorkCalendar
 from . import LifecycleError, deadlines
 from .calendar import load_calendar
@@ -32,72 +33,39 @@ RATE = "10k_cny/ha"
 class Thresholds:
     investment_per_ha: dict[str, float]  # supply method → 万元/公顷
     tax_per_ha: float  # 万元/公顷
+    class_a_tags: frozenset[str]
     source: str
 
 
-def _policy_files() -> list[Path]:
-    dirs = [settings.BASE_DIR.parent / "policies", settings.BASE_DIR / "evaluation" / "policies"]
-    dirs += list(getattr(settings, "LANDCYCLE_POLICY_DIRS", []))
-    return [Path(d) / f"{POLICY_NAME}.toml" for d in dirs]
-
-
 def thresholds() -> Thresholds:
-    for path in _policy_files():
-        if not path.is_file():
+    """Class A thresholds from the admission policy's A rules (one source for the numbers)."""
+    policy = load_policy(POLICY_NAME, extra_dirs=settings.LANDCYCLE_POLICY_DIRS)
+    rate = parse_unit(RATE)
+    investment: dict[str, float] = {}
+    tax: float | None = None
+    tags: set[str] = set()
+    for rule in policy.rules:
+        if rule.klass != "A":
             continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
-        found = _from_policy(data, str(path))
-        if found:
-            return found
-    own = rules()
-    table = own.get("admission", "investment_per_ha_min")
-    return Thresholds(
-        {m: convert_quantity(v["value"], v["unit"], RATE) for m, v in table.items()},
-        own.quantity("admission", "tax_per_ha_min", RATE),
-        f"{own.source} [admission]",
-    )
-
-
-def _from_policy(data: dict, source: str) -> Thresholds | None:
-    admission = data.get("admission") or {}
-    try:
-        if "investment_per_ha_min" in admission and "tax_per_ha_min" in admission:
-            table = admission["investment_per_ha_min"]
-            return Thresholds(
-                {m: convert_quantity(v["value"], v["unit"], RATE) for m, v in table.items()},
-                convert_quantity(
-                    admission["tax_per_ha_min"]["value"], admission["tax_per_ha_min"]["unit"], RATE
-                ),
-                f"{source} [admission]",
-            )
-        t = data.get("thresholds") or {}
-        if {"investment_lease_then_sell", "investment_tender_auction", "tax"} <= set(t):
-            lts = convert_quantity(
-                t["investment_lease_then_sell"]["value"],
-                t["investment_lease_then_sell"]["unit"],
-                RATE,
-            )
-            sold = convert_quantity(
-                t["investment_tender_auction"]["value"],
-                t["investment_tender_auction"]["unit"],
-                RATE,
-            )
-            return Thresholds(
-                {
-                    "lease_then_sell": lts,
-                    "tender_auction": sold,
-                    "agreement": sold,
-                    "flexible_term": sold,
-                },
-                convert_quantity(t["tax"]["value"], t["tax"]["unit"], RATE),
-                f"{source} [thresholds]",
-            )
-    except (KeyError, TypeError, ValueError):
-        return None
-    return None
+        methods: list[str] = []
+        for condition in rule.all:
+            if (
+                condition.kind == "fact"
+                and condition.subject == "supply_method"
+                and condition.op == "in"
+            ):
+                methods = list(condition.value)
+            elif condition.kind == "tag":
+                tags.update(condition.value)
+            elif condition.kind == "metric" and condition.threshold is not None:
+                if condition.subject.startswith("investment"):
+                    for method in methods:
+                        investment[method] = condition.threshold.to(rate)
+                elif "tax" in condition.subject:
+                    tax = condition.threshold.to(rate)
+    if not investment or tax is None or not tags:
+        raise LifecycleError(f"{policy.path}: no class A investment, tax and tag rules to admit by")
+    return Thresholds(investment, tax, frozenset(tags), f"{policy.name} {policy.version}")
 
 
 @dataclass
@@ -114,7 +82,7 @@ def assess(app: AdmissionApplication, limits: Thresholds | None = None) -> Asses
     policy = rules()
     industries = set(policy.get("admission", "industries"))
     class_b_also = set(policy.get("admission", "class_b_also"))
-    a_tags = set(policy.get("admission", "class_a_tags"))
+    a_tags = limits.class_a_tags
     reasons, blocking = [], False
     field_label = App.IndustryField(app.industry_field).label
     if app.on_negative_list:
