@@ -774,13 +774,9 @@ class _District:
                 value = np.round(np.maximum(per_ha[:, col], 100.0) * factor, 1)
                 frames.append(self._commitment_frame(renewal, indicator, value, year))
         # Flexible supply comes with a supervision agreement: investment per hectare, checked in
-        # the year of attainment, here the agreements still running (attainment after the
-        # latest year). The engine cannot yet judge an investment_per_ha commitment in an
-        # evaluated year unless the policy itself reads investment (see the demo's report).
+        # the year of attainment (past, current or future).
         attainment_year = _year_of(self.agreed[2])
-        agreed = np.flatnonzero(
-            np.isin(self.supply, list(names.FLEXIBLE_SUPPLY)) & (attainment_year > self.year)
-        )
+        agreed = np.flatnonzero(np.isin(self.supply, list(names.FLEXIBLE_SUPPLY)))
         value = np.round(rng.uniform(6_000, 11_000, len(agreed)), -1)
         frames.append(
             self._commitment_frame(agreed, "investment_per_ha", value, attainment_year[agreed])

@@ -120,6 +120,9 @@ def build_frame(
     ``metrics_only`` skips violations, leases and commitments (a previous year's benchmark).
     """
     _, year_end = year_bounds(year)
+    if not metrics_only:
+        # A commitment may name a metric the policy does not read (investment per hectare).
+        metrics_needed = metrics_needed | commitment_metrics(inputs.commitments, year)
     parcels = inputs.parcels
     ent = inputs.enterprises.lazy().select(
         pl.col("enterprise_id").alias("holder_id"),
@@ -373,8 +376,19 @@ def _tri_state(column: str) -> pl.Expr:
     return pl.when(c.eq(True).any()).then(True).when(c.eq(False).any()).then(False)
 
 
+def _commitments_of(commitments: pl.DataFrame, year: int) -> pl.DataFrame:
+    """Commitments judged in the year (a commitment without a year is judged every year)."""
+    return commitments.filter(pl.col("year").is_null() | (pl.col("year") == year))
+
+
+def commitment_metrics(commitments: pl.DataFrame, year: int) -> set[str]:
+    """The metrics the year's commitments are judged on."""
+    indicators = _commitments_of(commitments, year)["indicator"].unique().to_list()
+    return {COMMITMENT_METRICS[i] for i in indicators if i in COMMITMENT_METRICS}
+
+
 def _commitment_facts(frame: pl.DataFrame, commitments: pl.DataFrame, year: int) -> pl.DataFrame:
-    rows = commitments.filter(pl.col("year").is_null() | (pl.col("year") == year))
+    rows = _commitments_of(commitments, year)
     factors = []
     for indicator, unit_text in (
         rows.select("indicator", "unit").unique().sort(["indicator", "unit"]).iter_rows()
