@@ -125,6 +125,9 @@ LANDCYCLE_POLICY_DIRS = [
 # ---- web: login, static files, security (landcycle.web) ----
 AUTHENTICATION_BACKENDS = ["landcycle.web.auth.LockoutModelBackend"]
 LOGIN_URL = "web:login"
+# The web catalogue first: app catalogues listed earlier (DRF, django-filter) would otherwise
+# win for common words ("Filter", "Search").
+LOCALE_PATHS = [BASE_DIR / "web" / "locale"]
 LOGIN_REDIRECT_URL = "web:dashboard"
 LANDCYCLE_LOGIN_MAX_FAILURES = int(os.environ.get("LANDCYCLE_LOGIN_MAX_FAILURES", "5"))
 LANDCYCLE_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LANDCYCLE_LOGIN_LOCKOUT_MINUTES", "15"))
