@@ -8,11 +8,14 @@ here, so callers pass dates, datetimes, dicts and None as they are.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 from collections.abc import Sequence
 from functools import lru_cache
 
 import orjson
+import polars as pl
 from django.db import connection, models
 
 
@@ -103,6 +106,107 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
             )
     return len(rows)
+
+
+def _json_text(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """A JSON field's column as JSON text (a Utf8 column is taken as JSON text already)."""
+    column = pl.col(name)
+    if frame.schema[name] == pl.Utf8:
+        return column
+    # struct.json_encode gives {"name":<value>}: keep the value (NaN becomes null, as in orjson).
+    prefix = "{" + orjson.dumps(name).decode() + ":"
+    text = pl.struct(column).struct.json_encode().str.strip_prefix(prefix).str.strip_suffix("}")
+    return pl.when(column.is_null()).then(None).otherwise(text).alias(name)
+
+
+def _frame_for_database(model, frame: pl.DataFrame) -> pl.DataFrame:
+    """Convert columns in Polars to what the database takes (JSON text; on SQLite ISO dates)."""
+    exprs = []
+    sqlite = connection.vendor == "sqlite"
+    for name, dtype in frame.schema.items():
+        field = model._meta.get_field(name)
+        if isinstance(field, models.JSONField):
+            exprs.append(_json_text(frame, name))
+        elif sqlite and isinstance(dtype, pl.Datetime):
+            column = pl.col(name)
+            if dtype.time_zone is not None:
+                column = column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+            exprs.append(column.dt.to_string("%Y-%m-%d %H:%M:%S%.6f").alias(name))
+        elif sqlite and dtype == pl.Date:
+            exprs.append(pl.col(name).cast(pl.Utf8))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def bulk_insert_frame(model: type[models.Model], frame: pl.DataFrame) -> int:
+    """Insert a Polars frame whose columns are attnames of ``model``; returns the count.
+
+    The columnar twin of ``bulk_insert`` for large writes: values are converted by Polars for
+    the whole column, and PostgreSQL gets one COPY of Polars' CSV instead of a row at a time.
+    JSON fields may be given as values (lists, structs) or as JSON text (Utf8). Fields not
+    named get their model default.
+    """
+    if frame.height == 0:
+        return 0
+    named = {model._meta.get_field(c).attname for c in frame.columns}
+    defaults = {}
+    for f in model._meta.concrete_fields:
+        if f.attname in named or f.primary_key:
+            continue
+        if f.has_default() or (not f.null and f.empty_strings_allowed):
+            value = f.get_default()
+            if isinstance(f, models.JSONField):
+                value = orjson.dumps(value).decode()
+            defaults[f.attname] = value
+    if defaults:
+        frame = frame.with_columns(pl.lit(v).alias(k) for k, v in defaults.items())
+    frame = _frame_for_database(model, frame)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, frame.columns))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            # Text always quoted, nulls as unquoted \N: an empty text stays '' and a text
+            # reading \N stays text.
+            frame.write_csv(
+                buffer, include_header=False, null_value="\\N", quote_style="non_numeric"
+            )
+            with cursor.cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            ) as copy:
+                copy.write(buffer.getbuffer())
+        else:
+            placeholders = ", ".join(["%s"] * frame.width)
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", frame.rows()
+            )
+    return frame.height
+
+
+@contextlib.contextmanager
+def bulk_session(cache_mb: int = 256):
+    """Settings for one large write on this connection, restored afterwards.
+
+    SQLite: a larger page cache (a big transaction otherwise spills pages to the WAL while it
+    runs) and temporary indexes in memory. Durability settings are left as they are.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # temp_store cannot change inside a transaction (e.g. a caller's atomic block, a test).
+    pragmas = ["cache_size"] + ([] if connection.in_atomic_block else ["temp_store"])
+    wanted = {"cache_size": -1024 * int(cache_mb), "temp_store": 2}  # 2 = MEMORY
+    with connection.cursor() as cursor:
+        previous = {}
+        for name in pragmas:
+            cursor.execute(f"PRAGMA {name}")
+            previous[name] = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA {name} = {wanted[name]}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in previous.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
 
 
 def bulk_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence]) -> int:

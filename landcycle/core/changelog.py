@@ -102,6 +102,40 @@ def _record_delete(sender, instance, **kwargs):
     )
 
 
+def record_bulk_frame(model: type[models.Model], frame) -> int:
+    """``record_bulk`` for a Polars frame of object_id, object_repr, before, after.
+
+    ``before`` and ``after`` are JSON text (Utf8, null for none), built by the caller for the
+    whole column at once; the action follows from which of them is null, as in ``record_bulk``.
+    """
+    import polars as pl
+
+    from .bulk import bulk_insert_frame
+    from .models import ChangeRecord
+
+    context = current()
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    action = (
+        pl.when(pl.col("before").is_null())
+        .then(pl.lit(ChangeRecord.Action.CREATE.value))
+        .when(pl.col("after").is_null())
+        .then(pl.lit(ChangeRecord.Action.DELETE.value))
+        .otherwise(pl.lit(ChangeRecord.Action.UPDATE.value))
+    )
+    rows = frame.select(
+        pl.lit(timezone.now()).alias("time"),
+        pl.lit(context.user_id, dtype=pl.Int64).alias("user_id"),
+        pl.lit(context.source, dtype=pl.Utf8).alias("source"),
+        pl.lit(content_type_id, dtype=pl.Int64).alias("content_type_id"),
+        pl.col("object_id").cast(pl.Int64),
+        pl.col("object_repr").cast(pl.Utf8).str.slice(0, 200),
+        action.alias("action"),
+        pl.col("before").cast(pl.Utf8),
+        pl.col("after").cast(pl.Utf8),
+    )
+    return bulk_insert_frame(ChangeRecord, rows)
+
+
 def record_bulk(
     model: type[models.Model],
     changes: Iterable[tuple[int, str, dict | None, dict | None]],

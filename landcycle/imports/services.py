@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from landcycle.core.bulk import bulk_session
 from landcycle.core.context import changes_by
 from landcycle.ledger import models as ledger
 
@@ -117,7 +118,7 @@ def _run(paths, names, crs, dry_run, user_id, report: Progress, result: ImportRe
         return
     try:
         with changes_by(user_id=user_id, source=f"import {' '.join(names)}"[:200]):
-            with transaction.atomic():
+            with bulk_session(), transaction.atomic():
                 result.counts = _write(validated, jplan, report, steps)
                 if dry_run:
                     raise _DryRunRollback

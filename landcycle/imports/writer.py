@@ -12,11 +12,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import orjson
 import polars as pl
 from django.db import models
 
-from landcycle.core.bulk import bulk_insert, bulk_update
-from landcycle.core.changelog import record_bulk, snapshot_from_row
+from landcycle.core.bulk import bulk_insert_frame, bulk_update
+from landcycle.core.changelog import record_bulk, record_bulk_frame, snapshot_from_row
 from landcycle.ledger import models as ledger
 
 from .schema import Kind
@@ -259,10 +260,9 @@ def upsert(plan: TablePlan) -> tuple[Counts, dict[tuple, int]]:
         bulk_update(model, write_fields, updates)
     if changes:
         record_bulk(model, changes)
+    ids = {key: value[0] for key, value in stored.items()}
     if new.height:
-        ids = _insert(model, keys, fields, has_extra, new, plan.extra_columns)
-    else:
-        ids = {key: value[0] for key, value in stored.items()}
+        ids.update(_insert(model, keys, fields, has_extra, new, plan.extra_columns))
     return counts, ids
 
 
@@ -298,35 +298,58 @@ def _drop_unchanged(old: pl.DataFrame, stored_rows, keys, fields) -> tuple[pl.Da
 
 
 def _insert(model, keys, fields, has_extra, new: pl.DataFrame, extra_columns) -> dict:
-    rows = new.select(*keys, *fields).rows()
-    extras = None
+    """Insert the new rows and their change records; returns natural key → id of new rows.
+
+    Rows stay in Polars until the driver: values, JSON snapshots and the ids read back (one
+    query for the rows above the largest id before) are joined as columns, not per row.
+    """
+    data = new.select(*keys, *fields)
     if has_extra:
-        names = [c.removeprefix(EXTRA) for c in extra_columns]
-        if extra_columns:
-            extras = [
-                {k: v for k, v in zip(names, values, strict=True) if v is not None}
-                for values in new.select(extra_columns).iter_rows()
-            ]
-        else:
-            extras = [{} for _ in range(len(rows))]
-        rows = [(*row, extra) for row, extra in zip(rows, extras, strict=True)]
-    write = [*keys, *fields, *(["extra"] if has_extra else [])]
-    bulk_insert(model, write, rows)
-    all_ids = model._base_manager.values_list("id", *keys)
-    ids = {row[1:]: row[0] for row in all_ids}
-    # Change records: the created rows as JSON-ready dicts (dates as ISO text) built by Polars.
-    temporal = [c for c in (*keys, *fields) if new.schema[c] in (pl.Date, pl.Datetime)]
-    snapshots = new.select(*keys, *fields).with_columns(pl.col(temporal).cast(pl.Utf8)).to_dicts()
-    if extras is not None:
-        for snapshot, extra in zip(snapshots, extras, strict=True):
-            snapshot["extra"] = extra
-    nk = len(keys)
-    object_ids = [ids[row[:nk]] for row in rows]
-    record_bulk(
-        model,
-        zip(object_ids, new["_repr"].to_list(), [None] * len(rows), snapshots, strict=True),
+        data = data.with_columns(_extra_json(new, extra_columns))
+    before_max = model._base_manager.aggregate(m=models.Max("id"))["m"] or 0
+    bulk_insert_frame(model, data)
+    inserted = model._base_manager.filter(id__gt=before_max).values_list("id", *keys)
+    known = _key_frame(list(inserted), keys, data.schema)
+    located = data.select(keys).join(
+        known, on=list(keys), how="left", nulls_equal=True, maintain_order="left"
     )
-    return ids
+    if located.height != data.height or located["_id"].null_count():
+        raise RuntimeError(f"{model.__name__}: inserted rows not found again by natural key")
+    # Change records: each created row's values as JSON (dates as ISO text), built by Polars.
+    temporal = [c for c in (*keys, *fields) if data.schema[c] in (pl.Date, pl.Datetime)]
+    snapshot = data.with_columns(pl.col(temporal).cast(pl.Utf8))
+    after = snapshot.select(*keys, *fields).select(
+        pl.struct(pl.all()).struct.json_encode().alias("after")
+    )["after"]
+    if has_extra:  # splice the extra object (already JSON) in as the last member
+        after = (after.str.head(-1) + ',"extra":' + data["extra"] + "}").alias("after")
+    record_bulk_frame(
+        model,
+        pl.DataFrame(
+            {
+                "object_id": located["_id"],
+                "object_repr": new["_repr"],
+                "before": pl.Series([None] * data.height, dtype=pl.Utf8),
+                "after": after,
+            }
+        ),
+    )
+    return {row[1:]: row[0] for row in located.select("_id", *keys).iter_rows()}
+
+
+def _extra_json(new: pl.DataFrame, extra_columns) -> pl.Series:
+    """The ``extra`` JSON object of each row: the extra columns with a value ({} if none)."""
+    if not extra_columns:
+        return pl.Series("extra", ["{}"] * new.height, dtype=pl.Utf8)
+    names = [c.removeprefix(EXTRA) for c in extra_columns]
+    texts = [
+        orjson.dumps(
+            {k: v for k, v in zip(names, values, strict=True) if v is not None},
+            option=orjson.OPT_NON_STR_KEYS,
+        ).decode()
+        for values in new.select(extra_columns).iter_rows()
+    ]
+    return pl.Series("extra", texts, dtype=pl.Utf8)
 
 
 def frame_for(

@@ -282,3 +282,27 @@ def test_reimport_without_extras_finds_exactly_the_changed_rows(tmp_path):
     assert result.counts["indicators"].as_dict() == {"created": 0, "updated": 1, "unchanged": 4}
     assert ledger.Enterprise.objects.get(uscc=uscc(1)).tags == ["上市公司", "行业龙头"]
     assert ledger.IndicatorReport.objects.get(enterprise__uscc=uscc(3)).tax_10k_cny == 104.5
+
+
+def test_created_rows_are_logged_with_who_and_every_value(tmp_path, django_user_model):
+    user = django_user_model.objects.create(username="officer")
+    result = run_import([write_xlsx(tmp_path / "d.xlsx", district(3))], user_id=user.pk)
+    assert result.ok
+    records = ChangeRecord.objects.filter(action="create", source="import d.xlsx")
+    assert set(records.values_list("user_id", flat=True)) == {user.pk}
+    for model in (ledger.Enterprise, ledger.Parcel, ledger.IndicatorReport, ledger.Lease):
+        logged = dict(
+            records.filter(content_type__model=model._meta.model_name).values_list(
+                "object_id", "after"
+            )
+        )
+        assert set(logged) == set(model.objects.values_list("id", flat=True))
+    enterprise = ledger.Enterprise.objects.get(uscc=uscc(0))
+    after = records.get(content_type__model="enterprise", object_id=enterprise.pk).after
+    assert after["uscc"] == uscc(0) and after["tags"] == ["上市公司", "行业龙头"]
+    assert after["extra"] == {"联系电话": "0574-88000000"}
+    parcel = ledger.Parcel.objects.get(code="BL0000")
+    after = records.get(content_type__model="parcel", object_id=parcel.pk).after
+    assert after["term_start"] == "2015-01-01" and after["in_control_line"] is True
+    assert after["registered_area_m2"] == pytest.approx(parcel.registered_area_m2)
+    assert after["holder_id"] == parcel.holder_id and after["extra"] == {}
