@@ -1,7 +1,7 @@
 """Web latency under load: a 100k-parcel district served by ``landcycle serve`` (waitress).
 
     python benchmarks/web_latency.py [--parcels 100000] [--clients 20] [--requests 900]
-                                     [--data-dir DIR] [--database-url URL] [--rebuild]
+                                     [--data-dir DIR] [--database-url URL] [--rebuild] [--workers 2]
 
 Builds the demo district once (``landcycle.demo`` generator → importer → evaluation; kept in
 DATA_DIR for later runs), starts the server in a subprocess on a free loopback port, logs 20
@@ -129,6 +129,7 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
     parser.add_argument("--rebuild", action="store_true", help="delete the data dir first")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (2)")
     args = parser.parse_args()
 
     data_dir = args.data_dir or Path(tempfile.gettempdir()) / f"landcycle-web-bench-{args.parcels}"
@@ -148,7 +149,8 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "landcycle.cli", "serve", "--port", str(port), "--threads", "20"],
+        [sys.executable, "-m", "landcycle.cli", "serve", "--port", str(port)]
+        + ["--threads", "20", "--workers", str(args.workers)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -207,6 +209,7 @@ def main() -> int:
     print(
         f"web latency: {len(info['ids'])} parcels, {args.clients} concurrent clients, "
         f"{args.requests} requests in {wall:.1f} s ({args.requests / wall:.0f} req/s), "
+        f"{args.workers} server processes, "
         f"database {'SQLite' if not args.database_url else args.database_url.split(':')[0]}"
     )
     print(f"{'request':<10}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")

@@ -10,7 +10,10 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (8000)")
-    parser.add_argument("--threads", type=int, default=16, help="worker threads (16)")
+    parser.add_argument("--threads", type=int, default=16, help="threads per process (16)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the port (1; e.g. one per core)"
+    )
     parser.set_defaults(handler=handle_serve)
 
 
@@ -19,11 +22,17 @@ def handle_serve(args) -> int:
 
     if not 0 < args.port < 65536:
         raise CommandError(f"--port must be 1..65535, got {args.port}")
+    workers = getattr(args, "workers", 1)
+    if not 1 <= workers <= 64:
+        raise CommandError(f"--workers must be 1..64, got {workers}")
     setup_django()
     from .serve import serve
 
     try:
-        serve(args.host, args.port, threads=args.threads)
+        if workers > 1:
+            serve(args.host, args.port, threads=args.threads, workers=workers)
+        else:
+            serve(args.host, args.port, threads=args.threads)
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
     return 0

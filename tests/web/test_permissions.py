@@ -153,12 +153,12 @@ def forbidden_strings(role, w):
 
 
 @pytest.fixture
-def admin_job(world):
-    job = jobs.Job(id="job-of-admin", user_id=world.users["administrator"].pk, paths=[],
+def admin_job(world, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    job = jobs.Job(id="a" * 32, user_id=world.users["administrator"].pk, paths=[],
                    dry_run=True, finished=True)  # fmt: skip
-    jobs._jobs[job.id] = job
-    yield job.id
-    jobs._jobs.pop(job.id, None)
+    jobs.save(job)
+    return job.id
 
 
 @pytest.mark.django_db

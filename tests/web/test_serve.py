@@ -19,12 +19,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_landcycle_serve_serves_ui_portal_api_and_static(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_landcycle_serve_serves_ui_portal_api_and_static(tmp_path, workers):
     port = free_port()
     env = {**os.environ, "LANDCYCLE_DATA_DIR": str(tmp_path)}
     env.pop("LANDCYCLE_DATABASE_URL", None)  # a fresh SQLite file, migrated by the command
     server = subprocess.Popen(
-        [sys.executable, "-m", "landcycle.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "landcycle.cli", "serve", "--port", str(port)]
+        + ["--workers", str(workers)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -46,9 +48,11 @@ def test_landcycle_serve_serves_ui_portal_api_and_static(tmp_path):
         assert leaflet.status == 200 and int(leaflet.headers["Content-Length"]) > 100_000
         officers = urllib.request.urlopen(f"{base}/")  # redirected to the login page
         assert officers.url.endswith("/login/?next=/")
+        for _ in range(20):  # every worker answers
+            assert urllib.request.urlopen(f"{base}/portal/").status == 200
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        assert server.wait(timeout=20) is not None  # the workers stop with the server
 
 
 def test_serve_rejects_bad_port(capsys):
@@ -87,6 +91,7 @@ def test_background_import_thread_reports_progress(world, tmp_path):
         time.sleep(0.05)
     assert job.finished and not job.failure and job.percent == 100
     assert jobs.get(job.id, world.users["street_officer"].pk) is None  # not another user's
+    assert jobs.get("../../etc/passwd", world.users["evaluation_officer"].pk) is None
     from landcycle.imports.models import ImportBatch
 
     assert ImportBatch.objects.get(pk=job.batch_id).errors[0]["value"] == "x"
