@@ -14,7 +14,7 @@ from .explain import (
     shown_values,
     test,
 )
-from .facts import build_frame
+from .facts import RESULT_ORDER, build_frame, in_result_order
 from .inputs import EvaluationInputs
 from .quantities import format_number
 from .schema import REVIEW, Composite, Condition, Group, Policy, Rule
@@ -573,4 +573,5 @@ def _finish(policy: Policy, out: pl.DataFrame) -> pl.DataFrame:
     scores = sorted(c for c in out.columns if c.startswith("score_"))
     extras = [c for c in ("commitments_detail_zh", "lease_relation_path_zh") if c in out.columns]
     columns = [*RESULT_COLUMNS, *metrics, *scores, *extras]
-    return out.select(columns).sort(["code", "parcel_id"])
+    out = out.select(columns)
+    return out if in_result_order(out) else out.sort(RESULT_ORDER)

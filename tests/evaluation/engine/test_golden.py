@@ -4,6 +4,7 @@ The golden files were written by the engine before its speed work (``regenerate`
 change of class, score, text or column is a regression unless the policy logic was meant to change.
 """
 
+import dataclasses
 from pathlib import Path
 
 import polars as pl
@@ -46,3 +47,13 @@ def regenerate() -> None:  # pragma: no cover - run by hand when results are mea
 
 if __name__ == "__main__":
     regenerate()
+
+
+@pytest.mark.parametrize("name", ["beijing-etown-2023", "jiangsu-huaian-2024"])
+def test_parcel_order_of_the_inputs_does_not_matter(inputs, name):
+    shuffled = dataclasses.replace(
+        inputs, parcels=inputs.parcels.sample(fraction=1.0, shuffle=True, seed=7)
+    )
+    expected = pl.read_parquet(GOLDEN / f"{name}.parquet")
+    result = evaluate(load_policy(name), shuffled, YEAR)
+    assert_frame_equal(result, expected, check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
