@@ -133,11 +133,17 @@ def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
         conds = [] if rule is None else [*rule.all, *rule.any]
         if rule is not None and rule.next in by_id:
             conds += [*by_id[rule.next].all, *by_id[rule.next].any]
-        part = part.with_columns(shown_values(conds))
-        parts.append(part.select("_row", *_rule_columns(rule, by_id)).with_columns(_tidy_gaps()))
+        parts.append(
+            part.lazy()
+            .with_columns(shown_values(conds))
+            .select("_row", *_rule_columns(rule, by_id))
+            .with_columns(_tidy_gaps())
+        )
     if not parts:
         return frame.with_columns(_rule_columns(None, by_id))
-    texts = pl.concat(parts, how="vertical_relaxed").sort("_row").drop("_row")
+    # Lazy, so that the tests repeated in texts and gaps are computed once (common
+    # subexpressions); the parts run in parallel.
+    texts = pl.concat(pl.collect_all(parts), how="vertical_relaxed").sort("_row").drop("_row")
     return frame.hstack(texts)
 
 

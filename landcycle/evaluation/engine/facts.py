@@ -104,12 +104,17 @@ def attribute(indicators: pl.DataFrame, occ: pl.DataFrame, columns: list[str]) -
     return pl.concat([direct, spread])
 
 
-def _sum_at(values: pl.Series, positions: np.ndarray, n: int) -> pl.Series:
-    """Sum of ``values`` at each of ``n`` positions; null where no value is (as SQL's SUM)."""
-    present = values.is_not_null().to_numpy()
+def _sum_at(values: pl.Series, positions: np.ndarray, n: int, rows: np.ndarray) -> pl.Series:
+    """Sum of ``values`` at each of ``n`` positions; null where no value is (as SQL's SUM).
+
+    ``rows`` is the count of values at each position (``np.bincount(positions)``).
+    """
     total = np.bincount(positions, values.cast(pl.Float64).fill_null(0).to_numpy(), minlength=n)
-    count = np.bincount(positions, present, minlength=n)
-    return pl.Series(values.name, total).set(pl.Series(count == 0), None)  # type: ignore[arg-type]
+    if values.null_count():
+        present = np.bincount(positions[values.is_not_null().to_numpy()], minlength=n)
+    else:
+        present = rows
+    return pl.Series(values.name, total).set(pl.Series(present == 0), None)  # type: ignore[arg-type]
 
 
 def _attach(frame: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
@@ -180,19 +185,14 @@ def build_frame(
         .drop("enterprise_id", "parcel_id", "holder_id")
         .collect()
     )
-    positions = attributed["_i"].to_numpy()
+    positions = attributed["_i"].to_numpy().astype(np.intp)
     n = parcels.height
     rows = np.bincount(positions, minlength=n)
     summed = [c for c in attributed.columns if c != "_i"]
-    sums = pl.DataFrame(
-        [_sum_at(attributed[c], positions, n) for c in summed]
-        + [
-            pl.Series(f"holder_{c}", [None] * n, pl.Float64)
-            for c in MONEY_FIGURES
-            if f"holder_{c}" not in summed
-        ]  # fmt: skip
-    )
+    sums = [_sum_at(attributed[c], positions, n, rows) for c in summed]
+    unused = [f"holder_{c}" for c in MONEY_FIGURES if f"holder_{c}" not in summed]
     frame = parcels.hstack(sums).with_columns(
+        *[pl.lit(None, pl.Float64).alias(c) for c in unused],
         pl.Series("has_indicators", rows > 0),
         pl.col("holder_id").is_not_null().alias("has_holder"),
         pl.col("project_type").fill_null(""),
@@ -252,7 +252,9 @@ def _cumulative_investment(frame, indicators, occ, year) -> pl.DataFrame:
         .select("_i", "investment_10k_cny")
         .collect()
     )
-    total = _sum_at(attributed["investment_10k_cny"], attributed["_i"].to_numpy(), frame.height)
+    positions = attributed["_i"].to_numpy().astype(np.intp)
+    rows = np.bincount(positions, minlength=frame.height)
+    total = _sum_at(attributed["investment_10k_cny"], positions, frame.height, rows)
     return frame.with_columns(total.alias("investment_total_10k_cny"))
 
 
