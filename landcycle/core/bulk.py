@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -175,11 +176,32 @@ def bulk_insert_frame(model: type[models.Model], frame: pl.DataFrame) -> int:
             ) as copy:
                 copy.write(buffer.getbuffer())
         else:
-            placeholders = ", ".join(["%s"] * frame.width)
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", frame.rows()
-            )
+            # A column with one value for every row (the change log's time, source, type...)
+            # goes into the statement once instead of being bound a million times.
+            values = [_sqlite_literal(frame[c]) for c in frame.columns]
+            varying = [c for c, v in zip(frame.columns, values, strict=True) if v is None]
+            placeholders = ", ".join("%s" if v is None else v.replace("%", "%%") for v in values)
+            rows = frame.select(varying).rows() if varying else [()] * frame.height
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
     return frame.height
+
+
+def _sqlite_literal(column: pl.Series) -> str | None:
+    """The SQL literal of a column holding one non-null value on every row, else None."""
+    if column.dtype.is_nested() or column.null_count():
+        return None
+    first = column[0]
+    if not (column == first).all():
+        return None
+    if isinstance(first, bool):
+        return "1" if first else "0"
+    if isinstance(first, int):
+        return str(first)
+    if isinstance(first, float) and math.isfinite(first):
+        return repr(first)
+    if isinstance(first, str) and "\x00" not in first:
+        return "'" + first.replace("'", "''") + "'"
+    return None
 
 
 @contextlib.contextmanager

@@ -104,3 +104,35 @@ def test_bulk_session_restores_the_connection_settings():
     with pytest.raises(RuntimeError), bulk_session(cache_mb=32):
         raise RuntimeError
     assert cache_size() == was
+
+
+@pytest.mark.parametrize("constant", ["O'Neil 100%", "%s", "普通", ""])
+def test_a_value_shared_by_every_row_is_stored_as_given(constant):
+    street = JurisdictionFactory()
+    frame = pl.DataFrame(
+        {
+            "code": ["P1", "P2", "P3"],
+            "name": [constant] * 3,
+            "jurisdiction_id": [street.pk] * 3,
+            "registered_area_m2": [2.5] * 3,
+            "far": [1.2, 1.2, None],
+            "in_control_line": [True] * 3,
+            "agreed_start": [dt.date(2021, 5, 6)] * 3,
+        }
+    )
+    bulk_insert_frame(Parcel, frame)
+    stored = list(
+        Parcel.objects.order_by("code").values_list(
+            "name",
+            "jurisdiction_id",
+            "registered_area_m2",
+            "far",
+            "in_control_line",
+            "agreed_start",
+        )
+    )
+    assert stored == [
+        (constant, street.pk, 2.5, 1.2, True, dt.date(2021, 5, 6)),
+        (constant, street.pk, 2.5, 1.2, True, dt.date(2021, 5, 6)),
+        (constant, street.pk, 2.5, None, True, dt.date(2021, 5, 6)),
+    ]
