@@ -219,7 +219,9 @@ class Parcel(ChangeLogged):
         verbose_name_plural = "宗地"
         ordering = ["code"]
         indexes = [
-            models.Index(fields=["min_lon", "min_lat", "max_lon", "max_lat"], name="parcel_bbox")
+            models.Index(fields=["min_lon", "min_lat", "max_lon", "max_lat"], name="parcel_bbox"),
+            # Lists sort by area; without an index every page sorts all parcels.
+            models.Index(fields=["registered_area_m2"], name="parcel_area"),
         ]
 
     def __str__(self):
