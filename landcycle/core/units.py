@@ -19,6 +19,8 @@ class Dimension(StrEnum):
     MASS = "mass"
     COUNT = "count"
     RATIO = "ratio"
+    ELECTRICITY = "electricity"
+    VOLUME = "volume"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ TCE = Unit("tce", Dimension.ENERGY, 1.0, ("吨标准煤", "tce", "吨标煤"))
 TONNE = Unit("t", Dimension.MASS, 1.0, ("吨", "t", "tonne"))
 PERSON = Unit("person", Dimension.COUNT, 1.0, ("人", "person", "persons"))
 PERCENT = Unit("percent", Dimension.RATIO, 1.0, ("%", "percent", "百分比"))
+KILOWATT_HOUR = Unit("kwh", Dimension.ELECTRICITY, 1.0, ("千瓦时", "kwh", "kWh", "度"))
+CUBIC_METRE = Unit("m3", Dimension.VOLUME, 1.0, ("立方米", "m3", "m³", "方"))
 
 ALL_UNITS: tuple[Unit, ...] = (
     SQUARE_METRE,
@@ -58,6 +62,8 @@ ALL_UNITS: tuple[Unit, ...] = (
     TONNE,
     PERSON,
     PERCENT,
+    KILOWATT_HOUR,
+    CUBIC_METRE,
 )
 CANONICAL: dict[Dimension, Unit] = {
     Dimension.AREA: SQUARE_METRE,
@@ -66,6 +72,8 @@ CANONICAL: dict[Dimension, Unit] = {
     Dimension.MASS: TONNE,
     Dimension.COUNT: PERSON,
     Dimension.RATIO: PERCENT,
+    Dimension.ELECTRICITY: KILOWATT_HOUR,
+    Dimension.VOLUME: CUBIC_METRE,
 }
 
 _BY_NAME: dict[str, Unit] = {}

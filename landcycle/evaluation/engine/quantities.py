@@ -1,8 +1,8 @@
 """Quantities with units for policy thresholds.
 
-Units come from ``landcycle.core.units``. Policies also need a few the ledger does not store yet
-(electricity, water volume, time, a plain fraction); they are defined here with the same ``Unit``
-type so that ``RateUnit.convert_to`` works on them unchanged.
+Units come from ``landcycle.core.units``. Policies also need a few that are no quantity of the
+ledger (time, a plain fraction, points); they are defined here with the same ``Unit`` type so
+that ``RateUnit.convert_to`` works on them unchanged.
 """
 
 from __future__ import annotations
@@ -19,15 +19,13 @@ from landcycle.core.units import (
 )
 
 # Extra dimensions are plain strings: Unit.dimension is only ever compared for equality.
-KILOWATT_HOUR = Unit("kwh", "electricity", 1.0, ("千瓦时", "kwh", "kWh", "度"))  # type: ignore[arg-type]
-CUBIC_METRE = Unit("m3", "volume", 1.0, ("立方米", "m3", "m³", "方"))  # type: ignore[arg-type]
 DAY = Unit("day", "time", 1.0, ("天", "日", "day", "days"))  # type: ignore[arg-type]
 YEAR = Unit("year", "time", 365.0, ("年", "year", "years"))  # type: ignore[arg-type]
 FRACTION = Unit("fraction", Dimension.RATIO, 100.0, ("比值", "fraction", "ratio"))
 POINTS = Unit("points", "score", 1.0, ("分", "points", "point"))  # type: ignore[arg-type]
 
 _EXTRA: dict[str, Unit] = {}
-for _unit in (KILOWATT_HOUR, CUBIC_METRE, DAY, YEAR, FRACTION, POINTS):
+for _unit in (DAY, YEAR, FRACTION, POINTS):
     for _name in (*_unit.names, _unit.key):
         _EXTRA[_name.lower()] = _unit
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from landcycle.core.units import (
     HECTARE,
+    KILOWATT_HOUR,
     MU,
     PERCENT,
     PERSON,
@@ -23,7 +24,7 @@ from landcycle.core.units import (
 )
 from landcycle.core.units import WAN_YUAN as WAN
 
-from .quantities import DAY, KILOWATT_HOUR
+from .quantities import DAY
 
 
 @dataclass(frozen=True)
