@@ -295,17 +295,19 @@ def _evaluate_composite(
     return wide.hstack(out.sort("_row").select(added))
 
 
-def _indicator_score(ind, members: pl.DataFrame, scored_mask: pl.Expr, previous_mean):
+def _indicator_score(
+    ind, members: pl.DataFrame, scored_mask: pl.Expr, previous_mean, shown: tuple[str, str]
+):
     """(score expression, reason zh, reason en) for one weighted indicator.
 
     Group statistics (min, max, mean) are computed once here as numbers; the texts read the
-    value and score through ``_v`` / ``_s`` columns the caller makes, shared by both languages.
+    value and score through the ``shown`` text columns the caller makes, shared by both languages.
     """
     metric = METRICS[ind.metric]
     v = pl.col(ind.metric)
     w = ind.weight
     unit = metric.unit.label
-    value, points = pl.col("_v"), pl.col("_s")
+    value, points = pl.col(shown[0]), pl.col(shown[1])
     if ind.method == "benchmark":
         b = ind.benchmark.to(metric.unit)
         score = v / b * w
@@ -364,7 +366,10 @@ def _score_group(policy, comp: Composite, group: Group, members, previous) -> pl
     members = members.with_columns(undecided.alias("_review"))
     scored_mask = ~pl.col("_review")
 
-    score_cols, zh_parts, en_parts = [], [], []
+    # Scores are computed together (one pass, columns in parallel); texts are built in one lazy
+    # plan at the end from the raw scores.
+    score_cols, zh_parts, en_parts, shown = [], [], [], []
+    raw, texts = [], []
     no_benchmark = []
     for i, ind in enumerate(group.indicators):
         prev_mean = None
@@ -374,32 +379,35 @@ def _score_group(policy, comp: Composite, group: Group, members, previous) -> pl
                 prev_mean = previous.filter(pl.col("parcel_id").is_in(ids))[ind.metric].mean()
             if prev_mean is None or not prev_mean > 0:
                 no_benchmark.append(METRICS[ind.metric])
-        score, zh, en = _indicator_score(ind, members, scored_mask, prev_mean)
-        name = f"score_{group.id}_{i}"
-        members = members.with_columns(score.alias(name))
-        col = pl.col(name)
+        names = (f"_v{i}", f"_s{i}")
+        score, zh, en = _indicator_score(ind, members, scored_mask, prev_mean, names)
+        raw.append(score.alias(f"_raw{i}"))
+        texts.append((zh, en))
+        shown += [num(pl.col(ind.metric)).alias(names[0]), num(pl.col(f"_raw{i}")).alias(names[1])]
+    members = members.with_columns(raw)
+    averaged = [i for i, ind in enumerate(group.indicators) if ind.missing == "group_average"]
+    means = members.select(pl.col(f"_raw{i}").filter(scored_mask).mean() for i in averaged)
+    filled = []
+    for i, ind in enumerate(group.indicators):
+        name, col = f"score_{group.id}_{i}", pl.col(f"_raw{i}")
         label_zh, label_en = METRICS[ind.metric].label_zh, METRICS[ind.metric].label_en
         if ind.missing == "group_average":
-            fill = members.select(col.filter(scored_mask).mean()).item()
+            fill = means[f"_raw{i}"].item()
             fill = 0.0 if fill is None else fill
-            shown = format_number(round(fill, 2))
-            text_zh = pl.lit(f"{label_zh} 无数据，取组内平均分 {shown}")
-            text_en = pl.lit(f"no {label_en}: group average score {shown}")
+            rounded = format_number(round(fill, 2))
+            text_zh = pl.lit(f"{label_zh} 无数据，取组内平均分 {rounded}")
+            text_en = pl.lit(f"no {label_en}: group average score {rounded}")
         else:
             fill = 0.0
             text_zh = pl.lit(f"{label_zh} 无数据，得 0 分")
             text_en = pl.lit(f"no {label_en}: 0 points")
         missing = pl.col(ind.metric).is_null()
-        members = members.with_columns(
-            num(pl.col(ind.metric)).alias("_v"), num(col).alias("_s")
-        ).with_columns(
-            pl.when(col.is_null()).then(pl.lit(fill)).otherwise(col).alias(name),
-            pl.when(missing).then(text_zh).otherwise(zh).alias(f"_zh_{i}"),
-            pl.when(missing).then(text_en).otherwise(en).alias(f"_en_{i}"),
-        )
+        filled.append(pl.when(col.is_null()).then(pl.lit(fill)).otherwise(col).alias(name))
+        zh, en = texts[i]
         score_cols.append(name)
-        zh_parts.append(pl.col(f"_zh_{i}"))
-        en_parts.append(pl.col(f"_en_{i}"))
+        zh_parts.append(pl.when(missing).then(text_zh).otherwise(zh))
+        en_parts.append(pl.when(missing).then(text_en).otherwise(en))
+    members = members.with_columns(filled)
 
     if no_benchmark:
         # The benchmark rests on last year's figures: without them no score can be given.
@@ -427,37 +435,46 @@ def _score_group(policy, comp: Composite, group: Group, members, previous) -> pl
         names_en = ", ".join(m.label_en for m in no_benchmark)
         review_zh = pl.lit(f"{label_zh}：上年度无{names_zh}数据，无法确定基准值，需人工复核")
         review_en = pl.lit(f"{label_en}: no figures of last year for {names_en}; no benchmark")
-    members = members.with_columns(
-        pl.when(pl.col("_review"))
-        .then(review_zh)
-        .otherwise(
-            pl.format(
-                f"{label_zh}：{{}}；总分 {{}} → {{}} 类",
-                join_texts(zh_parts, "；"),
-                num(pl.col("score")),
-                pl.col("class"),
+    members = (
+        members.lazy()
+        .with_columns(shown)
+        .with_columns(
+            pl.when(pl.col("_review"))
+            .then(review_zh)
+            .otherwise(
+                pl.format(
+                    f"{label_zh}：{{}}；总分 {{}} → {{}} 类",
+                    join_texts(zh_parts, "；"),
+                    num(pl.col("score")),
+                    pl.col("class"),
+                )
             )
-        )
-        .alias("reasons_zh"),
-        pl.when(pl.col("_review"))
-        .then(review_en)
-        .otherwise(
-            pl.format(
-                f"{label_en}: {{}}; total {{}} → class {{}}",
-                join_texts(en_parts, "; "),
-                num(pl.col("score")),
-                pl.col("class"),
+            .alias("reasons_zh"),
+            pl.when(pl.col("_review"))
+            .then(review_en)
+            .otherwise(
+                pl.format(
+                    f"{label_en}: {{}}; total {{}} → class {{}}",
+                    join_texts(en_parts, "; "),
+                    num(pl.col("score")),
+                    pl.col("class"),
+                )
             )
+            .alias("reasons_en"),
+            pl.when(pl.col("_review"))
+            .then(pl.lit(REVIEW))
+            .otherwise(pl.col("class"))
+            .alias("class"),
+            pl.when(pl.col("_review"))
+            .then(pl.lit("missing-data"))
+            .otherwise(pl.lit(f"group:{group.id}"))
+            .alias("rule"),
         )
-        .alias("reasons_en"),
-        pl.when(pl.col("_review")).then(pl.lit(REVIEW)).otherwise(pl.col("class")).alias("class"),
-        pl.when(pl.col("_review"))
-        .then(pl.lit("missing-data"))
-        .otherwise(pl.lit(f"group:{group.id}"))
-        .alias("rule"),
+        .drop(*[e.meta.output_name() for e in shown], *[e.meta.output_name() for e in raw])
+        .drop("_review")
+        .collect()
     )
-    drop = [c for c in members.columns if c.startswith(("_zh_", "_en_")) or c in ("_v", "_s")]
-    return members.drop(*drop, "_review")
+    return members
 
 
 def _classify(policy, comp: Composite, members: pl.DataFrame, partition: list[str]) -> pl.DataFrame:
