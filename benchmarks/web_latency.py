@@ -130,6 +130,7 @@ def main() -> int:
     parser.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
     parser.add_argument("--rebuild", action="store_true", help="delete the data dir first")
     parser.add_argument("--workers", type=int, default=2, help="server processes (2)")
+    parser.add_argument("--threads", type=int, default=20, help="waitress threads per process")
     args = parser.parse_args()
 
     data_dir = args.data_dir or Path(tempfile.gettempdir()) / f"landcycle-web-bench-{args.parcels}"
@@ -150,7 +151,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "landcycle.cli", "serve", "--port", str(port)]
-        + ["--threads", "20", "--workers", str(args.workers)],
+        + ["--threads", str(args.threads), "--workers", str(args.workers)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -195,6 +196,7 @@ def main() -> int:
                 with lock:
                     timings[kind].append(elapsed)
 
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         threads = [threading.Thread(target=client, args=(o,)) for o in openers]
         for t in threads:
@@ -202,6 +204,7 @@ def main() -> int:
         for t in threads:
             t.join()
         wall = time.perf_counter() - started
+        load_after = os.getloadavg()[0]
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -209,9 +212,11 @@ def main() -> int:
     print(
         f"web latency: {len(info['ids'])} parcels, {args.clients} concurrent clients, "
         f"{args.requests} requests in {wall:.1f} s ({args.requests / wall:.0f} req/s), "
-        f"{args.workers} server processes, "
+        f"{args.workers} server processes × {args.threads} threads, "
         f"database {'SQLite' if not args.database_url else args.database_url.split(':')[0]}"
     )
+    # Other work on the machine competes for the same cores: say how much there was.
+    print(f"load average (1 min) before {load_before:.1f}, after {load_after:.1f}")
     print(f"{'request':<10}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     every = []
     for kind, values in timings.items():

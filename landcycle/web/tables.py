@@ -62,6 +62,58 @@ class Table:
         return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
+def _attrs_html(attrs: dict) -> str:
+    out = []
+    for name, value in attrs.items():
+        if value is True:
+            out.append(f" {name}")
+        elif value is not False and value is not None:
+            out.append(f' {name}="{escape(value)}"')
+    return "".join(out)
+
+
+def _widget_html(bound) -> str:
+    """A field's widget as Django renders it, built in Python: the template-based form renderer
+    costs more than the list's queries (one template per option)."""
+    widget = bound.field.widget
+    attrs = bound.build_widget_attrs({}, widget)
+    if bound.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound.auto_id)
+    if bound.errors:
+        attrs["aria-invalid"] = "true"
+    context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+    if "subwidgets" in context:  # multi-widgets keep Django's own rendering
+        return str(bound)
+    if "optgroups" in context:
+        options = []
+        for group, choices, _index in context["optgroups"]:
+            inner = "".join(
+                f'<option value="{escape(o["value"])}"{_attrs_html(o["attrs"])}>'
+                f"{escape(o['label'])}</option>"
+                for o in choices
+            )
+            options.append(
+                f'<optgroup label="{escape(group)}">{inner}</optgroup>' if group else inner
+            )
+        return (
+            f'<select name="{escape(context["name"])}"{_attrs_html(context["attrs"])}>'
+            f"{''.join(options)}</select>"
+        )
+    value = context.get("value")
+    value_html = "" if value is None else f' value="{escape(value)}"'
+    return (
+        f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"'
+        f"{value_html}{_attrs_html(context['attrs'])}>"
+    )
+
+
+def filter_form_html(form) -> str:
+    """The filter form's labelled fields (``<label>label widget</label>`` each)."""
+    return mark_safe(  # noqa: S308 - labels and values are escaped above
+        "".join(f"<label>{escape(bound.label)} {_widget_html(bound)}</label>" for bound in form)
+    )
+
+
 def _ha(value):
     ha = m2_to_ha(value)
     return None if ha is None else round(ha, 4)

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from landcycle.ledger import models as ledger
 
-from . import mapdata, services
+from . import cache, mapdata, services
 from .auth import client_address, is_locked
 from .filtersets import EnterpriseFilterSet, ParcelFilterSet
 from .permissions import Action, restrict, restricted, scope_of
-from .tables import ENTERPRISES, PARCELS, Table, export_response
+from .tables import ENTERPRISES, PARCELS, Table, export_response, filter_form_html
 
 PAGE_SIZE = 50
 
@@ -99,7 +99,9 @@ def dashboard(request):
 def _list(request, table: Table, filterset, template: str, card: str, export: str):
     ordering = table.ordering(request.GET.get("sort"))
     # Deferred join: sort and page over ids only (narrow rows), then load the 50 rows shown.
-    ids = filterset.qs.order_by(ordering, "pk").values_list("pk", flat=True)
+    # The sorted ids are cached per data version: sorting by a joined column (street, holder)
+    # would otherwise sort every row on every page.
+    ids = cache.ordered_ids(filterset.qs.order_by(ordering, "pk"), cache.data_version())
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = filterset.queryset.model._default_manager.select_related(*table.select_related)
     by_id = rows.in_bulk(list(page.object_list))
@@ -112,6 +114,7 @@ def _list(request, table: Table, filterset, template: str, card: str, export: st
         "table": table,
         "filter": filterset,
         "page": page,
+        "filter_html": filter_form_html(filterset.form),
         "body": table.body_html(
             page.object_list, [reverse(card, args=[obj.pk]) for obj in page.object_list]
         ),

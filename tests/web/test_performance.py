@@ -1,0 +1,108 @@
+"""The shortcuts that keep pages cheap must not change what they show."""
+
+import re
+
+from django.template import Context, Template
+from django.urls import reverse
+
+from landcycle.ledger import models as ledger
+from landcycle.web import cache, mapdata
+from landcycle.web.filtersets import EnterpriseFilterSet, ParcelFilterSet
+from landcycle.web.permissions import restricted
+from landcycle.web.tables import filter_form_html
+from tests import factories as f
+from tests.web.conftest import client_for, parcel
+
+DJANGO_FORM = Template(
+    "{% for field in form %}<label>{{ field.label }} {{ field }}</label>{% endfor %}"
+)
+
+
+def _normal(html: str) -> str:
+    return re.sub(r"\s+", " ", html).replace("> <", "><").replace(" >", ">").strip()
+
+
+def test_filter_form_html_is_what_django_renders(world):
+    user = world.users["street_officer"]
+    cases = [
+        {},
+        {
+            "q": 'a"<b>&',
+            "jurisdiction": str(world.street_a.pk),
+            "in_control_line": "true",
+            "supply_method": "not-a-choice",  # invalid: marked aria-invalid by both
+            "min_area_m2": "12.5",
+        },
+    ]
+    for data in cases:
+        form = ParcelFilterSet(data, queryset=restricted(ledger.Parcel, user), user=user).form
+        form.is_valid()
+        assert _normal(filter_form_html(form)) == _normal(
+            DJANGO_FORM.render(Context({"form": form}))
+        )
+    form = EnterpriseFilterSet({"scale": "x"}, queryset=ledger.Enterprise.objects.all()).form
+    form.is_valid()
+    assert _normal(filter_form_html(form)) == _normal(DJANGO_FORM.render(Context({"form": form})))
+    # the street officer is offered only their own streets
+    assert "乙街道" not in filter_form_html(
+        ParcelFilterSet({}, queryset=restricted(ledger.Parcel, user), user=user).form
+    )
+
+
+def _codes(page: bytes) -> list[str]:
+    return re.findall(r'<td><a href="/parcels/\d+/">([^<]+)</a></td>', page.decode())
+
+
+def test_sorted_list_follows_a_write_at_once(world):
+    client = client_for(world.users["evaluation_officer"])
+    url = reverse("web:parcel_list")
+
+    def in_database_order():
+        rows = ledger.Parcel.objects.order_by("holder__name", "pk").values_list("code", flat=True)
+        return list(rows)
+
+    before = _codes(client.get(url, {"sort": "holder"}).content)
+    assert before == in_database_order()
+    assert _codes(client.get(url, {"sort": "holder"}).content) == before  # served from cache
+    world.ent_b.name = "龙化工有限公司"  # 乙… sorts first, 龙… after 甲…
+    world.ent_b.save()  # a single save leaves a change record
+    after = _codes(client.get(url, {"sort": "holder"}).content)
+    assert after == in_database_order() and after != before
+
+
+def test_sorted_ids_are_kept_per_restriction(world):
+    street = client_for(world.users["street_officer"])
+    officer = client_for(world.users["evaluation_officer"])
+    url = reverse("web:parcel_list")
+    assert "B-0001" in _codes(officer.get(url, {"sort": "street"}).content)
+    street_codes = _codes(street.get(url, {"sort": "street"}).content)
+    assert street_codes and "B-0001" not in street_codes
+
+
+def test_data_version_moves_with_ledger_writes(world):
+    version = cache.data_version()
+    f.EnterpriseFactory(name="新企业")
+    assert cache.data_version() > version
+
+
+def test_map_finds_a_wide_parcel_reaching_into_the_view(world):
+    """The lower bound on min_lon comes from the widest parcel, so a long parcel starting far
+    west of the view is still drawn."""
+    client = client_for(world.users["evaluation_officer"])
+    url = reverse("web:map_parcels")
+    view = {"bbox": "116.70,39.79,116.72,39.81", "zoom": 16}
+    assert client.get(url, view).json()["features"] == []
+    wide = parcel("W-0001", world.street_b, None, 116.40, 39.80)
+    wide.max_lon = 116.705  # bounding box only: from 116.40 into the view
+    wide.save()
+    codes = [x["properties"]["code"] for x in client.get(url, view).json()["features"]]
+    assert codes == ["W-0001"]
+
+
+def test_map_coordinates_are_rounded():
+    geometry = mapdata.simplified(
+        "POLYGON((116.123456789 39.1, 116.2 39.1, 116.2 39.2, 116.123456789 39.1))", 18
+    )
+    flat = [v for ring in geometry["coordinates"] for point in ring for v in point]
+    assert 116.1234568 in flat
+    assert all(round(v, mapdata.COORDINATE_DECIMALS) == v for v in flat)
