@@ -25,6 +25,7 @@ def main() -> None:
     names = args.policies or [p.name for p in list_policies()]
     policies = [load_policy(name) for name in names]
     times: dict[str, list[float]] = {p.name: [] for p in policies}
+    cpus: dict[str, list[float]] = {p.name: [] for p in policies}
     for n in args.sizes:
         start = time.perf_counter()
         inputs = synthetic_inputs(n)
@@ -43,14 +44,19 @@ def main() -> None:
                 cpu_best = min(cpu_best, time.process_time() - cpu)
             assert result.height == n
             times[policy.name].append(best)
+            cpus[policy.name].append(cpu_best)
             # CPU time (all threads) helps read wall times on a machine shared with other work.
             print(f"    {policy.name:<28} {best:8.3f} s   (cpu {cpu_best:.3f} s)")
         del inputs
     if len(args.sizes) > 1:
-        print("\n10× ratios (time for 10× the parcels ÷ time):")
-        for name, values in times.items():
-            ratios = [f"{b / a:.1f}×" for a, b in zip(values, values[1:], strict=False)]
-            print(f"    {name:<28} {'  '.join(ratios)}")
+        # On a shared machine wall time follows the load of others; CPU time less so.
+        print("\n10× ratios (time for 10× the parcels ÷ time), wall | cpu:")
+        for name in times:
+            wall, cpu = (
+                "  ".join(f"{b / a:.1f}×" for a, b in zip(v, v[1:], strict=False))
+                for v in (times[name], cpus[name])
+            )
+            print(f"    {name:<28} {wall}   |   {cpu}")
 
 
 if __name__ == "__main__":
