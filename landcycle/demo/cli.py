@@ -52,9 +52,7 @@ def handle_demo(args) -> int:
         print(line)
     if args.no_serve:
         return 0
-    try:
-        from landcycle.web.cli import handle_serve
-    except ImportError:
-        raise CommandError("the web app is not installed: use --no-serve") from None
+    from landcycle.web.cli import handle_serve
+
     args.threads = getattr(args, "threads", 16)
     return handle_serve(args)
