@@ -259,10 +259,12 @@ def _industry_table(codes: pl.Series) -> pl.DataFrame:
 
 def _cumulative_investment(frame, indicators, occ, year) -> pl.DataFrame:
     # Past years are attributed with this year's occupancy: the ledger keeps no history of it.
+    # Summed over the years first (a row per enterprise and parcel), then spread once.
     past = (
         indicators.lazy()
-        .filter(pl.col("year") <= year)
-        .select("enterprise_id", "parcel_id", "investment_10k_cny")
+        .filter((pl.col("year") <= year) & pl.col("investment_10k_cny").is_not_null())
+        .group_by("enterprise_id", "parcel_id")
+        .agg(pl.col("investment_10k_cny").sum())
     )
     index = frame.select("parcel_id").with_row_index("_i").lazy()
     attributed = (
