@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth import login as auth_login
@@ -12,10 +13,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_POST
 
 from landcycle.ledger import models as ledger
@@ -244,6 +246,7 @@ LAYERS = {
 
 
 @requires(Action.VIEW)
+@gzip_page
 def map_parcels(request):
     layer = request.GET.get("layer", "parcels")
     if layer not in LAYERS:
@@ -253,8 +256,40 @@ def map_parcels(request):
         zoom = max(0, min(int(request.GET.get("zoom", "14")), 22))
     except (mapdata.BadBBox, ValueError) as exc:
         return HttpResponseBadRequest(str(exc))
-    parcels = restricted(ledger.Parcel, request.user).filter(LAYERS[layer]())
-    return JsonResponse(mapdata.parcel_features(request.user, parcels, box, zoom))
+    tag = _map_etag(request, layer)
+    if tag is not None and tag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        parcels = restricted(ledger.Parcel, request.user).filter(LAYERS[layer]())
+        response = JsonResponse(mapdata.parcel_features(request.user, parcels, box, zoom))
+    if tag is not None:
+        # Browsers revalidate each view; an unchanged one costs a 304 and no geometry work.
+        response["ETag"] = tag
+        response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# Layers whose content follows the ledger's change log and the current run only (the
+# available-land lists change through the lifecycle app, outside the change log).
+_ETAG_LAYERS = {"parcels", "control_line"}
+
+
+def _map_etag(request, layer: str) -> str | None:
+    """The view's version: ledger data version, current run and its status, the user's scope
+    and the exact request."""
+    if layer not in _ETAG_LAYERS:
+        return None
+    run = services.current_run(request.user)
+    key = repr(
+        (
+            cache.data_version(),
+            (run.pk, run.status) if run is not None else None,
+            request.user.pk,
+            scope_of(request.user),
+            request.get_full_path(),
+        )
+    )
+    return '"' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'
 
 
 @requires(Action.VIEW)

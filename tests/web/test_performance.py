@@ -106,3 +106,25 @@ def test_map_coordinates_are_rounded():
     flat = [v for ring in geometry["coordinates"] for point in ring for v in point]
     assert 116.1234568 in flat
     assert all(round(v, mapdata.COORDINATE_DECIMALS) == v for v in flat)
+
+
+def test_map_etag_revalidates_until_the_data_changes(world):
+    officer = client_for(world.users["evaluation_officer"])
+    url = reverse("web:map_parcels")
+    view = {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16}
+    first = officer.get(url, view)
+    tag = first["ETag"]
+    assert first.status_code == 200 and first["Cache-Control"] == "private, no-cache"
+    again = officer.get(url, view, HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and again.content == b""
+    street = client_for(world.users["street_officer"])  # another scope, another version
+    assert street.get(url, view, HTTP_IF_NONE_MATCH=tag).status_code == 200
+    world.parcel_b.name = "改名"
+    world.parcel_b.save()
+    changed = officer.get(url, view, HTTP_IF_NONE_MATCH=tag)
+    assert changed.status_code == 200 and changed["ETag"] != tag
+    world.run_final.status = "notice"  # publishing state changes the classes shown
+    world.run_final.save()
+    assert officer.get(url, view, HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 200
+    gzipped = officer.get(url, view, HTTP_ACCEPT_ENCODING="gzip")
+    assert gzipped["Content-Encoding"] == "gzip"
