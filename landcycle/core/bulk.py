@@ -187,7 +187,9 @@ def bulk_insert_frame(model: type[models.Model], frame: pl.DataFrame) -> int:
 
 
 def _sqlite_literal(column: pl.Series) -> str | None:
-    """The SQL literal of a column holding one non-null value on every row, else None."""
+    """The SQL literal of a column holding one value (or null) on every row, else None."""
+    if column.null_count() == len(column):
+        return "NULL"
     if column.dtype.is_nested() or column.null_count():
         return None
     first = column[0]

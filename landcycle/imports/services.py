@@ -173,7 +173,7 @@ def _write(validated: Validated, jplan, report: Progress, steps: int) -> dict[st
                 return jurisdictions.ids_for(frame, resolved)
 
         plan = frame_for(data, maps, resolver)
-        counts[spec.key], ids = upsert(plan)
+        counts[spec.key], ids = upsert(plan, ids_wanted=spec.key in natural)
         if spec.key in natural:
             key_maps[spec.key] = _single(ids)
         if spec.key == "parcels" and validated.geometry_updates is not None:

@@ -203,8 +203,10 @@ def _key_frame(rows, keys, schema) -> pl.DataFrame:
     )
 
 
-def upsert(plan: TablePlan) -> tuple[Counts, dict[tuple, int]]:
+def upsert(plan: TablePlan, ids_wanted: bool = True) -> tuple[Counts, dict[tuple, int]]:
     """Write one table; returns the counts and natural key → id of every stored row.
+
+    ``ids_wanted`` False: the id map is left empty (only tables others refer to need it).
 
     New rows are told apart with a join on the natural key, so a fresh import does no
     per-row Python work besides what the drivers need; rows already stored are compared field
@@ -260,9 +262,11 @@ def upsert(plan: TablePlan) -> tuple[Counts, dict[tuple, int]]:
         bulk_update(model, write_fields, updates)
     if changes:
         record_bulk(model, changes)
-    ids = {key: value[0] for key, value in stored.items()}
+    ids = {key: value[0] for key, value in stored.items()} if ids_wanted else {}
     if new.height:
-        ids.update(_insert(model, keys, fields, has_extra, new, plan.extra_columns))
+        located = _insert(model, keys, fields, has_extra, new, plan.extra_columns)
+        if ids_wanted:
+            ids.update((row[1:], row[0]) for row in located.select("_id", *keys).iter_rows())
     return counts, ids
 
 
@@ -297,8 +301,8 @@ def _drop_unchanged(old: pl.DataFrame, stored_rows, keys, fields) -> tuple[pl.Da
     return rest, marked.height - rest.height
 
 
-def _insert(model, keys, fields, has_extra, new: pl.DataFrame, extra_columns) -> dict:
-    """Insert the new rows and their change records; returns natural key → id of new rows.
+def _insert(model, keys, fields, has_extra, new: pl.DataFrame, extra_columns) -> pl.DataFrame:
+    """Insert the new rows and their change records; returns their keys and ids ("_id").
 
     Rows stay in Polars until the driver: values, JSON snapshots and the ids read back (one
     query for the rows above the largest id before) are joined as columns, not per row.
@@ -334,7 +338,7 @@ def _insert(model, keys, fields, has_extra, new: pl.DataFrame, extra_columns) ->
             }
         ),
     )
-    return {row[1:]: row[0] for row in located.select("_id", *keys).iter_rows()}
+    return located
 
 
 def _extra_json(new: pl.DataFrame, extra_columns) -> pl.Series:

@@ -118,9 +118,11 @@ def test_a_value_shared_by_every_row_is_stored_as_given(constant):
             "far": [1.2, 1.2, None],
             "in_control_line": [True] * 3,
             "agreed_start": [dt.date(2021, 5, 6)] * 3,
+            "term_end": pl.Series([None] * 3, dtype=pl.Date),
         }
     )
     bulk_insert_frame(Parcel, frame)
+    assert not Parcel.objects.filter(term_end__isnull=False).exists()
     stored = list(
         Parcel.objects.order_by("code").values_list(
             "name",
