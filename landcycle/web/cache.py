@@ -31,19 +31,38 @@ def data_version() -> int:
     return ChangeRecord.objects.aggregate(v=Max("pk"))["v"] or 0
 
 
-def _remember(key: tuple, version: int, compute):
-    now = time.monotonic()
-    with _lock:
-        hit = _entries.get(key)
-        if hit is not None and hit[0] == version and now - hit[1] < MAX_AGE_S:
-            _entries.move_to_end(key)
-            return hit[2]
-    value = compute()
-    with _lock:
-        _entries[key] = (version, now, value)
+_computing: dict[tuple, threading.Lock] = {}
+
+
+def _fresh(key: tuple, version: int):
+    hit = _entries.get(key)
+    if hit is not None and hit[0] == version and time.monotonic() - hit[1] < MAX_AGE_S:
         _entries.move_to_end(key)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+        return hit
+    return None
+
+
+def _remember(key: tuple, version: int, compute):
+    with _lock:
+        hit = _fresh(key, version)
+        if hit is not None:
+            return hit[2]
+        key_lock = _computing.setdefault(key, threading.Lock())
+    # One thread computes a missing value; the others wait for it instead of all sorting the
+    # same 100k rows at once (a cold cache under 20 clients).
+    with key_lock:
+        with _lock:
+            hit = _fresh(key, version)
+        if hit is not None:
+            return hit[2]
+        started = time.monotonic()
+        value = compute()
+        with _lock:
+            _entries[key] = (version, started, value)
+            _entries.move_to_end(key)
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+            _computing.pop(key, None)
     return value
 
 
@@ -78,3 +97,4 @@ def value(name: str, queryset: QuerySet, version: int, compute):
 def clear() -> None:
     with _lock:
         _entries.clear()
+        _computing.clear()

@@ -128,3 +128,27 @@ def test_map_etag_revalidates_until_the_data_changes(world):
     assert officer.get(url, view, HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 200
     gzipped = officer.get(url, view, HTTP_ACCEPT_ENCODING="gzip")
     assert gzipped["Content-Encoding"] == "gzip"
+
+
+def test_cache_computes_a_missing_value_once_for_concurrent_requests():
+    import threading
+    import time
+
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.05)
+        return "value"
+
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache._remember(("k",), 7, slow)))
+        for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["value"] * 8 and len(calls) == 1
+    assert cache._remember(("k",), 8, slow) == "value" and len(calls) == 2  # new version
