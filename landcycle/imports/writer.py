@@ -1,8 +1,9 @@
 """Writing validated sheets to the ledger: upsert by natural key, in bulk, with change history.
 
-Per table: one query loads what is stored, new rows go in with ``bulk_insert`` (one more query
-reads back their ids), changed rows with ``bulk_update``, and every create or update becomes a
-change record through ``record_bulk`` (updates carry the changed fields before and after). Rows
+Per table: one query loads what is stored; new rows go in from Polars with ``bulk_insert_frame``
+(one more query reads back the ids above the largest id before) and their change records with
+``record_bulk_frame`` (snapshots encoded as JSON by Polars); changed rows go through
+``bulk_update`` and ``record_bulk`` (updates carry the changed fields before and after). Rows
 equal to what is stored write nothing, so re-importing the same workbook changes nothing.
 """
 
