@@ -108,13 +108,17 @@ class EvaluationResult(models.Model):
     """One parcel's class in one run. Written in bulk once; never updated."""
 
     # No index of its own: the unique (run, parcel) index serves lookups by run, and every
-    # index costs time when a million results are written.
+    # index costs time when a million results are written. No database constraint either: a
+    # deferred foreign key queues one check per row until commit (about 1 s per 100,000
+    # results); results are written only by ``services.store`` right after their run, and
+    # deleting a run still cascades (Django deletes its results).
     run = models.ForeignKey(
         EvaluationRun,
         verbose_name="评价批次",
         related_name="results",
         on_delete=models.CASCADE,
         db_index=False,
+        db_constraint=False,
     )
     # Results are a historical record: they keep the code and survive later ledger edits, so
     # the parcel and holder are referenced without a database constraint.
