@@ -17,6 +17,7 @@ from django.db.models import Count, Sum
 
 from landcycle.ledger.models import Enterprise, Person
 
+from .derived import frame_with_per_mu
 from .loading import LoadWindow, fetch_frame, load_frame
 from .models import EvaluationResult, EvaluationRun
 from .services import REVIEW_CLASS, EvaluationError, get_policy
@@ -100,7 +101,7 @@ def results_table(run: EvaluationRun, lang: str = "zh") -> pl.DataFrame:
     if frame.is_empty() or frame["indicators"].fill_null("{}").eq("{}").all():
         return frame.drop("indicators")
     decoded = frame["indicators"].fill_null("{}").str.json_decode(infer_schema_length=None)
-    extra = decoded.struct.unnest()
+    extra = frame_with_per_mu(decoded.struct.unnest())
     extra = extra.select([c for c in extra.columns if c not in frame.columns])
     return pl.concat([frame.drop("indicators"), extra], how="horizontal")
 

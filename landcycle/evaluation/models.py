@@ -34,6 +34,20 @@ class WrittenJSONField(models.JSONField):
         return super().from_db_value(value, expression, connection)
 
 
+class IndicatorsField(WrittenJSONField):
+    """A result's indicators; per-mu money figures are not stored but derived on read.
+
+    The column holds each per-hectare figure only (``derived.with_per_mu`` puts the per-mu one
+    back when the value is loaded), a sixth less for the database to ingest per result. Inside
+    the database, read a per-mu figure as its per-hectare key's value ÷ 15.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        from .derived import with_per_mu
+
+        return with_per_mu(super().from_db_value(value, expression, connection))
+
+
 class EvaluationRun(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -105,7 +119,11 @@ class EvaluationRun(models.Model):
 
 
 class EvaluationResult(models.Model):
-    """One parcel's class in one run. Written in bulk once; never updated."""
+    """One parcel's class in one run. Written in bulk once; never updated.
+
+    ``indicators`` are stored without the per-mu money figures (per-hectare ÷ 15); they are
+    computed on read, so ``result.indicators`` still has them (see ``derived``).
+    """
 
     # No index of its own: the unique (run, parcel) index serves lookups by run, and every
     # index costs time when a million results are written. No database constraint either: a
@@ -150,7 +168,7 @@ class EvaluationResult(models.Model):
     next_class = models.CharField("可升至", max_length=12, blank=True)
     previous_class = models.CharField("上年度类别", max_length=12, blank=True)
     group = models.CharField("分组", max_length=50, blank=True)
-    indicators = WrittenJSONField("指标", default=dict, blank=True)
+    indicators = IndicatorsField("指标", default=dict, blank=True)
     ranks = WrittenJSONField("排名", default=dict, blank=True)
 
     class Meta:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from landcycle.core.context import current
 from landcycle.ledger.models import Enterprise, Parcel
 
+from .derived import derivable
 from .loading import LoadWindow, fetch_frame, load_frames
 from .models import EvaluationResult, EvaluationRun, Objection
 
@@ -235,9 +236,9 @@ def store(
 def _result_frame(run: EvaluationRun, results: pl.DataFrame) -> pl.DataFrame:
     """The engine's frame shaped as the result table's columns (JSON as text)."""
     rank_columns = [c for c in results.columns if c.startswith("rank") or c in _RANK_COLUMNS]
-    indicator_columns = [
-        c for c in results.columns if c not in _NOT_INDICATORS and c not in rank_columns
-    ]
+    # Per-mu figures follow from per-hectare ones: computed on read, not stored.
+    skipped = {*_NOT_INDICATORS, *rank_columns, *derivable(results.columns)}
+    indicator_columns = [c for c in results.columns if c not in skipped]
 
     def text(name):
         if name in results.columns:

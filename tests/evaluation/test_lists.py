@@ -125,6 +125,9 @@ def test_summary_and_results_table(etown):
     assert "output_10k_cny_per_ha" in table.columns
     row = table.row(0, named=True)
     assert row["output_10k_cny_per_ha"] == pytest.approx(35_000)
+    per_ha = table.columns.index("output_10k_cny_per_ha")
+    assert table.columns[per_ha + 1] == "output_10k_cny_per_mu"  # derived on read
+    assert row["output_10k_cny_per_mu"] == pytest.approx(35_000 / 15, rel=1e-5)
     assert lists.results_table(run, lang="en")["reasons"][0] != row["reasons"]
 
 

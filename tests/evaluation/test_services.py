@@ -233,6 +233,12 @@ def test_stored_indicators_read_back_as_dicts(etown):
     a = EvaluationResult.objects.get(run=run, parcel_code="ET-A")
     assert isinstance(a.indicators, dict) and isinstance(a.ranks, dict)
     assert a.indicators["output_10k_cny_per_ha"] == pytest.approx(35_000)
+    # Per-mu figures are not stored but read back as per-hectare ÷ 15.
+    assert a.indicators["output_10k_cny_per_mu"] == pytest.approx(35_000 / 15, rel=1e-5)
+    stored = EvaluationResult.objects.filter(pk=a.pk).values_list(
+        KT("indicators__output_10k_cny_per_mu"), KT("indicators__output_10k_cny_per_ha")
+    )
+    assert stored.get()[0] is None and float(stored.get()[1]) == pytest.approx(35_000)
     # Inside-the-JSON filters go through the text of a key (json has no comparison operators).
     output = Cast(KT("indicators__output_10k_cny_per_ha"), FloatField())
     codes = (
