@@ -1,9 +1,13 @@
 """Build the demo district in the database: generate → workbook → import → evaluate.
 
+The evaluation shows the yearly cycle: the previous year's run is published and made final (so
+lists, year-over-year moves and low-efficiency land exist), and the latest year's run is put on
+public notice (公示), where objections can be raised.
+
 Re-running is safe: the import upserts by natural key (an unchanged district updates nothing),
 and the evaluation reuses the latest run of the same year and policy when the policy file and
 the ledger inputs are unchanged (same policy hash and inputs fingerprint); otherwise it stores
-a new draft run.
+a new draft run, left as a draft while another run of the year is on notice or final.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ class DemoResult:
     warnings: int = 0
     run_id: int | None = None
     run_reused: bool = False
+    run_status: str = ""
+    notice_end: dt.date | None = None
+    previous_run_id: int | None = None
     year: int | None = None
     policy_name: str = ""
     class_counts: dict[str, int] = field(default_factory=dict)
@@ -91,9 +98,11 @@ def build_demo(
         warnings=len(imported.warnings),
     )
     result.year = DEFAULT_YEARS[-1]
-    run, reused = evaluate_latest_year(result.year, policy_name)
-    step(f"评价 evaluated {result.year}")
+    run, reused, previous = evaluate_demo_years(result.year, policy_name, dt.date.today())
+    step(f"评价 evaluated {result.year - 1} and {result.year}")
     result.run_id, result.run_reused = run.pk, reused
+    result.run_status, result.notice_end = run.get_status_display(), run.notice_end
+    result.previous_run_id = previous.pk
     result.policy_name = run.policy_name
     result.class_counts = dict(run.class_counts)
     result.users = _demo_users()
@@ -102,7 +111,38 @@ def build_demo(
     return result
 
 
-def evaluate_latest_year(year: int, policy_name: str | None = None):
+def evaluate_demo_years(year: int, policy_name: str | None, today: dt.date):
+    """(run of ``year``, reused, final run of the year before), publishing as described above."""
+    from landcycle.evaluation import services as evaluation
+    from landcycle.evaluation.models import EvaluationRun
+
+    status = EvaluationRun.Status
+    policy = evaluation.get_policy(policy_name)
+    with changes_by(source=SOURCE):
+        previous = evaluation.latest_final_run(year - 1, policy.name)
+        if previous is None:
+            previous, _ = evaluate_year(year - 1, policy_name)
+            if previous.status == status.DRAFT and not _public_run_exists(year - 1, policy.name):
+                # Results of a year are published in the middle of the next one.
+                previous = evaluation.publish(previous, start=dt.date(year, 6, 1))
+            if previous.status == status.NOTICE:
+                previous = evaluation.finalize(previous, today=evaluation.final_from(previous))
+        run, reused = evaluate_year(year, policy_name)
+        if run.status == status.DRAFT and not _public_run_exists(year, policy.name):
+            run = evaluation.publish(run, start=today)
+    return run, reused, previous
+
+
+def _public_run_exists(year: int, policy_name: str) -> bool:
+    from landcycle.evaluation.models import EvaluationRun
+
+    status = EvaluationRun.Status
+    return EvaluationRun.objects.filter(
+        year=year, policy_name=policy_name, status__in=[status.NOTICE, status.FINAL]
+    ).exists()
+
+
+def evaluate_year(year: int, policy_name: str | None = None):
     """(run, reused): the matching existing run, or a new draft run of ``year``."""
     from landcycle.evaluation import services as evaluation
     from landcycle.evaluation.models import EvaluationRun
@@ -126,21 +166,17 @@ def evaluate_latest_year(year: int, policy_name: str | None = None):
 
 
 def _demo_users() -> list[dict]:
-    """Demo users of every role, when the web app is installed."""
-    try:
-        from landcycle.web.demo_users import create_demo_users
-    except ImportError:
-        return []
+    """Demo users of every role."""
+    from landcycle.web.demo_users import create_demo_users
+
     return create_demo_users()
 
 
 def _lifecycle_cases(today: dt.date) -> tuple[dict[str, dict[str, int]], str]:
-    """Cases of every workflow in every state, when the lifecycle app is installed."""
-    try:
-        from landcycle.lifecycle.demo import populate
-        from landcycle.lifecycle.services import LifecycleError
-    except ImportError:
-        return {}, "lifecycle app not installed"
+    """Cases of every workflow in every state."""
+    from landcycle.lifecycle.demo import populate
+    from landcycle.lifecycle.services import LifecycleError
+
     try:
         return populate(today), ""
     except LifecycleError as exc:  # e.g. a district too small for every workflow
@@ -157,9 +193,12 @@ def summary_lines(result: DemoResult) -> list[str]:
     if result.warnings:
         lines.append(f"  {result.warnings} 条警告 warnings (e.g. parcels whose area differs > 5 %)")
     total = sum(result.class_counts.values()) or 1
-    reused = "沿用 reused" if result.run_reused else "新建草稿 new draft"
+    reused = "沿用 reused" if result.run_reused else "新建 new"
+    notice = f", 公示至 notice until {result.notice_end}" if result.notice_end else ""
     lines.append(
-        f"评价 evaluation {result.year} · {result.policy_name} · run #{result.run_id} ({reused}):"
+        f"评价 evaluation {result.year} · {result.policy_name} · run #{result.run_id} "
+        f"({reused}; {result.run_status}{notice}); {result.year - 1}: run #{result.previous_run_id} "
+        "已生效 final:"
     )
     for klass, count in sorted(result.class_counts.items()):
         lines.append(f"  {klass}: {count} ({count / total:.1%})")

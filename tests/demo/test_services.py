@@ -83,3 +83,13 @@ def test_districts_too_large_for_excel_go_through_csv(tmp_path, monkeypatch):
     assert built.import_counts["parcels"]["created"] == 120
     assert ledger.Parcel.objects.count() == 120
     assert ledger.Building.objects.count() == built.import_counts["buildings"]["created"] > 0
+
+
+def test_demo_shows_the_yearly_cycle(tmp_path):
+    built = build_demo(parcels=300, output=tmp_path)
+    run = EvaluationRun.objects.get(pk=built.run_id)
+    previous = EvaluationRun.objects.get(pk=built.previous_run_id)
+    assert previous.year == run.year - 1
+    assert previous.status == EvaluationRun.Status.FINAL and not previous.forced
+    assert run.status == EvaluationRun.Status.NOTICE
+    assert run.previous_run_id == previous.pk  # year-over-year moves are against the final run
