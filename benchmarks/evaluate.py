@@ -351,7 +351,8 @@ def worker(url: str, size: int, naive: bool) -> dict:
 
     from landcycle.evaluation import services
 
-    out: dict = {"database": connection.vendor, "parcels": size}
+    # The machine is shared: the 1-minute load average beside each figure says how loaded.
+    out: dict = {"database": connection.vendor, "parcels": size, "load_avg": os.getloadavg()[0]}
     t = time.perf_counter()
     frames = district(size)
     out["generate_s"] = time.perf_counter() - t
@@ -394,6 +395,7 @@ def worker(url: str, size: int, naive: bool) -> dict:
     services.load_inputs(policy, YEAR)
     out["load_s"] = time.perf_counter() - t
     first = services.EvaluationRun.objects.exclude(pk=run.pk).order_by("id").first()
+    out["load_avg_end"] = os.getloadavg()[0]
     out["reproduced"] = first.inputs_fingerprint == run.inputs_fingerprint and (
         first.class_counts == run.class_counts
     )
@@ -442,7 +444,8 @@ def _print(results: list[dict]) -> None:
             )
     for r in results:
         print(
-            f"{r['database']} {r['parcels']:,}: classes {r['classes']}, "
+            f"{r['database']} {r['parcels']:,}: load average {r['load_avg']:.1f} → "
+            f"{r['load_avg_end']:.1f}; classes {r['classes']}, "
             f"rerun reproduced the fingerprint and classes: {r['reproduced']}"
         )
 
