@@ -35,7 +35,7 @@ SUBSIDIARY_SHARE = 0.10  # holders that belong to a group
 CONTROLLER_SHARE = 0.8  # distinct controlling persons per enterprise (the rest control several)
 MISMATCH_SHARE = 0.003  # parcels whose registered area is off by more than 5 %
 AREA_NOISE = 0.02  # registered area vs geometry otherwise
-IDLE_SHARE = 0.03  # not started a year after the agreed start
+IDLE_SHARE = 0.12  # of parcels agreed to start in the last six years: not started a year on
 STALLED_SHARE = 0.01  # started years ago, never completed (烂尾)
 PARK_SHARE = (0.12, 0.12)  # of built parcels ≥ 2 ha: renewal parks, approved parks
 LEASING_SHARE = 0.20  # built self-used parcels with a lease
@@ -264,7 +264,8 @@ class _District:
         # Progress: most started near the agreed date; some idle, some stalled.
         draw = rng.random(n)
         due = agreed_start <= self.ref - 365
-        idle = due & (draw < IDLE_SHARE)
+        # Idle land is recent: land idle for decades would long since have been taken back.
+        idle = due & (draw < IDLE_SHARE) & (agreed_start >= self.ref - 6 * 365)
         stalled = (due & (draw >= IDLE_SHARE) & (draw < IDLE_SHARE + STALLED_SHARE)) & (
             agreed_start <= self.ref - 4 * 365
         )
