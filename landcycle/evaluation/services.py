@@ -342,23 +342,7 @@ def _executemany_frame(model, fields: list[str], frame: pl.DataFrame) -> int:
 
 def results_frame(run: EvaluationRun) -> pl.DataFrame:
     """A run's stored results, one row per parcel, ordered by parcel code."""
-    rows = EvaluationResult.objects.filter(run=run).values_list(
-        "parcel_id",
-        "parcel_code",
-        "holder_id",
-        "klass",
-        "score",
-        "rule",
-        "reasons_zh",
-        "reasons_en",
-        "gap_zh",
-        "gap_en",
-        "next_class",
-        "previous_class",
-        "group",
-        "indicators",
-        "ranks",
-    )
+    rows = EvaluationResult.objects.filter(run=run).values_list(*_RESULT_FIELDS[1:])  # all but run
     schema = {
         "parcel_id": pl.Int64,
         "parcel_code": pl.Utf8,
