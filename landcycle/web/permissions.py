@@ -159,8 +159,19 @@ def restricted(model: type[Model], user, action: Action | str = Action.VIEW) -> 
 # ---- the ledger's rules -------------------------------------------------------------------
 
 
+def _jurisdictions_in(path: str) -> QuerySet:
+    return ledger.Jurisdiction.objects.filter(path__startswith=path).values("pk")
+
+
+def _in_jurisdictions(path: str) -> Q:
+    """Rows whose jurisdiction is in the subtree. ``jurisdiction_id IN (small subquery)``, not a
+    join with ``path LIKE``: the database evaluates the few ids once and uses the index on
+    ``jurisdiction_id`` (a join scanned all parcels; ~40 ms per related query at 100k)."""
+    return Q(jurisdiction_id__in=_jurisdictions_in(path))
+
+
 def _parcels_in(path: str) -> QuerySet:
-    return ledger.Parcel.objects.filter(jurisdiction__path__startswith=path).values("pk")
+    return ledger.Parcel.objects.filter(_in_jurisdictions(path)).values("pk")
 
 
 def _parcels_of(enterprise_id: int) -> QuerySet:
@@ -210,7 +221,7 @@ def _on_published_available_list() -> Q:
 register(
     ledger.Parcel,
     RowRule(
-        by_jurisdiction=lambda path: Q(jurisdiction__path__startswith=path),
+        by_jurisdiction=_in_jurisdictions,
         by_enterprise=lambda eid: Q(pk__in=_parcels_of(eid)),
         public=_on_published_available_list,
     ),
@@ -360,7 +371,7 @@ def _register_lifecycle() -> None:
         return
 
     def in_street(path: str) -> Q:
-        return Q(jurisdiction__path__startswith=path) | Q(parcel_id__in=_parcels_in(path))
+        return _in_jurisdictions(path) | Q(parcel_id__in=_parcels_in(path))
 
     for model in (lifecycle.AdmissionApplication, lifecycle.ExitCase):
         register(
@@ -384,7 +395,7 @@ def _register_lifecycle() -> None:
     register(
         lifecycle.AvailableLandList,
         RowRule(
-            by_jurisdiction=lambda path: Q(jurisdiction__path__startswith=path),
+            by_jurisdiction=_in_jurisdictions,
             by_enterprise=lambda eid: Q(status="published"),
             public=lambda: Q(status="published"),
         ),
