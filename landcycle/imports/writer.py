@@ -21,7 +21,7 @@ from landcycle.core.bulk import bulk_insert_frame, bulk_update
 from landcycle.core.changelog import record_bulk, record_bulk_frame, snapshot_from_row
 from landcycle.ledger import models as ledger
 
-from .schema import Kind
+from .schema import Kind, sheet_named
 from .validation import EXTRA, GEOMETRY_FIELDS, SheetData, keep_where
 
 # Per sheet: the model, and column key → model attname. A reference column maps to the FK
@@ -403,18 +403,7 @@ def frame_for(
 
 
 def _reprs(sheet: str, frame: pl.DataFrame) -> pl.Series:
-    natural = {
-        "enterprises": ["uscc"],
-        "persons": ["id_number"],
-        "parcels": ["code"],
-        "buildings": ["parcel_code", "name"],
-        "relations": ["subject", "party", "kind"],
-        "leases": ["parcel_code", "tenant_uscc", "start"],
-        "indicators": ["uscc", "year", "parcel_code"],
-        "violations": ["parcel_code", "kind", "found_on"],
-        "commitments": ["parcel_code", "indicator", "year"],
-    }[sheet]
-    present = [c for c in natural if c in frame.columns]
+    present = [c for c in sheet_named(sheet).natural_key if c in frame.columns]
     if sheet == "persons":  # never the whole ID number in the log's label
         return (
             frame["id_number"].str.slice(0, 6) + "********" + frame["id_number"].str.slice(14)

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
 
-from landcycle.core.changelog import ChangeLogged
 from landcycle.ledger.models import Enterprise, Jurisdiction, Parcel
 
+from .base import AssignedCase
 
-class AdmissionApplication(ChangeLogged):
+
+class AdmissionApplication(AssignedCase):
     """An enterprise's application to enter the park (入园申请), seeds/003 第五–七条."""
 
     class Status(models.TextChoices):
@@ -94,14 +95,6 @@ class AdmissionApplication(ChangeLogged):
     )
     decision_note = models.TextField("批复意见", blank=True)
     decision_document = models.CharField("批复文号", max_length=100, blank=True)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="承办人",
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
 
     class Meta:
         verbose_name = "入园申请"

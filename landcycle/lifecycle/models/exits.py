@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
 
-from landcycle.core.changelog import ChangeLogged
 from landcycle.ledger.models import Enterprise, Jurisdiction, Parcel
 
+from .base import AssignedCase
 
-class ExitCase(ChangeLogged):
+
+class ExitCase(AssignedCase):
     """Exit proceedings against an enterprise in the park (退出机制), seeds/003 第八、九条.
 
     The allowed moves between states are in ``landcycle.lifecycle.services.exits.TRANSITIONS``.
@@ -52,14 +53,6 @@ class ExitCase(ChangeLogged):
         "期限提示", default=dict, blank=True, help_text="deadline field → why it is provisional"
     )
     contract_terminated = models.BooleanField("已解除出让/租赁合同", default=False)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="承办人",
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
 
     class Meta:
         verbose_name = "退出案件"

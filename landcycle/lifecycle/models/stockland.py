@@ -5,6 +5,8 @@ from django.db.models import Q
 from landcycle.core.changelog import ChangeLogged
 from landcycle.ledger.models import Jurisdiction, Parcel
 
+from .base import AssignedCase
+
 
 class StockCategory(models.TextChoices):
     UNSUPPLIED = "unsupplied", "批而未供"
@@ -12,7 +14,7 @@ class StockCategory(models.TextChoices):
     LOW_EFFICIENCY = "low_efficiency", "低效"
 
 
-class StockLandCase(ChangeLogged):
+class StockLandCase(AssignedCase):
     """One parcel of stock land and its disposal (一地一策), seeds/004 任务11–14."""
 
     Category = StockCategory
@@ -43,14 +45,6 @@ class StockLandCase(ChangeLogged):
         "状态", max_length=20, choices=Status.choices, default=Status.IDENTIFIED
     )
     disposed_on = models.DateField("处置完成日期", null=True, blank=True)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="承办人",
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
 
     class Meta:
         verbose_name = "存量土地处置"
