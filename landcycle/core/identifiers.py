@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
@@ -23,7 +24,7 @@ def normalise_uscc(value: str) -> str:
 
 
 # Province-level prefixes of GB/T 2260 (the first two digits of a resident ID).
-_PROVINCES = frozenset(
+PROVINCES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
 )
 _RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
@@ -44,7 +45,7 @@ def normalise_resident_id(value: str) -> str:
 
     if not _RESIDENT_ID.match(text):
         raise invalid("须为17位数字加1位校验码 must be 17 digits and a check digit")
-    if text[:2] not in _PROVINCES:
+    if text[:2] not in PROVINCES:
         raise invalid("地区码无效 unknown region code")
     try:
         birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
@@ -75,3 +76,20 @@ def mask_id_number(value: str | None) -> str:
     if len(text) <= 10:
         return "*" * len(text)
     return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+# Vectorised check characters, for whole columns (imports) and generated data (demo): the same
+# rules as the per-value functions above, which the tests compare them with.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = np.array((1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28))
+_RESIDENT_ID_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)])
+
+
+def uscc_check_indices(first17: np.ndarray) -> np.ndarray:
+    """GB 32100: (n, 17) positions in ``USCC_ALPHABET`` → the check character's position."""
+    return (31 - (first17 @ _USCC_WEIGHTS) % 31) % 31
+
+
+def resident_id_check_values(first17: np.ndarray) -> np.ndarray:
+    """GB 11643 (ISO 7064 MOD 11-2): (n, 17) digits → the check value, 10 meaning X."""
+    return (12 - (first17 @ _RESIDENT_ID_WEIGHTS) % 11) % 11

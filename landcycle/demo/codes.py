@@ -13,10 +13,9 @@ import math
 import numpy as np
 import polars as pl
 
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
+from landcycle.core.identifiers import USCC_ALPHABET, resident_id_check_values, uscc_check_indices
+
 _ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2])  # GB 11714 organisation code
-_RIC_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)])
 
 
 def scatter(count: int, modulus: int, rng: np.random.Generator) -> np.ndarray:
@@ -47,7 +46,7 @@ def usccs(region: str, count: int, rng: np.random.Generator) -> pl.Series:
     first = np.column_stack([np.broadcast_to(prefix, (count, 8)), org_digits, org_check])
     # Position values in the USCC alphabet: digits are themselves, X is 30.
     first = np.where(first == 10, USCC_ALPHABET.index("X"), first)
-    check = (31 - (first @ _USCC_WEIGHTS) % 31) % 31
+    check = uscc_check_indices(first)
     alphabet = pl.Series(list(USCC_ALPHABET))
     return pl.select(
         pl.concat_str(
@@ -77,7 +76,7 @@ def resident_ids(
     ymd = year * 10_000 + month * 100 + day_of_month
     region_digits = np.array([[int(c) for c in r] for r in regions])[region]
     first = np.column_stack([region_digits, _digits(ymd, 8), _digits(sequence, 3)])
-    check = (12 - (first @ _RIC_WEIGHTS) % 11) % 11
+    check = resident_id_check_values(first)
     return pl.select(
         pl.concat_str(
             pl.Series(regions).gather(region),
