@@ -14,7 +14,6 @@ the run); unanswered or upheld-but-uncorrected objections refuse it even with ``
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from landcycle.core.bulk import bulk_insert_frame
 from landcycle.core.context import current
 from landcycle.ledger.models import Enterprise, Parcel
 
@@ -302,42 +302,9 @@ _RESULT_FIELDS = [
 
 
 def write_results(run: EvaluationRun, results: pl.DataFrame) -> int:
-    """Bulk-write the results: COPY of Polars' CSV on PostgreSQL, executemany on SQLite.
-
-    The indicator and rank JSON is encoded once by Polars for the whole column; going through
-    ``core.bulk.bulk_insert`` would decode and re-encode it per row (most of the store time).
-    """
-    frame = _result_frame(run, results)
-    if connection.vendor == "postgresql":
-        return _copy_frame(EvaluationResult, _RESULT_FIELDS, frame)
-    return _executemany_frame(EvaluationResult, _RESULT_FIELDS, frame)
-
-
-def _columns_sql(model, fields: list[str]) -> tuple[str, str]:
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
-    return table, columns
-
-
-def _copy_frame(model, fields: list[str], frame: pl.DataFrame) -> int:
-    """COPY a frame as CSV: for a million results seconds faster than row by row."""
-    table, columns = _columns_sql(model, fields)
-    buffer = io.BytesIO()
-    frame.write_csv(buffer, include_header=False, null_value="")
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-            copy.write(buffer.getbuffer())  # a view: no second copy of ~1 GB at 1M results
-    return frame.height
-
-
-def _executemany_frame(model, fields: list[str], frame: pl.DataFrame) -> int:
-    table, columns = _columns_sql(model, fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", frame.iter_rows()
-        )
-    return frame.height
+    """Bulk-write the results as one frame (COPY on PostgreSQL); the indicator and rank JSON is
+    encoded once by Polars for the whole column, never per row."""
+    return bulk_insert_frame(EvaluationResult, _result_frame(run, results).select(_RESULT_FIELDS))
 
 
 def results_frame(run: EvaluationRun) -> pl.DataFrame:
