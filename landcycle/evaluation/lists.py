@@ -18,9 +18,11 @@ from django.db.models import Count, Sum
 from landcycle.ledger.models import Enterprise, Person
 
 from .derived import frame_with_per_mu
+from .engine import TEXT_COLUMNS
 from .loading import LoadWindow, fetch_frame, load_frame
 from .models import EvaluationResult, EvaluationRun
 from .services import REVIEW_CLASS, EvaluationError, get_policy
+from .texts import explain_frame, run_policies
 
 Status = EvaluationRun.Status
 
@@ -79,13 +81,12 @@ def results_table(run: EvaluationRun, lang: str = "zh") -> pl.DataFrame:
     def col(name):
         return q(meta.get_field(name).column)
 
-    reasons = "reasons_zh" if lang == "zh" else "reasons_en"
     indicators = col("indicators")
     if connection.vendor == "postgresql":
         indicators = f"CAST({indicators} AS TEXT)"
     sql = (
-        f"SELECT {col('parcel_code')}, {col('klass')}, {col('score')}, {col(reasons)}, "
-        f"{indicators} FROM {q(meta.db_table)} WHERE {col('run')} = {int(run.pk)} "
+        f"SELECT {col('parcel_code')}, {col('klass')}, {col('score')}, {col('rule')}, "
+        f"{col('reasons_zh')}, {col('reasons_en')}, {indicators} FROM {q(meta.db_table)} WHERE {col('run')} = {int(run.pk)} "
         f"ORDER BY {col('parcel_code')}"
     )
     frame = fetch_frame(
@@ -94,16 +95,25 @@ def results_table(run: EvaluationRun, lang: str = "zh") -> pl.DataFrame:
             "parcel_code": pl.Utf8,
             "class": pl.Utf8,
             "score": pl.Float64,
-            "reasons": pl.Utf8,
+            "rule": pl.Utf8,
+            "reasons_zh": pl.Utf8,
+            "reasons_en": pl.Utf8,
             "indicators": pl.Utf8,
         },
-    ).with_columns(pl.col("reasons").fill_null(""))
+    ).with_columns(pl.col("reasons_zh", "reasons_en").fill_null(""))
     if frame.is_empty() or frame["indicators"].fill_null("{}").eq("{}").all():
-        return frame.drop("indicators")
-    decoded = frame["indicators"].fill_null("{}").str.json_decode(infer_schema_length=None)
-    extra = frame_with_per_mu(decoded.struct.unnest())
-    extra = extra.select([c for c in extra.columns if c not in frame.columns])
-    return pl.concat([frame.drop("indicators"), extra], how="horizontal")
+        extra = pl.DataFrame()
+    else:
+        decoded = frame["indicators"].fill_null("{}").str.json_decode(infer_schema_length=None)
+        extra = frame_with_per_mu(decoded.struct.unnest())
+        extra = extra.select([c for c in extra.columns if c not in frame.columns])
+    frame = pl.concat([frame.drop("indicators"), extra], how="horizontal")
+    # Texts that follow from the row are written now, from the run's policy (see ``texts``).
+    frame = explain_frame(run_policies([run.pk])[run.pk], frame)
+    reasons = "reasons_zh" if lang == "zh" else "reasons_en"
+    texts = [c for c in TEXT_COLUMNS if c in frame.columns]
+    frame = frame.with_columns(pl.col(reasons).alias("reasons")).drop("rule", *texts)
+    return frame.select("parcel_code", "class", "score", "reasons", *extra.columns)
 
 
 # ---------------------------------------------------------------- lists

@@ -59,6 +59,8 @@ class EvaluationRun(models.Model):
     policy_name = models.CharField("评价政策", max_length=100)
     policy_version = models.CharField("政策版本", max_length=50, blank=True)
     policy_hash = models.CharField("政策文件哈希", max_length=64)
+    # The policy file as it was: results' texts are written from it when read (see ``texts``).
+    policy_source = models.TextField("政策文件", blank=True)
     inputs_fingerprint = models.CharField("输入数据指纹", max_length=64)
     status = models.CharField(
         "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -118,8 +120,41 @@ class EvaluationRun(models.Model):
         return f"#{self.pk} {self.year} {self.policy_name} {self.get_status_display()}"
 
 
+class ResultQuerySet(models.QuerySet):
+    """Results as model instances come with their reasons and gaps (``texts.write_texts``)."""
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._iterable_class is models.query.ModelIterable:
+            from .texts import write_texts
+
+            write_texts(self._result_cache)
+
+    def iterator(self, chunk_size=None):
+        rows = super().iterator(chunk_size)
+        if self._iterable_class is not models.query.ModelIterable:
+            yield from rows
+            return
+        from .texts import write_texts
+
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 2000:
+                write_texts(batch)
+                yield from batch
+                batch = []
+        write_texts(batch)
+        yield from batch
+
+
 class EvaluationResult(models.Model):
     """One parcel's class in one run. Written in bulk once; never updated.
+
+    Reasons and gaps that follow from the result itself (a rule policy's) are stored empty and
+    written when results are read, from the run's policy (``texts``); querysets of results do
+    this for the instances they return (``values()`` returns what is stored).
 
     ``indicators`` are stored without the per-mu money figures (per-hectare ÷ 15); they are
     computed on read, so ``result.indicators`` still has them (see ``derived``).
@@ -170,6 +205,8 @@ class EvaluationResult(models.Model):
     group = models.CharField("分组", max_length=50, blank=True)
     indicators = IndicatorsField("指标", default=dict, blank=True)
     ranks = WrittenJSONField("排名", default=dict, blank=True)
+
+    objects = ResultQuerySet.as_manager()
 
     class Meta:
         verbose_name = "评价结果"

@@ -117,10 +117,11 @@ def indicator_years_back(policy) -> int:
     return max([0, *(-o for o in offsets)])
 
 
-def compute(policy, inputs, year: int) -> pl.DataFrame:
+def compute(policy, inputs, year: int, *, texts: bool = False) -> pl.DataFrame:
+    """The engine's results; texts that follow from the row are left to ``texts`` on read."""
     from .engine import evaluate
 
-    return evaluate(policy, inputs, year)
+    return evaluate(policy, inputs, year, texts=texts)
 
 
 def latest_final_run(year: int, policy_name: str) -> EvaluationRun | None:
@@ -215,6 +216,7 @@ def store(
             policy_name=policy.name,
             policy_version=str(getattr(policy, "version", "") or ""),
             policy_hash=_policy_hash(policy),
+            policy_source=policy.source,
             inputs_fingerprint=prepared.fingerprint,
             created_at=timezone.now(),
             created_by_id=context.user_id,
@@ -226,18 +228,26 @@ def store(
             notice_days=_notice_days(policy),
             note=note,
         )
-        write_results(run, results)
+        write_results(run, results, exact=_quoted_figures(policy))
         ids = [o.pk for o in objections]
         if ids:
             Objection.objects.filter(pk__in=ids).update(correction=run)
     return run
 
 
-def _result_frame(run: EvaluationRun, results: pl.DataFrame) -> pl.DataFrame:
+def _quoted_figures(policy) -> set[str]:
+    """Figures the texts written on read quote and test: stored exactly as computed, so that a
+    text never reads a rounded value on the other side of a threshold."""
+    return policy.metrics_used() if policy.kind == "rules" else set()
+
+
+def _result_frame(
+    run: EvaluationRun, results: pl.DataFrame, exact: set[str] = frozenset()
+) -> pl.DataFrame:
     """The engine's frame shaped as the result table's columns (JSON as text)."""
     rank_columns = [c for c in results.columns if c.startswith("rank") or c in _RANK_COLUMNS]
     # Per-mu figures follow from per-hectare ones: computed on read, not stored.
-    skipped = {*_NOT_INDICATORS, *rank_columns, *derivable(results.columns)}
+    skipped = {*_NOT_INDICATORS, *rank_columns, *(derivable(results.columns) - exact)}
     indicator_columns = [c for c in results.columns if c not in skipped]
 
     def text(name):
@@ -259,7 +269,11 @@ def _result_frame(run: EvaluationRun, results: pl.DataFrame) -> pl.DataFrame:
 
     # Six significant digits are more than any figure in the ledger carries, and a third
     # shorter JSON is a third less for the database to parse.
-    floats = [c for c in results.columns if results.schema[c].is_float() and c != "score"]
+    floats = [
+        c
+        for c in results.columns
+        if results.schema[c].is_float() and c != "score" and c not in exact
+    ]
     results = results.with_columns(pl.col(floats).round_sig_figs(6))
     return results.select(
         pl.lit(run.pk, dtype=pl.Int64).alias("run_id"),
@@ -301,10 +315,11 @@ _RESULT_FIELDS = [
 ]
 
 
-def write_results(run: EvaluationRun, results: pl.DataFrame) -> int:
+def write_results(run: EvaluationRun, results: pl.DataFrame, exact: set[str] = frozenset()) -> int:
     """Bulk-write the results as one frame (COPY on PostgreSQL); the indicator and rank JSON is
     encoded once by Polars for the whole column, never per row."""
-    return bulk_insert_frame(EvaluationResult, _result_frame(run, results).select(_RESULT_FIELDS))
+    frame = _result_frame(run, results, exact).select(_RESULT_FIELDS)
+    return bulk_insert_frame(EvaluationResult, frame)
 
 
 def results_frame(run: EvaluationRun) -> pl.DataFrame:
@@ -327,8 +342,23 @@ def results_frame(run: EvaluationRun) -> pl.DataFrame:
         "indicators": pl.Object,
         "ranks": pl.Object,
     }
-    frame = pl.DataFrame(list(rows), schema=schema, orient="row")
-    return frame.sort("parcel_code")
+    frame = pl.DataFrame(list(rows), schema=schema, orient="row").sort("parcel_code")
+    return _with_texts(run, frame)
+
+
+def _with_texts(run: EvaluationRun, frame: pl.DataFrame) -> pl.DataFrame:
+    """Results read from the database with the texts written on read (see ``texts``)."""
+    from .engine import TEXT_COLUMNS
+    from .texts import explain_frame, run_policies
+
+    policy = run_policies([run.pk])[run.pk]
+    if policy is None or frame.is_empty():
+        return frame
+    figures = pl.from_dicts([d or {} for d in frame["indicators"].to_list()])
+    basis = frame.select("rule", *TEXT_COLUMNS)
+    if figures.height == frame.height:
+        basis = basis.hstack(figures.select(c for c in figures.columns if c not in basis.columns))
+    return frame.with_columns(explain_frame(policy, basis).select(TEXT_COLUMNS))
 
 
 # ---------------------------------------------------------------- finding runs

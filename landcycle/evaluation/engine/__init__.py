@@ -27,13 +27,15 @@ Stable API (used by ``landcycle.evaluation.services`` and the CLI)::
   next_class, rank_jurisdiction, rank_industry, industry, then the indicators with their units in
   the names (``tax_10k_cny_per_ha`` …), per-indicator scores of composite policies
   (``score_<group>_<n>``) and ``commitments_detail_zh`` / ``lease_relation_path_zh``.
+- ``evaluate(policy, inputs, year, texts=False)`` leaves null the reasons and gaps that follow
+  from the row alone (rule policies); ``explain(policy, results)`` writes them, the same text.
 - ``equity_related_pairs(relations, pairs, ...)`` and ``related_parties(relations, ids, ...)``:
   the relation graph with the path of each link (see ``graph``).
 - ``policy.consequences``: lists (key-service list = A and B holders and their related parties,
   …), public-notice days, public fields, factor prices per class.
 """
 
-from .engine import evaluate
+from .engine import TEXT_COLUMNS, evaluate, explain
 from .graph import equity_related_pairs, related_parties
 from .inputs import EvaluationInputs, InputError, inputs_fingerprint
 from .loader import DEFAULT_POLICY, PolicyInfo, list_policies, load_policy, load_policy_file
@@ -42,6 +44,7 @@ from .schema import REVIEW, Policy, PolicyError
 __all__ = [
     "DEFAULT_POLICY",
     "REVIEW",
+    "TEXT_COLUMNS",
     "EvaluationInputs",
     "InputError",
     "Policy",
@@ -49,6 +52,7 @@ __all__ = [
     "PolicyInfo",
     "equity_related_pairs",
     "evaluate",
+    "explain",
     "inputs_fingerprint",
     "list_policies",
     "load_policy",

@@ -28,15 +28,21 @@ FACT_DETAILS_ZH = {
     "commitments_met": "commitments_detail_zh",
     "lease_related_tenant_only": "lease_relation_path_zh",
 }
+TEXT_COLUMNS = ["reasons_zh", "reasons_en", "gap_zh", "gap_en"]
 STANDARD_METRICS = ["area_m2"] + [
     f"{fig}_per_{per}" for fig in MONEY_FIGURES for per in ("ha", "mu")
 ]
 
 
-def evaluate(policy: Policy, inputs: EvaluationInputs, year: int) -> pl.DataFrame:
+def evaluate(policy: Policy, inputs: EvaluationInputs, year: int, *, texts: bool = True):
     """One row per parcel: class, score, deciding rule, reasons, gap, ranks and indicators.
 
     Sorted by parcel code, then id. Classes are the policy's, or ``REVIEW`` with the reason.
+
+    ``texts=False`` leaves the reasons and gaps of rows decided by a rule of a rule policy null:
+    they follow from the row alone (its rule and figures), so ``explain`` writes them when the
+    rows are read, identical to ``texts=True``. Rows no rule decides, and every row of a
+    composite policy (whose texts quote statistics of the whole group), always carry theirs.
     """
     needed = policy.metrics_used()
     frame = build_frame(inputs, year, needed, policy.equity)
@@ -47,7 +53,61 @@ def evaluate(policy: Policy, inputs: EvaluationInputs, year: int) -> pl.DataFram
         if any(i.mean_year_offset for g in policy.composite.groups for i in g.indicators):
             previous = build_frame(inputs, year - 1, needed, policy.equity, metrics_only=True)
         out = _evaluate_composite(policy, frame, previous)
-    return _finish(policy, out)
+    out = _finish(policy, out)
+    return explain(policy, out) if texts else out
+
+
+def explain(policy: Policy, results: pl.DataFrame) -> pl.DataFrame:
+    """Write the reasons and gaps of rows that have none yet (``evaluate(texts=False)``).
+
+    ``results`` are rows of a rule policy's evaluation with their ``rule`` and the figures its
+    texts quote (stored results read back serve as well as the engine's frame). Rows with texts,
+    and the rows of composite policies, are returned unchanged.
+    """
+    if policy.kind != "rules" or results.is_empty():
+        return results
+    by_id = {r.id: r for r in policy.rules}
+    missing = [c for c in TEXT_COLUMNS if c not in results.columns]
+    results = results.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
+    todo = results.with_row_index("_row").filter(
+        pl.col("reasons_zh").is_null() & pl.col("rule").is_in(list(by_id))
+    )
+    if todo.is_empty():
+        return results
+    parts = []
+    for part in todo.partition_by("rule", maintain_order=False):
+        rule = by_id[part["rule"][0]]
+        target = by_id.get(rule.next)
+        conds = [*rule.all, *rule.any, *((*target.all, *target.any) if target else ())]
+        needed = {c for cond in conds for c in condition_columns(cond) if cond.kind == "metric"}
+        absent = [c for c in needed if c not in part.columns]
+        absent += [c for c in FACT_DETAILS_ZH.values() if c not in part.columns]
+        present = [c for c in needed if c in part.columns]
+        parts.append(
+            part.lazy()
+            # Results read back from storage may carry a figure as text or all-null.
+            .with_columns(pl.col(present).cast(pl.Float64))
+            .with_columns(
+                pl.col(c).cast(pl.String) for c in FACT_DETAILS_ZH.values() if c in part.columns
+            )
+            .with_columns(pl.lit(None, pl.Float64).alias(c) for c in absent if c in needed)
+            .with_columns(pl.lit(None, pl.String).alias(c) for c in absent if c not in needed)
+            .with_columns(shown_values(conds))
+            .select("_row", *_rule_texts(rule, target))
+            .with_columns(_tidy_gaps())
+        )
+    # Lazy, so that the tests repeated in texts and gaps are computed once (common
+    # subexpressions); the parts run in parallel.
+    texts = pl.concat(pl.collect_all(parts), how="vertical_relaxed")
+    return _put_rows(results, texts)
+
+
+def _put_rows(frame: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with the text columns of ``rows`` written at their ``_row`` positions."""
+    at = rows["_row"]
+    return frame.with_columns(
+        frame[c].cast(pl.String).clone().scatter(at, rows[c]) for c in TEXT_COLUMNS
+    )
 
 
 def _all(conds: tuple[Condition, ...]) -> pl.Expr:
@@ -106,81 +166,83 @@ def _rule_reason(rule: Rule, lang: str, target: Rule | None = None) -> pl.Expr:
 
 
 def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
+    """Class, rule and next class of every row; texts only for rows no rule decides."""
     rules = policy.rules
     by_id = {r.id: r for r in rules}
-    # Text is built per deciding rule, on its rows only (the cost stays one rule per row), and on
-    # a narrow frame of the columns the tests and texts read; then put back in row order.
-    columns = {
-        "parcel_id",
-        "project_type",
-        "supply_method",
-        "holder_scale",
-        *FACT_DETAILS_ZH.values(),
-    }
+    # The tests run on a narrow frame of the columns they read.
+    columns = {"parcel_id", "project_type", "supply_method", "holder_scale"}
     for rule in rules:
         columns |= {
             c for cond in (*rule.all, *rule.any, *rule.none) for c in condition_columns(cond)
         }
-    narrow = (
-        frame.select([c for c in frame.columns if c in columns])
-        .with_columns(_first_match([rule_matches(r) for r in rules]).alias("_rule"))
-        .with_row_index("_row")
+    narrow = frame.select([c for c in frame.columns if c in columns]).with_columns(
+        _first_match([rule_matches(r) for r in rules]).alias("_rule")
     )
-    parts = []
-    for part in narrow.partition_by("_rule", maintain_order=False):
-        index = part["_rule"][0]
-        rule = rules[index] if index is not None else None
-        conds = [] if rule is None else [*rule.all, *rule.any]
-        if rule is not None and rule.next in by_id:
-            conds += [*by_id[rule.next].all, *by_id[rule.next].any]
-        parts.append(
-            part.lazy()
-            .with_columns(shown_values(conds))
-            .select("_row", *_rule_columns(rule, by_id))
-            .with_columns(_tidy_gaps())
-        )
-    if not parts:
-        return frame.with_columns(_rule_columns(None, by_id))
-    # Lazy, so that the tests repeated in texts and gaps are computed once (common
-    # subexpressions); the parts run in parallel.
-    texts = pl.concat(pl.collect_all(parts), how="vertical_relaxed").sort("_row").drop("_row")
-    return frame.hstack(texts)
+    index = pl.col("_rule")
+    decided = narrow.select(
+        index.replace_strict(
+            {i: r.klass for i, r in enumerate(rules)}, default=REVIEW, return_dtype=pl.String
+        ).alias("class"),
+        pl.lit(None, pl.Float64).alias("score"),
+        index.replace_strict(
+            {i: r.id for i, r in enumerate(rules)}, default=NO_RULE, return_dtype=pl.String
+        ).alias("rule"),
+        _SCALE_GROUP.alias("group"),
+        _by_index(index, [_next_class(r, by_id) for r in rules], pl.lit(None, pl.String)).alias(
+            "next_class"
+        ),
+        *[pl.lit(None, pl.String).alias(c) for c in TEXT_COLUMNS],
+    )
+    undecided = narrow.with_row_index("_row").filter(index.is_null())
+    if not undecided.is_empty():
+        decided = _put_rows(decided, undecided.select("_row", *_no_rule_texts()))
+    return frame.hstack(decided)
+
+
+def _next_class(rule: Rule, by_id: dict[str, Rule]) -> pl.Expr:
+    """The next rule's class when one of its figures falls short (the gap has something to say)."""
+    target = by_id.get(rule.next)
+    if target is None:
+        return pl.lit(None, pl.String)
+    short = [
+        ~test(c) & pl.col(c.subject).is_not_null()
+        for c in (*target.all, *target.any)
+        if gap_text(c, target.klass, "zh") is not None
+    ]
+    if not short:
+        return pl.lit(None, pl.String)
+    return pl.when(pl.any_horizontal(short)).then(pl.lit(target.klass))
 
 
 def _tidy_gaps() -> list[pl.Expr]:
-    """No gap text (nothing fails) means no gap and no next class."""
+    """No gap text (nothing fails) means no gap (``_next_class`` is null for the same rows)."""
     has_gap = pl.col("gap_zh").str.len_bytes() > 0
     return [
         pl.when(has_gap).then(pl.col("gap_zh")).alias("gap_zh"),
         pl.when(has_gap).then(pl.col("gap_en")).alias("gap_en"),
-        pl.when(has_gap).then(pl.col("next_class")).alias("next_class"),
     ]
 
 
-def _rule_columns(rule: Rule | None, by_id: dict[str, Rule]) -> list[pl.Expr]:
-    none = pl.lit(None, pl.String)
-    if rule is None:
-        return [
-            pl.lit(REVIEW).alias("class"),
-            pl.lit(None, pl.Float64).alias("score"),
-            pl.lit(NO_RULE).alias("rule"),
-            _SCALE_GROUP.alias("group"),
-            pl.format(
-                "无适用规则，需人工复核（项目类型：{}，供地方式：{}）",
-                pl.col("project_type").replace("", "未记录"),
-                pl.col("supply_method").replace("", "未记录"),
-            ).alias("reasons_zh"),
-            pl.format(
-                "no rule of the policy applies; review needed (project type: {}, supply method: {})",
-                pl.col("project_type").replace("", "not recorded"),
-                pl.col("supply_method").replace("", "not recorded"),
-            ).alias("reasons_en"),
-            none.alias("gap_zh"),
-            none.alias("gap_en"),
-            none.alias("next_class"),
-        ]
-    target = by_id.get(rule.next)
-    gap_zh = gap_en = next_class = none
+def _no_rule_texts() -> list[pl.Expr]:
+    return [
+        pl.format(
+            "无适用规则，需人工复核（项目类型：{}，供地方式：{}）",
+            pl.col("project_type").replace("", "未记录"),
+            pl.col("supply_method").replace("", "未记录"),
+        ).alias("reasons_zh"),
+        pl.format(
+            "no rule of the policy applies; review needed (project type: {}, supply method: {})",
+            pl.col("project_type").replace("", "not recorded"),
+            pl.col("supply_method").replace("", "not recorded"),
+        ).alias("reasons_en"),
+        pl.lit(None, pl.String).alias("gap_zh"),
+        pl.lit(None, pl.String).alias("gap_en"),
+    ]
+
+
+def _rule_texts(rule: Rule, target: Rule | None) -> list[pl.Expr]:
+    """Reasons (the rule's text and the figures of its tests) and the gap to ``target``."""
+    gap_zh = gap_en = pl.lit(None, pl.String)
     if target is not None:
         conds = [*target.all, *target.any]
         zh = [g for c in conds if (g := gap_text(c, target.klass, "zh")) is not None]
@@ -188,17 +250,11 @@ def _rule_columns(rule: Rule | None, by_id: dict[str, Rule]) -> list[pl.Expr]:
         if zh:
             # "" (every test of the next class passes) becomes null in _tidy_gaps.
             gap_zh, gap_en = join_texts(zh, "；"), join_texts(en, "; ")
-            next_class = pl.lit(target.klass)
     return [
-        pl.lit(rule.klass).alias("class"),
-        pl.lit(None, pl.Float64).alias("score"),
-        pl.lit(rule.id).alias("rule"),
-        _SCALE_GROUP.alias("group"),
         _rule_reason(rule, "zh", target).alias("reasons_zh"),
         _rule_reason(rule, "en", target).alias("reasons_en"),
         gap_zh.alias("gap_zh"),
         gap_en.alias("gap_en"),
-        next_class.alias("next_class"),
     ]
 
 

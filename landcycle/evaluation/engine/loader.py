@@ -8,6 +8,7 @@ shipped one replaces it (a copied and edited policy), and the listing says where
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import tomllib
@@ -56,7 +57,7 @@ def load_policy_text(text: str, *, path: str = "<text>") -> Policy:
         raise PolicyError(f"TOML syntax: {reason}", path=path, line=line) from None
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     try:
-        return parse_policy(data, path=path, sha256=sha)
+        return dataclasses.replace(parse_policy(data, path=path, sha256=sha), source=text)
     except _Invalid as exc:
         raise PolicyError(
             exc.reason, path=path, line=line_of_key(text, exc.key), key=exc.key

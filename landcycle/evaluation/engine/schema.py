@@ -220,6 +220,7 @@ class Policy:
     notes: str = ""
     path: str = ""
     sha256: str = ""
+    source: str = field(default="", repr=False, compare=False)  # the file's text, as hashed
 
     @property
     def class_keys(self) -> tuple[str, ...]:
