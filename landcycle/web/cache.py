@@ -14,8 +14,11 @@ import threading
 import time
 from array import array
 from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from django.db.models import Max, QuerySet
+from django.db import connections, router
+from django.db.models import QuerySet
 
 MAX_AGE_S = 60.0  # also bounds staleness after writes that skip the change log
 MAX_ENTRIES = 32  # sorted id lists kept per process (100k ids = 0.8 MB each)
@@ -24,11 +27,55 @@ _lock = threading.Lock()
 _entries: OrderedDict[tuple, tuple[int, float, object]] = OrderedDict()
 
 
+# ---- one request's memo ---------------------------------------------------------------------
+# Values read several times while answering one request (the data version, the current run)
+# are read once: ``RequestMemoMiddleware`` opens a memo for each request, dropped at its end.
+# Outside a request (commands, tests calling services directly) nothing is remembered.
+_request_memo: ContextVar[dict | None] = ContextVar("landcycle_request_memo", default=None)
+
+
+@contextmanager
+def request_scope():
+    token = _request_memo.set({})
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
+
+
+def per_request(key, compute):
+    """``compute()`` once per request for ``key`` (every time outside a request)."""
+    memo = _request_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def forget_request_memo() -> None:
+    """Drop what this request has remembered (after a write within the request)."""
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
 def data_version() -> int:
-    """The highest change-record id (0 for an empty log)."""
+    """The highest change-record id (0 for an empty log), read once per request."""
+    return per_request(("data_version",), _read_data_version)
+
+
+def _read_data_version() -> int:
+    # The ORM's aggregate() compiles the same one-line SQL on every request; this is it.
     from landcycle.core.models import ChangeRecord
 
-    return ChangeRecord.objects.aggregate(v=Max("pk"))["v"] or 0
+    meta = ChangeRecord._meta
+    connection = connections[router.db_for_read(ChangeRecord)]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}")
+        (version,) = cursor.fetchone()
+    return version or 0
 
 
 _computing: dict[tuple, threading.Lock] = {}

@@ -35,9 +35,49 @@ class BBoxFilter(django_filters.Filter):
         return overlapping(qs, value)
 
 
+class VersionedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """A model choice field's options read once per data version (per restricted queryset,
+    see ``landcycle.web.cache``) instead of one query per page."""
+
+    def _options(self) -> list[tuple]:
+        from . import cache
+
+        field = self.field
+        return cache.value(
+            "choices",
+            self.queryset,
+            cache.data_version(),
+            lambda: [
+                (field.prepare_value(obj), field.label_from_instance(obj))
+                for obj in self.queryset.iterator()
+            ],
+        )
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        yield from self._options()
+
+    def __len__(self):
+        return sum(1 for _choice in self)
+
+    def __bool__(self):
+        return len(self) > 0
+
+
+class VersionedModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = VersionedChoiceIterator
+
+
+class VersionedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = VersionedModelChoiceField
+
+
 class ParcelFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    jurisdiction = django_filters.ModelChoiceFilter(
+    jurisdiction = VersionedModelChoiceFilter(
         queryset=ledger.Jurisdiction.objects.all(), label=_("Street")
     )
     supply_method = django_filters.ChoiceFilter(

@@ -1,6 +1,9 @@
-"""Security headers Django 5.2 does not set itself: a Content Security Policy."""
+"""Security headers Django 5.2 does not set itself (a Content Security Policy), the default
+language and the per-request memo."""
 
 from django.conf import settings
+
+from . import cache
 
 # Scripts only from our own static files (data goes in <script type="application/json">);
 # inline styles are allowed because Leaflet and ECharts position elements with them.
@@ -44,3 +47,18 @@ class ChineseByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class RequestMemoMiddleware:
+    """One memo per reading request for values read several times while answering it (the
+    ledger's data version, the current run): see ``landcycle.web.cache.per_request``. Requests
+    that may write (POST, …) get none, so they never read a value from before their write."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with cache.request_scope():
+            return self.get_response(request)

@@ -74,6 +74,7 @@ class Scope:
 
 NO_SCOPE = Scope(role=None)
 _SCOPE_ATTR = "_landcycle_scope"
+_PROFILE_CACHE = "landcycle_profile"  # Profile.user's related_name: the cache of user.<it>
 
 
 def scope_of(user) -> Scope:
@@ -83,12 +84,15 @@ def scope_of(user) -> Scope:
     cached = getattr(user, _SCOPE_ATTR, None)
     if cached is not None:
         return cached
-    profile = (
-        Profile.objects.filter(user_id=user.pk)
-        .select_related("jurisdiction")
-        .only("role", "enterprise_id", "jurisdiction__path")
-        .first()
-    )
+    if _PROFILE_CACHE in user._state.fields_cache:  # loaded with the user (auth.get_user)
+        profile = user._state.fields_cache[_PROFILE_CACHE]
+    else:
+        profile = (
+            Profile.objects.filter(user_id=user.pk)
+            .select_related("jurisdiction")
+            .only("role", "enterprise_id", "jurisdiction__path")
+            .first()
+        )
     if profile is not None:
         scope = Scope(
             role=Role(profile.role),
@@ -107,6 +111,9 @@ def forget_scope(user) -> None:
     """Drop the scope remembered on a user object (after changing its profile in-process)."""
     if hasattr(user, _SCOPE_ATTR):
         delattr(user, _SCOPE_ATTR)
+    state = getattr(user, "_state", None)
+    if state is not None:
+        state.fields_cache.pop(_PROFILE_CACHE, None)
 
 
 @dataclass(frozen=True)

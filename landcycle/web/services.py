@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
+from django.utils.text import Truncator
 
 from landcycle.core.models import ChangeRecord
 from landcycle.core.units import HECTARE, SQUARE_METRE, WAN_YUAN, YI_YUAN, convert
 from landcycle.ledger import models as ledger
 
+from . import cache
 from .permissions import restrict, restricted, scope_of
 
 CLASS_COLOURS = {
@@ -43,10 +45,19 @@ def current_run(user, year: int | None = None):
     run_model, _ = _evaluation_models()
     if run_model is None:
         return None
-    runs = restricted(run_model, user).order_by("-year", "-id")
-    if year is not None:
-        runs = runs.filter(year=year)
-    return runs.filter(status="final").first() or runs.first()
+
+    def lookup():
+        runs = restricted(run_model, user)
+        if year is not None:
+            runs = runs.filter(year=year)
+        # One query: final runs first, then the latest.
+        final_first = Case(When(status="final", then=Value(0)), default=Value(1))
+        return runs.order_by(final_first, "-year", "-id").first()
+
+    # Read once per request (the map's ETag and its classes both need it).
+    return cache.per_request(
+        ("current_run", getattr(user, "pk", None), scope_of(user), year), lookup
+    )
 
 
 def classes_of(user, parcel_ids=None, run=None) -> dict[int, str]:
@@ -282,14 +293,26 @@ def compare_runs(user, first, second) -> dict:
 
 
 def _with_diff(record: ChangeRecord) -> ChangeRecord:
-    """Attach ``diff``: field → (before, after) for the fields that changed."""
+    """Attach ``diff``: field → (before, after) for the fields that changed, and ``diff_text``,
+    the card's cell ("field: before → after; …", values cut to 40 characters) built here
+    rather than by a template loop with two filters per field (an import's record lists
+    every field)."""
     before, after = record.before or {}, record.after or {}
     record.diff = {
         key: (before.get(key), after.get(key))
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }
+    record.diff_text = "; ".join(
+        f"{key}: {_short(old)} → {_short(new)}" for key, (old, new) in record.diff.items()
+    )
     return record
+
+
+def _short(value, length: int = 40) -> str:
+    """``value|default_if_none:""|truncatechars:length`` as the template filters give it."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def _geometry(wkt: str) -> dict | None:

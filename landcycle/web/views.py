@@ -105,11 +105,10 @@ def _list(request, table: Table, filterset, template: str, card: str, export: st
     # would otherwise sort every row on every page.
     ids = cache.ordered_ids(filterset.qs.order_by(ordering, "pk"), cache.data_version())
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = filterset.queryset.model._default_manager.select_related(*table.select_related)
-    if table.fields:
-        rows = rows.only(*table.fields)
-    by_id = rows.in_bulk(list(page.object_list))
-    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    shown = list(page.object_list)
+    rows = table.load(filterset.queryset.model._default_manager.filter(pk__in=shown).order_by())
+    by_id = {_pk(row): row for row in rows}
+    page.object_list = [by_id[pk] for pk in shown if pk in by_id]
     # One reverse() for the 50 links: the card URL with the id put in.
     placeholder = 2_147_483_647
     pattern = reverse(card, args=[placeholder]).replace(str(placeholder), "{}")
@@ -126,7 +125,7 @@ def _list(request, table: Table, filterset, template: str, card: str, export: st
         "filter": filterset,
         "page": page,
         "filter_html": filter_form_html(filterset.form),
-        "body": table.body_html(page.object_list, [card_url(obj.pk) for obj in page.object_list]),
+        "body": table.body_html(page.object_list, [card_url(_pk(row)) for row in page.object_list]),
         "export_csv": reverse(export, args=["csv"]),
         "export_xlsx": reverse(export, args=["xlsx"]),
         "query": query.urlencode(),
@@ -134,6 +133,10 @@ def _list(request, table: Table, filterset, template: str, card: str, export: st
         "sort": request.GET.get("sort", ""),
     }
     return render(request, template, context)
+
+
+def _pk(row):
+    return row["pk"] if isinstance(row, dict) else row.pk
 
 
 def _export(request, table: Table, filterset, fmt: str):
