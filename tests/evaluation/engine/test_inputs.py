@@ -77,6 +77,29 @@ def test_fingerprint_ignores_row_order_but_not_data_or_year():
     assert inputs_fingerprint(changed, 2025) != inputs_fingerprint(inputs, 2025)
 
 
+def _with(inputs, name, *exprs):
+    return EvaluationInputs(**{**inputs.frames(), name: getattr(inputs, name).with_columns(*exprs)})
+
+
+def test_fingerprint_sees_figures_to_nine_decimals_and_nulls():
+    inputs = sample()
+    base = inputs_fingerprint(inputs, 2025)
+    tax = pl.col("tax_10k_cny")
+    assert inputs_fingerprint(_with(inputs, "indicators", tax + 1e-12), 2025) == base
+    assert inputs_fingerprint(_with(inputs, "indicators", tax + 1e-6), 2025) != base
+    nulled = _with(inputs, "indicators", pl.lit(None, pl.Float64).alias("tax_10k_cny"))
+    zeroed = _with(inputs, "indicators", pl.lit(0.0).alias("tax_10k_cny"))
+    assert len({base, inputs_fingerprint(nulled, 2025), inputs_fingerprint(zeroed, 2025)}) == 3
+
+
+def test_fingerprint_keeps_text_boundaries():
+    inputs = sample()
+    first, second = inputs.parcels["code"][0], inputs.parcels["code"][1]
+    moved = pl.Series("code", [first + second[:1], second[1:], *inputs.parcels["code"][2:]])
+    shifted = EvaluationInputs(**{**inputs.frames(), "parcels": inputs.parcels.with_columns(moved)})
+    assert inputs_fingerprint(shifted, 2025) != inputs_fingerprint(inputs, 2025)
+
+
 def test_rows_naming_unknown_parcels_are_refused():
     land = Land()
     pid = land.parcel()
