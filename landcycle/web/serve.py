@@ -23,6 +23,46 @@ def application():
     return get_wsgi_application()
 
 
+def warm_up() -> None:
+    """Do once, before the workers fork, what every worker would otherwise do on its first
+    requests: import the project's modules and the URLconf (the API, Django REST framework,
+    drf-spectacular), build the URL resolver, compile the project's templates and load the
+    translation catalogues. Workers inherit it all; without it each one spends ~0.5 s of CPU
+    on its first pages, under load. Nothing here reads the database."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+    from django.urls import get_resolver, reverse
+    from django.utils import translation
+
+    for app in apps.get_app_configs():  # the project's modules, also those imported lazily
+        if not app.name.startswith("landcycle."):  # (Polars, by the evaluation's results)
+            continue
+        for module in pkgutil.walk_packages(app.module.__path__, app.name + "."):
+            if ".migrations" not in module.name:
+                importlib.import_module(module.name)
+    get_resolver().url_patterns  # noqa: B018 - imports every view module
+    reverse("web:dashboard")  # builds the resolver's reverse dictionaries
+    package = Path(__file__).resolve().parent.parent
+    for engine in engines.all():
+        for directory in engine.template_dirs:
+            directory = Path(directory)
+            if not directory.is_relative_to(package):
+                continue
+            for path in directory.rglob("*.html"):
+                try:
+                    engine.get_template(path.relative_to(directory).as_posix())
+                except (TemplateDoesNotExist, TemplateSyntaxError):
+                    continue
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Parcels")
+
+
 def serve(
     host: str = "127.0.0.1", port: int = 8000, threads: int = DEFAULT_THREADS, workers: int = 1
 ) -> None:
@@ -30,6 +70,7 @@ def serve(
     from waitress import serve as waitress_serve
 
     app = application()
+    warm_up()
     print(
         f"landcycle: serving on http://{host}:{port}/  (portal /portal/, API /api/)"
         + (f", {workers} worker processes" if workers > 1 else ""),

@@ -152,3 +152,64 @@ def test_cache_computes_a_missing_value_once_for_concurrent_requests():
         t.join()
     assert results == ["value"] * 8 and len(calls) == 1
     assert cache._remember(("k",), 8, slow) == "value" and len(calls) == 2  # new version
+
+
+def test_a_page_reads_the_data_version_and_the_current_run_once(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = client_for(world.users["evaluation_officer"])
+    view = {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16}
+    with CaptureQueriesContext(connection) as queries:
+        assert officer.get(reverse("web:map_parcels"), view).status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum("core_changerecord" in s for s in sql) == 1
+    assert sum('FROM "evaluation_evaluationrun"' in s for s in sql) == 1
+    assert not any('FROM "web_profile"' in s for s in sql)  # loaded with the user
+    # outside a request nothing is remembered: a write shows at once
+    version = cache.data_version()
+    f.EnterpriseFactory(name="又一家")
+    assert cache.data_version() > version
+
+
+def test_current_run_prefers_the_latest_final_run(world):
+    from landcycle.web.services import current_run
+
+    officer = world.users["evaluation_officer"]
+    assert current_run(officer) == world.run_final  # a later draft exists, the final wins
+    world.run_final.status = "notice"
+    world.run_final.save()
+    latest = restricted(type(world.run_final), officer).order_by("-year", "-id").first()
+    assert current_run(officer) == latest
+
+
+def test_list_rows_and_export_show_choice_labels(world):
+    officer = client_for(world.users["evaluation_officer"])
+    world.parcel_a.supply_method = ledger.Parcel.SupplyMethod.AGREEMENT
+    world.parcel_a.save()
+    page = officer.get(reverse("web:parcel_list"), {"q": world.parcel_a.code}).content.decode()
+    label = str(ledger.Parcel.SupplyMethod.AGREEMENT.label)
+    assert f"<td>{label}</td>" in page
+    export = officer.get(reverse("web:parcel_export", args=["csv"]), {"q": world.parcel_a.code})
+    assert label in export.content.decode("utf-8-sig")
+
+
+def test_change_history_cell_is_what_the_template_filters_gave():
+    from landcycle.core.models import ChangeRecord
+    from landcycle.web.services import _with_diff
+
+    template = Template(
+        "{% for field, change in c.diff.items %}{{ field }}: "
+        '{{ change.0|default_if_none:""|truncatechars:40 }} → '
+        '{{ change.1|default_if_none:""|truncatechars:40 }}'
+        "{% if not forloop.last %}; {% endif %}{% endfor %}"
+    )
+    record = _with_diff(
+        ChangeRecord(
+            before={"a": "x" * 50, "b": None, "c": 1.5, "d": ["<b>"], "e": False, "f": "é" * 41},
+            after={"a": "y", "b": 3, "c": None, "d": {"k": "<v>"}, "e": True, "f": "a\u0301" * 30},
+        )
+    )
+    assert Template("{{ c.diff_text }}").render(Context({"c": record})) == template.render(
+        Context({"c": record})
+    )
