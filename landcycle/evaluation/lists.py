@@ -20,7 +20,7 @@ from landcycle.ledger.models import Enterprise, Person
 from .derived import frame_with_per_mu
 from .engine import TEXT_COLUMNS
 from .loading import LoadWindow, fetch_frame, load_frame
-from .models import EvaluationResult, EvaluationRun
+from .models import RESULT_FIGURES, EvaluationResult, EvaluationRun
 from .services import REVIEW_CLASS, EvaluationError, get_policy
 from .texts import explain_frame, run_policies
 
@@ -72,8 +72,8 @@ def year_over_year(run: EvaluationRun) -> pl.DataFrame:
 def results_table(run: EvaluationRun, lang: str = "zh") -> pl.DataFrame:
     """The ``landcycle results`` table: parcel_code, class, score, reasons, then indicators.
 
-    One query; the indicators' JSON is decoded by Polars for the whole column (a million rows
-    in seconds, where a Python loop over dicts would take a minute).
+    One query; the other indicators' JSON is decoded by Polars for the whole column (a million
+    rows in seconds, where a Python loop over dicts would take a minute).
     """
     meta = EvaluationResult._meta
     q = connection.ops.quote_name
@@ -81,39 +81,40 @@ def results_table(run: EvaluationRun, lang: str = "zh") -> pl.DataFrame:
     def col(name):
         return q(meta.get_field(name).column)
 
-    indicators = col("indicators")
+    other = col("other_indicators")
     if connection.vendor == "postgresql":
-        indicators = f"CAST({indicators} AS TEXT)"
+        other = f"CAST({other} AS TEXT)"
+    columns = ["parcel_code", "klass", "score", "rule", "reasons_zh", "reasons_en"]
     sql = (
-        f"SELECT {col('parcel_code')}, {col('klass')}, {col('score')}, {col('rule')}, "
-        f"{col('reasons_zh')}, {col('reasons_en')}, {indicators} FROM {q(meta.db_table)} WHERE {col('run')} = {int(run.pk)} "
+        f"SELECT {', '.join(col(c) for c in (*columns, *RESULT_FIGURES))}, {other} "
+        f"FROM {q(meta.db_table)} WHERE {col('run')} = {int(run.pk)} "
         f"ORDER BY {col('parcel_code')}"
     )
-    frame = fetch_frame(
-        sql,
-        {
-            "parcel_code": pl.Utf8,
-            "class": pl.Utf8,
-            "score": pl.Float64,
-            "rule": pl.Utf8,
-            "reasons_zh": pl.Utf8,
-            "reasons_en": pl.Utf8,
-            "indicators": pl.Utf8,
-        },
-    ).with_columns(pl.col("reasons_zh", "reasons_en").fill_null(""))
-    if frame.is_empty() or frame["indicators"].fill_null("{}").eq("{}").all():
-        extra = pl.DataFrame()
+    schema = {c: pl.Utf8 for c in columns} | {"klass": pl.Utf8, "score": pl.Float64}
+    schema = {("class" if c == "klass" else c): t for c, t in schema.items()}
+    schema |= {name: pl.Float64 for name in RESULT_FIGURES} | {"other": pl.Utf8}
+    frame = fetch_frame(sql, schema).with_columns(pl.col("reasons_zh", "reasons_en").fill_null(""))
+    # Figures a run never gave (a column all null) are left out, as they were left out of JSON.
+    figures = [c for c in RESULT_FIGURES if frame[c].null_count() < frame.height]
+    others = frame["other"].fill_null("{}")
+    if frame.is_empty() or others.eq("{}").all():
+        decoded = pl.DataFrame()
     else:
-        decoded = frame["indicators"].fill_null("{}").str.json_decode(infer_schema_length=None)
-        extra = frame_with_per_mu(decoded.struct.unnest())
-        extra = extra.select([c for c in extra.columns if c not in frame.columns])
-    frame = pl.concat([frame.drop("indicators"), extra], how="horizontal")
+        decoded = others.str.json_decode(infer_schema_length=None).struct.unnest()
+    # Results stored before figures had columns keep them in the JSON.
+    decoded = decoded.select(c for c in decoded.columns if c not in (*columns, "class"))
+    figures = [c for c in figures if c not in decoded.columns]
+    extra = frame_with_per_mu(pl.concat([frame.select(figures), decoded], how="horizontal"))
+    frame = pl.concat(
+        [frame.select("parcel_code", "class", "score", "rule", "reasons_zh", "reasons_en"), extra],
+        how="horizontal",
+    )
     # Texts that follow from the row are written now, from the run's policy (see ``texts``).
     frame = explain_frame(run_policies([run.pk])[run.pk], frame)
     reasons = "reasons_zh" if lang == "zh" else "reasons_en"
-    texts = [c for c in TEXT_COLUMNS if c in frame.columns]
-    frame = frame.with_columns(pl.col(reasons).alias("reasons")).drop("rule", *texts)
-    return frame.select("parcel_code", "class", "score", "reasons", *extra.columns)
+    return frame.select(
+        "parcel_code", "class", "score", pl.col(reasons).alias("reasons"), *extra.columns
+    )
 
 
 # ---------------------------------------------------------------- lists

@@ -28,7 +28,14 @@ from landcycle.ledger.models import Enterprise, Parcel
 
 from .derived import derivable
 from .loading import LoadWindow, fetch_frame, load_frames
-from .models import EvaluationResult, EvaluationRun, Objection
+from .models import (
+    RANK_FIELDS,
+    RESULT_FIGURES,
+    EvaluationResult,
+    EvaluationRun,
+    Objection,
+    merged_indicators,
+)
 
 DEFAULT_POLICY = "beijing-etown-2023"
 REVIEW_CLASS = "REVIEW"  # the engine's class when the rules cannot decide
@@ -50,7 +57,6 @@ _BASE_COLUMNS = (
     "group",
 )
 _NOT_INDICATORS = {*_BASE_COLUMNS, "code", "parcel_code", "previous_class", "jurisdiction_id"}
-_RANK_COLUMNS = ("industry",)  # the industry a rank_industry is within
 
 # Allowed status moves; anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
@@ -245,15 +251,24 @@ def _result_frame(
     run: EvaluationRun, results: pl.DataFrame, exact: set[str] = frozenset()
 ) -> pl.DataFrame:
     """The engine's frame shaped as the result table's columns (JSON as text)."""
-    rank_columns = [c for c in results.columns if c.startswith("rank") or c in _RANK_COLUMNS]
     # Per-mu figures follow from per-hectare ones: computed on read, not stored.
-    skipped = {*_NOT_INDICATORS, *rank_columns, *(derivable(results.columns) - exact)}
-    indicator_columns = [c for c in results.columns if c not in skipped]
+    skipped = {
+        *_NOT_INDICATORS,
+        *RESULT_FIGURES,
+        *RANK_FIELDS,
+        *(derivable(results.columns) - exact),
+    }
+    other_columns = [c for c in results.columns if c not in skipped]
 
     def text(name):
         if name in results.columns:
             return pl.col(name).cast(pl.Utf8).fill_null("")
         return pl.lit("")
+
+    def typed(name, dtype):
+        if name in results.columns:
+            return pl.col(name).cast(dtype).alias(name)
+        return pl.lit(None, dtype).alias(name)
 
     def as_json(columns):
         if not columns:
@@ -265,7 +280,14 @@ def _result_frame(
             else pl.col(c).cast(pl.Utf8)
             for c in columns
         ]
-        return pl.struct(values).struct.json_encode()
+        # Keys without a value are left out (read back as None); names are [a-z0-9_], so
+        # the patterns cannot match inside a text value, whose quotes are escaped.
+        return (
+            pl.struct(values)
+            .struct.json_encode()
+            .str.replace_all(r'"[a-z0-9_]+":null,', "")
+            .str.replace_all(r',?"[a-z0-9_]+":null', "")
+        )
 
     # Six significant digits are more than any figure in the ledger carries, and a third
     # shorter JSON is a third less for the database to parse.
@@ -290,8 +312,11 @@ def _result_frame(
         text("next_class").alias("next_class"),
         text("previous_class").alias("previous_class"),
         text("group").alias("group"),
-        as_json(indicator_columns).alias("indicators"),
-        as_json(rank_columns).alias("ranks"),
+        *[typed(name, pl.Float64) for name in RESULT_FIGURES],
+        as_json(other_columns).alias("other_indicators"),
+        typed("rank_jurisdiction", pl.Int64),
+        typed("rank_industry", pl.Int64),
+        text("industry").alias("industry"),
     )
 
 
@@ -310,8 +335,9 @@ _RESULT_FIELDS = [
     "next_class",
     "previous_class",
     "group",
-    "indicators",
-    "ranks",
+    *RESULT_FIGURES,
+    "other_indicators",
+    *RANK_FIELDS,
 ]
 
 
@@ -323,27 +349,27 @@ def write_results(run: EvaluationRun, results: pl.DataFrame, exact: set[str] = f
 
 
 def results_frame(run: EvaluationRun) -> pl.DataFrame:
-    """A run's stored results, one row per parcel, ordered by parcel code."""
-    rows = EvaluationResult.objects.filter(run=run).values_list(*_RESULT_FIELDS[1:])  # all but run
-    schema = {
-        "parcel_id": pl.Int64,
-        "parcel_code": pl.Utf8,
-        "holder_id": pl.Int64,
-        "class": pl.Utf8,
-        "score": pl.Float64,
-        "rule": pl.Utf8,
-        "reasons_zh": pl.Utf8,
-        "reasons_en": pl.Utf8,
-        "gap_zh": pl.Utf8,
-        "gap_en": pl.Utf8,
-        "next_class": pl.Utf8,
-        "previous_class": pl.Utf8,
-        "group": pl.Utf8,
-        "indicators": pl.Object,
-        "ranks": pl.Object,
-    }
-    frame = pl.DataFrame(list(rows), schema=schema, orient="row").sort("parcel_code")
+    """A run's stored results, one row per parcel, ordered by parcel code; ``indicators`` and
+    ``ranks`` as one dict per row (as ``EvaluationResult.indicators`` / ``.ranks``)."""
+    base = [f for f in _RESULT_FIELDS[1:] if f not in (*RESULT_FIGURES, *RANK_FIELDS)]
+    base.remove("other_indicators")
+    fields = [*base, *RESULT_FIGURES, "other_indicators", *RANK_FIELDS]
+    rows = EvaluationResult.objects.filter(run=run).values_list(*fields)
+    names = {"klass": "class"}
+    schema = {names.get(f, f): _FRAME_TYPES.get(f, pl.Utf8) for f in base}
+    n = len(base)
+    records = []
+    for row in rows:
+        figures = dict(zip(RESULT_FIGURES, row[n : n + len(RESULT_FIGURES)], strict=True))
+        other = row[n + len(RESULT_FIGURES)]
+        ranks = dict(zip(RANK_FIELDS, row[-len(RANK_FIELDS) :], strict=True))
+        records.append((*row[:n], merged_indicators(figures, other), ranks))
+    schema |= {"indicators": pl.Object, "ranks": pl.Object}
+    frame = pl.DataFrame(records, schema=schema, orient="row").sort("parcel_code")
     return _with_texts(run, frame)
+
+
+_FRAME_TYPES = {"parcel_id": pl.Int64, "holder_id": pl.Int64, "score": pl.Float64}
 
 
 def _with_texts(run: EvaluationRun, frame: pl.DataFrame) -> pl.DataFrame:

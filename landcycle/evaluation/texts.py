@@ -18,7 +18,7 @@ import polars as pl
 
 from .engine import TEXT_COLUMNS, Policy, PolicyError, explain
 from .engine.loader import load_policy_text
-from .models import EvaluationResult, EvaluationRun
+from .models import RESULT_FIGURES, EvaluationResult, EvaluationRun
 
 # policy file hash → the policy (None: not known). Runs name their policy by this hash.
 _policies: dict[str, Policy | None] = {}
@@ -90,7 +90,12 @@ def write_texts(results: list[EvaluationResult]) -> None:
     for result in results:
         if result.reasons_zh or result.rule in ("", "no-rule"):
             continue
-        if {"indicators", "reasons_zh", "rule"} & result.get_deferred_fields():
+        if {
+            "other_indicators",
+            "reasons_zh",
+            "rule",
+            *RESULT_FIGURES,
+        } & result.get_deferred_fields():
             continue
         by_run[result.run_id].append(result)
     if not by_run:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.utils.text import Truncator
 
 from landcycle.core.models import ChangeRecord
@@ -205,8 +203,8 @@ def dashboard(user) -> dict:
     if run is not None:
         _, result_model = _evaluation_models()
         results = restricted(result_model, user).filter(run=run)
-        # Output attributed to each parcel by the run (万元), read from its indicators.
-        output = Sum(Cast(KeyTextTransform("output_10k_cny", "indicators"), FloatField()))
+        # Output attributed to each parcel by the run (万元), a column of the results.
+        output = Sum("output_10k_cny")
         by_class = list(
             results.values("klass")
             .annotate(count=Count("pk"), area=Sum("parcel__registered_area_m2"), output=output)

@@ -231,23 +231,36 @@ def test_a_draft_is_not_corrected(etown):
 def test_stored_indicators_read_back_as_dicts(etown):
     run = services.run_evaluation(YEAR)
     a = EvaluationResult.objects.get(run=run, parcel_code="ET-A")
-    assert isinstance(a.indicators, dict) and isinstance(a.ranks, dict)
+    assert a.ranks == {
+        "rank_jurisdiction": a.rank_jurisdiction,
+        "rank_industry": a.rank_industry,
+        "industry": a.industry,
+    }
+    assert isinstance(a.rank_jurisdiction, int) and 1 <= a.rank_jurisdiction <= 5
     assert a.indicators["output_10k_cny_per_ha"] == pytest.approx(35_000)
     # Per-mu figures are not stored but read back as per-hectare ÷ 15.
     assert a.indicators["output_10k_cny_per_mu"] == pytest.approx(35_000 / 15, rel=1e-5)
-    stored = EvaluationResult.objects.filter(pk=a.pk).values_list(
-        KT("indicators__output_10k_cny_per_mu"), KT("indicators__output_10k_cny_per_ha")
-    )
-    assert stored.get()[0] is None and float(stored.get()[1]) == pytest.approx(35_000)
-    # Inside-the-JSON filters go through the text of a key (json has no comparison operators).
-    output = Cast(KT("indicators__output_10k_cny_per_ha"), FloatField())
+    assert "output_10k_cny_per_mu" not in a.other_indicators
+    # The figures every evaluation gives are columns: they filter and sort in SQL.
+    codes = EvaluationResult.objects.filter(run=run, output_10k_cny_per_ha__gte=30_000)
+    assert sorted(codes.values_list("parcel_code", flat=True)) == ["ET-A", "ET-D"]
+    # The others are JSON, read through the text of a key (json has no comparison operators).
+    holder_output = Cast(KT("other_indicators__holder_output_10k_cny_per_ha"), FloatField())
     codes = (
         EvaluationResult.objects.filter(run=run)
-        .annotate(output=output)
-        .filter(output__gte=30_000)
+        .annotate(holder_output=holder_output)
+        .filter(holder_output__gte=30_000)
         .values_list("parcel_code", flat=True)
     )
     assert sorted(codes) == ["ET-A", "ET-D"]
+
+
+def test_keys_without_a_value_are_not_stored(etown):
+    run = services.run_evaluation(YEAR)
+    others = EvaluationResult.objects.filter(run=run).values_list("other_indicators", flat=True)
+    assert all(None not in o.values() for o in others)
+    b = EvaluationResult.objects.get(run=run, parcel_code="ET-B")
+    assert b.indicators.get("lease_relation_path_zh") is None
 
 
 def test_a_correction_of_a_correction_replaces_the_final_run(etown):

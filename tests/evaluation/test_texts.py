@@ -84,7 +84,7 @@ def test_figures_the_texts_test_are_stored_unrounded(etown):
     run = services.store(
         services.Prepared(etown_policy, YEAR, prepared.fingerprint, nudged, prepared.previous)
     )
-    stored = EvaluationResult.objects.filter(run=run).values_list("indicators", flat=True)
+    stored = EvaluationResult.objects.filter(run=run).values_list("other_indicators", flat=True)
     assert {i["holder_tax_10k_cny_per_ha"] for i in stored} == {1999.9999999}
 
 

@@ -265,10 +265,10 @@ def test_dashboard_output_by_class_and_street(world):
     from landcycle.web import services
 
     EvaluationResult.objects.filter(run=world.run_final, parcel=world.parcel_a).update(
-        indicators={"output_10k_cny": 30_000.0}
+        output_10k_cny=30_000.0
     )
     EvaluationResult.objects.filter(run=world.run_final, parcel=world.parcel_b).update(
-        indicators={"output_10k_cny": 5_000.0}
+        output_10k_cny=5_000.0
     )
     data = services.dashboard(world.users["evaluation_officer"])
     by_class = {r["klass"]: r["output_100m_cny"] for r in data["by_class"]}
