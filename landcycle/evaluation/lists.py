@@ -18,7 +18,6 @@ from django.db.models import Count, Sum
 from landcycle.ledger.models import Enterprise, Person
 
 from .derived import frame_with_per_mu
-from .engine import TEXT_COLUMNS
 from .loading import LoadWindow, fetch_frame, load_frame
 from .models import RESULT_FIGURES, EvaluationResult, EvaluationRun
 from .services import REVIEW_CLASS, EvaluationError, get_policy
