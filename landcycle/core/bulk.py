@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import orjson
@@ -146,8 +145,54 @@ def bulk_insert_frame(model: type[models.Model], frame: pl.DataFrame) -> int:
     JSON fields may be given as values (lists, structs) or as JSON text (Utf8). Fields not
     named get their model default.
     """
-    if frame.height == 0:
-        return 0
+    return bulk_insert_frames(model, [frame])
+
+
+def bulk_insert_frames(model: type[models.Model], frames: Iterable[pl.DataFrame]) -> int:
+    """Insert frames of the same columns (e.g. made chunk by chunk) as ``bulk_insert_frame``.
+
+    On PostgreSQL they go into one COPY as they come: the server stores a chunk while the next
+    is made (a generator of chunks keeps both processors busy).
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    count = 0
+    with connection.cursor() as cursor, contextlib.ExitStack() as stack:
+        copy = None
+        for frame in frames:
+            if frame.height == 0:
+                continue
+            frame = _frame_for_database(model, _with_defaults(model, frame))
+            columns = ", ".join(
+                connection.ops.quote_name(c) for c in _columns(model, frame.columns)
+            )
+            count += frame.height
+            if connection.vendor == "postgresql":
+                if copy is None:
+                    copy = stack.enter_context(
+                        cursor.cursor.copy(
+                            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+                        )
+                    )
+                # Text always quoted, nulls as unquoted \N: an empty text stays '' and a
+                # text reading \N stays text.
+                copy.write(
+                    frame.write_csv(
+                        include_header=False, null_value="\\N", quote_style="non_numeric"
+                    ).encode()
+                )
+                continue
+            # A column with one value for every row (the change log's time, source, type...)
+            # goes into the statement once instead of being bound a million times.
+            values = [_sqlite_literal(frame[c]) for c in frame.columns]
+            varying = [c for c, v in zip(frame.columns, values, strict=True) if v is None]
+            placeholders = ", ".join("%s" if v is None else v.replace("%", "%%") for v in values)
+            rows = frame.select(varying).rows() if varying else [()] * frame.height
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+    return count
+
+
+def _with_defaults(model: type[models.Model], frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with the model default of every field it does not name."""
     named = {model._meta.get_field(c).attname for c in frame.columns}
     defaults = {}
     for f in model._meta.concrete_fields:
@@ -158,32 +203,9 @@ def bulk_insert_frame(model: type[models.Model], frame: pl.DataFrame) -> int:
             if isinstance(f, models.JSONField):
                 value = orjson.dumps(value).decode()
             defaults[f.attname] = value
-    if defaults:
-        frame = frame.with_columns(pl.lit(v).alias(k) for k, v in defaults.items())
-    frame = _frame_for_database(model, frame)
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, frame.columns))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
-            # Text always quoted, nulls as unquoted \N: an empty text stays '' and a text
-            # reading \N stays text.
-            frame.write_csv(
-                buffer, include_header=False, null_value="\\N", quote_style="non_numeric"
-            )
-            with cursor.cursor.copy(
-                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            ) as copy:
-                copy.write(buffer.getbuffer())
-        else:
-            # A column with one value for every row (the change log's time, source, type...)
-            # goes into the statement once instead of being bound a million times.
-            values = [_sqlite_literal(frame[c]) for c in frame.columns]
-            varying = [c for c, v in zip(frame.columns, values, strict=True) if v is None]
-            placeholders = ", ".join("%s" if v is None else v.replace("%", "%%") for v in values)
-            rows = frame.select(varying).rows() if varying else [()] * frame.height
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-    return frame.height
+    return (
+        frame.with_columns(pl.lit(v).alias(k) for k, v in defaults.items()) if defaults else frame
+    )
 
 
 def _sqlite_literal(column: pl.Series) -> str | None:

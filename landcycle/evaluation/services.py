@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from landcycle.core.bulk import bulk_insert_frame
+from landcycle.core.bulk import bulk_insert_frames
 from landcycle.core.context import current
 from landcycle.ledger.models import Enterprise, Parcel
 
@@ -344,8 +344,15 @@ _RESULT_FIELDS = [
 def write_results(run: EvaluationRun, results: pl.DataFrame, exact: set[str] = frozenset()) -> int:
     """Bulk-write the results as one frame (COPY on PostgreSQL); the indicator and rank JSON is
     encoded once by Polars for the whole column, never per row."""
-    frame = _result_frame(run, results, exact).select(_RESULT_FIELDS)
-    return bulk_insert_frame(EvaluationResult, frame)
+    # Chunks: the database stores one while the next is shaped.
+    chunks = (
+        _result_frame(run, chunk, exact).select(_RESULT_FIELDS)
+        for chunk in results.iter_slices(_WRITE_CHUNK)
+    )
+    return bulk_insert_frames(EvaluationResult, chunks)
+
+
+_WRITE_CHUNK = 100_000
 
 
 def results_frame(run: EvaluationRun) -> pl.DataFrame:

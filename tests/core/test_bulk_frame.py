@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 from django.db import connection
 
-from landcycle.core.bulk import bulk_insert_frame, bulk_session
+from landcycle.core.bulk import bulk_insert_frame, bulk_insert_frames, bulk_session
 from landcycle.core.changelog import record_bulk_frame
 from landcycle.core.context import changes_by
 from landcycle.core.models import ChangeRecord
@@ -138,3 +138,30 @@ def test_a_value_shared_by_every_row_is_stored_as_given(constant):
         (constant, street.pk, 2.5, 1.2, True, dt.date(2021, 5, 6)),
         (constant, street.pk, 2.5, None, True, dt.date(2021, 5, 6)),
     ]
+
+
+def test_frames_in_chunks_are_one_write():
+    street = JurisdictionFactory()
+
+    def chunk(start, n):
+        return pl.DataFrame(
+            {
+                "code": [f"C{i:03d}" for i in range(start, start + n)],
+                "name": ["同名"] * n,  # one value per chunk: a literal on SQLite
+                "jurisdiction_id": [street.pk] * n,
+                "registered_area_m2": [float(i + 1) for i in range(start, start + n)],
+            }
+        )
+
+    made = []
+
+    def chunks():  # a generator: each chunk is made while the one before is written
+        for start, n in ((0, 3), (3, 0), (3, 4)):
+            made.append(start)
+            yield chunk(start, n)
+
+    assert bulk_insert_frames(Parcel, chunks()) == 7
+    assert made == [0, 3, 3]
+    rows = list(Parcel.objects.order_by("code").values_list("code", "registered_area_m2"))
+    assert rows == [(f"C{i:03d}", float(i + 1)) for i in range(7)]
+    assert bulk_insert_frames(Parcel, iter(())) == 0
