@@ -14,11 +14,11 @@ from .explain import (
     shown_values,
     test,
 )
-from .facts import RESULT_ORDER, build_frame, in_result_order
+from .facts import RESULT_ORDER, STANDARD_FIGURES, build_frame, in_result_order
 from .inputs import EvaluationInputs
 from .quantities import format_number
 from .schema import REVIEW, Composite, Condition, Group, Policy, Rule
-from .vocabulary import METRICS, MONEY_FIGURES, RESULT_COLUMNS
+from .vocabulary import METRICS, RESULT_COLUMNS
 
 NO_RULE = "no-rule"
 # Rule policies have no scoring groups: the result's group is the holder's scale (above / below).
@@ -29,9 +29,7 @@ FACT_DETAILS_ZH = {
     "lease_related_tenant_only": "lease_relation_path_zh",
 }
 TEXT_COLUMNS = ["reasons_zh", "reasons_en", "gap_zh", "gap_en"]
-STANDARD_METRICS = ["area_m2"] + [
-    f"{fig}_per_{per}" for fig in MONEY_FIGURES for per in ("ha", "mu")
-]
+STANDARD_METRICS = STANDARD_FIGURES
 
 
 def evaluate(policy: Policy, inputs: EvaluationInputs, year: int, *, texts: bool = True):
@@ -45,7 +43,7 @@ def evaluate(policy: Policy, inputs: EvaluationInputs, year: int, *, texts: bool
     composite policy (whose texts quote statistics of the whole group), always carry theirs.
     """
     needed = policy.metrics_used()
-    frame = build_frame(inputs, year, needed, policy.equity)
+    frame = build_frame(inputs, year, needed, policy.equity, tag_sets=policy.tag_sets())
     if policy.kind == "rules":
         out = _evaluate_rules(policy, frame)
     else:

@@ -23,8 +23,7 @@ def test(cond: Condition) -> pl.Expr:
     if cond.kind == "violation":
         return pl.any_horizontal([pl.col(f"violation_{k}") for k in cond.value]).fill_null(False)
     if cond.kind == "tag":
-        tags = list(cond.value)
-        return pl.col("holder_tags").list.eval(pl.element().is_in(tags)).list.any().fill_null(False)
+        return pl.col(tag_column(cond.value)).fill_null(False)
     col = pl.col(cond.subject)
     if cond.op == "missing":
         return col.is_null() if cond.value else col.is_not_null()
@@ -52,8 +51,13 @@ def condition_columns(cond: Condition) -> list[str]:
     if cond.kind == "violation":
         return [f"violation_{k}" for k in cond.value]
     if cond.kind == "tag":
-        return ["holder_tags"]
+        return [tag_column(cond.value)]
     return [cond.subject]
+
+
+def tag_column(tags) -> str:
+    """The frame's column saying whether the holder has any of ``tags``."""
+    return "holder_tagged:" + "|".join(sorted(tags))
 
 
 def shown_column(cond: Condition) -> str:

@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from .explain import num
+from .explain import num, tag_column
 from .graph import equity_related_pairs
 from .inputs import EvaluationInputs
 from .quantities import convert_value, policy_unit
@@ -34,6 +34,10 @@ DIVISION_SECTION = {f"{d:02d}": s for lo, hi, s in _SECTIONS for d in range(lo, 
 
 
 RESULT_ORDER = ["code", "parcel_id"]
+# Per-area figures every result carries, whatever the policy reads.
+STANDARD_FIGURES = ["area_m2"] + [
+    f"{fig}_per_{per}" for fig in MONEY_FIGURES for per in ("ha", "mu")
+]
 
 
 def in_result_order(frame: pl.DataFrame) -> bool:
@@ -64,7 +68,8 @@ def active_leases(leases: pl.DataFrame, parcels: pl.DataFrame, year: int) -> pl.
 
 
 def occupancy(parcels: pl.DataFrame, leases: pl.DataFrame) -> pl.DataFrame:
-    """enterprise_id, parcel_id, share: the part of the enterprise's occupied area on the parcel."""
+    """enterprise_id, parcel_id, share: the part of the enterprise's occupied area on the parcel
+    (a pair may come in more than one row; the shares of an enterprise sum to 1)."""
     leased_out = leases.group_by("parcel_id").agg(pl.col("area_m2").sum().alias("_leased"))
     held = (
         parcels.filter(pl.col("holder_id").is_not_null())
@@ -80,11 +85,8 @@ def occupancy(parcels: pl.DataFrame, leases: pl.DataFrame) -> pl.DataFrame:
         "parcel_id",
         pl.col("area_m2").alias("occupied_m2"),
     )
-    occ = (
-        pl.concat([held, rented])
-        .group_by(["enterprise_id", "parcel_id"])
-        .agg(pl.col("occupied_m2").sum())
-    )
+    # A pair may come twice (held and rented, two leases): attribution sums its rows anyway.
+    occ = pl.concat([held, rented])
     return occ.with_columns(
         (pl.col("occupied_m2") / pl.col("occupied_m2").sum().over("enterprise_id")).alias("share")
     ).filter(pl.col("share").is_finite())
@@ -159,11 +161,14 @@ def build_frame(
     metrics_needed: set[str],
     equity: EquityOptions,
     metrics_only: bool = False,
+    tag_sets: set[tuple[str, ...]] = frozenset(),
 ) -> pl.DataFrame:
     """The per-parcel frame: contract parcel columns, holder attributes, metrics and facts.
 
-    ``metrics_only`` skips holder attributes, violations, leases and commitments (a previous
-    year's benchmark). Rows are in the result's order (code, then parcel id).
+    Metrics are computed when needed (and the standard per-area figures always); ``tag_sets``
+    become one holder column each (``tag_column``), tested once per enterprise. ``metrics_only``
+    skips holder attributes, violations, leases and commitments (a previous year's benchmark).
+    Rows are in the result's order (code, then parcel id).
     """
     _, year_end = year_bounds(year)
     if not metrics_only:
@@ -177,7 +182,13 @@ def build_frame(
         pl.col("enterprise_id").alias("holder_id"),
         pl.col("scale").fill_null("").alias("holder_scale"),
         pl.col("industry_code").fill_null("").alias("holder_industry_code"),
-        pl.col("tags").fill_null([]).alias("holder_tags"),
+        *[
+            pl.col("tags")
+            .list.eval(pl.element().is_in(list(tags)))
+            .list.any()
+            .alias(tag_column(tags))
+            for tags in sorted(tag_sets)
+        ],
     )
     leases = active_leases(inputs.leases, parcels, year)
     occ = occupancy(parcels.lazy(), leases.lazy()).collect()
@@ -222,8 +233,8 @@ def build_frame(
         frame = frame.hstack(lookup(frame["holder_id"], ent.collect(), "holder_id"))
         frame = frame.with_columns(
             pl.col("holder_scale").fill_null(""),
-            pl.col("holder_tags").fill_null([]),
             pl.col("holder_industry_code").fill_null(""),
+            *[pl.col(tag_column(tags)).fill_null(False) for tags in tag_sets],
         )
         frame = frame.join(
             _industry_table(frame["holder_industry_code"]),
@@ -233,13 +244,21 @@ def build_frame(
         )
     if "investment_total_10k_cny_per_ha" in metrics_needed:
         frame = _cumulative_investment(frame, inputs.indicators, occ, year)
-    frame = frame.with_columns(_metric_columns(year_end))
+    wanted = metrics_needed | set(STANDARD_FIGURES)
+    frame = frame.with_columns(e for e in _metric_columns(year_end) if _output(e) in wanted)
     if metrics_only:
         return frame
     frame = _violation_facts(frame, inputs.violations, year_end)
     frame = _lease_facts(frame, leases, inputs.violations, inputs.relations, year_end, equity)
     frame = _commitment_facts(frame, inputs.commitments, year)
     return frame
+
+
+def _output(expr: pl.Expr) -> str:
+    try:
+        return expr.meta.output_name()
+    except pl.exceptions.ComputeError:  # the investment regex: kept, it selects when it exists
+        return "investment_total_10k_cny_per_ha"
 
 
 def _industry_table(codes: pl.Series) -> pl.DataFrame:

@@ -231,21 +231,29 @@ class Policy:
         keys = self.class_keys
         return keys.index(key) if key in keys else len(keys)
 
-    def metrics_used(self) -> set[str]:
+    def conditions(self) -> list[Condition]:
+        """Every test of the policy, in rules, groups, exclusions and adjustments."""
         conds: list[Condition] = []
         for rule in self.rules:
             conds += [*rule.all, *rule.any, *rule.none]
-        used = {self.rank_metric}
         if self.composite:
             for group in self.composite.groups:
                 conds += group.when
-                used |= {i.metric for i in group.indicators}
             for exc in self.composite.exclusions:
                 conds += exc.any
             for adj in self.composite.adjustments:
                 conds += adj.all
-        used |= {c.subject for c in conds if c.kind == "metric"}
-        return used
+        return conds
+
+    def metrics_used(self) -> set[str]:
+        used = {self.rank_metric}
+        if self.composite:
+            used |= {i.metric for g in self.composite.groups for i in g.indicators}
+        return used | {c.subject for c in self.conditions() if c.kind == "metric"}
+
+    def tag_sets(self) -> set[tuple[str, ...]]:
+        """The sets of holder tags the policy tests for (any of a set)."""
+        return {tuple(sorted(c.value)) for c in self.conditions() if c.kind == "tag"}
 
 
 # ---------------------------------------------------------------- parsing helpers
