@@ -2,6 +2,7 @@
 
     python benchmarks/web_latency.py [--parcels 100000] [--clients 20] [--requests 900]
                                      [--data-dir DIR] [--database-url URL] [--rebuild] [--workers 2]
+                                     [--threads 4]
 
 Builds the demo district once (``landcycle.demo`` generator → importer → evaluation; kept in
 DATA_DIR for later runs), starts the server in a subprocess on a free loopback port, logs 20
@@ -130,7 +131,7 @@ def main() -> int:
     parser.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
     parser.add_argument("--rebuild", action="store_true", help="delete the data dir first")
     parser.add_argument("--workers", type=int, default=2, help="server processes (2)")
-    parser.add_argument("--threads", type=int, default=20, help="waitress threads per process")
+    parser.add_argument("--threads", type=int, default=4, help="waitress threads per process (4)")
     args = parser.parse_args()
 
     data_dir = args.data_dir or Path(tempfile.gettempdir()) / f"landcycle-web-bench-{args.parcels}"

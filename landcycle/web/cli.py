@@ -1,4 +1,4 @@
-"""``landcycle serve [--host H] [--port P]``."""
+"""``landcycle serve [--host H] [--port P] [--threads N] [--workers W]``."""
 
 from __future__ import annotations
 
@@ -10,9 +10,19 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (8000)")
-    parser.add_argument("--threads", type=int, default=16, help="threads per process (16)")
+    from .serve import DEFAULT_THREADS, default_workers
+
     parser.add_argument(
-        "--workers", type=int, default=1, help="processes sharing the port (1; e.g. one per core)"
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        help=f"threads per process ({DEFAULT_THREADS})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help=f"processes sharing the port (one per core: {default_workers()} here)",
     )
     parser.set_defaults(handler=handle_serve)
 
