@@ -31,12 +31,11 @@ def _class_sort_key(klass: str) -> tuple[int, str]:
 
 
 def class_summary(run: EvaluationRun) -> pl.DataFrame:
-    """class, parcels, share, area_ha — one query."""
-    rows = (
-        EvaluationResult.objects.filter(run=run)
-        .values("klass")
-        .annotate(parcels=Count("id"), area=Sum("parcel__registered_area_m2"))
-    )
+    """class, parcels, share, area_ha — one query (two for runs stored without areas)."""
+    results = EvaluationResult.objects.filter(run=run).values("klass")
+    rows = list(results.annotate(parcels=Count("id"), area=Sum("area_m2"), known=Count("area_m2")))
+    if any(r["known"] < r["parcels"] for r in rows):  # results stored before areas were kept
+        rows = results.annotate(parcels=Count("id"), area=Sum("parcel__registered_area_m2"))
     total = sum(r["parcels"] for r in rows) or 1
     data = sorted(
         (
