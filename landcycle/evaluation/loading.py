@@ -8,10 +8,12 @@ the contract in ``docs/architecture.md`` (canonical units, ids as i64, dates as 
 from __future__ import annotations
 
 import io
+import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
-from django.db import connection
+from django.db import connection, transaction
 
 from landcycle.ledger import models as ledger
 
@@ -320,10 +322,46 @@ def load_frames(
     """Every frame the evaluation needs (all seven unless ``frames`` narrows them).
 
     A frame left out is returned empty with its contract columns, so the engine always sees the
-    same shape.
+    same shape. On PostgreSQL outside a transaction, the frames are read by two connections at
+    once that share one snapshot: both processors work, and every frame sees the same ledger.
     """
-    wanted = set(SCHEMAS) if frames is None else set(frames)
-    return {
-        name: load_frame(name, window) if name in wanted else pl.DataFrame(schema=SCHEMAS[name])
-        for name in SCHEMAS
-    }
+    wanted = [name for name in SCHEMAS if frames is None or name in frames]
+    if connection.vendor == "postgresql" and not connection.in_atomic_block and len(wanted) > 1:
+        loaded = _load_with_two_connections(window, wanted)
+    else:
+        loaded = {name: load_frame(name, window) for name in wanted}
+    return {name: loaded.get(name, pl.DataFrame(schema=SCHEMAS[name])) for name in SCHEMAS}
+
+
+# The two connections' shares, about equal at a million parcels (the largest reads first).
+_SECOND_CONNECTION = ("indicators", "enterprises")
+_SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
+
+
+def _load_with_two_connections(window: LoadWindow, names: list[str]) -> dict[str, pl.DataFrame]:
+    second = [n for n in names if n in _SECOND_CONNECTION]
+    first = [n for n in names if n not in second]
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+        if not _SNAPSHOT_ID.match(snapshot):  # it goes into SQL as a literal below
+            raise ValueError(f"unexpected snapshot id {snapshot!r}")
+
+        def read_second():
+            # A thread has its own database connection; it reads in the first one's snapshot.
+            try:
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                        cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                    return {name: load_frame(name, window) for name in second}
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            other = pool.submit(read_second)
+            loaded = {name: load_frame(name, window) for name in first}
+            loaded.update(other.result())
+    return loaded

@@ -160,3 +160,26 @@ def test_one_query_per_table_whatever_the_size(monkeypatch):
     assert small_frames["parcels"].height == 2 and large_frames["parcels"].height == 10
     assert large_frames["indicators"].height == 10  # only 2025
     assert small == large == len(SCHEMAS)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL reads with two connections"
+)
+def test_two_connections_read_the_same_frames_as_one(monkeypatch):
+    from django.db import transaction
+
+    from landcycle.evaluation import loading
+
+    _ledger(3)
+    used = []
+    two = loading._load_with_two_connections
+    monkeypatch.setattr(loading, "_load_with_two_connections", lambda *a: used.append(1) or two(*a))
+    window = LoadWindow(2025, indicator_years_back=1)
+    together = load_frames(window)  # outside a transaction: two connections, one snapshot
+    with transaction.atomic():
+        alone = load_frames(window)  # inside one: its own connection sees its own writes
+    assert used == [1]
+    for name in SCHEMAS:
+        assert together[name].equals(alone[name]), name
+    assert together["parcels"].height == 3 and together["indicators"].height == 6
