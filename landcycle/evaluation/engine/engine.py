@@ -186,9 +186,7 @@ def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
             {i: r.id for i, r in enumerate(rules)}, default=NO_RULE, return_dtype=pl.String
         ).alias("rule"),
         _SCALE_GROUP.alias("group"),
-        _by_index(index, [_next_class(r, by_id) for r in rules], pl.lit(None, pl.String)).alias(
-            "next_class"
-        ),
+        _next_class(rules, by_id, index).alias("next_class"),
         *[pl.lit(None, pl.String).alias(c) for c in TEXT_COLUMNS],
     )
     undecided = narrow.with_row_index("_row").filter(index.is_null())
@@ -197,19 +195,28 @@ def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.hstack(decided)
 
 
-def _next_class(rule: Rule, by_id: dict[str, Rule]) -> pl.Expr:
-    """The next rule's class when one of its figures falls short (the gap has something to say)."""
-    target = by_id.get(rule.next)
-    if target is None:
+def _next_class(rules: tuple[Rule, ...], by_id: dict[str, Rule], index: pl.Expr) -> pl.Expr:
+    """The class of the deciding rule's ``next`` rule when one of that rule's figures falls
+    short (the gap has something to say). Tested once per distinct next rule, not per rule."""
+    falls_short: dict[str, tuple[str, pl.Expr]] = {}
+    for rule in rules:
+        target = by_id.get(rule.next)
+        if target is None or target.id in falls_short:
+            continue
+        short = [
+            ~test(c) & pl.col(c.subject).is_not_null()
+            for c in (*target.all, *target.any)
+            if gap_text(c, target.klass, "zh") is not None
+        ]
+        if short:
+            falls_short[target.id] = (target.klass, pl.any_horizontal(short))
+    order = list(falls_short)
+    target_of = {i: order.index(r.next) for i, r in enumerate(rules) if r.next in falls_short}
+    if not target_of:
         return pl.lit(None, pl.String)
-    short = [
-        ~test(c) & pl.col(c.subject).is_not_null()
-        for c in (*target.all, *target.any)
-        if gap_text(c, target.klass, "zh") is not None
-    ]
-    if not short:
-        return pl.lit(None, pl.String)
-    return pl.when(pl.any_horizontal(short)).then(pl.lit(target.klass))
+    target = index.replace_strict(target_of, default=None, return_dtype=pl.Int32)
+    values = [pl.when(short).then(pl.lit(klass)) for klass, short in falls_short.values()]
+    return _by_index(target, values, pl.lit(None, pl.String))
 
 
 def _tidy_gaps() -> list[pl.Expr]:

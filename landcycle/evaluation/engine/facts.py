@@ -415,7 +415,6 @@ def _lease_facts(frame, leases, violations, relations, year_end, equity) -> pl.D
         .agg(
             (~pl.col("related").fill_null(False)).any().alias("lease_unrelated_tenant"),
             pl.col("related").fill_null(False).all().alias("lease_related_tenant_only"),
-            pl.col("tenant_id").sort().alias("unauthorised_tenants"),
             pl.col("_path_zh").drop_nulls().sort().first().alias("lease_relation_path_zh"),
         )
     )
