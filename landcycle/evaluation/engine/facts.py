@@ -193,7 +193,11 @@ def build_frame(
     leases = active_leases(inputs.leases, parcels, year)
     occ = occupancy(parcels.lazy(), leases.lazy()).collect()
 
-    figure_columns = [c for c in FIGURES]
+    # Only the metrics wanted are computed, and only the figures they read are summed.
+    wanted = metrics_needed | set(STANDARD_FIGURES)
+    metric_exprs = [e for e in _metric_columns(year_end) if _output(e) in wanted]
+    read = {name for e in metric_exprs for name in e.meta.root_names()} | metrics_needed
+    figure_columns = [c for c in FIGURES if c in read]
     current = (
         inputs.indicators.lazy()
         .filter(pl.col("year") == year)
@@ -221,6 +225,7 @@ def build_frame(
     summed = [c for c in attributed.columns if c != "_i"]
     sums = [_sum_at(attributed[c], positions, n, rows) for c in summed]
     unused = [f"holder_{c}" for c in MONEY_FIGURES if f"holder_{c}" not in summed]
+    unused += [c for c in FIGURES if c not in summed]
     frame = parcels.hstack(sums).with_columns(
         *[pl.lit(None, pl.Float64).alias(c) for c in unused],
         pl.Series("has_indicators", rows > 0),
@@ -244,8 +249,7 @@ def build_frame(
         )
     if "investment_total_10k_cny_per_ha" in metrics_needed:
         frame = _cumulative_investment(frame, inputs.indicators, occ, year)
-    wanted = metrics_needed | set(STANDARD_FIGURES)
-    frame = frame.with_columns(e for e in _metric_columns(year_end) if _output(e) in wanted)
+    frame = frame.with_columns(metric_exprs)
     if metrics_only:
         return frame
     frame = _violation_facts(frame, inputs.violations, year_end)
@@ -427,7 +431,8 @@ def _lease_facts(frame, leases, violations, relations, year_end, equity) -> pl.D
             _tri_state("refuses_correction").alias("lease_refuses_correction"),
         )
     )
-    frame = _attach(_attach(frame, lease_flags), stance)
+    # One lookup into the (wide) frame for both small tables.
+    frame = _attach(frame, lease_flags.join(stance, on="parcel_id", how="full", coalesce=True))
     return frame.with_columns(
         (
             pl.col("lease_unrelated_tenant").is_not_null() | pl.col("violation_unauthorised_lease")
