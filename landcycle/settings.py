@@ -26,10 +26,12 @@ def _database_config() -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.setdefault("OPTIONS", {})
         # WAL lets the web app read while an import writes; IMMEDIATE avoids lock upgrades.
+        # A 32 MB page cache per connection (the web keeps a connection per thread); large
+        # writes raise it for their connection while they run (core.bulk.bulk_session).
         config["OPTIONS"].update(
             {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                " PRAGMA foreign_keys=ON; PRAGMA cache_size=-200000;",
+                " PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000;",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
             }

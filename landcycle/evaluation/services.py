@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from landcycle.core.bulk import bulk_insert_frames
+from landcycle.core.bulk import bulk_insert_frames, bulk_session
 from landcycle.core.context import current
 from landcycle.ledger.models import Enterprise, Parcel
 
@@ -216,7 +216,7 @@ def store(
     """Write the run and its results in one transaction (results in bulk)."""
     policy, results = prepared.policy, prepared.results
     context = current()
-    with transaction.atomic():
+    with bulk_session(), transaction.atomic():
         run = EvaluationRun.objects.create(
             year=prepared.year,
             policy_name=policy.name,

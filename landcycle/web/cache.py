@@ -10,12 +10,15 @@ restriction stays the only gate.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 import time
 from array import array
 from collections import OrderedDict
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -125,15 +128,61 @@ def ordered_ids(queryset: QuerySet, version: int) -> list:
     through a cached id list costs a slice.
     """
     ids = queryset.values_list("pk", flat=True)
+    key = ("ids", *_sql_key(ids))
 
     def compute():
+        shared = _shared_file(key, version)
+        if shared is not None and (known := _read_ids(shared)) is not None:
+            return known  # another worker of this server sorted them
         values = list(ids)
         try:  # 8 bytes an id instead of a Python int object each
-            return array("q", values)
+            values = array("q", values)
         except TypeError:  # not integer keys
             return values
+        if shared is not None:
+            _write_ids(shared, values)
+        return values
 
-    return _remember(("ids", *_sql_key(ids)), version, compute)
+    return _remember(key, version, compute)
+
+
+# ---- shared by the workers of one server -----------------------------------------------------
+# ``landcycle serve --workers N`` makes a directory before it forks (``SHARED_DIR_ENV``); a
+# worker that sorts ids leaves them there for the others, so each order is sorted once per data
+# version, not once per worker. Without the variable (tests, commands) nothing is shared.
+SHARED_DIR_ENV = "LANDCYCLE_WORKERS_CACHE_DIR"
+
+
+def _shared_file(key: tuple, version: int) -> Path | None:
+    directory = os.environ.get(SHARED_DIR_ENV)
+    if not directory:
+        return None
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    return Path(directory) / f"{digest}-{version}.ids"
+
+
+def _read_ids(path: Path) -> array | None:
+    try:
+        age = time.time() - path.stat().st_mtime
+        if age > MAX_AGE_S:
+            return None
+        values = array("q")
+        values.frombytes(path.read_bytes())
+        return values
+    except (OSError, ValueError):
+        return None
+
+
+def _write_ids(path: Path, values: array) -> None:
+    try:
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(values.tobytes())
+        os.replace(tmp, path)  # readers see the whole file or none
+        for old in path.parent.glob("*.ids"):  # lists of past versions
+            if time.time() - old.stat().st_mtime > 2 * MAX_AGE_S:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def value(name: str, queryset: QuerySet, version: int, compute):

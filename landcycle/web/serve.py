@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import tempfile
 
 # Measured with benchmarks/web_latency.py (100k parcels, 20 clients, 2 cores): one process per
 # core with 4 threads each served 140 req/s; 8 threads per process 76 req/s, one process with
@@ -89,6 +90,11 @@ def serve(
         return
     from django.db import connections
 
+    from . import cache
+
+    # Sorted id lists are shared by the workers through files in a directory of this server.
+    shared = tempfile.TemporaryDirectory(prefix="landcycle-workers-")
+    os.environ[cache.SHARED_DIR_ENV] = shared.name
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.create_server((host, port), family=family, backlog=1024)
     connections.close_all()  # no database connection may be shared across the fork
@@ -123,3 +129,4 @@ def serve(
             except ChildProcessError:
                 break
     listener.close()
+    shared.cleanup()

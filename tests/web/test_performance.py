@@ -213,3 +213,43 @@ def test_change_history_cell_is_what_the_template_filters_gave():
     assert Template("{{ c.diff_text }}").render(Context({"c": record})) == template.render(
         Context({"c": record})
     )
+
+
+def test_workers_of_one_server_share_sorted_ids(
+    world, tmp_path, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setenv(cache.SHARED_DIR_ENV, str(tmp_path))
+    parcels = ledger.Parcel.objects.order_by("holder__name", "pk")
+    cache.clear()
+    first = list(cache.ordered_ids(parcels, 41))
+    assert len(list(tmp_path.glob("*-41.ids"))) == 1
+    cache.clear()  # another worker: its own memory is empty, the file is there
+    with django_assert_num_queries(0):
+        assert list(cache.ordered_ids(parcels, 41)) == first
+    cache.clear()
+    with django_assert_num_queries(1):  # a new data version is sorted again
+        assert list(cache.ordered_ids(parcels, 42)) == first
+
+
+def test_without_a_server_directory_nothing_is_written(world, tmp_path, monkeypatch):
+    monkeypatch.delenv(cache.SHARED_DIR_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    cache.clear()
+    cache.ordered_ids(ledger.Parcel.objects.order_by("code"), 5)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_stale_or_broken_shared_file_is_not_read(tmp_path):
+    from array import array
+
+    stale = tmp_path / "x-1.ids"
+    stale.write_bytes(array("q", [3, 1, 2]).tobytes())
+    assert list(cache._read_ids(stale)) == [3, 1, 2]
+    broken = tmp_path / "y-1.ids"
+    broken.write_bytes(b"\x00" * 5)  # not a whole number of ids
+    assert cache._read_ids(broken) is None
+    import os
+
+    old = stale.stat().st_mtime - 2 * cache.MAX_AGE_S
+    os.utime(stale, (old, old))
+    assert cache._read_ids(stale) is None
