@@ -334,7 +334,8 @@ def naive_evaluate(year: int) -> int:
             parcel_code=parcel.code,
             holder_id=parcel.holder_id,
             klass=klass,
-            indicators={"output_10k_cny_per_ha": output, "tax_10k_cny_per_ha": tax},
+            output_10k_cny_per_ha=output,
+            tax_10k_cny_per_ha=tax,
         )
         count += 1
     return count

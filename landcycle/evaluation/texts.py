@@ -81,7 +81,9 @@ def explain_frame(policy: Policy | None, frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     present = [c for c in TEXT_COLUMNS if c in frame.columns]
     bare = frame.with_columns(pl.col(c).replace("", None) for c in present)
-    return explain(policy, bare).with_columns(pl.col(c).fill_null("") for c in TEXT_COLUMNS)
+    explained = explain(policy, bare)  # adds the text columns a rule policy needs
+    texts = [c for c in TEXT_COLUMNS if c in explained.columns]
+    return explained.with_columns(pl.col(c).fill_null("") for c in texts)
 
 
 def write_texts(results: list[EvaluationResult]) -> None:

@@ -93,3 +93,15 @@ def test_unknown_policy_leaves_texts_empty(run):
     texts.forget()
     results = list(EvaluationResult.objects.filter(run=run).exclude(rule="no-rule"))
     assert results and all(r.reasons_zh == "" for r in results)
+
+
+def test_composite_texts_are_stored_and_read_as_stored(etown):
+    run = services.run_evaluation(YEAR, "zhejiang-mujun")
+    stored = dict(EvaluationResult.objects.filter(run=run).values_list("parcel_code", "reasons_zh"))
+    assert stored and all(stored.values())  # they quote the group: stored with the result
+    read = {r.parcel_code: r.reasons_zh for r in EvaluationResult.objects.filter(run=run)}
+    assert read == stored
+    table = lists.results_table(run)
+    assert dict(table.select("parcel_code", "reasons").iter_rows()) == stored
+    frame = services.results_frame(run)
+    assert dict(frame.select("parcel_code", "reasons_zh").iter_rows()) == stored
