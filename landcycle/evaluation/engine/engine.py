@@ -173,8 +173,12 @@ def _evaluate_rules(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
         columns |= {
             c for cond in (*rule.all, *rule.any, *rule.none) for c in condition_columns(cond)
         }
-    narrow = frame.select([c for c in frame.columns if c in columns]).with_columns(
-        _first_match([rule_matches(r) for r in rules]).alias("_rule")
+    # Lazy: a test shared by several rules is computed once (common subexpressions).
+    narrow = (
+        frame.lazy()
+        .select([c for c in frame.columns if c in columns])
+        .with_columns(_first_match([rule_matches(r) for r in rules]).alias("_rule"))
+        .collect()
     )
     index = pl.col("_rule")
     decided = narrow.select(
