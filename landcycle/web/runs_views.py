@@ -23,12 +23,29 @@ RESULTS = Table(
         Column("klass", _("Class"), lambda r: r.klass, "klass"),
         Column("previous", _("Last year"), lambda r: r.previous_class, "previous_class"),
         Column("score", _("Score"), lambda r: r.score, "score"),
+        Column(
+            "output_per_ha",
+            _("Output per ha (10k CNY)"),
+            lambda r: _figure(r.output_10k_cny_per_ha),
+            "output_10k_cny_per_ha",
+        ),
+        Column(
+            "tax_per_ha",
+            _("Tax per ha (10k CNY)"),
+            lambda r: _figure(r.tax_10k_cny_per_ha),
+            "tax_10k_cny_per_ha",
+        ),
+        Column("rank", _("Rank in street"), lambda r: r.rank_jurisdiction, "rank_jurisdiction"),
         Column("reasons", _("Reasons"), lambda r: r.reasons_zh, None),
         Column("gap", _("Gap to next class"), lambda r: r.gap_zh, None),
     ),
     select_related=("holder",),
     default_order="parcel_code",
 )
+
+
+def _figure(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def _models():

@@ -1,6 +1,7 @@
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -153,6 +154,27 @@ def test_run_pages(world):
     assert "3" in compare.content.decode()
     csv = client.get(reverse("web:run_export", args=[w.run_final.pk, "csv"]), {"class": "D"})
     assert b"B-0001" in csv.content and b"A-0001" not in csv.content
+
+
+def test_run_results_sort_by_figures_and_cards_show_ranks(world):
+    from landcycle.evaluation.models import EvaluationResult
+
+    w = world
+    results = EvaluationResult.objects.filter(run=w.run_final)
+    codes = list(results.order_by("parcel_code").values_list("parcel_code", flat=True))
+    for rank, code in enumerate(codes, start=1):  # output per ha rises with the code
+        results.filter(parcel_code=code).update(
+            output_10k_cny_per_ha=1000.0 * rank, rank_jurisdiction=rank, rank_industry=10 + rank
+        )
+    client = client_for(w.users["evaluation_officer"])
+    url = reverse("web:run_detail", args=[w.run_final.pk])
+    page = client.get(url, {"sort": "-output_per_ha"}).content.decode()
+    shown = [c for c in re.findall(r">([A-Z]\d?-\d{4})</a>", page) if c in codes]
+    assert shown == codes[::-1]
+    assert "地均产值" in page and "街道内排名" in page
+    parcel_a = results.get(parcel_code=codes[0]).parcel_id
+    card = client.get(reverse("web:parcel_detail", args=[parcel_a])).content.decode()
+    assert "排名 (街道 / 行业)" in card and "1 / 11" in card
 
 
 def test_security_headers(world, client):
