@@ -216,10 +216,8 @@ register(
 
 
 def _on_published_available_list() -> Q:
-    try:
-        from landcycle.lifecycle.models import AvailableLandEntry
-    except ImportError:
-        return Q(pk__in=[])
+    from landcycle.lifecycle.models import AvailableLandEntry
+
     return Q(
         pk__in=AvailableLandEntry.objects.filter(land_list__status="published").values("parcel_id")
     )
@@ -314,10 +312,8 @@ def masked_id(person: ledger.Person, user) -> str:
 
 
 def _register_evaluation() -> None:
-    try:
-        from landcycle.evaluation.models import EvaluationResult, EvaluationRun, Objection
-    except ImportError:  # the evaluation app is not in this build
-        return
+    from landcycle.evaluation.models import EvaluationResult, EvaluationRun, Objection
+
     from .disclosure import disclosure
 
     published = ("notice", "final")
@@ -355,10 +351,8 @@ _register_evaluation()
 
 
 def _register_imports() -> None:
-    try:
-        from landcycle.imports.models import ImportBatch
-    except ImportError:
-        return
+    from landcycle.imports.models import ImportBatch
+
     # Import batches are the zone's own records: zone-wide roles only (import needs the action).
     register(
         ImportBatch,
@@ -372,10 +366,7 @@ _register_imports()
 def _register_lifecycle() -> None:
     """Cases and lists of ``landcycle.lifecycle``: a street reaches those in its subtree, an
     enterprise its own cases and agreements; the public the published available-land lists."""
-    try:
-        from landcycle.lifecycle import models as lifecycle
-    except ImportError:
-        return
+    from landcycle.lifecycle import models as lifecycle
 
     def in_street(path: str) -> Q:
         return _in_jurisdictions(path) | Q(parcel_id__in=_parcels_in(path))

@@ -107,10 +107,8 @@ def overlapping_entries(box: BBox):
 
 def published_a_list() -> tuple[object, list[dict]]:
     """The A list of the latest final run (已生效), public fields only."""
-    try:
-        from landcycle.evaluation.models import EvaluationResult, EvaluationRun
-    except ImportError:
-        return None, []
+    from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+
     from .permissions import restricted
 
     rules = disclosure()["a_list"]

@@ -10,6 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+
 from . import services
 from .permissions import Action, restricted, scope_of
 from .tables import Column, Table, export_response
@@ -48,17 +50,9 @@ def _figure(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _models():
-    run_model, result_model = services._evaluation_models()
-    if run_model is None:
-        raise Http404("evaluation is not installed")
-    return run_model, result_model
-
-
 def _run_and_results(request, pk):
-    run_model, result_model = _models()
-    run = get_object_or_404(restricted(run_model, request.user), pk=pk)
-    results = restricted(result_model, request.user).filter(run=run)
+    run = get_object_or_404(restricted(EvaluationRun, request.user), pk=pk)
+    results = restricted(EvaluationResult, request.user).filter(run=run)
     klass = request.GET.get("class")
     if klass:
         results = results.filter(klass=klass)
@@ -67,17 +61,17 @@ def _run_and_results(request, pk):
 
 @requires(Action.VIEW)
 def run_list(request):
-    runs = restricted(_models()[0], request.user).order_by("-year", "-id")
+    runs = restricted(EvaluationRun, request.user).order_by("-year", "-id")
     return render(request, "web/run_list.html", {"runs": runs})
 
 
 @requires(Action.VIEW)
 def run_detail(request, pk):
     run, results = _run_and_results(request, pk)
-    all_results = restricted(_models()[1], request.user).filter(run=run)
+    all_results = restricted(EvaluationResult, request.user).filter(run=run)
     listed = results.select_related("holder").order_by(RESULTS.ordering(request.GET.get("sort")))
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    runs = restricted(_models()[0], request.user).exclude(pk=run.pk).order_by("-year", "-id")
+    runs = restricted(EvaluationRun, request.user).exclude(pk=run.pk).order_by("-year", "-id")
     return render(
         request,
         "web/run_detail.html",
@@ -105,7 +99,7 @@ def run_export(request, pk, fmt):
 
 @requires(Action.VIEW)
 def run_compare(request, pk, other):
-    runs = restricted(_models()[0], request.user)
+    runs = restricted(EvaluationRun, request.user)
     first = get_object_or_404(runs, pk=pk)
     second = get_object_or_404(runs, pk=other)
     comparison = services.compare_runs(request.user, first, second)
@@ -122,8 +116,7 @@ def run_transition(request, pk, step):
     """Put a draft on public notice (公示), or make a run under notice final (生效)."""
     from landcycle.evaluation import services as evaluation
 
-    run_model = _models()[0]
-    run = get_object_or_404(restricted(run_model, request.user, Action.PUBLISH), pk=pk)
+    run = get_object_or_404(restricted(EvaluationRun, request.user, Action.PUBLISH), pk=pk)
     steps = {"publish": evaluation.publish, "finalize": evaluation.finalize}
     if step not in steps:
         raise Http404
@@ -132,5 +125,7 @@ def run_transition(request, pk, step):
     except evaluation.EvaluationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, gettext("Done: %(run)s") % {"run": run_model.objects.get(pk=pk)})
+        messages.success(
+            request, gettext("Done: %(run)s") % {"run": EvaluationRun.objects.get(pk=pk)}
+        )
     return redirect("web:run_detail", pk=pk)

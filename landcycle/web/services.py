@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 
 from landcycle.core.models import ChangeRecord
 from landcycle.core.units import HECTARE, SQUARE_METRE, WAN_YUAN, YI_YUAN, convert
+from landcycle.evaluation.models import EvaluationResult, EvaluationRun
 from landcycle.ledger import models as ledger
 
 from . import cache
@@ -29,23 +30,12 @@ def m2_to_ha(value: float | None) -> float | None:
     return None if value is None else convert(value, SQUARE_METRE, HECTARE)
 
 
-def _evaluation_models():
-    try:
-        from landcycle.evaluation.models import EvaluationResult, EvaluationRun
-    except ImportError:
-        return None, None
-    return EvaluationRun, EvaluationResult
-
-
 def current_run(user, year: int | None = None):
     """The run whose classes the pages show: the latest final run the user may see (else the
     latest visible one)."""
-    run_model, _ = _evaluation_models()
-    if run_model is None:
-        return None
 
     def lookup():
-        runs = restricted(run_model, user)
+        runs = restricted(EvaluationRun, user)
         if year is not None:
             runs = runs.filter(year=year)
         # One query: final runs first, then the latest.
@@ -60,11 +50,10 @@ def current_run(user, year: int | None = None):
 
 def classes_of(user, parcel_ids=None, run=None) -> dict[int, str]:
     """parcel id → class in the current run (only the parcels the user may see)."""
-    _, result_model = _evaluation_models()
     run = run or current_run(user)
     if run is None:
         return {}
-    results = restricted(result_model, user).filter(run=run)
+    results = restricted(EvaluationResult, user).filter(run=run)
     if parcel_ids is not None:  # ids or a queryset of pks (kept as a subquery)
         if not isinstance(parcel_ids, QuerySet):
             parcel_ids = list(parcel_ids)
@@ -103,14 +92,11 @@ def parcel_card(user, parcel: ledger.Parcel) -> dict:
             round(history[y]["tax"] / area_ha, 1) if area_ha else None for y in sorted(history)
         ],
     }
-    evaluations = []
-    _, result_model = _evaluation_models()
-    if result_model is not None:
-        evaluations = list(
-            restrict(result_model.objects.filter(parcel_id=parcel.pk), user)
-            .select_related("run")
-            .order_by("-run__year", "-run_id")
-        )
+    evaluations = list(
+        restrict(EvaluationResult.objects.filter(parcel_id=parcel.pk), user)
+        .select_related("run")
+        .order_by("-run__year", "-run_id")
+    )
     changes = restrict(
         ChangeRecord.objects.filter(
             content_type=ContentType.objects.get_for_model(ledger.Parcel), object_id=parcel.pk
@@ -201,8 +187,7 @@ def dashboard(user) -> dict:
     run = current_run(user)
     by_class = []
     if run is not None:
-        _, result_model = _evaluation_models()
-        results = restricted(result_model, user).filter(run=run)
+        results = restricted(EvaluationResult, user).filter(run=run)
         # Output attributed to each parcel by the run (万元), a column of the results.
         output = Sum("output_10k_cny")
         by_class = list(
@@ -266,8 +251,7 @@ def class_moves(results) -> list[dict]:
 def compare_runs(user, first, second) -> dict:
     """Cross-tabulation of two runs' classes over the parcels both classified (e.g. two
     policies on the same year's data), and the parcels whose class differs."""
-    _, result_model = _evaluation_models()
-    results = restricted(result_model, user)
+    results = restricted(EvaluationResult, user)
     a = dict(results.filter(run=first).values_list("parcel_id", "klass"))
     b = dict(results.filter(run=second).values_list("parcel_id", "klass"))
     codes = dict(results.filter(run=first).values_list("parcel_id", "parcel_code"))

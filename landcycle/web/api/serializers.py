@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from landcycle.evaluation.models import EvaluationResult, EvaluationRun
 from landcycle.ledger import models as ledger
 from landcycle.web.permissions import scope_of
 
@@ -91,28 +92,22 @@ class CommitmentSerializer(serializers.ModelSerializer):
         fields = ["id", "parcel", "enterprise", "indicator", "value", "unit", "year"]
 
 
-try:
-    from landcycle.evaluation.models import EvaluationResult, EvaluationRun
-except ImportError:  # pragma: no cover - evaluation not in this build
-    EvaluationRun = EvaluationResult = None
+class EvaluationRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationRun
+        fields = [
+            "id", "year", "policy_name", "policy_version", "policy_hash",
+            "inputs_fingerprint", "status", "created_at", "parcel_count", "class_counts",
+            "previous_run", "corrects", "notice_start", "notice_end", "published_at",
+            "finalized_at",
+        ]  # fmt: skip
 
-if EvaluationRun is not None:
 
-    class EvaluationRunSerializer(serializers.ModelSerializer):
-        class Meta:
-            model = EvaluationRun
-            fields = [
-                "id", "year", "policy_name", "policy_version", "policy_hash",
-                "inputs_fingerprint", "status", "created_at", "parcel_count", "class_counts",
-                "previous_run", "corrects", "notice_start", "notice_end", "published_at",
-                "finalized_at",
-            ]  # fmt: skip
-
-    class EvaluationResultSerializer(serializers.ModelSerializer):
-        class Meta:
-            model = EvaluationResult
-            fields = [
-                "id", "run", "parcel", "parcel_code", "holder", "klass", "score", "rule",
-                "reasons_zh", "reasons_en", "gap_zh", "gap_en", "next_class", "previous_class",
-                "indicators",
-            ]  # fmt: skip
+class EvaluationResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationResult
+        fields = [
+            "id", "run", "parcel", "parcel_code", "holder", "klass", "score", "rule",
+            "reasons_zh", "reasons_en", "gap_zh", "gap_en", "next_class", "previous_class",
+            "rank_jurisdiction", "rank_industry", "industry", "indicators",
+        ]  # fmt: skip
