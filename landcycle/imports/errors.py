@@ -36,3 +36,17 @@ class ImportFailed(Exception):
         self.problems = problems
         errors = [p for p in problems if not p.warning]
         super().__init__(f"{len(errors)} error(s) in the input; nothing was written")
+
+
+class SortedProblems:
+    """``errors`` and ``warnings`` of a result's ``problems`` (a mixin of result dataclasses)."""
+
+    problems: list[ImportProblem]
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.warning]

@@ -18,7 +18,7 @@ from landcycle.core.context import changes_by
 from landcycle.ledger import models as ledger
 
 from . import jurisdictions
-from .errors import ImportProblem
+from .errors import ImportProblem, SortedProblems
 from .models import ImportBatch
 from .readers import read_inputs
 from .schema import SHEETS
@@ -30,19 +30,11 @@ Progress = Callable[[str, int, int], None]
 
 
 @dataclass
-class ImportResult:
+class ImportResult(SortedProblems):
     batch: ImportBatch
     counts: dict[str, Counts] = field(default_factory=dict)
     problems: list[ImportProblem] = field(default_factory=list)
     dry_run: bool = False
-
-    @property
-    def errors(self) -> list[ImportProblem]:
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self) -> list[ImportProblem]:
-        return [p for p in self.problems if p.warning]
 
     @property
     def ok(self) -> bool:

@@ -20,7 +20,7 @@ from landcycle.core import geometry as geo
 from landcycle.core import units
 from landcycle.core.identifiers import InvalidIdentifier, normalise_resident_id, normalise_uscc
 
-from .errors import ImportProblem
+from .errors import ImportProblem, SortedProblems
 from .fastcheck import resident_id_ok, uscc_ok
 from .readers import ROW, GeoLayer, Inputs, RawSheet
 from .schema import (
@@ -64,19 +64,11 @@ class SheetData:
 
 
 @dataclass
-class Validated:
+class Validated(SortedProblems):
     sheets: dict[str, SheetData] = field(default_factory=dict)  # by sheet key
     # Geometry for stored parcels not in this import's 宗地 sheet: code + GEOMETRY_FIELDS + extras.
     geometry_updates: pl.DataFrame | None = None
     problems: list[ImportProblem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[ImportProblem]:
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self) -> list[ImportProblem]:
-        return [p for p in self.problems if p.warning]
 
 
 class _Sink:
