@@ -119,6 +119,30 @@ def _sum_at(values: pl.Series, positions: np.ndarray, n: int, rows: np.ndarray) 
     return pl.Series(values.name, total).set(pl.Series(present == 0), None)  # type: ignore[arg-type]
 
 
+def row_positions(keys: pl.Series, ids: pl.Series) -> np.ndarray:
+    """The row of each of ``keys`` in ``ids`` (unique, not null), -1 where it is not there.
+
+    Ids that are compact integers (database ids) index a table directly; others are searched.
+    """
+    id_values = ids.cast(pl.Int64).to_numpy()
+    wanted = keys.cast(pl.Int64).fill_null(-1).to_numpy()
+    n = len(id_values)
+    out = np.full(len(wanted), -1, dtype=np.intp)
+    if n == 0:
+        return out
+    lowest, highest = int(id_values.min()), int(id_values.max())
+    if lowest >= 0 and highest <= 4 * n + 1024:
+        table = np.full(highest + 1, -1, dtype=np.intp)
+        table[id_values] = np.arange(n)
+        inside = (wanted >= 0) & (wanted <= highest)
+        out[inside] = table[wanted[inside]]
+        return out
+    order = np.argsort(id_values, kind="stable")
+    ordered = id_values[order]
+    at = np.searchsorted(ordered, wanted).clip(0, n - 1)
+    return np.where(ordered[at] == wanted, order[at], -1)
+
+
 def lookup(keys: pl.Series, table: pl.DataFrame, key: str) -> pl.DataFrame:
     """For each of ``keys``, the other columns of the ``table`` row with that ``key`` (nulls if
     none): a left join in the order of ``keys``, by binary search over the table's sorted key.
@@ -205,24 +229,19 @@ def build_frame(
     )
     # Each parcel's position in the frame: sums are made by position (np.bincount), a few
     # milliseconds a column, instead of a hash group-by and a join back.
-    index = parcels.select("parcel_id", "holder_id").with_row_index("_i")
-    attributed = (
-        attribute(current, occ.lazy(), figure_columns)
-        .join(index.lazy(), on="parcel_id")
-        .with_columns(
-            pl.when(pl.col("enterprise_id") == pl.col("holder_id"))
-            .then(pl.col(c))
-            .alias(f"holder_{c}")
-            for c in MONEY_FIGURES
-            if f"holder_{c}_per_ha" in metrics_needed
-        )
-        .drop("enterprise_id", "parcel_id", "holder_id")
-        .collect()
-    )
-    positions = attributed["_i"].to_numpy().astype(np.intp)
+    attributed = attribute(current, occ.lazy(), figure_columns).collect()
+    positions = row_positions(attributed["parcel_id"], parcels["parcel_id"])
+    attributed = attributed.filter(pl.Series(positions >= 0))
+    positions = positions[positions >= 0]
+    holder = parcels["holder_id"].gather(pl.Series(positions))
+    attributed = attributed.with_columns(
+        pl.when(pl.col("enterprise_id") == holder).then(pl.col(c)).alias(f"holder_{c}")
+        for c in MONEY_FIGURES
+        if f"holder_{c}_per_ha" in metrics_needed
+    ).drop("enterprise_id", "parcel_id")
     n = parcels.height
     rows = np.bincount(positions, minlength=n)
-    summed = [c for c in attributed.columns if c != "_i"]
+    summed = attributed.columns
     sums = [_sum_at(attributed[c], positions, n, rows) for c in summed]
     unused = [f"holder_{c}" for c in MONEY_FIGURES if f"holder_{c}" not in summed]
     unused += [c for c in FIGURES if c not in summed]
@@ -282,23 +301,25 @@ def _industry_table(codes: pl.Series) -> pl.DataFrame:
 
 def _cumulative_investment(frame, indicators, occ, year) -> pl.DataFrame:
     # Past years are attributed with this year's occupancy: the ledger keeps no history of it.
-    # Summed over the years first (a row per enterprise and parcel), then spread once.
-    past = (
-        indicators.lazy()
-        .filter((pl.col("year") <= year) & pl.col("investment_10k_cny").is_not_null())
-        .group_by("enterprise_id", "parcel_id")
-        .agg(pl.col("investment_10k_cny").sum())
+    # Figures without a parcel are summed per enterprise first, then spread once.
+    past = indicators.lazy().filter(
+        (pl.col("year") <= year) & pl.col("investment_10k_cny").is_not_null()
     )
-    index = frame.select("parcel_id").with_row_index("_i").lazy()
-    attributed = (
-        attribute(past, occ.lazy(), ["investment_10k_cny"])
-        .join(index, on="parcel_id")
-        .select("_i", "investment_10k_cny")
-        .collect()
+    spread = (
+        past.filter(pl.col("parcel_id").is_null())
+        .group_by("enterprise_id")
+        .agg(pl.col("investment_10k_cny").sum(), pl.lit(None, pl.Int64).alias("parcel_id"))
     )
-    positions = attributed["_i"].to_numpy().astype(np.intp)
+    attributed = attribute(
+        pl.concat([past.filter(pl.col("parcel_id").is_not_null()), spread], how="diagonal"),
+        occ.lazy(),
+        ["investment_10k_cny"],
+    ).collect()
+    positions = row_positions(attributed["parcel_id"], frame["parcel_id"])
+    values = attributed["investment_10k_cny"].filter(pl.Series(positions >= 0))
+    positions = positions[positions >= 0]
     rows = np.bincount(positions, minlength=frame.height)
-    total = _sum_at(attributed["investment_10k_cny"], positions, frame.height, rows)
+    total = _sum_at(values, positions, frame.height, rows)
     return frame.with_columns(total.alias("investment_total_10k_cny"))
 
 
