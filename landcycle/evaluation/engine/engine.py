@@ -29,7 +29,6 @@ FACT_DETAILS_ZH = {
     "lease_related_tenant_only": "lease_relation_path_zh",
 }
 TEXT_COLUMNS = ["reasons_zh", "reasons_en", "gap_zh", "gap_en"]
-STANDARD_METRICS = STANDARD_FIGURES
 
 
 def evaluate(policy: Policy, inputs: EvaluationInputs, year: int, *, texts: bool = True):
@@ -656,7 +655,7 @@ def _finish(policy: Policy, out: pl.DataFrame) -> pl.DataFrame:
         .cast(pl.Int64)
         .alias("rank_industry"),
     )
-    metrics = [m for m in STANDARD_METRICS if m in out.columns]
+    metrics = [m for m in STANDARD_FIGURES if m in out.columns]
     metrics += sorted(m for m in policy.metrics_used() if m in out.columns and m not in metrics)
     scores = sorted(c for c in out.columns if c.startswith("score_"))
     extras = [c for c in ("commitments_detail_zh", "lease_relation_path_zh") if c in out.columns]
