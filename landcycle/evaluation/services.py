@@ -358,9 +358,8 @@ _WRITE_CHUNK = 100_000
 def results_frame(run: EvaluationRun) -> pl.DataFrame:
     """A run's stored results, one row per parcel, ordered by parcel code; ``indicators`` and
     ``ranks`` as one dict per row (as ``EvaluationResult.indicators`` / ``.ranks``)."""
-    base = [f for f in _RESULT_FIELDS[1:] if f not in (*RESULT_FIGURES, *RANK_FIELDS)]
-    base.remove("other_indicators")
-    fields = [*base, *RESULT_FIGURES, "other_indicators", *RANK_FIELDS]
+    fields = _RESULT_FIELDS[1:]  # all but the run: base fields, figures, other JSON, ranks
+    base = fields[: fields.index(RESULT_FIGURES[0])]
     rows = EvaluationResult.objects.filter(run=run).values_list(*fields)
     names = {"klass": "class"}
     schema = {names.get(f, f): _FRAME_TYPES.get(f, pl.Utf8) for f in base}
