@@ -1,0 +1,93 @@
+"""Workbooks (.xlsx, .xlsm) read with python-calamine; formula cells without a cached value found
+with openpyxl."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from ..errors import ImportProblem
+from .cells import _frame, _headers
+from .shapes import Inputs, RawSheet
+
+
+def read_workbook(path: Path, inputs: Inputs) -> None:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several kinds for non-workbooks
+        inputs.problems.append(
+            ImportProblem(path.name, None, None, None, f"不是有效的工作簿 not a workbook: {exc}")
+        )
+        return
+    formulas = _formula_cells_without_value(path)
+    with workbook:
+        for name in workbook.sheet_names:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            headers = _headers(rows[0]) if rows else []
+            frame = _frame(headers, rows[1:], 2)
+            sheet = RawSheet(name, path.name, headers, frame)
+            inputs.sheets.append(sheet)
+            for row, column in formulas.get(name, ()):
+                header = headers[column] if column < len(headers) else f"#{column + 1}"
+                inputs.problems.append(
+                    ImportProblem(
+                        name,
+                        row,
+                        header,
+                        None,
+                        "公式没有计算结果 formula without a cached value: open and save the "
+                        "workbook in Excel/WPS, or paste values",
+                    )
+                )
+
+
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index - 1
+
+
+def _formula_cells_without_value(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """(row, column index) of formula cells that carry no cached value, per sheet name.
+
+    python-calamine reads only cached values (a formula nobody calculated reads as empty), so
+    the sheets' XML is checked for ``<f>`` elements; openpyxl parses only workbooks that have any.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            has_formula = any(
+                n.startswith("xl/worksheets/") and b"<f" in archive.read(n)
+                for n in archive.namelist()
+            )
+    except (zipfile.BadZipFile, OSError):
+        return {}
+    if not has_formula:
+        return {}
+    import openpyxl
+
+    found: dict[str, list[tuple[int, int]]] = {}
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for ws in formulas.worksheets:
+            cached = values[ws.title]
+            formula_cells = [
+                (cell.row, cell.column)
+                for row in ws.iter_rows()
+                for cell in row
+                if isinstance(cell.value, str) and cell.value.startswith("=")
+            ]
+            for row, column in formula_cells:
+                if cached.cell(row=row, column=column).value in (None, ""):
+                    found.setdefault(ws.title, []).append((row, column - 1))
+    finally:
+        formulas.close()
+        values.close()
+    return found
