@@ -26,6 +26,7 @@ from .readers import ROW, GeoLayer, Inputs, RawSheet
 from .schema import (
     BOOL_FALSE,
     BOOL_TRUE,
+    GEOMETRY_FIELDS,
     SHEETS,
     TAG_SEPARATORS,
     Column,
@@ -36,7 +37,6 @@ from .schema import (
 )
 
 EXTRA = "x:"  # prefix of unknown columns kept for the record's extra JSON
-GEOMETRY_FIELDS = ("geometry_wkt", "computed_area_m2", "min_lon", "min_lat", "max_lon", "max_lat")
 
 
 @dataclass
