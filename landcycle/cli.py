@@ -13,6 +13,7 @@ import os
 import sys
 
 COMMAND_MODULES = [
+    "landcycle.ledger.cli",
     "landcycle.imports.cli",
     "landcycle.evaluation.cli",
     "landcycle.demo.cli",

@@ -9,6 +9,10 @@ class JurisdictionAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a node rewrites its subtree: only `landcycle jurisdictions move` does that.
+        return ["parent"] if obj is not None else []
+
 
 @admin.register(models.Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):

@@ -49,6 +49,16 @@ class Jurisdiction(ChangeLogged):
         return self.name
 
     def save(self, *args, **kwargs):
+        """Saves a new node with its path. A node's parent changes only through
+        ``landcycle.ledger.services.move_jurisdiction``, which rewrites the whole subtree's
+        paths: a save that would move it raises ``ValueError`` instead of leaving the
+        descendants' paths stale."""
+        if self.pk is not None and self.path:
+            stored = type(self).objects.filter(pk=self.pk).values_list("parent_id", flat=True)
+            if stored and stored[0] != self.parent_id:
+                raise ValueError(
+                    "移动行政区划请使用 move_jurisdiction — use ledger.services.move_jurisdiction"
+                )
         super().save(*args, **kwargs)
         path = (self.parent.path if self.parent else "/") + f"{self.pk}/"
         if path != self.path:
