@@ -1,8 +1,10 @@
-"""Change history for every ledger record.
+"""Change history for every ledger record: who (the name copied), when, from what operation,
+before and after.
 
 Single saves (admin, forms, services) are recorded by signals on models that inherit
-``ChangeLogged``. Bulk writes (imports) call ``record_bulk`` with the rows they wrote, so a
-100k-row import costs one bulk insert of records, not 100k signal round trips.
+``ChangeLogged``; ``QuerySet.update()`` on them is recorded too (``ChangeLoggedQuerySet``).
+Bulk writes (imports) call ``record_bulk`` with the rows they wrote, so a 100k-row import costs
+one bulk insert of records, not 100k signal round trips.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import decimal
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -30,8 +32,49 @@ def _json_value(value):
     return value
 
 
+class ChangeLoggedQuerySet(models.QuerySet):
+    """``update()`` that writes a change record for every row whose values it changed."""
+
+    CHUNK = 10_000  # rows read back per query (SQLite's bound-parameter limit)
+
+    def update(self, **kwargs):
+        fields = [self.model._meta.get_field(name) for name in kwargs]
+        attnames = [field.attname for field in fields]
+        with transaction.atomic(using=self.db):
+            before = {
+                row[0]: dict(zip(attnames, row[1:], strict=True))
+                for row in self.values_list("pk", *attnames)
+            }
+            count = super().update(**kwargs)
+            ids = list(before)
+            changes = []
+            for start in range(0, len(ids), self.CHUNK):
+                chunk = ids[start : start + self.CHUNK]
+                rows = self.model._base_manager.using(self.db).filter(pk__in=chunk)
+                for pk, *values in rows.values_list("pk", *attnames):
+                    after = dict(zip(attnames, values, strict=True))
+                    if after != before[pk]:
+                        changes.append(
+                            (
+                                pk,
+                                f"{self.model._meta.verbose_name} #{pk}",
+                                snapshot_from_row(before[pk]),
+                                snapshot_from_row(after),
+                            )
+                        )
+            if changes:
+                record_bulk(self.model, changes)
+        return count
+
+    update.alters_data = True
+    update.queryset_only = True
+
+
 class ChangeLogged(models.Model):
-    """Mixin: single saves and deletes of this model are written to the change log."""
+    """Mixin: single saves and deletes of this model, and ``objects.….update()``, are written to
+    the change log."""
+
+    objects = ChangeLoggedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -66,11 +109,9 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
     after = instance.snapshot()
     if before == after:
         return
-    context = current()
     ChangeRecord.objects.create(
         time=timezone.now(),
-        user_id=context.user_id,
-        source=context.source,
+        **_who(),
         content_type=ContentType.objects.get_for_model(sender),
         object_id=instance.pk,
         object_repr=str(instance)[:200],
@@ -88,11 +129,9 @@ def _record_delete(sender, instance, **kwargs):
         return
     from .models import ChangeRecord
 
-    context = current()
     ChangeRecord.objects.create(
         time=timezone.now(),
-        user_id=context.user_id,
-        source=context.source,
+        **_who(),
         content_type=ContentType.objects.get_for_model(sender),
         object_id=instance.pk,
         object_repr=str(instance)[:200],
@@ -100,6 +139,21 @@ def _record_delete(sender, instance, **kwargs):
         before=instance.snapshot(),
         after=None,
     )
+
+
+def _who() -> dict:
+    """The change record's fields that say who changed it and in which operation."""
+    context = current()
+    operation = context.operation
+    return {
+        "user_id": context.user_id,
+        "actor_name": context.user_name[:200],
+        "source": context.source,
+        "operation_type_id": (
+            ContentType.objects.get_for_model(operation).pk if operation is not None else None
+        ),
+        "operation_id": getattr(operation, "pk", None),
+    }
 
 
 def record_bulk_frame(model: type[models.Model], frame) -> int:
@@ -113,7 +167,7 @@ def record_bulk_frame(model: type[models.Model], frame) -> int:
     from .bulk import bulk_insert_frame
     from .models import ChangeRecord
 
-    context = current()
+    who = _who()
     content_type_id = ContentType.objects.get_for_model(model).pk
     action = (
         pl.when(pl.col("before").is_null())
@@ -124,8 +178,11 @@ def record_bulk_frame(model: type[models.Model], frame) -> int:
     )
     rows = frame.select(
         pl.lit(timezone.now()).alias("time"),
-        pl.lit(context.user_id, dtype=pl.Int64).alias("user_id"),
-        pl.lit(context.source, dtype=pl.Utf8).alias("source"),
+        pl.lit(who["user_id"], dtype=pl.Int64).alias("user_id"),
+        pl.lit(who["actor_name"], dtype=pl.Utf8).alias("actor_name"),
+        pl.lit(who["source"], dtype=pl.Utf8).alias("source"),
+        pl.lit(who["operation_type_id"], dtype=pl.Int64).alias("operation_type_id"),
+        pl.lit(who["operation_id"], dtype=pl.Int64).alias("operation_id"),
         pl.lit(content_type_id, dtype=pl.Int64).alias("content_type_id"),
         pl.col("object_id").cast(pl.Int64),
         pl.col("object_repr").cast(pl.Utf8).str.slice(0, 200),
@@ -147,10 +204,16 @@ def record_bulk(
     from .bulk import bulk_insert
     from .models import ChangeRecord
 
-    context = current()
+    who = _who()
     content_type_id = ContentType.objects.get_for_model(model).pk
     now = timezone.now()
-    user_id, source = context.user_id, context.source
+    fixed = (
+        who["user_id"],
+        who["actor_name"],
+        who["source"],
+        who["operation_type_id"],
+        who["operation_id"],
+    )
     create, update, delete = (
         ChangeRecord.Action.CREATE.value,
         ChangeRecord.Action.UPDATE.value,
@@ -159,8 +222,7 @@ def record_bulk(
     rows = [
         (
             now,
-            user_id,
-            source,
+            *fixed,
             content_type_id,
             object_id,
             object_repr[:200],
@@ -175,7 +237,10 @@ def record_bulk(
         [
             "time",
             "user_id",
+            "actor_name",
             "source",
+            "operation_type_id",
+            "operation_id",
             "content_type_id",
             "object_id",
             "object_repr",

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -19,7 +20,22 @@ class ChangeRecord(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
     )
+    # Copied at the time of the change: the record keeps its actor when the user is deleted.
+    actor_name = models.CharField("操作人", max_length=200, blank=True)
     source = models.CharField("来源", max_length=200, blank=True)
+    # The operation the change belongs to (an import batch, an evaluation run …), linked
+    # generically so core needs no model of the apps above it.
+    operation_type = models.ForeignKey(
+        ContentType,
+        verbose_name="操作类型",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+    )
+    operation_id = models.BigIntegerField("操作编号", null=True, blank=True)
+    operation = GenericForeignKey("operation_type", "operation_id")
     # No index of its own: the (content_type, object_id) index below serves lookups by type.
     # No database constraint either: content types are never deleted, and checking the key on
     # each of the ~10 change records per parcel of a bulk import doubled PostgreSQL's commit.
@@ -39,7 +55,10 @@ class ChangeRecord(models.Model):
     class Meta:
         verbose_name = "变更记录"
         verbose_name_plural = "变更记录"
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["operation_type", "operation_id"], name="change_record_operation"),
+        ]
         ordering = ["-time", "-id"]
 
     def __str__(self):

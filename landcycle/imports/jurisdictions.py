@@ -145,7 +145,9 @@ def create(jplan: JurisdictionPlan) -> dict[tuple[str | None, str], int]:
         )
         created += [(i, n, None) for n, i in district_ids.items()]
     streets = []
-    for district, street in set(jplan.missing.values()):
+    # In the order the sheet first names them (a set's order follows PYTHONHASHSEED, and the
+    # ids decide which street the demo's officer gets).
+    for district, street in dict.fromkeys(jplan.missing.values()):
         parent_id = district_ids[district] if isinstance(district, str) else district
         streets.append((street, Jurisdiction.Kind.STREET, parent_id, ""))
     bulk_insert(Jurisdiction, ["name", "kind", "parent_id", "path"], streets)

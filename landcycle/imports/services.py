@@ -109,7 +109,7 @@ def _run(paths, names, crs, dry_run, user_id, report: Progress, result: ImportRe
         report("完成 done", steps, steps)
         return
     try:
-        with changes_by(user_id=user_id, source=f"import {' '.join(names)}"[:200]):
+        with changes_by(user_id=user_id, source=f"import {' '.join(names)}"[:200], operation=batch):
             with bulk_session(), transaction.atomic():
                 result.counts = _write(validated, jplan, report, steps)
                 if dry_run:

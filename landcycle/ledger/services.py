@@ -2,8 +2,8 @@
 
 The jurisdiction tree is a materialised path ("/1/4/9/") so that "this node and everything
 below it" is one indexed prefix query (officers' scopes, street lists, stock land). Moving a
-node therefore rewrites the path of its whole subtree, in one UPDATE, and records every node
-whose path changed in the change log.
+node therefore rewrites the path of its whole subtree, in one UPDATE; the change log records
+every node whose path changed.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Concat, Substr
-
-from landcycle.core.changelog import record_bulk
 
 from .models import Jurisdiction
 
@@ -52,27 +50,10 @@ def move_jurisdiction(node: Jurisdiction, new_parent: Jurisdiction | None) -> in
     if old_path == new_path and node.parent_id == (new_parent.pk if new_parent else None):
         return 0
     subtree = Jurisdiction.objects.filter(path__startswith=old_path)
-    before = {row["pk"]: row for row in subtree.values("pk", "name", "parent_id", "path")}
+    count = subtree.count()
+    # Both updates are change-logged row by row (ChangeLoggedQuerySet).
     Jurisdiction.objects.filter(pk=node.pk).update(parent=new_parent)
     subtree.update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField())
     )
-    after = {
-        row["pk"]: row
-        for row in Jurisdiction.objects.filter(pk__in=before).values(
-            "pk", "name", "parent_id", "path"
-        )
-    }
-    record_bulk(
-        Jurisdiction,
-        [
-            (
-                pk,
-                row["name"],
-                {"parent_id": row["parent_id"], "path": row["path"]},
-                {"parent_id": after[pk]["parent_id"], "path": after[pk]["path"]},
-            )
-            for pk, row in before.items()
-        ],
-    )
-    return len(before)
+    return count

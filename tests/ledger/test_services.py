@@ -38,14 +38,20 @@ def test_move_rewrites_the_whole_subtree(tree):
     assert set(_fresh(south).subtree()) == {_fresh(n) for n in (south, street, town, zone)}
     assert set(_fresh(north).subtree()) == {north}
     assert Parcel.objects.filter(jurisdiction__path__startswith=_fresh(south).path).get() == parcel
-    # Every moved node is in the change log with its old and new path.
-    records = ChangeRecord.objects.filter(
-        object_id__in=[street.pk, town.pk, zone.pk], action=ChangeRecord.Action.UPDATE
-    )
-    assert {r.object_id: r.after["path"] for r in records} == {
-        n.pk: _fresh(n).path for n in (street, town, zone)
+    # Every moved node is in the change log with its old and new path, and the street's
+    # record of its new parent.
+    old_paths = {n.pk: n.path for n in (street, town, zone)}
+    with_path = [
+        r
+        for r in ChangeRecord.objects.filter(object_id__in=old_paths).order_by("id")
+        if r.action == ChangeRecord.Action.UPDATE and "path" in (r.before or {})
+        and r.before["path"]
+    ]  # fmt: skip
+    assert {r.object_id: (r.before["path"], r.after["path"]) for r in with_path} == {
+        pk: (old, _fresh(Jurisdiction(pk=pk)).path) for pk, old in old_paths.items()
     }
-    assert {r.before["path"] for r in records} == {street.path, town.path, zone.path}
+    parent_change = ChangeRecord.objects.filter(object_id=street.pk, after__parent_id=south.pk)
+    assert parent_change.get().before == {"parent_id": north.pk}
 
 
 def test_move_to_top_level(tree):
