@@ -52,7 +52,9 @@ def load_known() -> Known:
     ):
         known.parcel_codes.add(code)
         known.parcel_areas[code] = area
-    known.usccs = set(ledger.Enterprise.objects.values_list("uscc", flat=True))
+    # One query serves both the code check and matching holders by name (土地使用权人).
+    known.enterprise_names = dict(ledger.Enterprise.objects.values_list("uscc", "name"))
+    known.usccs = set(known.enterprise_names)
     known.person_ids = set(ledger.Person.objects.values_list("id_number", flat=True))
     return known
 

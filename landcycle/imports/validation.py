@@ -22,6 +22,7 @@ from landcycle.core.identifiers import InvalidIdentifier, normalise_resident_id,
 
 from .errors import ImportProblem, SortedProblems
 from .fastcheck import resident_id_ok, uscc_ok
+from .holders import match_holders
 from .readers import ROW, GeoLayer, Inputs, RawSheet
 from .schema import (
     BOOL_FALSE,
@@ -47,6 +48,7 @@ class Known:
     parcel_areas: dict[str, float] = field(default_factory=dict)
     usccs: set[str] = field(default_factory=set)
     person_ids: set[str] = field(default_factory=set)
+    enterprise_names: dict[str, str] = field(default_factory=dict)  # USCC → name (holders)
 
 
 @dataclass
@@ -495,6 +497,7 @@ def validate(inputs: Inputs, known: Known, crs: int | None = None, today=None) -
             result.sheets[spec.key] = data
     _merge_geodata(inputs.layers, result, known, crs)
     _check_references(result, known)
+    match_holders(result, known)
     _area_warnings(result, known)
     _checked.cache_clear()
     return result
