@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from landcycle.core.bulk import bulk_session
 from landcycle.core.context import changes_by
+from landcycle.core.uscc_exceptions import exception_codes
 from landcycle.ledger import models as ledger
 
 from . import jurisdictions
@@ -56,6 +57,7 @@ def load_known() -> Known:
     known.enterprise_names = dict(ledger.Enterprise.objects.values_list("uscc", "name"))
     known.usccs = set(known.enterprise_names)
     known.person_ids = set(ledger.Person.objects.values_list("id_number", flat=True))
+    known.uscc_exceptions = exception_codes()
     return known
 
 

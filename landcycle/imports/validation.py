@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import polars as pl
@@ -48,6 +48,8 @@ class Known:
     parcel_areas: dict[str, float] = field(default_factory=dict)
     usccs: set[str] = field(default_factory=set)
     person_ids: set[str] = field(default_factory=set)
+    # Verified credit codes that fail the GB 32100 check (landcycle.core.uscc_exceptions).
+    uscc_exceptions: frozenset[str] = frozenset()
     enterprise_names: dict[str, str] = field(default_factory=dict)  # USCC → name (holders)
 
 
@@ -135,6 +137,12 @@ def _mapped(raw: pl.Series, mapping: dict[str, object], dtype) -> pl.Series:
     )
 
 
+@lru_cache(maxsize=8)
+def _uscc_check(exceptions: frozenset[str]) -> Callable[[str], str]:
+    """One check function per exception list, so ``_checked``'s cache serves every sheet."""
+    return partial(normalise_uscc, exceptions=exceptions)
+
+
 @lru_cache(maxsize=2_000_000)
 def _checked(check: Callable[[str], str], value: str) -> tuple[str | None, str | None]:
     """(normalised, None) or (None, reason); cached so a USCC named on many sheets is checked once."""
@@ -210,6 +218,7 @@ def _convert(
     header: str,
     sink: _Sink,
     today: dt.date,
+    uscc_exceptions: frozenset[str] = frozenset(),
 ) -> pl.Series:
     present = raw.is_not_null()
     kind = column.kind
@@ -273,7 +282,7 @@ def _convert(
         sink.rows(frame, present & value.is_null(), raw, header, f"不在列表中 not one of {allowed}")
         return value
     if kind in (Kind.USCC, Kind.ID_NUMBER):
-        check = normalise_uscc if kind == Kind.USCC else normalise_resident_id
+        check = _uscc_check(uscc_exceptions) if kind == Kind.USCC else normalise_resident_id
         screen = uscc_ok if kind == Kind.USCC else resident_id_ok
         text = raw.str.strip_chars().str.to_uppercase()
         passed = screen(text)
@@ -390,7 +399,14 @@ def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
     )
 
 
-def validate_sheet(raw: RawSheet, spec: Sheet, crs: int, problems, today) -> SheetData | None:
+def validate_sheet(
+    raw: RawSheet,
+    spec: Sheet,
+    crs: int,
+    problems,
+    today,
+    uscc_exceptions: frozenset[str] = frozenset(),
+) -> SheetData | None:
     sink = _Sink(raw.name, problems)
     if not raw.headers or raw.frame.height == 0:
         sink.add(None, None, None, "空表 empty sheet: no header or no data rows")
@@ -413,7 +429,9 @@ def validate_sheet(raw: RawSheet, spec: Sheet, crs: int, problems, today) -> She
             for name in GEOMETRY_FIELDS:
                 out[name] = geometry[name]
             continue
-        out[key] = _convert(column, series, unit, frame, header, sink, today).alias(key)
+        out[key] = _convert(
+            column, series, unit, frame, header, sink, today, uscc_exceptions
+        ).alias(key)
     if spec.key == "commitments" and "value" in known:
         header_unit = known["value"][2]
         fallback = header_unit.key if header_unit is not None else ""
@@ -491,7 +509,9 @@ def validate(inputs: Inputs, known: Known, crs: int | None = None, today=None) -
             )
             continue
         seen[spec.key] = raw
-        data = validate_sheet(raw, spec, crs or geo.CGCS2000, problems, today)
+        data = validate_sheet(
+            raw, spec, crs or geo.CGCS2000, problems, today, known.uscc_exceptions
+        )
         if data is not None:
             _duplicates(data, _Sink(raw.name, problems))
             result.sheets[spec.key] = data
