@@ -68,19 +68,26 @@ def run_import(
     dry_run: bool = False,
     user_id: int | None = None,
     progress: Progress | None = None,
+    profile: str | None = None,
+    street: str | None = None,
 ) -> ImportResult:
-    """Import workbooks / CSV folders / geodata files; see ``docs/interchange-extensions.md``.
+    """Import workbooks / CSV folders / geodata files; see ``docs/interchange.md``.
 
     ``crs``: EPSG code of all coordinates given; None means EPSG:4490 in sheets and a geodata
-    file's own declared CRS (else 4490).
+    file's own declared CRS (else 4490). ``profile``: name of a column profile
+    (``imports.profiles``; ``ProfileError`` if there is none such); ``street``: 所属街道 of
+    宗地 rows that give none.
     """
+    from .profiles import load
+
+    options = {"profile": load(profile) if profile else None, "street": street or None}
     paths = [Path(p) for p in paths]
     names = [p.name for p in paths]
     report = progress or (lambda stage, done, total: None)
     batch = ImportBatch.objects.create(files=names, dry_run=dry_run, user_id=user_id)
     result = ImportResult(batch=batch, dry_run=dry_run)
     try:
-        _run(paths, names, crs, dry_run, user_id, report, result)
+        _run(paths, names, crs, dry_run, user_id, report, result, options)
     except Exception as exc:  # a bug or a database failure: the batch must not stay "running"
         result.problems.append(
             ImportProblem(", ".join(names), None, None, None, f"内部错误 internal error: {exc!r}")
@@ -90,13 +97,15 @@ def run_import(
     return result
 
 
-def _run(paths, names, crs, dry_run, user_id, report: Progress, result: ImportResult) -> None:
+def _run(
+    paths, names, crs, dry_run, user_id, report: Progress, result: ImportResult, options=None
+) -> None:
     batch = result.batch
     steps = 3 + len(SHEETS) + 1
     report("读取 reading", 0, steps)
     inputs = read_inputs(paths)
     report("校验 validating", 1, steps)
-    validated = validate(inputs, load_known(), crs)
+    validated = validate(inputs, load_known(), crs, **(options or {}))
     jplan = None
     parcels = validated.sheets.get("parcels")
     if parcels is not None and "jurisdiction" in parcels.frame.columns:
