@@ -25,6 +25,7 @@ from .errors import ImportProblem, SortedProblems
 from .fastcheck import resident_id_ok, uscc_ok
 from .holders import match_holders
 from .readers import ROW, GeoLayer, Inputs, RawSheet
+from .readers.geodata import geodata_key, geodata_key_names
 from .schema import (
     BOOL_FALSE,
     BOOL_TRUE,
@@ -378,9 +379,26 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def _settle_crs(parsed, ok, crs, header, sink, rows, texts):
+    """Geometries and EPSG after recognising Gauss–Krüger metres (geo.recognise_projection):
+    notes are warnings on the column, refusals errors on their rows."""
+    if not ok.any():
+        return parsed, crs
+    parsed = parsed.copy()
+    at = np.flatnonzero(ok)
+    parsed[ok], notes, refused = geo.recognise_projection(parsed[ok], crs)
+    for note in notes:
+        sink.add(None, header, None, note, warning=True)
+    for i, reason in refused.items():
+        sink.add(int(rows[at[i]]), header, _short(texts[at[i]]) if texts[at[i]] else None, reason)
+        ok[at[i]] = False
+    return parsed, crs
+
+
 def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
     rows = list(rows)
     ok = np.array([g is not None for g in parsed], dtype=bool)
+    parsed, crs = _settle_crs(parsed, ok, crs, header, sink)  # zone-prefixed metres, X/Y order
     # Check the coordinates as given first (projected metres given as degrees, swapped axes).
     if crs == geo.CGCS2000:
         candidates = parsed
@@ -634,13 +652,14 @@ def _merge_geodata(layers: list[GeoLayer], result: Validated, known: Known, opti
     """Geometry from geodata files: onto the 宗地 rows, or as updates of stored parcels."""
     for layer in layers:
         sink = _Sink(layer.source, result.problems)
-        key = next(
-            (f for f in layer.fields if f.strip().lower() in ("宗地编号", "code", "parcel_code")),
-            None,
-        )
+        key = geodata_key(layer.fields)
         if key is None:
             sink.add(
-                None, "宗地编号", None, "地理数据缺少宗地编号字段 features need a 宗地编号 field"
+                None,
+                "宗地编号",
+                "、".join(layer.fields) or None,
+                "地理数据缺少宗地编号字段 features need a parcel code field; 可用字段名 accepted: "
+                + "、".join(geodata_key_names()),
             )
             continue
         crs = option or layer.crs_epsg or geo.CGCS2000

@@ -48,6 +48,6 @@ def test_folder_without_csv_and_missing_file(tmp_path):
     (tmp_path / "empty").mkdir()
     inputs = read_inputs([tmp_path / "empty", tmp_path / "nope.xlsx"])
     reasons = [p.reason for p in inputs.problems]
-    assert any("no .csv files" in r for r in reasons) and any(
+    assert any("no CSV, workbook or geodata file" in r for r in reasons) and any(
         "file not found" in r for r in reasons
     )

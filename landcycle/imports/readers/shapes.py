@@ -10,7 +10,7 @@ import polars as pl
 from ..errors import ImportProblem
 
 ROW = "_row"
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}  # all read by calamine
 CSV_SUFFIXES = {".csv"}
 GEODATA_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json"}
 
