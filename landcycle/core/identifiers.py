@@ -14,9 +14,15 @@ class InvalidIdentifier(ValueError):
     pass
 
 
-def normalise_uscc(value: str) -> str:
-    """A valid 18-character USCC in upper case, or InvalidIdentifier with the reason."""
+def normalise_uscc(value: str, exceptions: frozenset[str] = frozenset()) -> str:
+    """A valid 18-character USCC in upper case, or InvalidIdentifier with the reason.
+
+    ``exceptions``: codes an administrator verified as issued although they fail the check
+    (``landcycle.core.uscc_exceptions``); exactly these are accepted as written.
+    """
     text = str(value).strip().upper()
+    if text in exceptions:
+        return text
     try:
         return uscc.validate(text)
     except ValidationError as exc:

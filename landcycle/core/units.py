@@ -21,7 +21,7 @@ class Dimension(StrEnum):
     RATIO = "ratio"
     ELECTRICITY = "electricity"
     VOLUME = "volume"
-    DURATION = "duration"
+    TIME = "time"
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,10 @@ KILOWATT_HOUR = Unit("kwh", Dimension.ELECTRICITY, 1.0, ("千瓦时", "kwh", "kW
 # 用电量 is reported in 万千瓦时 (statistical tables, 亩均 data sheets); stored as kWh.
 TEN_K_KWH = Unit("10k_kwh", Dimension.ELECTRICITY, 10_000.0, ("万千瓦时", "10k_kwh", "万度"))
 TEN_K_TONNE = Unit("10k_t", Dimension.MASS, 10_000.0, ("万吨", "10k_t"))
-YEAR = Unit("year", Dimension.DURATION, 1.0, ("年", "year", "years"))
+# Time: factors in days, as the evaluation engine's units of the same names (terms are stored
+# in years, the canonical unit below).
+DAY = Unit("day", Dimension.TIME, 1.0, ("天", "日", "day", "days"))
+YEAR = Unit("year", Dimension.TIME, 365.0, ("年", "year", "years"))
 CUBIC_METRE = Unit("m3", Dimension.VOLUME, 1.0, ("立方米", "m3", "m³", "方"))
 
 ALL_UNITS: tuple[Unit, ...] = (
@@ -71,6 +74,7 @@ ALL_UNITS: tuple[Unit, ...] = (
     TEN_K_KWH,
     TEN_K_TONNE,
     CUBIC_METRE,
+    DAY,
     YEAR,
 )
 CANONICAL: dict[Dimension, Unit] = {
@@ -82,7 +86,7 @@ CANONICAL: dict[Dimension, Unit] = {
     Dimension.RATIO: PERCENT,
     Dimension.ELECTRICITY: KILOWATT_HOUR,
     Dimension.VOLUME: CUBIC_METRE,
-    Dimension.DURATION: YEAR,
+    Dimension.TIME: YEAR,
 }
 
 _BY_NAME: dict[str, Unit] = {}

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from landcycle.core.bulk import bulk_session
 from landcycle.core.context import changes_by
+from landcycle.core.uscc_exceptions import exception_codes
 from landcycle.ledger import models as ledger
 
 from . import jurisdictions
@@ -52,8 +53,11 @@ def load_known() -> Known:
     ):
         known.parcel_codes.add(code)
         known.parcel_areas[code] = area
-    known.usccs = set(ledger.Enterprise.objects.values_list("uscc", flat=True))
+    # One query serves both the code check and matching holders by name (土地使用权人).
+    known.enterprise_names = dict(ledger.Enterprise.objects.values_list("uscc", "name"))
+    known.usccs = set(known.enterprise_names)
     known.person_ids = set(ledger.Person.objects.values_list("id_number", flat=True))
+    known.uscc_exceptions = exception_codes()
     return known
 
 
@@ -64,19 +68,26 @@ def run_import(
     dry_run: bool = False,
     user_id: int | None = None,
     progress: Progress | None = None,
+    profile: str | None = None,
+    street: str | None = None,
 ) -> ImportResult:
-    """Import workbooks / CSV folders / geodata files; see ``docs/interchange-extensions.md``.
+    """Import workbooks / CSV folders / geodata files; see ``docs/interchange.md``.
 
     ``crs``: EPSG code of all coordinates given; None means EPSG:4490 in sheets and a geodata
-    file's own declared CRS (else 4490).
+    file's own declared CRS (else 4490). ``profile``: name of a column profile
+    (``imports.profiles``; ``ProfileError`` if there is none such); ``street``: 所属街道 of
+    宗地 rows that give none.
     """
+    from .profiles import load
+
+    options = {"profile": load(profile) if profile else None, "street": street or None}
     paths = [Path(p) for p in paths]
     names = [p.name for p in paths]
     report = progress or (lambda stage, done, total: None)
     batch = ImportBatch.objects.create(files=names, dry_run=dry_run, user_id=user_id)
     result = ImportResult(batch=batch, dry_run=dry_run)
     try:
-        _run(paths, names, crs, dry_run, user_id, report, result)
+        _run(paths, names, crs, dry_run, user_id, report, result, options)
     except Exception as exc:  # a bug or a database failure: the batch must not stay "running"
         result.problems.append(
             ImportProblem(", ".join(names), None, None, None, f"内部错误 internal error: {exc!r}")
@@ -86,13 +97,15 @@ def run_import(
     return result
 
 
-def _run(paths, names, crs, dry_run, user_id, report: Progress, result: ImportResult) -> None:
+def _run(
+    paths, names, crs, dry_run, user_id, report: Progress, result: ImportResult, options=None
+) -> None:
     batch = result.batch
     steps = 3 + len(SHEETS) + 1
     report("读取 reading", 0, steps)
     inputs = read_inputs(paths)
     report("校验 validating", 1, steps)
-    validated = validate(inputs, load_known(), crs)
+    validated = validate(inputs, load_known(), crs, **(options or {}))
     jplan = None
     parcels = validated.sheets.get("parcels")
     if parcels is not None and "jurisdiction" in parcels.frame.columns:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import polars as pl
@@ -20,9 +20,12 @@ from landcycle.core import geometry as geo
 from landcycle.core import units
 from landcycle.core.identifiers import InvalidIdentifier, normalise_resident_id, normalise_uscc
 
+from . import tables
 from .errors import ImportProblem, SortedProblems
 from .fastcheck import resident_id_ok, uscc_ok
+from .holders import match_holders
 from .readers import ROW, GeoLayer, Inputs, RawSheet
+from .readers.geodata import geodata_key, geodata_key_names
 from .schema import (
     BOOL_FALSE,
     BOOL_TRUE,
@@ -32,7 +35,6 @@ from .schema import (
     Column,
     Kind,
     Sheet,
-    match_column,
     sheet_named,
 )
 
@@ -47,6 +49,9 @@ class Known:
     parcel_areas: dict[str, float] = field(default_factory=dict)
     usccs: set[str] = field(default_factory=set)
     person_ids: set[str] = field(default_factory=set)
+    # Verified credit codes that fail the GB 32100 check (landcycle.core.uscc_exceptions).
+    uscc_exceptions: frozenset[str] = frozenset()
+    enterprise_names: dict[str, str] = field(default_factory=dict)  # USCC → name (holders)
 
 
 @dataclass
@@ -133,6 +138,12 @@ def _mapped(raw: pl.Series, mapping: dict[str, object], dtype) -> pl.Series:
     )
 
 
+@lru_cache(maxsize=8)
+def _uscc_check(exceptions: frozenset[str]) -> Callable[[str], str]:
+    """One check function per exception list, so ``_checked``'s cache serves every sheet."""
+    return partial(normalise_uscc, exceptions=exceptions)
+
+
 @lru_cache(maxsize=2_000_000)
 def _checked(check: Callable[[str], str], value: str) -> tuple[str | None, str | None]:
     """(normalised, None) or (None, reason); cached so a USCC named on many sheets is checked once."""
@@ -158,46 +169,85 @@ def _per_value(raw: pl.Series, check: Callable[[str], str]) -> tuple[pl.Series, 
 # ---------------------------------------------------------------- one sheet
 
 
-def _header_map(raw: RawSheet, spec: Sheet, sink: _Sink):
-    """Column key → (position, header, unit) and the positions of unknown columns."""
+def _header_map(raw: RawSheet, spec: Sheet, sink: _Sink, profile=None):
+    """Column key → (position, header, unit) and the positions of unknown columns.
+
+    Headers are matched by :func:`tables.match_header` (a profile's names first, then ours,
+    full-width brackets and spaces ignored); a unit in a header must be one of its column's.
+    """
     known: dict[str, tuple[int, str, units.Unit | units.RateUnit | None]] = {}
     extras: list[tuple[int, str]] = []
+    at = raw.header_row
+    have = {c.key for c in spec.columns}
     for position, header in enumerate(raw.headers):
         if not header:
             if raw.frame[f"c{position}"].drop_nulls().len():
-                sink.add(1, f"#{position + 1}", None, "列没有标题 column without a header")
+                sink.add(
+                    at,
+                    f"{tables.column_letter(position)}列(无标题)",
+                    None,
+                    "列没有标题 column without a header",
+                )
             continue
-        base, unit_text = units.split_header(header)
-        column = match_column(spec, base) or match_column(spec, header)
-        if column is None:
+        found = tables.match_header(spec, header, profile)
+        keys = [k for k in found.keys if k in have] if found else []
+        if not keys:
             extras.append((position, header))
             continue
-        if column.key in known:
-            sink.add(1, header, None, f"列重复 duplicate column (also {known[column.key][1]})")
-            continue
         unit = None
-        if unit_text and match_column(spec, header) is None:
+        if found.unit:
             try:
-                unit = units.parse_unit(unit_text)
+                unit = units.parse_unit(found.unit)
             except units.UnknownUnit:
-                sink.add(1, header, unit_text, f"未知单位 unknown unit {unit_text!r}")
+                sink.add(at, header, found.unit, f"未知单位 unknown unit {found.unit!r}")
                 continue
-            if column.key == "value" and spec.key == "commitments":
-                pass  # a promise keeps the unit it was given in
-            elif column.unit is None:
-                sink.add(1, header, unit_text, "此列不带单位 this column takes no unit")
-                continue
-            elif not isinstance(unit, units.Unit) or unit.dimension != column.dimension:
+        for key in keys:
+            column = spec.column(key)
+            if key in known:
                 sink.add(
-                    1,
+                    at,
                     header,
-                    unit_text,
-                    f"单位不符 unit {unit_text!r} is not a unit of {column.dimension}"
-                    f" (e.g. {column.unit.label})",
+                    None,
+                    f"列重复：与「{known[key][1]}」是同一列 duplicate column (also {known[key][1]})",
                 )
                 continue
-        known[column.key] = (position, header, unit)
+            if unit is not None and not _unit_fits(
+                column, spec, unit, found.unit, header, sink, at
+            ):
+                continue
+            known[key] = (position, header, unit)
     return known, extras
+
+
+_DIMENSIONS = {
+    "area": "面积",
+    "money": "金额",
+    "energy": "能耗",
+    "mass": "质量",
+    "count": "人数",
+    "ratio": "比例",
+    "electricity": "电量",
+    "volume": "体积",
+}
+
+
+def _unit_fits(column: Column, spec: Sheet, unit, unit_text: str, header, sink, at) -> bool:
+    if column.key == "value" and spec.key == "commitments":
+        return True  # a promise keeps the unit it was given in
+    if column.unit is None:
+        sink.add(at, header, unit_text, "此列不带单位 this column takes no unit")
+        return False
+    if not isinstance(unit, units.Unit) or unit.dimension != column.dimension:
+        sink.add(
+            at,
+            header,
+            unit_text,
+            f"单位不符：应为{column.unit.label}等{_DIMENSIONS.get(column.dimension, '')}单位 "
+            f"unit {unit_text!r} "
+            f"is not a unit of {column.dimension} (e.g. {column.unit.label})",
+        )
+        return False
+    return True
 
 
 def _convert(
@@ -208,6 +258,7 @@ def _convert(
     header: str,
     sink: _Sink,
     today: dt.date,
+    uscc_exceptions: frozenset[str] = frozenset(),
 ) -> pl.Series:
     present = raw.is_not_null()
     kind = column.kind
@@ -271,7 +322,7 @@ def _convert(
         sink.rows(frame, present & value.is_null(), raw, header, f"不在列表中 not one of {allowed}")
         return value
     if kind in (Kind.USCC, Kind.ID_NUMBER):
-        check = normalise_uscc if kind == Kind.USCC else normalise_resident_id
+        check = _uscc_check(uscc_exceptions) if kind == Kind.USCC else normalise_resident_id
         screen = uscc_ok if kind == Kind.USCC else resident_id_ok
         text = raw.str.strip_chars().str.to_uppercase()
         passed = screen(text)
@@ -328,9 +379,26 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def _settle_crs(parsed, ok, crs, header, sink, rows, texts):
+    """Geometries and EPSG after recognising Gauss–Krüger metres (geo.recognise_projection):
+    notes are warnings on the column, refusals errors on their rows."""
+    if not ok.any():
+        return parsed, crs
+    parsed = parsed.copy()
+    at = np.flatnonzero(ok)
+    parsed[ok], notes, refused = geo.recognise_projection(parsed[ok], crs)
+    for note in notes:
+        sink.add(None, header, None, note, warning=True)
+    for i, reason in refused.items():
+        sink.add(int(rows[at[i]]), header, _short(texts[at[i]]) if texts[at[i]] else None, reason)
+        ok[at[i]] = False
+    return parsed, crs
+
+
 def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
     rows = list(rows)
     ok = np.array([g is not None for g in parsed], dtype=bool)
+    parsed, crs = _settle_crs(parsed, ok, crs, header, sink)  # zone-prefixed metres, X/Y order
     # Check the coordinates as given first (projected metres given as degrees, swapped axes).
     if crs == geo.CGCS2000:
         candidates = parsed
@@ -388,18 +456,42 @@ def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
     )
 
 
-def validate_sheet(raw: RawSheet, spec: Sheet, crs: int, problems, today) -> SheetData | None:
+def validate_sheet(
+    raw: RawSheet,
+    spec: Sheet,
+    crs: int,
+    problems,
+    today,
+    uscc_exceptions: frozenset[str] = frozenset(),
+    profile=None,
+    defaults: dict[str, str] | None = None,
+) -> SheetData | None:
+    """One sheet's text frame → typed frame; ``defaults``: column key → value for empty cells
+    and for a missing column (``--street`` gives ``jurisdiction``)."""
     sink = _Sink(raw.name, problems)
     if not raw.headers or raw.frame.height == 0:
-        sink.add(None, None, None, "空表 empty sheet: no header or no data rows")
+        sink.add(
+            None, None, None, "空表：没有表头或没有数据行 empty sheet: no header or no data rows"
+        )
         return None
-    known, extras = _header_map(raw, spec, sink)
+    known, extras = _header_map(raw, spec, sink, profile)
+    frame = raw.frame
+    for key, value in (defaults or {}).items():
+        if not value or not any(c.key == key for c in spec.columns):
+            continue
+        if key in known:
+            frame = frame.with_columns(pl.col(f"c{known[key][0]}").fill_null(pl.lit(value)))
+        else:
+            position = len(frame.columns) + 1000  # after every column the sheet has
+            frame = frame.with_columns(pl.lit(value, dtype=pl.Utf8).alias(f"c{position}"))
+            known[key] = (position, spec.column(key).header, None)
     for column in spec.columns:
         if column.required and column.key not in known:
             if spec.key == "commitments" and column.key == "unit":
                 continue
-            sink.add(1, column.header, None, f"缺少必填列 missing required column ({column.key})")
-    frame = raw.frame
+            sink.add(
+                raw.header_row, column.header, None, _missing_column(spec, column, raw, profile)
+            )
     out = {ROW: frame[ROW]}
     for key, (position, header, unit) in known.items():
         column = spec.column(key)
@@ -411,7 +503,9 @@ def validate_sheet(raw: RawSheet, spec: Sheet, crs: int, problems, today) -> She
             for name in GEOMETRY_FIELDS:
                 out[name] = geometry[name]
             continue
-        out[key] = _convert(column, series, unit, frame, header, sink, today).alias(key)
+        out[key] = _convert(
+            column, series, unit, frame, header, sink, today, uscc_exceptions
+        ).alias(key)
     if spec.key == "commitments" and "value" in known:
         header_unit = known["value"][2]
         fallback = header_unit.key if header_unit is not None else ""
@@ -438,6 +532,19 @@ def validate_sheet(raw: RawSheet, spec: Sheet, crs: int, problems, today) -> She
     return SheetData(spec, raw.name, raw.source, typed, set(known), headers)
 
 
+def _missing_column(spec: Sheet, column: Column, raw: RawSheet, profile) -> str:
+    accepted = [column.header, column.key, *getattr(column, "aliases", ())]
+    if profile is not None and profile.sheet == spec.key:
+        accepted += [h for h in profile.accepted() if column.key in profile.keys_for(h)]
+    found = "、".join(h for h in raw.headers if h) or "无"
+    hint = "；或用 --street 指定街道 or give --street" if column.key == "jurisdiction" else ""
+    return (
+        f"缺少必填列「{column.header}」（可用列名：{'、'.join(accepted)}；"
+        f"表头第{raw.header_row}行中的列：{found}）{hint} "
+        f"missing required column {column.header} ({column.key})"
+    )
+
+
 def _duplicates(data: SheetData, sink: _Sink) -> None:
     """Rows repeating an earlier row's natural key (optional key columns may be absent)."""
     spec = data.spec
@@ -455,15 +562,26 @@ def _duplicates(data: SheetData, sink: _Sink) -> None:
         sink.add(row[0], label, value, f"重复 duplicate of row {row[1]}")
 
 
-def validate(inputs: Inputs, known: Known, crs: int | None = None, today=None) -> Validated:
-    """``crs``: EPSG of all given coordinates; None = 4490, or a geodata file's own CRS."""
+def validate(
+    inputs: Inputs,
+    known: Known,
+    crs: int | None = None,
+    today=None,
+    profile=None,
+    street: str | None = None,
+) -> Validated:
+    """``crs``: EPSG of all given coordinates; None = 4490, or a geodata file's own CRS.
+
+    ``profile``: a :class:`profiles.Profile` whose header names are accepted besides ours;
+    ``street``: 所属街道 of 宗地 rows that give none. Grids go through ``tables.find_tables``
+    first; an input in which no sheet and no geodata layer is recognised is an error.
+    """
     today = today or dt.date.today()
     result = Validated(problems=list(inputs.problems))
     problems = result.problems
-    seen: dict[str, RawSheet] = {}
+    tables_found = [(sheet_named(raw.name), raw) for raw in inputs.sheets]
     for raw in inputs.sheets:
-        spec = sheet_named(raw.name)
-        if spec is None:
+        if sheet_named(raw.name) is None:
             problems.append(
                 ImportProblem(
                     raw.name,
@@ -476,7 +594,25 @@ def validate(inputs: Inputs, known: Known, crs: int | None = None, today=None) -
                     warning=True,
                 )
             )
-            continue
+    tables_found += tables.find_tables(inputs.grids, problems, profile)
+    tables_found = [(spec, raw) for spec, raw in tables_found if spec is not None]
+    if (inputs.sheets or inputs.grids) and not tables_found and not inputs.layers:
+        problems.append(
+            ImportProblem(
+                "、".join(
+                    sorted({r.source for r in inputs.sheets} | {g.source for g in inputs.grids})
+                ),
+                None,
+                None,
+                None,
+                "没有识别出任何工作表，未导入：工作表名或表头须为导入格式中的一种（"
+                + "、".join(s.name for s in SHEETS)
+                + "） no sheet recognised by its name or headers; nothing imported",
+            )
+        )
+    defaults = {"jurisdiction": street} if street else None
+    seen: dict[str, RawSheet] = {}
+    for spec, raw in tables_found:
         if spec.key in seen:
             problems.append(
                 ImportProblem(
@@ -484,17 +620,29 @@ def validate(inputs: Inputs, known: Known, crs: int | None = None, today=None) -
                     None,
                     None,
                     None,
-                    f"工作表重复 sheet given twice ({seen[spec.key].source}, {raw.source})",
+                    f"工作表重复：「{spec.name}」已由 {seen[spec.key].source} 的"
+                    f" {seen[spec.key].name} 给出 sheet given twice "
+                    f"({seen[spec.key].source}, {raw.source})",
                 )
             )
             continue
         seen[spec.key] = raw
-        data = validate_sheet(raw, spec, crs or geo.CGCS2000, problems, today)
+        data = validate_sheet(
+            raw,
+            spec,
+            crs or geo.CGCS2000,
+            problems,
+            today,
+            known.uscc_exceptions,
+            profile,
+            defaults if spec.key == "parcels" else None,
+        )
         if data is not None:
             _duplicates(data, _Sink(raw.name, problems))
             result.sheets[spec.key] = data
     _merge_geodata(inputs.layers, result, known, crs)
     _check_references(result, known)
+    match_holders(result, known)
     _area_warnings(result, known)
     _checked.cache_clear()
     return result
@@ -504,13 +652,14 @@ def _merge_geodata(layers: list[GeoLayer], result: Validated, known: Known, opti
     """Geometry from geodata files: onto the 宗地 rows, or as updates of stored parcels."""
     for layer in layers:
         sink = _Sink(layer.source, result.problems)
-        key = next(
-            (f for f in layer.fields if f.strip().lower() in ("宗地编号", "code", "parcel_code")),
-            None,
-        )
+        key = geodata_key(layer.fields)
         if key is None:
             sink.add(
-                None, "宗地编号", None, "地理数据缺少宗地编号字段 features need a 宗地编号 field"
+                None,
+                "宗地编号",
+                "、".join(layer.fields) or None,
+                "地理数据缺少宗地编号字段 features need a parcel code field; 可用字段名 accepted: "
+                + "、".join(geodata_key_names()),
             )
             continue
         crs = option or layer.crs_epsg or geo.CGCS2000
