@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0003_change_record_type_unconstrained'),
+        ('core', '0004_uscc_exceptions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
