@@ -299,3 +299,22 @@ def test_dashboard_output_by_class_and_street(world):
     assert by_street["甲街道"] == 3.0 and by_street["乙街道"] == 0.5
     street = services.dashboard(world.users["street_officer"])
     assert {r["klass"] for r in street["by_class"]} == {"A", "B"}  # its own parcels only
+
+
+def test_api_results_read_class_and_keep_klass_as_deprecated_alias(world):
+    client = client_for(world.users["evaluation_officer"])
+    url = f"/api/evaluation-results/?run={world.run_final.pk}&ordering=parcel_code"
+    rows = client.get(url).json()["results"]
+    assert [(r["parcel_code"], r["class"]) for r in rows] == [
+        ("A-0001", "A"),
+        ("A1-0001", "B"),
+        ("B-0001", "D"),
+    ]
+    assert all(r["klass"] == r["class"] for r in rows)
+    assert list(rows[0]).index("class") < list(rows[0]).index("klass")
+    for parameter in ("class", "klass"):
+        only_d = client.get(f"{url}&{parameter}=D").json()["results"]
+        assert [r["parcel_code"] for r in only_d] == ["B-0001"]
+    schema = client.get("/api/schema/?format=json").json()
+    fields = schema["components"]["schemas"]["EvaluationResult"]["properties"]
+    assert "class" in fields and "Deprecated" in fields["klass"]["description"]

@@ -104,6 +104,25 @@ class EvaluationRunSerializer(serializers.ModelSerializer):
 
 
 class EvaluationResultSerializer(serializers.ModelSerializer):
+    """One parcel's result. ``class`` is the class (A/B/C/D … or REVIEW), as in
+    ``landcycle results``; ``klass`` is its deprecated alias, kept for release 0.2 only."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # "class" is a Python keyword: the field is added by name, in the place of the alias.
+        renamed = {}
+        for name, field in fields.items():
+            if name == "klass":
+                renamed["class"] = serializers.CharField(
+                    source="klass", read_only=True, help_text="评价类别 class (A/B/C/D, REVIEW)"
+                )
+            renamed[name] = field
+        return renamed
+
+    klass = serializers.CharField(
+        read_only=True, help_text="Deprecated: use `class` (已弃用，0.3 版删除)"
+    )
+
     class Meta:
         model = EvaluationResult
         fields = [

@@ -1,5 +1,6 @@
 """REST API: read-only viewsets over the ledger and evaluation, each cut by ``restrict``."""
 
+import django_filters
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
@@ -9,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from landcycle.evaluation.models import EvaluationResult
 from landcycle.ledger import models as ledger
 from landcycle.web.auth import client_address, is_locked
 from landcycle.web.filtersets import EnterpriseFilterSet, ParcelFilterSet
@@ -127,9 +129,23 @@ class EvaluationRunViewSet(RestrictedViewSet):
         return restrict(EvaluationRun.objects.order_by("-year", "-id"), self.request.user)
 
 
+class EvaluationResultFilterSet(django_filters.FilterSet):
+    # ?klass= is the deprecated alias of ?class= (added below: a keyword), until 0.3.
+    klass = django_filters.CharFilter(field_name="klass", help_text="Deprecated: use class")
+
+    class Meta:
+        model = EvaluationResult
+        fields = ["run", "parcel", "holder"]
+
+
+EvaluationResultFilterSet.base_filters["class"] = django_filters.CharFilter(
+    field_name="klass", help_text="评价类别 class (A/B/C/D, REVIEW)"
+)
+
+
 class EvaluationResultViewSet(RestrictedViewSet):
     serializer_class = serializers.EvaluationResultSerializer
-    filterset_fields = ["run", "klass", "parcel", "holder"]
+    filterset_class = EvaluationResultFilterSet
 
     def get_queryset(self):
         from landcycle.evaluation.models import EvaluationResult
