@@ -6,7 +6,7 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import jobs
 from .permissions import Action, restricted
@@ -34,6 +34,7 @@ def _batches(user):
 
 
 @requires(Action.IMPORT)
+@require_http_methods(["GET", "POST"])
 def import_page(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -48,6 +49,7 @@ def import_page(request):
 
 
 @requires(Action.IMPORT)
+@require_safe
 def import_job(request, job_id):
     job = jobs.get(job_id, request.user.pk)
     if job is None:

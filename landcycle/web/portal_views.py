@@ -2,10 +2,12 @@
 
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from . import mapdata, portal
 
 
+@require_safe
 def index(request):
     run, a_list = portal.published_a_list()
     box = mapdata.extent(portal.available_parcels())
@@ -23,6 +25,7 @@ def index(request):
     )
 
 
+@require_safe
 def available_geojson(request):
     try:
         box = mapdata.BBox.parse(request.GET.get("bbox"))

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from landcycle.evaluation.models import EvaluationResult, EvaluationRun
 
@@ -60,12 +60,14 @@ def _run_and_results(request, pk):
 
 
 @requires(Action.VIEW)
+@require_safe
 def run_list(request):
     runs = restricted(EvaluationRun, request.user).order_by("-year", "-id")
     return render(request, "web/run_list.html", {"runs": runs})
 
 
 @requires(Action.VIEW)
+@require_safe
 def run_detail(request, pk):
     run, results = _run_and_results(request, pk)
     all_results = restricted(EvaluationResult, request.user).filter(run=run)
@@ -90,6 +92,7 @@ def run_detail(request, pk):
 
 
 @requires(Action.EXPORT)
+@require_safe
 def run_export(request, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -98,6 +101,7 @@ def run_export(request, pk, fmt):
 
 
 @requires(Action.VIEW)
+@require_safe
 def run_compare(request, pk, other):
     runs = restricted(EvaluationRun, request.user)
     first = get_object_or_404(runs, pk=pk)

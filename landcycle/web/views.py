@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from landcycle.ledger import models as ledger
 
@@ -91,6 +91,7 @@ def logout_view(request):
 
 
 @requires(Action.VIEW)
+@require_safe
 def dashboard(request):
     return render(request, "web/dashboard.html", {"data": services.dashboard(request.user)})
 
@@ -147,6 +148,7 @@ def _export(request, table: Table, filterset, fmt: str):
 
 
 @requires(Action.VIEW)
+@require_safe
 def parcel_list(request):
     parcels = restricted(ledger.Parcel, request.user)
     filterset = ParcelFilterSet(request.GET, queryset=parcels, user=request.user)
@@ -161,6 +163,7 @@ def parcel_list(request):
 
 
 @requires(Action.EXPORT)
+@require_safe
 def parcel_export(request, fmt):
     parcels = restricted(ledger.Parcel, request.user, Action.EXPORT)
     filterset = ParcelFilterSet(request.GET, queryset=parcels, user=request.user)
@@ -168,6 +171,7 @@ def parcel_export(request, fmt):
 
 
 @requires(Action.VIEW)
+@require_safe
 def enterprise_list(request):
     enterprises = restricted(ledger.Enterprise, request.user)
     filterset = EnterpriseFilterSet(request.GET, queryset=enterprises)
@@ -182,6 +186,7 @@ def enterprise_list(request):
 
 
 @requires(Action.EXPORT)
+@require_safe
 def enterprise_export(request, fmt):
     enterprises = restricted(ledger.Enterprise, request.user, Action.EXPORT)
     filterset = EnterpriseFilterSet(request.GET, queryset=enterprises)
@@ -192,6 +197,7 @@ def enterprise_export(request, fmt):
 
 
 @requires(Action.VIEW)
+@require_safe
 def parcel_detail(request, pk):
     parcel = get_object_or_404(
         restricted(ledger.Parcel, request.user).select_related("jurisdiction", "holder"), pk=pk
@@ -201,6 +207,7 @@ def parcel_detail(request, pk):
 
 
 @requires(Action.VIEW)
+@require_safe
 def enterprise_detail(request, pk):
     enterprise = get_object_or_404(restricted(ledger.Enterprise, request.user), pk=pk)
     user = request.user
@@ -233,6 +240,7 @@ def _map_settings() -> dict:
 
 
 @requires(Action.VIEW)
+@require_safe
 def map_view(request):
     box = mapdata.extent(restricted(ledger.Parcel, request.user))
     return render(
@@ -256,6 +264,7 @@ LAYERS = {
 
 
 @requires(Action.VIEW)
+@require_safe
 @gzip_page
 def map_parcels(request):
     layer = request.GET.get("layer", "parcels")
@@ -303,5 +312,6 @@ def _map_etag(request, layer: str) -> str | None:
 
 
 @requires(Action.VIEW)
+@require_safe
 def map_streets(request):
     return JsonResponse(mapdata.street_extents(restricted(ledger.Parcel, request.user)))
