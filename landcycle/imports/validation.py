@@ -398,7 +398,7 @@ def _settle_crs(parsed, ok, crs, header, sink, rows, texts):
 def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
     rows = list(rows)
     ok = np.array([g is not None for g in parsed], dtype=bool)
-    parsed, crs = _settle_crs(parsed, ok, crs, header, sink)  # zone-prefixed metres, X/Y order
+    parsed, crs = _settle_crs(parsed, ok, crs, header, sink, rows, texts)  # GK metres, X/Y
     # Check the coordinates as given first (projected metres given as degrees, swapped axes).
     if crs == geo.CGCS2000:
         candidates = parsed
