@@ -37,6 +37,7 @@ from .schema import (
     Sheet,
     sheet_named,
 )
+from .values import vocabularies
 
 EXTRA = "x:"  # prefix of unknown columns kept for the record's extra JSON
 
@@ -316,10 +317,8 @@ def _convert(
         )
         return value
     if kind == Kind.ENUM:
-        mapping = {**column.choices, **{v: v for v in column.choices.values()}}
-        value = _mapped(raw, mapping, pl.Utf8)
-        allowed = "、".join(column.choices)
-        sink.rows(frame, present & value.is_null(), raw, header, f"不在列表中 not one of {allowed}")
+        value, unknown, allowed = vocabularies.enum_values(column, raw)
+        sink.rows(frame, unknown, raw, header, f"不在列表中 not one of {allowed}")
         return value
     if kind in (Kind.USCC, Kind.ID_NUMBER):
         check = _uscc_check(uscc_exceptions) if kind == Kind.USCC else normalise_resident_id
@@ -506,6 +505,10 @@ def validate_sheet(
         out[key] = _convert(
             column, series, unit, frame, header, sink, today, uscc_exceptions
         ).alias(key)
+    if spec.key == "parcels":  # words of the field → kinds and codes (values.vocabularies)
+        columns = {k: (f"c{p}", h) for k, (p, h, _u) in known.items() if p >= 0}
+        for key, header in vocabularies.parcel_companions(frame, columns, out, sink).items():
+            known.setdefault(key, (-1, header, None))
     if spec.key == "commitments" and "value" in known:
         header_unit = known["value"][2]
         fallback = header_unit.key if header_unit is not None else ""
