@@ -75,6 +75,9 @@ class Validated(SortedProblems):
     # Geometry for stored parcels not in this import's 宗地 sheet: code + GEOMETRY_FIELDS + extras.
     geometry_updates: pl.DataFrame | None = None
     problems: list[ImportProblem] = field(default_factory=list)
+    # Sheet keys given but refused whole (a required column missing): their records are not
+    # known, so references to them are not checked (that would only repeat the one error).
+    refused: set[str] = field(default_factory=set)
 
 
 class _Sink:
@@ -484,13 +487,15 @@ def validate_sheet(
             position = len(frame.columns) + 1000  # after every column the sheet has
             frame = frame.with_columns(pl.lit(value, dtype=pl.Utf8).alias(f"c{position}"))
             known[key] = (position, spec.column(key).header, None)
-    for column in spec.columns:
-        if column.required and column.key not in known:
-            if spec.key == "commitments" and column.key == "unit":
-                continue
-            sink.add(
-                raw.header_row, column.header, None, _missing_column(spec, column, raw, profile)
-            )
+    missing = [
+        c
+        for c in spec.columns
+        if c.required and c.key not in known and not (spec.key == "commitments" and c.key == "unit")
+    ]
+    for column in missing:
+        sink.add(raw.header_row, column.header, None, _missing_column(spec, column, raw, profile))
+    if missing:
+        return None  # the sheet cannot be read without it; other checks would only add noise
     out = {ROW: frame[ROW]}
     for key, (position, header, unit) in known.items():
         column = spec.column(key)
@@ -541,6 +546,12 @@ def _missing_column(spec: Sheet, column: Column, raw: RawSheet, profile) -> str:
         accepted += [h for h in profile.accepted() if column.key in profile.keys_for(h)]
     found = "、".join(h for h in raw.headers if h) or "无"
     hint = "；或用 --street 指定街道 or give --street" if column.key == "jurisdiction" else ""
+    if profile is None:
+        from .profiles import suggest
+
+        names = suggest(spec.key, raw.headers)
+        if names:
+            hint += f"；这些列名像列名方案 {'、'.join(names)}：试试 --profile {names[0]} (try --profile)"
     return (
         f"缺少必填列「{column.header}」（可用列名：{'、'.join(accepted)}；"
         f"表头第{raw.header_row}行中的列：{found}）{hint} "
@@ -643,6 +654,8 @@ def validate(
         if data is not None:
             _duplicates(data, _Sink(raw.name, problems))
             result.sheets[spec.key] = data
+        else:
+            result.refused.add(spec.key)
     _merge_geodata(inputs.layers, result, known, crs)
     _check_references(result, known)
     match_holders(result, known)
@@ -711,6 +724,13 @@ def _merge_geodata(layers: list[GeoLayer], result: Validated, known: Known, opti
             )
 
 
+_REFERENCED = {
+    "parcel": {"parcels"},
+    "enterprise": {"enterprises"},
+    "party": {"enterprises", "persons"},
+}
+
+
 def _check_references(result: Validated, known: Known) -> None:
     parcels = result.sheets.get("parcels")
     enterprises = result.sheets.get("enterprises")
@@ -726,6 +746,8 @@ def _check_references(result: Validated, known: Known) -> None:
         sink = _Sink(data.name, result.problems)
         for column in data.spec.columns:
             if column.references is None or column.key not in data.frame.columns:
+                continue
+            if _REFERENCED[column.references] & result.refused:
                 continue
             series = data.frame[column.key]
             header = data.headers[column.key]
