@@ -270,3 +270,24 @@ def test_unknown_words_and_codes_are_refused_naming_row_column_and_accepted_word
     assert "挂牌出让、拍卖出让、招标出让" in err and "作价出资(入股)" in err
     assert "行3 列土地用途 值9999" in err and "代码与名称不符" in err
     assert not ledger.Parcel.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_and_reimport_keep_kind_detail_land_use_and_code(tmp_path, capsys):
+    supply = ["挂牌出让", "作价入股", "协议出让", "拍卖"]
+    # 商务金融用地 is 0505 in GB/T 21010 and 0902 in the guide: the column's codes say GB.
+    land = ["0601 工业用地", "0604", "0602 采矿用地", "商务金融用地"]
+    assert main(["import", str(_import(tmp_path, supply, land))]) == 0, capsys.readouterr().err
+    before = _stored()
+    assert before == {
+        "BL0000": ("tender_auction", "挂牌出让", "工业", "0601"),
+        "BL0001": ("", "作价出资(入股)", "仓储", "0604"),
+        "BL0002": ("agreement", "", "采矿用地", "0602"),
+        "BL0003": ("tender_auction", "拍卖出让", "商务金融用地", "0505"),
+    }
+    out = tmp_path / "out.xlsx"
+    assert main(["export", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["import", str(out)]) == 0, capsys.readouterr().err
+    assert "宗地: 新增 0，更新 0，未变 4" in capsys.readouterr().out
+    assert _stored() == before
