@@ -245,6 +245,11 @@ def _in_china(bounds) -> bool:
     )
 
 
+# Longitude/latitude CRSs a file may declare for coordinates that are really metres: CGCS2000,
+# and WGS 84, which GeoJSON always declares.
+GEOGRAPHIC = (CGCS2000, 4326)
+
+
 def recognise_projection(
     geometries: np.ndarray, crs: int
 ) -> tuple[np.ndarray, list[str], dict[int, str]]:
@@ -253,7 +258,7 @@ def recognise_projection(
     ``crs`` is what was given (``--crs``, the file's own, else 4490). Returns (geometries,
     notes for the user, {index: reason} of geometries refused).
 
-    With 4490, each geometry whose coordinates are not degrees is looked at on its own: Gauss–
+    With 4490 (or 4326), each geometry whose coordinates are not degrees is looked at on its own: Gauss–
     Krüger metres with the zone prefixed are converted to EPSG:4490 here (northing-first order
     swapped; one note per zone), metres without a zone are refused with what was seen and which
     ``--crs`` fits. With a projected ``crs``, coordinates that land in China only when swapped
@@ -264,7 +269,7 @@ def recognise_projection(
         return geometries, [], {}
     bounds = shapely.bounds(geometries)
     finite = np.isfinite(bounds).all(axis=1)
-    if crs == CGCS2000:
+    if crs in GEOGRAPHIC:
         degrees = (np.abs(bounds[:, [0, 2]]) <= 180).all(axis=1) & (
             np.abs(bounds[:, [1, 3]]) <= 90
         ).all(axis=1)
