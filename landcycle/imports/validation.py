@@ -20,16 +20,15 @@ from landcycle.core import geometry as geo
 from landcycle.core import units
 from landcycle.core.identifiers import InvalidIdentifier, normalise_resident_id, normalise_uscc
 
-from . import tables
+from . import tables, values
 from .errors import ImportProblem, SortedProblems
 from .fastcheck import resident_id_ok, uscc_ok
 from .holders import match_holders
 from .readers import ROW, GeoLayer, Inputs, RawSheet
 from .readers.geodata import geodata_key, geodata_key_names
 from .schema import (
-    BOOL_FALSE,
-    BOOL_TRUE,
     GEOMETRY_FIELDS,
+    PRECISION_SUFFIX,
     SHEETS,
     TAG_SEPARATORS,
     Column,
@@ -111,28 +110,15 @@ def keep_where(series: pl.Series, mask: pl.Series) -> pl.Series:
     return pl.select(pl.when(mask.fill_null(False)).then(series).alias(series.name)).to_series()
 
 
-def _number(raw: pl.Series) -> pl.Series:
-    return raw.str.replace_all(",", "").str.replace_all("，", "").cast(pl.Float64, strict=False)
-
-
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def _date(raw: pl.Series) -> pl.Series:
-    """ISO dates (also with / or . and a time part), yyyymmdd, or Excel serial numbers."""
-    s = pl.col("s")
-    serial = s.cast(pl.Float64, strict=False)
-    iso = (
-        s.str.replace_all(r"[/.]", "-")
-        .str.replace(r"[ T].*$", "")
-        .str.to_date("%Y-%m-%d", strict=False)
-    )
-    compact = pl.when(s.str.len_chars() == 8).then(s.str.to_date("%Y%m%d", strict=False))
-    excel = pl.when((serial >= 1) & (serial < 2958466) & (s.str.len_chars() < 8)).then(
-        pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64))
-    )
-    frame = pl.DataFrame({"s": raw})
-    return frame.select(pl.coalesce(iso, compact, excel.cast(pl.Date)).alias(raw.name)).to_series()
+def _report(sink: _Sink, frame: pl.DataFrame, raw: pl.Series, header: str, parsed) -> None:
+    """A value parser's reasons (``landcycle.imports.values``): errors, then warnings, per row."""
+    for reasons, warning in ((parsed.error, False), (parsed.warning, True)):
+        mask = reasons.is_not_null()
+        if not mask.any():
+            continue
+        picked = pl.DataFrame({"r": frame[ROW], "v": raw, "why": reasons}).filter(mask)
+        for row, value, why in picked.iter_rows():
+            sink.add(row, header, value, why, warning)
 
 
 def _mapped(raw: pl.Series, mapping: dict[str, object], dtype) -> pl.Series:
@@ -263,22 +249,33 @@ def _convert(
     sink: _Sink,
     today: dt.date,
     uscc_exceptions: frozenset[str] = frozenset(),
-) -> pl.Series:
+) -> pl.Series | pl.DataFrame:
+    """One column's text → typed values in canonical units (a partial date: a frame of the
+    date and ``<key>_precision``); every refused cell reported to ``sink``."""
     present = raw.is_not_null()
     kind = column.kind
     if kind == Kind.TEXT:
         return raw
-    if kind in (Kind.NUMBER, Kind.INTEGER, Kind.YEAR):
-        value = _number(raw)
-        sink.rows(frame, present & value.is_null(), raw, header, "不是数字 not a number")
-        if kind != Kind.NUMBER:
+    if kind == Kind.YEAR:
+        parsed = values.parse_years(raw)
+        _report(sink, frame, raw, header, parsed)
+        if column.not_future:
+            sink.rows(
+                frame, parsed.value > today.year, raw, header, "年度在未来 year is in the future"
+            )
+        return parsed.value
+    if kind in (Kind.NUMBER, Kind.INTEGER):
+        # A unit in a cell is read into the header's unit, else into the column's default one.
+        target = unit if isinstance(unit, units.Unit) else column.unit
+        parsed = values.parse_numbers(raw, target)
+        _report(sink, frame, raw, header, parsed)
+        value = parsed.value
+        if kind == Kind.INTEGER:
             fractional = value.is_not_null() & (value != value.floor())
             sink.rows(frame, fractional, raw, header, "须为整数 must be a whole number")
             value = keep_where(value, ~fractional.fill_null(False))
-        elif isinstance(unit, units.Unit) and column.unit is not None:
-            value = value * (unit.factor / units.CANONICAL[unit.dimension].factor)
-        elif column.unit is not None:
-            value = value * column.unit.factor / units.CANONICAL[column.unit.dimension].factor
+        elif column.unit is not None and target is not None:
+            value = value * (target.factor / units.CANONICAL[target.dimension].factor)
         if column.minimum is not None:
             low = (
                 (value <= column.minimum) if column.minimum_exclusive else (value < column.minimum)
@@ -295,30 +292,25 @@ def _convert(
                 header,
                 f"须在{column.minimum or 0:g}–{column.maximum:g}之间 out of range",
             )
-        if kind == Kind.YEAR:
-            bad = (value < 1949) | (value > 2100)
-            sink.rows(frame, bad, raw, header, "年度无效 implausible year")
-            if column.not_future:
-                sink.rows(
-                    frame, value > today.year, raw, header, "年度在未来 year is in the future"
-                )
-            return value.cast(pl.Int32)
         if kind == Kind.INTEGER:
             return value.cast(pl.Int64)
         return value
     if kind == Kind.DATE:
-        value = _date(raw)
-        sink.rows(frame, present & value.is_null(), raw, header, "日期无效 not a date (YYYY-MM-DD)")
+        partial_date = getattr(column, "partial", False)
+        parsed = values.parse_dates(raw, allow_partial=partial_date)
+        _report(sink, frame, raw, header, parsed)
+        value = parsed.value
         if column.not_future:
             sink.rows(frame, value > today, raw, header, "日期在未来 date is in the future")
+        if partial_date:  # the date and its precision, side by side
+            return pl.DataFrame(
+                {column.key: value, column.key + PRECISION_SUFFIX: parsed.precision}
+            )
         return value
     if kind == Kind.BOOL:
-        mapping = {**dict.fromkeys(BOOL_TRUE, True), **dict.fromkeys(BOOL_FALSE, False)}
-        value = _mapped(raw, mapping, pl.Boolean)
-        sink.rows(
-            frame, present & value.is_null(), raw, header, "须为是/否 must be 是/否, Y/N, 1/0"
-        )
-        return value
+        parsed = values.parse_booleans(raw)
+        _report(sink, frame, raw, header, parsed)
+        return parsed.value
     if kind == Kind.ENUM:
         value, unknown, allowed = vocabularies.enum_values(column, raw)
         sink.rows(frame, unknown, raw, header, f"不在列表中 not one of {allowed}")
@@ -507,9 +499,11 @@ def validate_sheet(
             for name in GEOMETRY_FIELDS:
                 out[name] = geometry[name]
             continue
-        out[key] = _convert(
-            column, series, unit, frame, header, sink, today, uscc_exceptions
-        ).alias(key)
+        converted = _convert(column, series, unit, frame, header, sink, today, uscc_exceptions)
+        if isinstance(converted, pl.DataFrame):  # a partial date and its precision
+            out.update(converted.to_dict())
+        else:
+            out[key] = converted.alias(key)
     if spec.key == "parcels":  # words of the field → kinds and codes (values.vocabularies)
         columns = {k: (f"c{p}", h) for k, (p, h, _u) in known.items() if p >= 0}
         for key, header in vocabularies.parcel_companions(frame, columns, out, sink).items():
@@ -531,13 +525,28 @@ def validate_sheet(
         if start in typed.columns and end in typed.columns:
             sink.rows(
                 typed,
-                typed[end] < typed[start],
+                _last_day(typed, end) < typed[start],
                 typed[end].cast(pl.Utf8),
                 known[end][1],
                 f"早于{known[start][1]} ends before it starts",
             )
     headers = {key: header for key, (_p, header, _u) in known.items()}
     return SheetData(spec, raw.name, raw.source, typed, set(known), headers)
+
+
+def _last_day(typed: pl.DataFrame, key: str) -> pl.Series:
+    """The last day of each period of a date column (a partial date's month or year)."""
+    value = typed[key]
+    precision = typed.get_column(key + PRECISION_SUFFIX, default=None)
+    if precision is None:
+        return value
+    return typed.select(
+        pl.when(precision == "month")
+        .then(value.dt.month_end())
+        .when(precision == "year")
+        .then(value.dt.offset_by("1y").dt.offset_by("-1d"))
+        .otherwise(value)
+    ).to_series()
 
 
 def _missing_column(spec: Sheet, column: Column, raw: RawSheet, profile) -> str:

@@ -20,9 +20,7 @@ _MAPPING = {
     **{t: True for trues, _ in BOOLEAN_FORMS for t in trues},
     **{f: False for _, falses in BOOLEAN_FORMS for f in falses},
 }
-EXPECTED = (
-    "须为是/否 must be yes or no：可写 是/否、√/×、✓/✗、有/无、对/错、Y/N、yes/no、true/false、1/0"
-)
+EXPECTED = "须为是/否 must be 是/否 (yes/no)：可写 是/否、√/×、✓/✗、有/无、对/错、Y/N、yes/no、true/false、1/0"
 
 
 def _parse(frame: pl.DataFrame) -> pl.DataFrame:

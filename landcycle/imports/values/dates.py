@@ -141,7 +141,7 @@ def _parse(allow_partial: bool):
             .when((k == "month") & ~m.is_between(1, 12))
             .then(pl.lit("月份须为1–12 month must be 1–12"))
             .when(date.is_null() & (k != "serial"))
-            .then(pl.lit("日期不存在 no such date (check the month and day)"))
+            .then(pl.lit("日期不存在 not a date: no such day (check the month and day)"))
             .when((k == "serial") & (date.is_null() | out_of_range))
             .then(
                 pl.concat_str(
