@@ -52,6 +52,7 @@ class Known:
     # Verified credit codes that fail the GB 32100 check (landcycle.core.uscc_exceptions).
     uscc_exceptions: frozenset[str] = frozenset()
     enterprise_names: dict[str, str] = field(default_factory=dict)  # USCC → name (holders)
+    parcel_holders: dict[str, str] = field(default_factory=dict)  # code → holder USCC
 
 
 @dataclass
