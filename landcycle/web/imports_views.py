@@ -15,8 +15,26 @@ from .views import requires
 ALLOWED_SUFFIXES = (".xlsx", ".csv", ".gpkg", ".geojson", ".json", ".zip")
 
 
+def _profile_choices() -> list[tuple[str, str]]:
+    """Column profiles (imports.profiles), read when the form is shown: a profile an
+    administrator saves appears without a restart."""
+    from landcycle.imports import profiles
+
+    return [("", "—（表头即导入格式 headers as in the format）")] + [
+        (p.name, f"{p.name}: {p.title}") for p in profiles.available()
+    ]
+
+
 class UploadForm(forms.Form):
     workbook = forms.FileField(label=_("Workbook (.xlsx) or data file"))
+    profile = forms.ChoiceField(
+        label="列名方案 column profile", required=False, choices=_profile_choices
+    )
+    street = forms.CharField(
+        label="所属街道（表中没有时） street for rows without one",
+        required=False,
+        max_length=100,
+    )
 
     def clean_workbook(self):
         uploaded = self.cleaned_data["workbook"]
@@ -25,6 +43,13 @@ class UploadForm(forms.Form):
                 _("Unsupported file type; use %(types)s") % {"types": ", ".join(ALLOWED_SUFFIXES)}
             )
         return uploaded
+
+
+def _options(form: UploadForm) -> dict[str, str]:
+    return {
+        "profile": form.cleaned_data.get("profile") or "",
+        "street": (form.cleaned_data.get("street") or "").strip(),
+    }
 
 
 def _batches(user):
@@ -38,7 +63,7 @@ def import_page(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         path = jobs.save_upload(form.cleaned_data["workbook"])
-        job = jobs.start([path], request.user.pk, dry_run=True)
+        job = jobs.start([path], request.user.pk, dry_run=True, **_options(form))
         return redirect("web:import_job", job_id=job.id)
     return render(
         request,
@@ -71,5 +96,7 @@ def import_commit(request, job_id):
     batch = get_object_or_404(_batches(request.user), pk=job.batch_id)
     if batch.errors:
         raise Http404
-    new_job = jobs.start(job.paths, request.user.pk, dry_run=False)
+    new_job = jobs.start(
+        job.paths, request.user.pk, dry_run=False, profile=job.profile, street=job.street
+    )
     return redirect("web:import_job", job_id=new_job.id)
