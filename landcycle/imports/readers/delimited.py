@@ -122,14 +122,19 @@ def read_delimited(raw: bytes, name: str, source: str, inputs: Inputs) -> None:
                 warning=True,
             )
         )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # copies of a large text only when needed
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        data = text.encode("utf-8")
+    else:  # UTF-8 as given: Polars reads the bytes themselves
+        data = raw[3:] if encoding == "UTF-8 (BOM)" else raw
+        data = data if encoding.startswith("UTF-8") else text.encode("utf-8")
     if not text.strip():
         inputs.grids.append(Grid(name, source, grid_from_frame(pl.DataFrame())))
         return
-    separator = sniff_delimiter(text.split("\n", 1)[0])
+    separator = sniff_delimiter(text[: text.find("\n")] if "\n" in text else text)
     try:
         frame = pl.read_csv(
-            text.encode("utf-8"),
+            data,
             infer_schema=False,
             has_header=False,
             separator=separator,
@@ -173,9 +178,10 @@ def _field_counts(text: str, separator: str, frame: pl.DataFrame) -> Counts:
     if width <= 1:
         return None
     if '"' not in text:
-        lines = text.rstrip("\n").split("\n")
-        if text.rstrip("\n").count(separator) == (width - 1) * len(lines):
+        lines = text.count("\n") + (not text.endswith("\n"))
+        if text.count(separator) == (width - 1) * lines:
             return None
+        lines = text.rstrip("\n").split("\n")
         blank = " " + separator
         return [
             (number, line.count(separator) + 1, bool(line.strip(blank)))
