@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -248,7 +247,6 @@ def land_uses(cells: pl.Series, max_length: int = 50) -> LandUse:
             entries = matching
         resolved[value] = entries
     # The column's standard: shown by the cells that fit one standard only.
-    counts = Counter(cells.drop_nulls().to_list())
     shown = {
         entries[0].standard
         for value, entries in resolved.items()
@@ -269,13 +267,14 @@ def land_uses(cells: pl.Series, max_length: int = 50) -> LandUse:
         stored[value] = names.pop()
         if len({e.code for e in entries}) == 1:
             codes[value] = entries[0].code
+    free = [v for v, text in stored.items() if v not in resolved and fold(text) not in words]
+    counts = dict(cells.filter(cells.is_in(free)).value_counts().iter_rows()) if free else {}
     warnings = {
         value: (
             f"土地用途不在GB/T 21010-2017或用地用海分类（2023）中，按原文保存（共{counts[value]}行）"
             f" not a class of either standard; kept as written ({counts[value]} rows)"
         )
-        for value, text in stored.items()
-        if value not in resolved and fold(text) not in words
+        for value in free
     }
     ok = {v: s for v, s in stored.items() if v not in errors}
     return LandUse(
@@ -343,8 +342,16 @@ def parcel_companions(frame: pl.DataFrame, columns: dict, out: dict, sink) -> di
         header = "、".join(columns[k][1] for k in ("land_use_code", "land_use") if k in columns)
         read = land_uses(cells)
         sink.rows(frame, cells.is_in(list(read.errors)), cells, header, lambda v: read.errors[v])
-        for value, note in read.warnings.items():  # once per distinct text, at its first row
-            sink.add(frame.filter(cells == value)[ROW][0], header, value, note, warning=True)
+        if read.warnings:  # once per distinct text, at its first row
+            firsts = (
+                pl.DataFrame({ROW: frame[ROW], "text": cells})
+                .filter(pl.col("text").is_in(list(read.warnings)))
+                .group_by("text")
+                .agg(pl.col(ROW).min())
+                .sort(ROW)
+            )
+            for text, row in firsts.iter_rows():
+                sink.add(row, header, text, read.warnings[text], warning=True)
         out["land_use"] = read.land_use.alias("land_use")
         out["land_use_code"] = read.code.alias("land_use_code")
         filled["land_use"] = filled["land_use_code"] = header
