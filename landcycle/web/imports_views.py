@@ -12,7 +12,11 @@ from . import jobs
 from .permissions import Action, restricted
 from .views import requires
 
-ALLOWED_SUFFIXES = (".xlsx", ".csv", ".gpkg", ".geojson", ".json", ".zip")
+ALLOWED_SUFFIXES = (
+    *(".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"),  # workbooks
+    *(".csv", ".txt", ".tsv"),  # delimited text; .txt also the 界址点坐标 boundary-point file
+    *(".gpkg", ".geojson", ".json", ".zip"),  # geodata; a shapefile comes zipped with its parts
+)
 
 
 def _profile_choices() -> list[tuple[str, str]]:
