@@ -37,7 +37,7 @@ def parse_booleans(raw: pl.Series) -> Parsed:
     return Parsed(
         frame["value"].alias(raw.name),
         frame["error"],
-        pl.Series("warning", [None] * len(raw), dtype=pl.Utf8),
+        pl.Series("warning", dtype=pl.Utf8).extend_constant(None, len(raw)),
     )
 
 

@@ -253,5 +253,5 @@ def parse_years(raw: pl.Series) -> Parsed:
     return Parsed(
         value=frame["value"].alias(raw.name),
         error=frame["error"],
-        warning=pl.Series("warning", [None] * len(raw), dtype=pl.Utf8),
+        warning=pl.Series("warning", dtype=pl.Utf8).extend_constant(None, len(raw)),
     )
