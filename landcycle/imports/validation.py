@@ -23,6 +23,7 @@ from landcycle.core.identifiers import InvalidIdentifier, normalise_resident_id,
 from . import tables, values
 from .errors import ImportProblem, SortedProblems
 from .fastcheck import resident_id_ok, uscc_ok
+from .fits import check_lengths
 from .holders import match_holders
 from .readers import ROW, GeoLayer, Inputs, RawSheet
 from .readers.geodata import geodata_key, geodata_key_names
@@ -669,6 +670,7 @@ def validate(
     _merge_geodata(inputs.layers, result, known, crs)
     _check_references(result, known)
     match_holders(result, known)
+    check_lengths(result)
     _area_warnings(result, known)
     _checked.cache_clear()
     return result
