@@ -232,7 +232,8 @@ def guess_projected(bounds: tuple[float, float, float, float]) -> ProjectedGuess
 
 def swap_xy(geometries: np.ndarray) -> np.ndarray:
     """Geometries with x and y exchanged (northing-first input → easting first)."""
-    return shapely.transform(geometries, lambda xy: xy[:, ::-1].copy())
+    swapped = shapely.transform(geometries, lambda xy: xy[:, ::-1].copy())
+    return shapely.orient_polygons(swapped)  # a mirror turns rings the other way: turn back
 
 
 def _in_china(bounds) -> bool:
