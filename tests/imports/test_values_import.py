@@ -258,3 +258,9 @@ def test_shared_samples_dates_and_percent_shares(capsys):
         assert (dates[f"DT-{i + 1:02d}"], precisions[f"DT-{i + 1:02d}"]) == (day, precision)
     assert main(["import", str(SAMPLES / "relations-percent-formatted.xlsx")]) == 0
     assert _shares() == pytest.approx([35, 65])
+
+
+def test_old_xls_percent_formatted_shares(tmp_path):
+    path = Path(__file__).resolve().parent / "data" / "relations-percent-formatted.xls"
+    assert main(["import", str(path)]) == 0
+    assert _shares() == pytest.approx([12.5, 35, 40])  # 0%, 0.00%, and 40 under 0"%"

@@ -2,6 +2,7 @@
 
 import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -101,3 +102,18 @@ def test_calamine_rows_start_at_a1_so_positions_match(tmp_path):
         .to_python(skip_empty_area=False)
     )
     assert show_percents(rows, percent_cells(path)["甲"])[2][2] == "35%"
+
+
+XLS = Path(__file__).resolve().parent.parent / "data" / "relations-percent-formatted.xls"
+
+
+def test_old_xls_percent_cells_are_read_with_xlrd():
+    # Written with xlwt: 0.35 as 0%, 0.125 as 0.00%, 40 as 0"%" (a literal sign, not a percent).
+    assert percent_cells(XLS) == {"关系": {(1, 3), (2, 3)}}
+    rows = (
+        CalamineWorkbook.from_path(str(XLS))
+        .get_sheet_by_name("关系")
+        .to_python(skip_empty_area=False)
+    )
+    shown = show_percents(rows, percent_cells(XLS)["关系"])
+    assert [row[3] for row in shown[1:]] == ["35%", "12.5%", 40]
