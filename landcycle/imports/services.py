@@ -141,8 +141,10 @@ def _finish(batch: ImportBatch, result: ImportResult, status: str) -> None:
     batch.status = status
     batch.finished_at = timezone.now()
     batch.counts = {sheet: counts.as_dict() for sheet, counts in result.counts.items()}
-    batch.errors = [p.as_dict() for p in result.errors]
+    batch.errors = [p.as_dict() for p in result.errors]  # capped (errors.ProblemList)
     batch.warnings = [p.as_dict() for p in result.warnings]
+    batch.error_count = sum(p.count for p in result.errors)
+    batch.warning_count = sum(p.count for p in result.warnings)
     batch.save()
 
 
