@@ -51,8 +51,42 @@ def parse_geometry(text: str) -> shapely.Geometry:
                 data = data["geometry"]
             return shape(data)
         return shapely_wkt.loads(raw)
-    except Exception as exc:  # shapely and json raise several kinds
-        raise GeometryError(f"无法解析几何 cannot parse geometry: {exc}") from None
+    except Exception:  # shapely and json raise several kinds; their English is not for officers
+        raise GeometryError(
+            "无法解析几何：须为WKT（如 POLYGON ((x y, x y, …)))或GeoJSON "
+            "cannot parse geometry: WKT or GeoJSON expected"
+        ) from None
+
+
+_TYPES = {
+    "Point": "点",
+    "MultiPoint": "多点",
+    "LineString": "线",
+    "MultiLineString": "多线",
+    "LinearRing": "环线",
+    "GeometryCollection": "几何集合",
+}
+# GEOS's reasons (explain_validity) in Chinese; the location it gives is kept.
+_VALIDITY = {
+    "Ring Self-intersection": "环自相交",
+    "Self-intersection": "边自相交",
+    "Too few points in geometry component": "点数过少",
+    "Hole lies outside shell": "内环在外环之外",
+    "Nested holes": "内环嵌套",
+    "Interior is disconnected": "内部不连通",
+    "Nested shells": "外环嵌套",
+    "Duplicate Rings": "环重复",
+    "Invalid Coordinate": "坐标无效",
+    "Ring is not closed": "环未闭合",
+}
+
+
+def _validity(geometry: shapely.Geometry) -> str:
+    """Why GEOS finds a geometry invalid, in Chinese with the place: ``边自相交 [121.8 29.9]``."""
+    reason = explain_validity(geometry)
+    name, _, where = reason.partition("[")
+    chinese = _VALIDITY.get(name.strip(), "几何不合规")
+    return f"{chinese} [{where}" if where else chinese
 
 
 def check_polygon(geometry: shapely.Geometry) -> None:
@@ -60,11 +94,13 @@ def check_polygon(geometry: shapely.Geometry) -> None:
     if geometry.is_empty:
         raise GeometryError("几何为空 empty geometry")
     if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        kind = _TYPES.get(geometry.geom_type, geometry.geom_type)
         raise GeometryError(
-            f"宗地几何须为面 parcel geometry must be a polygon, got {geometry.geom_type}"
+            f"宗地几何须为面（多边形），此处为{kind} parcel geometry must be a polygon, "
+            f"got {geometry.geom_type}"
         )
     if not geometry.is_valid:
-        raise GeometryError(f"几何无效 invalid geometry: {explain_validity(geometry)}")
+        raise GeometryError(f"几何无效：{_validity(geometry)} invalid geometry")
 
 
 def check_geographic_china(geometry: shapely.Geometry) -> None:

@@ -21,7 +21,7 @@ from landcycle.core import units
 from landcycle.core.identifiers import InvalidIdentifier, normalise_resident_id, normalise_uscc
 
 from . import tables, values
-from .errors import ImportProblem, ProblemList, SortedProblems, take
+from .errors import ImportProblem, SortedProblems
 from .fastcheck import resident_id_ok, uscc_ok
 from .fits import check_lengths
 from .holders import match_holders
@@ -38,6 +38,7 @@ from .schema import (
     sheet_named,
 )
 from .values import vocabularies
+from .values.numbers import accepted_units
 
 EXTRA = "x:"  # prefix of unknown columns kept for the record's extra JSON
 
@@ -100,7 +101,6 @@ class _Sink:
         if not mask.any():
             return
         picked = pl.DataFrame({"r": frame[ROW], "v": raw}).filter(mask.fill_null(False))
-        picked = take(self.problems, self.sheet, column, picked)  # capped: the rest counted
         for row, value in picked.iter_rows():
             self.add(row, column, value, reason(value) if callable(reason) else reason)
 
@@ -120,7 +120,6 @@ def _report(sink: _Sink, frame: pl.DataFrame, raw: pl.Series, header: str, parse
         if not mask.any():
             continue
         picked = pl.DataFrame({"r": frame[ROW], "v": raw, "why": reasons}).filter(mask)
-        picked = take(sink.problems, sink.sheet, header, picked, warning)  # capped (issue 10)
         for row, value, why in picked.iter_rows():
             sink.add(row, header, value, why, warning)
 
@@ -193,7 +192,7 @@ def _header_map(raw: RawSheet, spec: Sheet, sink: _Sink, profile=None):
             try:
                 unit = units.parse_unit(found.unit)
             except units.UnknownUnit:
-                sink.add(at, header, found.unit, f"未知单位 unknown unit {found.unit!r}")
+                sink.add(at, header, found.unit, _unknown_unit(spec, keys, found.unit))
                 continue
         for key in keys:
             column = spec.column(key)
@@ -225,6 +224,12 @@ _DIMENSIONS = {
 }
 
 
+def _unknown_unit(spec: Sheet, keys: list[str], text: str) -> str:
+    column = spec.column(keys[0])
+    known = f"，此列可用{accepted_units(column.unit)}" if column.unit else ""
+    return f"未知单位「{text}」{known} unknown unit"
+
+
 def _unit_fits(column: Column, spec: Sheet, unit, unit_text: str, header, sink, at) -> bool:
     if column.key == "value" and spec.key == "commitments":
         return True  # a promise keeps the unit it was given in
@@ -236,9 +241,9 @@ def _unit_fits(column: Column, spec: Sheet, unit, unit_text: str, header, sink, 
             at,
             header,
             unit_text,
-            f"单位不符：应为{column.unit.label}等{_DIMENSIONS.get(column.dimension, '')}单位 "
-            f"unit {unit_text!r} "
-            f"is not a unit of {column.dimension} (e.g. {column.unit.label})",
+            f"单位不符：「{unit_text}」不是{_DIMENSIONS.get(column.dimension, '')}单位，"
+            f"此列可用{accepted_units(column.unit)} unit {unit_text} is not a unit of "
+            f"{column.dimension}",
         )
         return False
     return True
@@ -347,7 +352,11 @@ def _convert(
 
         value, bad = _per_value(raw, unit_key)
         sink.rows(
-            frame, raw.is_in(list(bad)), raw, header, lambda v: f"未知单位 unknown unit {v!r}"
+            frame,
+            raw.is_in(list(bad)),
+            raw,
+            header,
+            lambda v: f"未知单位「{v}」：如 万元/公顷、亩、% unknown unit",
         )
         return value
     raise AssertionError(kind)
@@ -604,7 +613,7 @@ def validate(
     first; an input in which no sheet and no geodata layer is recognised is an error.
     """
     today = today or dt.date.today()
-    result = Validated(problems=ProblemList(inputs.problems))
+    result = Validated(problems=list(inputs.problems))
     problems = result.problems
     tables_found = [(sheet_named(raw.name), raw) for raw in inputs.sheets]
     for raw in inputs.sheets:

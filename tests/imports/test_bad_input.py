@@ -98,7 +98,7 @@ CASES = {
         "宗地",
         2,
         "几何",
-        "Self-intersection",
+        "边自相交",
     ),
     "unparseable geometry": (
         _set("宗地", 2, "几何", "POLYGON ((121.8 29.9"),
