@@ -21,7 +21,7 @@ from landcycle.core import units
 from landcycle.core.identifiers import InvalidIdentifier, normalise_resident_id, normalise_uscc
 
 from . import tables, values
-from .errors import ImportProblem, SortedProblems
+from .errors import ImportProblem, ProblemList, SortedProblems, take
 from .fastcheck import resident_id_ok, uscc_ok
 from .fits import check_lengths
 from .holders import match_holders
@@ -101,6 +101,7 @@ class _Sink:
         if not mask.any():
             return
         picked = pl.DataFrame({"r": frame[ROW], "v": raw}).filter(mask.fill_null(False))
+        picked = take(self.problems, self.sheet, column, picked)  # capped: the rest counted
         for row, value in picked.iter_rows():
             self.add(row, column, value, reason(value) if callable(reason) else reason)
 
@@ -120,6 +121,7 @@ def _report(sink: _Sink, frame: pl.DataFrame, raw: pl.Series, header: str, parse
         if not mask.any():
             continue
         picked = pl.DataFrame({"r": frame[ROW], "v": raw, "why": reasons}).filter(mask)
+        picked = take(sink.problems, sink.sheet, header, picked, warning)  # capped (issue 10)
         for row, value, why in picked.iter_rows():
             sink.add(row, header, value, why, warning)
 
@@ -613,7 +615,7 @@ def validate(
     first; an input in which no sheet and no geodata layer is recognised is an error.
     """
     today = today or dt.date.today()
-    result = Validated(problems=list(inputs.problems))
+    result = Validated(problems=ProblemList(inputs.problems))
     problems = result.problems
     tables_found = [(sheet_named(raw.name), raw) for raw in inputs.sheets]
     for raw in inputs.sheets:

@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from .. import limits
 from ..errors import ImportProblem
 from .formats import percent_cells, show_percents
 from .shapes import Grid, Inputs
@@ -14,6 +15,8 @@ from .shapes import Grid, Inputs
 
 def read_workbook(path: Path, inputs: Inputs) -> None:
     """Every sheet of a workbook as a grid (all rows, all columns; the table is found later)."""
+    if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
+        return
     from python_calamine import CalamineWorkbook
 
     from ..tables import grid_from_rows
