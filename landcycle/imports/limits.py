@@ -47,7 +47,7 @@ DEFAULTS = {
 # parts (styles, a sheet of one repeated value) legitimately compress far better than 100:1.
 _RATIO_FLOOR = 8 * MB
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods", ".zip"}
-_SHEET_SUFFIXES = {".xlsx", ".xlsm"}  # sheet dimensions scanned; .xlsb/.ods: sizes and DTDs only
+_SHEET_SUFFIXES = {".xlsx", ".xlsm"}  # sheet dimensions scanned (and .ods); .xlsb: sizes, DTDs
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
 _DTD_MARKS = tuple(
@@ -107,7 +107,7 @@ def check_file(path: Path) -> None:
         )
     suffix = path.suffix.lower()
     if suffix in ZIP_SUFFIXES:
-        _check_package(path, sheets=suffix in _SHEET_SUFFIXES)
+        _check_package(path, sheets=suffix in _SHEET_SUFFIXES, ods=suffix == ".ods")
     elif suffix in {".csv", ".txt", ".tsv"}:
         _check_delimited(path)
 
@@ -123,7 +123,7 @@ def _refuse(where: str, chinese: str, setting: str | None, english: str) -> None
 # ---------------------------------------------------------------- zip packages (xlsx, zip)
 
 
-def _check_package(path: Path, sheets: bool) -> None:
+def _check_package(path: Path, sheets: bool, ods: bool = False) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -139,11 +139,11 @@ def _check_package(path: Path, sheets: bool) -> None:
             if info.is_dir():
                 continue
             where = f"{path.name}:{info.filename}"
-            scan = (
-                _SheetScan(names.get(info.filename, info.filename))
-                if sheets and _SHEET_PART.match(info.filename)
-                else None
-            )
+            scan = None
+            if sheets and _SHEET_PART.match(info.filename):
+                scan = _SheetScan(names.get(info.filename, info.filename))
+            elif ods and info.filename == "content.xml":
+                scan = _OdsScan(path.name)
             xml = bool(_XML_PART.search(info.filename))
             inflated = 0
             tail = b""
@@ -330,6 +330,63 @@ class _SheetScan:
         self.carry = b""
         rows, columns = self.max_row, self.max_column
         _check_dimensions(self.sheet, rows, columns, f"{column_letters(columns)}{rows}")
+
+
+# OpenDocument: a row or cell stands for ``number-rows-repeated`` / ``number-columns-repeated``
+# copies; calamine expands those that hold a value (trailing empty ones are dropped, as
+# LibreOffice writes them to the sheet's edge), so the last row and column with a value count.
+_ODS_TOKEN = re.compile(
+    rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
+)
+_ODS_ROWS = re.compile(rb'number-rows-repeated=["\']([0-9]{1,10})')
+_ODS_COLUMNS = re.compile(rb'number-columns-repeated=["\']([0-9]{1,10})')
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+
+
+class _OdsScan(_SheetScan):
+    """The last row and column holding a value, per table of an .ods ``content.xml``."""
+
+    def __init__(self, source: str):
+        super().__init__(source)
+        self.row = 0  # rows before the current one
+        self.repeat = 1  # copies of the current row
+        self.column = 0  # columns before the next cell
+
+    def _scan(self, data: bytes) -> None:
+        for closing, tag, attributes, closed in _ODS_TOKEN.findall(data):
+            if tag == b"table":
+                if closing:
+                    self._table_done()
+                else:
+                    name = _ODS_NAME.search(attributes)
+                    self.sheet = _unescape(name.group(1).decode("utf-8", "replace")) if name else ""
+                    self.row, self.max_row, self.max_column = 0, 0, 0
+            elif tag == b"table-row":
+                if closing:
+                    self.row += self.repeat
+                    continue
+                found = _ODS_ROWS.search(attributes)
+                self.repeat, self.column = (int(found.group(1)) if found else 1), 0
+                if closed:
+                    self.row += self.repeat
+            elif not closing:
+                found = _ODS_COLUMNS.search(attributes)
+                copies = int(found.group(1)) if found else 1
+                if not closed or b"value-type" in attributes:
+                    self.max_column = max(self.max_column, self.column + copies)
+                    self.max_row = max(self.max_row, self.row + self.repeat)
+                self.column += copies
+
+    def _table_done(self) -> None:
+        rows, columns = self.max_row, self.max_column
+        _check_dimensions(self.sheet, rows, columns, f"{column_letters(columns)}{rows}")
+        self.max_row = self.max_column = 0
+
+    def check(self) -> None:
+        self._scan(self.carry)
+        self.carry = b""
+        if self.max_row:  # a table left open
+            self._table_done()
 
 
 def _check_dimensions(sheet: str, rows: int, columns: int, last: str, cells: bool = True) -> None:

@@ -139,3 +139,42 @@ def entity(path: Path, part: str = "sheet") -> Path:
     )
     body[3] = _text("A2", "P1")
     return write(path, body, extra={"docProps/custom.xml": external.encode()})
+
+
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+ODS_VALUE = '<table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell>'
+
+
+def ods(path: Path, rows: str) -> Path:
+    """An .ods whose one table (宗地) holds ``rows`` (table:table-row elements)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="宗地">{rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def ods_far_value(path: Path) -> Path:
+    """A value repeated to the last row and column: calamine would expand 17 billion cells."""
+    return ods(
+        path,
+        f"<table:table-row>{ODS_VALUE}</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+        'table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p>'
+        "</table:table-cell></table:table-row>",
+    )

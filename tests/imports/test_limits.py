@@ -124,6 +124,27 @@ def test_declared_sizes_are_not_trusted(tmp_path, settings):
     assert "解压后过大" in refused(path)
 
 
+def test_ods_repeats_count_where_they_hold_values(tmp_path):
+    message = refused(hostile.ods_far_value(tmp_path / "far.ods"))
+    assert message.startswith("宗地: 列数过多") and "XFD1048576" in message
+    # LibreOffice pads rows and columns to the sheet's edge with empty repeats: harmless.
+    padded = hostile.ods(
+        tmp_path / "padded.ods",
+        f"<table:table-row>{hostile.ODS_VALUE}"
+        '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048575">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>',
+    )
+    limits.check_file(padded)
+    gap = hostile.ods(
+        tmp_path / "gap.ods",
+        f"<table:table-row>{hostile.ODS_VALUE}"
+        f'<table:table-cell table:number-columns-repeated="1500"/>{hostile.ODS_VALUE}'
+        "</table:table-row>",
+    )
+    assert "1,502" in refused(gap)
+
+
 @pytest.mark.parametrize("part", ["sheet", "other"])
 def test_entity_declarations_refused_before_any_parser(tmp_path, part):
     message = refused(hostile.entity(tmp_path / "entity.xlsx", part=part))
