@@ -107,12 +107,14 @@ def test_dates_out_of_range_or_impossible_are_refused(tmp_path, capsys, typed, r
 
 
 def test_placeholder_dates_are_stored_blank_with_a_warning(tmp_path, capsys):
-    cells = ["1900-01-01", dt.datetime(1900, 1, 1), "1899-12-30", 0, "2019年12月31日"]
-    path = _workbook(tmp_path / "d.xlsx", _parcels("出让起始日期", cells))
+    cells = ["1900-01-01", dt.datetime(1900, 1, 1), "1899-12-30", 0, 0, "2019年12月31日"]
+    # The second 0 is a date cell holding 0 (Excel shows 1900-01-00; calamine gives 00:00:00).
+    formats = {("宗地", "D6"): "yyyy-mm-dd"}
+    path = _workbook(tmp_path / "d.xlsx", _parcels("出让起始日期", cells), formats)
     assert main(["import", str(path)]) == 0
     stored = _stored("term_start")
-    assert [stored[f"V-{i:02d}"] for i in range(1, 6)] == [None] * 4 + [dt.date(2019, 12, 31)]
-    assert capsys.readouterr().err.count("占位日期") == 4
+    assert [stored[f"V-{i:02d}"] for i in range(1, 7)] == [None] * 5 + [dt.date(2019, 12, 31)]
+    assert capsys.readouterr().err.count("占位日期") == 5
 
 
 def test_numbers_with_separators_width_and_units_in_the_cell(tmp_path):

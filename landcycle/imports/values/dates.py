@@ -55,6 +55,8 @@ _COMPACT_MONTH = r"^(\d{4})(\d{2})$"
 _YEAR = r"^(\d{4})(?:年度?)?$"
 _SERIAL = r"^\d+(?:\.\d+)?$"
 _OCTOBER_AS_1 = r"^\d{4}\.1$"
+# Serial 0 as Excel shows it (1900-01-00), or as a reader gives a date cell holding 0 (00:00:00).
+_ZERO = r"^(?:0?0:00(?::00)?|1900[-/.年]0?1[-/.月]0?0日?)$"
 # A time of day after a space, a T or 日: dropped (2023-5-1 8:30, 2023-05-01T08:30:00).
 _TIME = r"(?:(?:T|\s)+|([日号]))\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?$"
 _CHINESE_DIGITS = list("〇零一二三四五六七八九")
@@ -129,8 +131,13 @@ def _parse(allow_partial: bool):
         frame = frame.with_columns(value.alias("date"))
         date = pl.col("date")
         placeholder = (
-            (k == "full") & ((y * 10_000 + m * 100 + d).is_in([19000101, 18991230, 18991231, 0]))
-        ) | ((k == "serial") & whole.is_in([0.0, 1.0]))
+            n.str.contains(_ZERO)
+            | (
+                (k == "full")
+                & ((y * 10_000 + m * 100 + d).is_in([19000101, 18991230, 18991231, 0]))
+            )
+            | ((k == "serial") & whole.is_in([0.0, 1.0]))
+        )
         out_of_range = (date < EARLIEST) | (date > LATEST)
         forms = _FORMS_FULL + (_FORMS_PARTIAL if allow_partial else "")
         error = (

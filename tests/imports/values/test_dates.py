@@ -152,6 +152,9 @@ def test_outside_1949_to_2100_is_refused(text):
         "1",
         "0000-00-00",
         "1900-01-01 00:00:00",
+        "1900-01-00",  # serial 0 as Excel shows it
+        "00:00:00",  # a date cell holding 0, as the reader gives it
+        "0:00",
     ],
 )
 def test_placeholder_dates_are_blank_with_a_warning(text):
