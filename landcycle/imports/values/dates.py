@@ -208,14 +208,26 @@ def parse_dates(raw: pl.Series, *, allow_partial: bool = False) -> Parsed:
     """Utf8 cells → ``Parsed`` with ``value`` (Date: the day, or the first day of a month or
     year), ``precision`` (Utf8: "month", "year", null = a full date), ``error`` and ``warning``
     per row. ``allow_partial``: a bare year or year-month is accepted (else refused)."""
+    name = raw.name
+    # Fast path: ISO days in range, as readers give date cells and exports write them.
+    iso = pl.select(
+        pl.when(raw.str.contains(r"^\d{4}-\d{2}-\d{2}$"))
+        .then(raw.str.to_date("%Y-%m-%d", strict=False))
+        .alias(name)
+    ).to_series()
+    fine = iso.is_between(EARLIEST, LATEST).fill_null(False)
+    empty = pl.Series(dtype=pl.Utf8).extend_constant(None, len(raw))
+    if fine.all() or not (raw.is_not_null() & ~fine).any():
+        return Parsed(
+            iso, empty.alias("error"), empty.alias("warning"), empty.alias(name + "_precision")
+        )
     frame = per_distinct(
-        raw,
+        pl.select(pl.when(~fine).then(raw)).to_series(),
         _parse(allow_partial),
         {"value": pl.Date, "precision": pl.Utf8, "error": pl.Utf8, "warning": pl.Utf8},
     )
-    name = raw.name
     return Parsed(
-        value=frame["value"].alias(name),
+        value=pl.select(pl.when(fine).then(iso).otherwise(frame["value"])).to_series().alias(name),
         error=frame["error"],
         warning=frame["warning"],
         precision=frame["precision"].alias(name + "_precision"),
