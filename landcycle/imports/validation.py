@@ -19,6 +19,7 @@ import shapely
 from landcycle.core import geometry as geo
 from landcycle.core import units
 from landcycle.core.identifiers import InvalidIdentifier, normalise_resident_id, normalise_uscc
+from landcycle.core.uscc_exceptions import LISTABLE_HINT, listable
 
 from . import tables, values
 from .errors import ImportProblem, ProblemList, SortedProblems, take
@@ -336,6 +337,8 @@ def _convert(
         good = dict(zip(raw.filter(present & ~passed), checked, strict=True))
         others = raw.replace_strict(good, default=None, return_dtype=pl.Utf8)
         value = pl.select(pl.when(passed).then(text).otherwise(others).alias(raw.name)).to_series()
+        if kind == Kind.USCC:  # a code of the right shape may be a verified exception
+            bad = {v: r + LISTABLE_HINT if listable(v) else r for v, r in bad.items()}
         sink.rows(frame, raw.is_in(list(bad)), raw, header, lambda v: bad[v])
         return value
     if kind == Kind.PARTY:
