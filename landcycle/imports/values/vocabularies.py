@@ -84,7 +84,9 @@ def supply_terms() -> tuple[dict[str, SupplyTerm], tuple[SupplyTerm, ...]]:
         for word in (term.term, *term.synonyms):
             words[fold(word)] = term
     for key, label in labels.items():
-        own = next(t for t in terms if t.kind == key and t.term == label)
+        own = next((t for t in terms if t.kind == key and t.term == label), None)
+        if own is None:
+            raise ValueError(f"supply_methods.csv: no row for the ledger's {label} ({key})")
         words.setdefault(fold(key), own)
     return words, terms
 
