@@ -2,6 +2,7 @@
 names, projected coordinates with the zone prefixed or northing first, zipped shapefiles."""
 
 import json
+import warnings
 import zipfile
 
 import numpy as np
@@ -38,6 +39,16 @@ def _shapefile(folder, fields: dict[str, list[str]], geometries, crs=None, encod
     """A shapefile written in ``encoding``, then stripped of its .cpg (and .prj when no crs)."""
     folder.mkdir(exist_ok=True)
     path = folder / "宗地.shp"
+    with warnings.catch_warnings():  # no CRS / laundered (cut) names: both wanted here
+        warnings.simplefilter("ignore")
+        _write(path, fields, geometries, crs, encoding)
+    for suffix in (".cpg",) + (() if crs else (".prj",)):
+        path.with_suffix(suffix).unlink(missing_ok=True)
+    assert path.with_suffix(".dbf").read_bytes()[29] == 0  # no language driver byte either
+    return path
+
+
+def _write(path, fields, geometries, crs, encoding):
     pyogrio.raw.write(
         path,
         geometry=shapely.to_wkb(geometries),
@@ -48,10 +59,6 @@ def _shapefile(folder, fields: dict[str, list[str]], geometries, crs=None, encod
         encoding=encoding,
         driver="ESRI Shapefile",
     )
-    for suffix in (".cpg",) + (() if crs else (".prj",)):
-        path.with_suffix(suffix).unlink(missing_ok=True)
-    assert path.with_suffix(".dbf").read_bytes()[29] == 0  # no language driver byte either
-    return path
 
 
 def _gis_fields():
