@@ -51,8 +51,42 @@ def parse_geometry(text: str) -> shapely.Geometry:
                 data = data["geometry"]
             return shape(data)
         return shapely_wkt.loads(raw)
-    except Exception as exc:  # shapely and json raise several kinds
-        raise GeometryError(f"无法解析几何 cannot parse geometry: {exc}") from None
+    except Exception:  # shapely and json raise several kinds; their English is not for officers
+        raise GeometryError(
+            "无法解析几何：须为WKT（如 POLYGON ((x y, x y, …)))或GeoJSON "
+            "cannot parse geometry: WKT or GeoJSON expected"
+        ) from None
+
+
+_TYPES = {
+    "Point": "点",
+    "MultiPoint": "多点",
+    "LineString": "线",
+    "MultiLineString": "多线",
+    "LinearRing": "环线",
+    "GeometryCollection": "几何集合",
+}
+# GEOS's reasons (explain_validity) in Chinese; the location it gives is kept.
+_VALIDITY = {
+    "Ring Self-intersection": "环自相交",
+    "Self-intersection": "边自相交",
+    "Too few points in geometry component": "点数过少",
+    "Hole lies outside shell": "内环在外环之外",
+    "Nested holes": "内环嵌套",
+    "Interior is disconnected": "内部不连通",
+    "Nested shells": "外环嵌套",
+    "Duplicate Rings": "环重复",
+    "Invalid Coordinate": "坐标无效",
+    "Ring is not closed": "环未闭合",
+}
+
+
+def _validity(geometry: shapely.Geometry) -> str:
+    """Why GEOS finds a geometry invalid, in Chinese with the place: ``边自相交 [121.8 29.9]``."""
+    reason = explain_validity(geometry)
+    name, _, where = reason.partition("[")
+    chinese = _VALIDITY.get(name.strip(), "几何不合规")
+    return f"{chinese} [{where}" if where else chinese
 
 
 def check_polygon(geometry: shapely.Geometry) -> None:
@@ -60,11 +94,13 @@ def check_polygon(geometry: shapely.Geometry) -> None:
     if geometry.is_empty:
         raise GeometryError("几何为空 empty geometry")
     if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        kind = _TYPES.get(geometry.geom_type, geometry.geom_type)
         raise GeometryError(
-            f"宗地几何须为面 parcel geometry must be a polygon, got {geometry.geom_type}"
+            f"宗地几何须为面（多边形），此处为{kind} parcel geometry must be a polygon, "
+            f"got {geometry.geom_type}"
         )
     if not geometry.is_valid:
-        raise GeometryError(f"几何无效 invalid geometry: {explain_validity(geometry)}")
+        raise GeometryError(f"几何无效：{_validity(geometry)} invalid geometry")
 
 
 def check_geographic_china(geometry: shapely.Geometry) -> None:
@@ -232,7 +268,8 @@ def guess_projected(bounds: tuple[float, float, float, float]) -> ProjectedGuess
 
 def swap_xy(geometries: np.ndarray) -> np.ndarray:
     """Geometries with x and y exchanged (northing-first input → easting first)."""
-    return shapely.transform(geometries, lambda xy: xy[:, ::-1].copy())
+    swapped = shapely.transform(geometries, lambda xy: xy[:, ::-1].copy())
+    return shapely.orient_polygons(swapped)  # a mirror turns rings the other way: turn back
 
 
 def _in_china(bounds) -> bool:
@@ -245,6 +282,11 @@ def _in_china(bounds) -> bool:
     )
 
 
+# Longitude/latitude CRSs a file may declare for coordinates that are really metres: CGCS2000,
+# and WGS 84, which GeoJSON always declares.
+GEOGRAPHIC = (CGCS2000, 4326)
+
+
 def recognise_projection(
     geometries: np.ndarray, crs: int
 ) -> tuple[np.ndarray, list[str], dict[int, str]]:
@@ -253,7 +295,7 @@ def recognise_projection(
     ``crs`` is what was given (``--crs``, the file's own, else 4490). Returns (geometries,
     notes for the user, {index: reason} of geometries refused).
 
-    With 4490, each geometry whose coordinates are not degrees is looked at on its own: Gauss–
+    With 4490 (or 4326), each geometry whose coordinates are not degrees is looked at on its own: Gauss–
     Krüger metres with the zone prefixed are converted to EPSG:4490 here (northing-first order
     swapped; one note per zone), metres without a zone are refused with what was seen and which
     ``--crs`` fits. With a projected ``crs``, coordinates that land in China only when swapped
@@ -264,7 +306,7 @@ def recognise_projection(
         return geometries, [], {}
     bounds = shapely.bounds(geometries)
     finite = np.isfinite(bounds).all(axis=1)
-    if crs == CGCS2000:
+    if crs in GEOGRAPHIC:
         degrees = (np.abs(bounds[:, [0, 2]]) <= 180).all(axis=1) & (
             np.abs(bounds[:, [1, 3]]) <= 90
         ).all(axis=1)

@@ -26,12 +26,25 @@ class ExceptionRefused(ValueError):
 
 def _clean(code: str) -> str:
     text = str(code).strip().upper()
-    if len(text) != 18 or any(c not in USCC_ALPHABET for c in text):
+    if not listable(text):
         raise ExceptionRefused(
             f"{text!r} 不是18位统一社会信用代码字符（GB 32100 字符集 {USCC_ALPHABET}） "
             "must be 18 characters of the GB 32100 alphabet"
         )
     return text
+
+
+# Said after an import's refusal of a code that could be listed (what an officer can do).
+LISTABLE_HINT = (
+    "；如已核实为登记机关核发的代码，请管理员加入校验码例外名单 "
+    "(if verified as issued: landcycle uscc-exceptions add CODE --reason …)"
+)
+
+
+def listable(code: str) -> bool:
+    """True when ``code`` has the shape an exception must have (18 GB 32100 characters)."""
+    text = str(code).strip().upper()
+    return len(text) == 18 and all(c in USCC_ALPHABET for c in text)
 
 
 def exception_codes() -> frozenset[str]:

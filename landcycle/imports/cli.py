@@ -115,7 +115,7 @@ def import_command(args) -> int:
         for problem in result.errors:
             print(problem.line(), file=sys.stderr)
         raise CommandError(
-            f"{len(result.errors)} 个错误，未写入任何数据 error(s); nothing was written"
+            f"{result.error_count:,} 个错误，未写入任何数据 error(s); nothing was written"
         )
     for line in summary(result, [Path(p).name for p in args.paths]):
         print(line)

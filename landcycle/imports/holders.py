@@ -6,7 +6,9 @@ already stored and those of this import's 企业 sheet (the sheet's name wins fo
 Names compare after Unicode NFKC (full-width brackets and letters as half-width) with all
 whitespace removed; nothing fuzzier, as a wrong holder is worse than none. One match: the
 holder's code is filled in. None or several: a warning naming the row and the candidates, and
-the holder stays empty. The name is stored in ``holder_name`` either way.
+the holder stays empty — or, when the file has no 产权单位统一社会信用代码 column at all, a
+stored parcel keeps the holder it has (a name that does not match never clears it). The name
+is stored in ``holder_name`` either way.
 """
 
 from __future__ import annotations
@@ -27,14 +29,15 @@ def match_holders(result, known) -> None:
 
     ``result``: the ``Validated`` of this import (its 宗地 frame is replaced, ``holder_uscc``
     added to the present columns when a match is made); ``known.enterprise_names``: stored
-    USCC → name. Warnings are appended to ``result.problems``. Works on distinct names, in
-    Polars; no query.
+    USCC → name; ``known.parcel_holders``: stored parcel code → holder USCC. Warnings are
+    appended to ``result.problems``. In Polars, no query.
     """
     parcels = result.sheets.get("parcels")
-    if parcels is None or "holder_name" not in parcels.frame.columns:
+    if parcels is None or not {"holder_name", "code"} <= set(parcels.frame.columns):
         return
     frame = parcels.frame
-    if "holder_uscc" in frame.columns:
+    column_given = "holder_uscc" in frame.columns
+    if column_given:
         given = frame["holder_uscc"]
     else:
         given = pl.Series("holder_uscc", [None] * frame.height, dtype=pl.Utf8)
@@ -62,10 +65,18 @@ def match_holders(result, known) -> None:
         .join(by_name, on="_n", how="left", maintain_order="left")
     )
     count = rows["usccs"].list.len().fill_null(0)
-    matched = rows.filter(count == 1).select(
-        ROW, pl.col("usccs").list.first().alias("_matched")
-    )
+    matched = rows.filter(count == 1).select(ROW, pl.col("usccs").list.first().alias("_matched"))
+    # Without a code column, a stored parcel keeps its holder where the name decides nothing.
+    stored = {} if column_given else known.parcel_holders
+    kept = frame["code"].replace_strict(stored, default=None, return_dtype=pl.Utf8)
+    codes = dict(zip(frame[ROW], frame["code"], strict=True))
     header = parcels.headers.get("holder_name", "土地使用权人")
+
+    def outcome(row) -> str:
+        if codes.get(row) in stored:
+            return f"保留原产权单位 {stored[codes[row]]} stored holder kept"
+        return "产权单位留空 holder left empty"
+
     for row, name in rows.filter(count == 0).select(ROW, "holder_name").iter_rows():
         result.problems.append(
             ImportProblem(
@@ -73,8 +84,8 @@ def match_holders(result, known) -> None:
                 row,
                 header,
                 name,
-                "未找到同名企业，产权单位留空 no enterprise of this name (stored or in the 企业 "
-                "sheet); holder left empty, name kept — add the enterprise or its 统一社会信用代码",
+                f"未找到同名企业，{outcome(row)}; no enterprise of this name (stored or in the "
+                "企业 sheet); name kept — add the enterprise or give its 统一社会信用代码",
                 warning=True,
             )
         )
@@ -86,9 +97,8 @@ def match_holders(result, known) -> None:
                 row,
                 header,
                 name,
-                f"同名企业有{len(usccs)}家，产权单位留空 several enterprises of this name: "
-                + "、".join(usccs)
-                + "; holder left empty, name kept — give 产权单位统一社会信用代码",
+                f"同名企业有{len(usccs)}家（{'、'.join(usccs)}），{outcome(row)}; several "
+                "enterprises of this name; name kept — give 产权单位统一社会信用代码",
                 warning=True,
             )
         )
@@ -97,6 +107,7 @@ def match_holders(result, known) -> None:
             frame.select(ROW)
             .join(matched, on=ROW, how="left", maintain_order="left")["_matched"]
             .fill_null(given)
+            .fill_null(kept)
             .alias("holder_uscc")
         )
         parcels.frame = frame.with_columns(filled)

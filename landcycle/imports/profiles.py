@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from landcycle.core.units import split_header
+
 from .schema import SHEETS, Sheet
 from .tables import normalise
 
@@ -188,6 +190,20 @@ def save(name: str, sheet: str, columns: dict[str, list[str]], title: str = "") 
     path = directory / f"{name}.toml"
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
     return path
+
+
+def suggest(sheet: str, headers: list[str]) -> list[str]:
+    """Names of profiles of ``sheet`` that name at least three of ``headers`` (and more than
+    half of them): offered when a sheet read without a profile misses required columns."""
+    found = []
+    given = [h for h in headers if h]
+    for profile in available():
+        if profile.sheet != sheet:
+            continue
+        named = sum(1 for h in given if profile.keys_for(h) or profile.keys_for(split_header(h)[0]))
+        if named >= 3 and named * 2 > len(given):
+            found.append(profile.name)
+    return found
 
 
 def field_key(name: str) -> str | None:

@@ -48,14 +48,17 @@ class _DryRunRollback(Exception):
 
 def load_known() -> Known:
     known = Known()
-    for code, area in ledger.Parcel.objects.values_list("code", "registered_area_m2").iterator(
-        chunk_size=50_000
-    ):
+    # One query per table; enterprises also give names and the stored holders' codes (holders).
+    enterprises = list(ledger.Enterprise.objects.values_list("id", "uscc", "name"))
+    known.enterprise_names = {uscc: name for _id, uscc, name in enterprises}
+    known.usccs = set(known.enterprise_names)
+    uscc_of = {pk: uscc for pk, uscc, _name in enterprises}
+    parcels = ledger.Parcel.objects.values_list("code", "registered_area_m2", "holder_id")
+    for code, area, holder in parcels.iterator(chunk_size=50_000):
         known.parcel_codes.add(code)
         known.parcel_areas[code] = area
-    # One query serves both the code check and matching holders by name (土地使用权人).
-    known.enterprise_names = dict(ledger.Enterprise.objects.values_list("uscc", "name"))
-    known.usccs = set(known.enterprise_names)
+        if holder is not None:
+            known.parcel_holders[code] = uscc_of[holder]
     known.person_ids = set(ledger.Person.objects.values_list("id_number", flat=True))
     known.uscc_exceptions = exception_codes()
     return known
@@ -138,8 +141,10 @@ def _finish(batch: ImportBatch, result: ImportResult, status: str) -> None:
     batch.status = status
     batch.finished_at = timezone.now()
     batch.counts = {sheet: counts.as_dict() for sheet, counts in result.counts.items()}
-    batch.errors = [p.as_dict() for p in result.errors]
+    batch.errors = [p.as_dict() for p in result.errors]  # capped (errors.ProblemList)
     batch.warnings = [p.as_dict() for p in result.warnings]
+    batch.error_count = sum(p.count for p in result.errors)
+    batch.warning_count = sum(p.count for p in result.warnings)
     batch.save()
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import polars as pl
 
@@ -104,17 +103,22 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
 
 
-_SPECS = {s.key: s for s in SHEETS}
+# Per sheet kind: (its columns, normalised name → key, memo of header matches). Rebuilt when a
+# sheet's columns change (tests patch the schema), so a match never outlives its declaration.
+_CACHE: dict[str, tuple[tuple, dict[str, str], dict]] = {}
 
 
-@lru_cache(maxsize=64)
-def _names(sheet: str) -> dict[str, str]:
-    """Normalised header, key and aliases → column key, for one kind of sheet (by key)."""
+def _names(spec: Sheet) -> tuple[dict[str, str], dict]:
+    """Normalised header, key and aliases → column key, and the match memo, for one kind."""
+    cached = _CACHE.get(spec.key)
+    if cached is not None and cached[0] is spec.columns:
+        return cached[1], cached[2]
     names: dict[str, str] = {}
-    for column in _SPECS[sheet].columns:
+    for column in spec.columns:
         for name in (column.header, column.key, *getattr(column, "aliases", ())):
             names.setdefault(normalise(name), column.key)
-    return names
+    _CACHE[spec.key] = (spec.columns, names, {})
+    return names, _CACHE[spec.key][2]
 
 
 @dataclass(frozen=True)
@@ -129,11 +133,16 @@ def match_header(spec: Sheet, header: str, profile=None) -> HeaderMatch | None:
     ``'用地面积（亩）'`` → ``HeaderMatch(('area',), '亩')``; a header whose full text is a name
     (e.g. a profile entry ``面积(公顷)``) carries no separate unit unless the profile gives one.
     """
-    return _match(spec.key, header, profile)
+    names, memo = _names(spec)
+    key = (header, profile)
+    if key not in memo:
+        if len(memo) > 50_000:  # a long-running server sees many headers: keep the memo small
+            memo.clear()
+        memo[key] = _match(spec.key, names, header, profile)
+    return memo[key]
 
 
-@lru_cache(maxsize=20_000)
-def _match(sheet: str, header: str, profile) -> HeaderMatch | None:
+def _match(sheet: str, names: dict[str, str], header: str, profile) -> HeaderMatch | None:
     full = normalise(header)
     base, unit = units.split_header(header)
     base_n = normalise(base)
@@ -142,7 +151,6 @@ def _match(sheet: str, header: str, profile) -> HeaderMatch | None:
             keys = profile.keys_for(text)
             if keys:
                 return HeaderMatch(keys, unit_text or profile.unit_for(text))
-    names = _names(sheet)
     if full in names:
         return HeaderMatch((names[full],), None)
     if unit is not None and base_n in names:

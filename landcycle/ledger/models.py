@@ -177,6 +177,27 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "年"
 
 
+def partial_date_text(date, precision: str) -> str:
+    """A date as precisely as it was given: ``2023年``, ``2023年5月`` or ``2023-05-17`` ("" if none).
+
+    ``precision``: a ``DatePrecision`` value; the date is the first day of the period.
+    """
+    if date is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{date.year}年"
+    if precision == DatePrecision.MONTH:
+        return f"{date.year}年{date.month}月"
+    return date.isoformat()
+
+
+def _shown(name: str) -> property:
+    return property(
+        lambda self: partial_date_text(getattr(self, name), getattr(self, name + "_precision")),
+        doc=f"``{name}`` as precisely as it was given (see ``partial_date_text``).",
+    )
+
+
 def _precision_field(label: str) -> models.CharField:
     return models.CharField(
         f"{label}精度", max_length=5, choices=DatePrecision.choices, blank=True, default=""
@@ -276,6 +297,11 @@ class Parcel(ChangeLogged):
 
     def __str__(self):
         return self.code
+
+    agreed_delivery_shown = _shown("agreed_delivery")
+    agreed_start_shown = _shown("agreed_start")
+    agreed_completion_shown = _shown("agreed_completion")
+    agreed_attainment_shown = _shown("agreed_attainment")
 
     @property
     def area_mismatch(self) -> bool:

@@ -101,7 +101,8 @@ def _workbook(tmp_path, code):
 def test_cli_end_to_end_refused_accepted_refused_again(tmp_path, capsys):
     path = _workbook(tmp_path, ISSUED)
     assert main(["import", str(path)]) != 0
-    assert f"值{ISSUED}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"值{ISSUED}" in err and "uscc-exceptions add" in err  # says what can be done
     assert not ledger.Enterprise.objects.exists()
 
     assert main(["uscc-exceptions", "list"]) == 0
@@ -155,3 +156,12 @@ def test_admin_adds_and_deletes_through_the_service(client, django_user_model):
     response = client.post(url + f"{entry.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302 and not UsccException.objects.exists()
     assert ChangeRecord.objects.filter(object_repr=ISSUED, action="delete", user=admin).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_that_could_never_be_listed_gets_no_hint(tmp_path, capsys):
+    bad = ISSUED[:17] + "I"  # I is not a GB 32100 character
+    assert not uscc_exceptions.listable(bad) and uscc_exceptions.listable(ISSUED)
+    assert main(["import", str(_workbook(tmp_path, bad)), "--dry-run"]) != 0
+    err = capsys.readouterr().err
+    assert f"值{bad}" in err and "uscc-exceptions" not in err

@@ -98,7 +98,7 @@ CASES = {
         "宗地",
         2,
         "几何",
-        "Self-intersection",
+        "边自相交",
     ),
     "unparseable geometry": (
         _set("宗地", 2, "几何", "POLYGON ((121.8 29.9"),
@@ -144,7 +144,7 @@ CASES = {
         "missing required column",
     ),
     "unknown enumeration": (
-        _set("宗地", 2, "供地方式", "拍卖"),
+        _set("宗地", 2, "供地方式", "挂牌转让"),  # 拍卖 is a word of the vocabulary
         "宗地",
         2,
         "供地方式",
@@ -235,7 +235,7 @@ def test_bad_input_is_reported_and_writes_nothing(case, tmp_path, stored, snapsh
 def test_all_errors_are_reported_not_the_first(tmp_path):
     sheets = district(3)
     _set("宗地", 2, "用地面积 (亩)", -1)(sheets)
-    _set("宗地", 3, "供地方式", "拍卖")(sheets)
+    _set("宗地", 3, "供地方式", "挂牌转让")(sheets)
     _set("企业", 3, "统一社会信用代码", "91330206710000001X")(sheets)
     _set("年度指标", 4, "年度", NEXT_YEAR)(sheets)
     result = run_import([write_xlsx(tmp_path / "bad.xlsx", sheets)])

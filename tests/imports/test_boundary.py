@@ -155,3 +155,22 @@ def test_declared_area_far_from_the_coordinates_is_a_warning(tmp_path):
     assert inputs.layers
     (warning,) = [p for p in inputs.problems if p.column == "地块面积"]
     assert warning.warning and warning.row == 13 and "20,000" in warning.reason
+
+
+def test_rings_outside_the_first_are_further_parts_and_zipped_files_are_read(tmp_path):
+    from .test_file_kinds import _zip
+
+    two_parts = [
+        dict(
+            PARCELS[1],
+            rings=[square_points(EAST_B, NORTH_B, 100), square_points(EAST_B + 300, NORTH_B, 100)],
+        )
+    ]
+    text = write_boundary(tmp_path / "x.txt", two_parts).read_bytes()
+    archive = _zip(tmp_path / "报批.zip", {"报批材料/界址点坐标.txt": text})
+    assert run_import([_ledger_csv(tmp_path)]).ok
+    result = run_import([archive])
+    assert result.ok, [p.line() for p in result.errors]
+    parcel, geometry = _stored("DK-02")
+    assert geometry.geom_type == "MultiPolygon" and len(geometry.geoms) == 2
+    assert parcel.computed_area_m2 == pytest.approx(20_000, rel=0.003)

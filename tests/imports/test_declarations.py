@@ -43,16 +43,21 @@ def test_natural_keys_come_from_the_schema():
     assert NATURAL_KEYS["parcels"] == ("code",)
 
 
-def _indicators_with(monkeypatch, columns):
-    """A fixture schema: the 年度指标 sheet with ``columns`` instead of its own."""
-    monkeypatch.setitem(schema.INDICATORS.__dict__, "columns", tuple(columns))
+@pytest.fixture
+def indicators_with(monkeypatch):
+    """A fixture schema: the 年度指标 sheet with other columns than its own (undone after)."""
+
+    def replace(columns):
+        monkeypatch.setitem(schema.INDICATORS.__dict__, "columns", tuple(columns))
+
+    return replace
 
 
 @pytest.mark.django_db
-def test_a_column_added_to_the_schema_is_imported_and_exported(tmp_path, monkeypatch):
+def test_a_column_added_to_the_schema_is_imported_and_exported(tmp_path, indicators_with):
     # Without a declaration 耗水量 is an unknown column: kept in extra, water_t stays empty.
     own = [c for c in schema.INDICATORS.columns if c.key != "water"]
-    _indicators_with(monkeypatch, own)
+    indicators_with(own)
     sheets = district(2)
     sheets["年度指标"][0].append("耗水量 (万吨)")
     for i, row in enumerate(sheets["年度指标"][1:]):
@@ -65,7 +70,7 @@ def test_a_column_added_to_the_schema_is_imported_and_exported(tmp_path, monkeyp
     added = Column(
         "water_use", "耗水量", Kind.NUMBER, unit=units.TONNE, minimum=0.0, field="water_t"
     )
-    _indicators_with(monkeypatch, [*own, added])
+    indicators_with([*own, added])
     result = run_import([write_xlsx(tmp_path / "b.xlsx", sheets)])
     assert result.ok, [p.line() for p in result.errors]
     stored = sorted(ledger.IndicatorReport.objects.values_list("water_t", flat=True))

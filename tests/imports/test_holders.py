@@ -95,3 +95,22 @@ def test_alias_headers_of_the_holder_name(tmp_path):
         rows[1][0] = f"Q{n}"
         assert run_import([write_xlsx(tmp_path / f"{n}.xlsx", {"宗地": rows})]).ok
     assert ledger.Parcel.objects.filter(holder__uscc=uscc(1)).count() == 2
+
+
+def test_without_a_code_column_a_stored_holder_is_never_cleared(tmp_path):
+    ledger.Enterprise.objects.create(uscc=uscc(1), name="宁波甲制造有限公司")
+    ledger.Enterprise.objects.create(uscc=uscc(2), name="宁波乙制造有限公司")
+    first = _parcels("x", "x", "x", uscc_column=[uscc(1), uscc(1), uscc(1)])
+    assert run_import([write_xlsx(tmp_path / "first.xlsx", {"宗地": first})]).ok
+    # The land-market table: names only. P0 now names 乙 (matched: holder changes), P1 a name
+    # not known (holder kept, said so), P2 no name (holder kept).
+    again = _parcels("宁波乙制造有限公司", "宁波某某有限公司", None)
+    result = run_import([write_xlsx(tmp_path / "again.xlsx", {"宗地": again})])
+    assert result.ok
+    assert [(p.row, p.value) for p in result.warnings] == [(3, "宁波某某有限公司")]
+    assert f"保留原产权单位 {uscc(1)}" in result.warnings[0].reason
+    assert _holders() == {
+        "P0": (uscc(2), "宁波乙制造有限公司"),
+        "P1": (uscc(1), "宁波某某有限公司"),
+        "P2": (uscc(1), ""),  # an empty cell clears the name, as any empty cell does
+    }

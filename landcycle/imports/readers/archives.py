@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from .. import limits
 from ..errors import ImportProblem
 from .shapes import Inputs
 
@@ -85,6 +86,8 @@ def read_zip(path: Path, inputs: Inputs, read_folder: Callable[[Path, Inputs, st
     archive name)``; the directory is removed afterwards (readers hold what they read in memory).
     Problems (not a zip, unsafe members, encrypted) go to ``inputs.problems``.
     """
+    if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
+        return
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:

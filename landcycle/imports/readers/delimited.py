@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from .. import limits
 from ..errors import ImportProblem
 from .shapes import Grid, Inputs
 
@@ -96,6 +97,8 @@ def sniff_delimiter(header_line: str) -> str:
 
 def read_csv(path: Path, inputs: Inputs) -> None:
     """One CSV / tab-separated file = one sheet named after the file (``宗地.csv`` → 宗地)."""
+    if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
+        return
     read_delimited(path.read_bytes(), path.stem, path.name, inputs)
 
 
@@ -122,14 +125,19 @@ def read_delimited(raw: bytes, name: str, source: str, inputs: Inputs) -> None:
                 warning=True,
             )
         )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # copies of a large text only when needed
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        data = text.encode("utf-8")
+    else:  # UTF-8 as given: Polars reads the bytes themselves
+        data = raw[3:] if encoding == "UTF-8 (BOM)" else raw
+        data = data if encoding.startswith("UTF-8") else text.encode("utf-8")
     if not text.strip():
         inputs.grids.append(Grid(name, source, grid_from_frame(pl.DataFrame())))
         return
-    separator = sniff_delimiter(text.split("\n", 1)[0])
+    separator = sniff_delimiter(text[: text.find("\n")] if "\n" in text else text)
     try:
         frame = pl.read_csv(
-            text.encode("utf-8"),
+            data,
             infer_schema=False,
             has_header=False,
             separator=separator,
@@ -173,9 +181,10 @@ def _field_counts(text: str, separator: str, frame: pl.DataFrame) -> Counts:
     if width <= 1:
         return None
     if '"' not in text:
-        lines = text.rstrip("\n").split("\n")
-        if text.rstrip("\n").count(separator) == (width - 1) * len(lines):
+        lines = text.count("\n") + (not text.endswith("\n"))
+        if text.count(separator) == (width - 1) * lines:
             return None
+        lines = text.rstrip("\n").split("\n")
         blank = " " + separator
         return [
             (number, line.count(separator) + 1, bool(line.strip(blank)))

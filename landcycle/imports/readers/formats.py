@@ -7,8 +7,8 @@ format (built-in 9 ``0%`` and 10 ``0.00%``, or a custom code with ``%`` outside 
 when one exists are the sheets scanned, and only for ``<c … s="N">`` tags of those styles (a
 regular expression over the raw XML, no parse of every cell). Readers then replace each such
 number by the text Excel shows, ``35%``, which the number parser reads as 35 in a percent column
-and refuses in a column of another dimension. ``.xls`` (BIFF) and ``.ods`` are not covered:
-calamine does not expose their formats.
+and refuses in a column of another dimension. Old ``.xls`` (BIFF) workbooks are read with xlrd
+(calamine exposes no formats); ``.xlsb`` and ``.ods`` are not covered.
 """
 
 from __future__ import annotations
@@ -74,8 +74,18 @@ def _column_index(letters: bytes) -> int:
 
 
 def percent_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
-    """(row, column) of cells with a percent number format, 0-based, per sheet name; empty for
-    a workbook without any (the usual case: then only ``styles.xml`` is read)."""
+    """(row, column) of number cells with a percent format, 0-based, per sheet name; empty for
+    a workbook without any (the usual case: then only its styles are read). ``.xlsx``/``.xlsm``
+    from the XML, ``.xls`` (BIFF) with xlrd; other kinds (``.xlsb``, ``.ods``): empty."""
+    path = Path(path)
+    if zipfile.is_zipfile(path):
+        return _percent_cells_xlsx(path)
+    if path.suffix.lower() == ".xls":
+        return _percent_cells_xls(path)
+    return {}
+
+
+def _percent_cells_xlsx(path: Path) -> dict[str, set[tuple[int, int]]]:
     try:
         with zipfile.ZipFile(path) as archive:
             styles = _percent_styles(archive)
@@ -102,6 +112,40 @@ def percent_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
             return found
     except (zipfile.BadZipFile, OSError, KeyError, ElementTree.ParseError):
         return {}
+
+
+def _percent_cells_xls(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Old .xls: xlrd (the maintained BIFF reader) gives each cell's XF and so its format;
+    calamine gives none. Sheets are loaded only when a cell XF has a percent format."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except Exception:  # xlrd raises several kinds for files it cannot read; calamine reports
+        return {}
+    try:
+        percent = {
+            index
+            for index, xf in enumerate(book.xf_list)
+            if not xf.is_style
+            and xf.format_key in book.format_map
+            and is_percent_format(book.format_map[xf.format_key].format_str)
+        }
+        found: dict[str, set[tuple[int, int]]] = {}
+        for index, name in enumerate(book.sheet_names() if percent else ()):
+            sheet = book.sheet_by_index(index)
+            cells = {
+                (r, c)
+                for r in range(sheet.nrows)
+                for c, kind in enumerate(sheet.row_types(r))
+                if kind == xlrd.XL_CELL_NUMBER and sheet.cell_xf_index(r, c) in percent
+            }
+            book.unload_sheet(index)
+            if cells:
+                found[name] = cells
+        return found
+    finally:
+        book.release_resources()
 
 
 def _percent_cells_openpyxl(path: Path, sheet: str) -> set[tuple[int, int]]:

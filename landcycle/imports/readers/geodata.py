@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 import shapely
 
+from .. import limits
 from ..errors import ImportProblem
 from .cells import cell_text
 from .delimited import EncodingProblem, decode_text
@@ -25,7 +26,7 @@ from .shapes import ROW, GeoLayer, Inputs
 # GBK read as Latin-1: two or more letters of the Latin-1 supplement in a row (Chinese text never
 # has them; a lone ° ² × · does occur).
 _MOJIBAKE = re.compile(r"[\u00c0-\u00ff]{2,}")
-_CODECS = {"GB18030/GBK": "GB18030", "Big5": "BIG5", "UTF-16LE": "UTF-16LE"}
+_CODECS = {"GB18030/GBK": "gb18030", "Big5": "big5"}
 
 
 def _sibling(path: Path, suffix: str) -> Path | None:
@@ -37,9 +38,10 @@ def _sibling(path: Path, suffix: str) -> Path | None:
 
 
 def dbf_encoding(path: Path) -> tuple[str | None, str | None]:
-    """(encoding to pass to GDAL, label for the user) for a shapefile; (None, None) when GDAL's
-    own reading is right: a .cpg is there, the .dbf's language driver byte is set, or its text is
-    ASCII / UTF-8. Raises EncodingProblem when the text is in no encoding we recognise."""
+    """(Python codec of the .dbf's text, label for the user or None) for a shapefile; (None,
+    None) when GDAL's own reading is right: a .cpg is there, the .dbf's language-driver byte is
+    set, or all its text is ASCII. Raises EncodingProblem when the text is in no encoding we
+    recognise. Field names (cut at 10 bytes, maybe inside a character) count only when whole."""
     if path.suffix.lower() != ".shp" or _sibling(path, ".cpg") is not None:
         return None, None
     dbf = _sibling(path, ".dbf")
@@ -54,17 +56,35 @@ def dbf_encoding(path: Path) -> tuple[str | None, str | None]:
         for at in range(32, header_length - 1, 32)
         if raw[at] != 0x0D
     ]
-    text = b"\n".join(names) + b"\n" + raw[header_length:].rstrip(b"\x1a")
-    if text.isascii():
+    records = raw[header_length:].rstrip(b"\x1a")
+    if records.isascii() and all(n.isascii() for n in names):
         return None, None
-    _decoded, label = decode_text(text)
+    if _utf8(records) and all(_utf8(n, cut=True) for n in names):
+        return "utf-8", None
+    try:
+        _decoded, label = decode_text(b"\n".join(names) + b"\n" + records)
+    except EncodingProblem:
+        _decoded, label = decode_text(records)
     if label.startswith("UTF-8"):
-        return "UTF-8", None
+        return "utf-8", None
     return _CODECS.get(label, label), label
+
+
+def _utf8(raw: bytes, cut: bool = False) -> bool:
+    """True when ``raw`` is UTF-8; ``cut``: its last character may be cut short (a .dbf name)."""
+    for end in range(len(raw), len(raw) - (4 if cut else 1), -1):
+        try:
+            raw[: max(end, 0)].decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
 
 
 def read_geodata(path: Path, inputs: Inputs) -> None:
     """A geodata file → a GeoLayer (text attributes, shapely geometries, declared EPSG or None)."""
+    if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
+        return
     from pyogrio import raw
 
     try:
@@ -73,7 +93,24 @@ def read_geodata(path: Path, inputs: Inputs) -> None:
         inputs.problems.append(ImportProblem(path.name, None, None, None, str(exc)))
         return
     try:
-        meta, _fids, geometry, field_data = raw.read(path, encoding=encoding)
+        # A .dbf in a code page GDAL cannot see is read byte for byte (Latin-1) and decoded here.
+        meta, _fids, geometry, field_data = raw.read(
+            path, encoding="ISO-8859-1" if encoding else None
+        )
+        if encoding:
+            meta["fields"], field_data = _decoded(meta["fields"], field_data, encoding)
+    except UnicodeDecodeError:
+        inputs.problems.append(
+            ImportProblem(
+                path.name,
+                None,
+                None,
+                label,
+                f".dbf中有不能按{label or encoding}解读的文字 text not valid in the detected "
+                "encoding: 请在.shp旁放一个写有编码的.cpg文件 add a .cpg naming the encoding",
+            )
+        )
+        return
     except Exception as exc:  # GDAL errors come in several types
         inputs.problems.append(
             ImportProblem(
@@ -122,6 +159,21 @@ def read_geodata(path: Path, inputs: Inputs) -> None:
 
         epsg = CRS.from_user_input(crs).to_epsg()
     inputs.layers.append(GeoLayer(path.name, epsg, fields, attributes, geometries))
+
+
+def _decoded(fields, field_data, encoding: str):
+    """Field names and text values read as Latin-1 → decoded in ``encoding`` (names may end in
+    a character the 10-byte cut broke: it is dropped). UnicodeDecodeError for bad values."""
+    names = [str(n).encode("latin-1").decode(encoding, errors="ignore") for n in fields]
+    data = []
+    for values in field_data:
+        if values.dtype == object:
+            values = np.array(
+                [v.encode("latin-1").decode(encoding) if isinstance(v, str) else v for v in values],
+                dtype=object,
+            )
+        data.append(values)
+    return names, data
 
 
 def _mojibake(fields: list[str], attributes: pl.DataFrame) -> str | None:

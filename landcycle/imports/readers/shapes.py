@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from ..errors import ImportProblem
+from ..errors import ImportProblem, ProblemList
 
 ROW = "_row"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}  # all read by calamine
@@ -50,4 +50,4 @@ class Inputs:
     sheets: list[RawSheet] = field(default_factory=list)  # header already known
     grids: list[Grid] = field(default_factory=list)  # header to be found by imports.tables
     layers: list[GeoLayer] = field(default_factory=list)
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=ProblemList)  # capped

@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from .. import limits
 from ..errors import ImportProblem
 from .formats import percent_cells, show_percents
 from .shapes import Grid, Inputs
@@ -14,15 +15,24 @@ from .shapes import Grid, Inputs
 
 def read_workbook(path: Path, inputs: Inputs) -> None:
     """Every sheet of a workbook as a grid (all rows, all columns; the table is found later)."""
+    if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
+        return
     from python_calamine import CalamineWorkbook
 
     from ..tables import grid_from_rows
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several kinds for non-workbooks
+    except Exception:  # calamine raises several kinds; its English is not for officers
         inputs.problems.append(
-            ImportProblem(path.name, None, None, None, f"不是有效的工作簿 not a workbook: {exc}")
+            ImportProblem(
+                path.name,
+                None,
+                None,
+                None,
+                "无法作为工作簿打开：文件损坏、加密或不是Excel/WPS表格 "
+                "not a workbook (damaged, encrypted or another kind of file)",
+            )
         )
         return
     formulas = _formula_cells_without_value(path)

@@ -20,9 +20,7 @@ _MAPPING = {
     **{t: True for trues, _ in BOOLEAN_FORMS for t in trues},
     **{f: False for _, falses in BOOLEAN_FORMS for f in falses},
 }
-EXPECTED = (
-    "须为是/否 must be yes or no：可写 是/否、√/×、✓/✗、有/无、对/错、Y/N、yes/no、true/false、1/0"
-)
+EXPECTED = "须为是/否 must be 是/否 (yes/no)：可写 是/否、√/×、✓/✗、有/无、对/错、Y/N、yes/no、true/false、1/0"
 
 
 def _parse(frame: pl.DataFrame) -> pl.DataFrame:
@@ -39,7 +37,7 @@ def parse_booleans(raw: pl.Series) -> Parsed:
     return Parsed(
         frame["value"].alias(raw.name),
         frame["error"],
-        pl.Series("warning", [None] * len(raw), dtype=pl.Utf8),
+        pl.Series("warning", dtype=pl.Utf8).extend_constant(None, len(raw)),
     )
 
 

@@ -55,6 +55,8 @@ _COMPACT_MONTH = r"^(\d{4})(\d{2})$"
 _YEAR = r"^(\d{4})(?:年度?)?$"
 _SERIAL = r"^\d+(?:\.\d+)?$"
 _OCTOBER_AS_1 = r"^\d{4}\.1$"
+# Serial 0 as Excel shows it (1900-01-00), or as a reader gives a date cell holding 0 (00:00:00).
+_ZERO = r"^(?:0?0:00(?::00)?|1900[-/.年]0?1[-/.月]0?0日?)$"
 # A time of day after a space, a T or 日: dropped (2023-5-1 8:30, 2023-05-01T08:30:00).
 _TIME = r"(?:(?:T|\s)+|([日号]))\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?$"
 _CHINESE_DIGITS = list("〇零一二三四五六七八九")
@@ -129,8 +131,13 @@ def _parse(allow_partial: bool):
         frame = frame.with_columns(value.alias("date"))
         date = pl.col("date")
         placeholder = (
-            (k == "full") & ((y * 10_000 + m * 100 + d).is_in([19000101, 18991230, 18991231, 0]))
-        ) | ((k == "serial") & whole.is_in([0.0, 1.0]))
+            n.str.contains(_ZERO)
+            | (
+                (k == "full")
+                & ((y * 10_000 + m * 100 + d).is_in([19000101, 18991230, 18991231, 0]))
+            )
+            | ((k == "serial") & whole.is_in([0.0, 1.0]))
+        )
         out_of_range = (date < EARLIEST) | (date > LATEST)
         forms = _FORMS_FULL + (_FORMS_PARTIAL if allow_partial else "")
         error = (
@@ -141,7 +148,7 @@ def _parse(allow_partial: bool):
             .when((k == "month") & ~m.is_between(1, 12))
             .then(pl.lit("月份须为1–12 month must be 1–12"))
             .when(date.is_null() & (k != "serial"))
-            .then(pl.lit("日期不存在 no such date (check the month and day)"))
+            .then(pl.lit("日期不存在 not a date: no such day (check the month and day)"))
             .when((k == "serial") & (date.is_null() | out_of_range))
             .then(
                 pl.concat_str(
@@ -201,14 +208,26 @@ def parse_dates(raw: pl.Series, *, allow_partial: bool = False) -> Parsed:
     """Utf8 cells → ``Parsed`` with ``value`` (Date: the day, or the first day of a month or
     year), ``precision`` (Utf8: "month", "year", null = a full date), ``error`` and ``warning``
     per row. ``allow_partial``: a bare year or year-month is accepted (else refused)."""
+    name = raw.name
+    # Fast path: ISO days in range, as readers give date cells and exports write them.
+    iso = pl.select(
+        pl.when(raw.str.contains(r"^\d{4}-\d{2}-\d{2}$"))
+        .then(raw.str.to_date("%Y-%m-%d", strict=False))
+        .alias(name)
+    ).to_series()
+    fine = iso.is_between(EARLIEST, LATEST).fill_null(False)
+    empty = pl.Series(dtype=pl.Utf8).extend_constant(None, len(raw))
+    if fine.all() or not (raw.is_not_null() & ~fine).any():
+        return Parsed(
+            iso, empty.alias("error"), empty.alias("warning"), empty.alias(name + "_precision")
+        )
     frame = per_distinct(
-        raw,
+        pl.select(pl.when(~fine).then(raw)).to_series(),
         _parse(allow_partial),
         {"value": pl.Date, "precision": pl.Utf8, "error": pl.Utf8, "warning": pl.Utf8},
     )
-    name = raw.name
     return Parsed(
-        value=frame["value"].alias(name),
+        value=pl.select(pl.when(fine).then(iso).otherwise(frame["value"])).to_series().alias(name),
         error=frame["error"],
         warning=frame["warning"],
         precision=frame["precision"].alias(name + "_precision"),
@@ -253,5 +272,5 @@ def parse_years(raw: pl.Series) -> Parsed:
     return Parsed(
         value=frame["value"].alias(raw.name),
         error=frame["error"],
-        warning=pl.Series("warning", [None] * len(raw), dtype=pl.Utf8),
+        warning=pl.Series("warning", dtype=pl.Utf8).extend_constant(None, len(raw)),
     )

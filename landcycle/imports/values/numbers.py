@@ -78,9 +78,10 @@ def _parse_slow(target: units.Unit | None):
 
     def parse(frame: pl.DataFrame) -> pl.DataFrame:
         text = fold_width(pl.col("s")).str.replace_all(r"\s+", "")
-        frame = frame.with_columns(
-            text.str.extract(_SPLIT, 1).alias("number"),
-            text.str.extract(_SPLIT, 2).alias("unit_text"),
+        parts = text.str.extract_groups(_SPLIT)  # one regex pass for both parts
+        frame = frame.with_columns(parts.alias("parts")).with_columns(
+            pl.col("parts").struct.field("1").alias("number"),
+            pl.col("parts").struct.field("2").alias("unit_text"),
         )
         readings = {u: _unit_reading(u, target) for u in frame["unit_text"].drop_nulls().unique()}
         factor = pl.col("unit_text").replace_strict(
@@ -115,7 +116,7 @@ def parse_numbers(raw: pl.Series, unit: units.Unit | None = None) -> Parsed:
     fast = raw.cast(pl.Float64, strict=False)
     fine = fast.is_not_null() & fast.is_finite()
     slow = raw.is_not_null() & ~fine
-    empty = pl.Series("x", [None] * len(raw), dtype=pl.Utf8)
+    empty = pl.Series("x", dtype=pl.Utf8).extend_constant(None, len(raw))
     if not slow.any():
         return Parsed(
             fast.alias(raw.name),
