@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "landcycle.web.cli",
     "landcycle.lifecycle.cli",
     "landcycle.core.cli",
+    "landcycle.core.backup_cli",
 ]
 
 

@@ -105,6 +105,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded and generated documents (contracts, notices, photos): in the data directory, never
+# served as static files; `landcycle backup` includes them.
+MEDIA_ROOT = Path(os.environ.get("LANDCYCLE_MEDIA_DIR") or DATA_DIR / "documents")
+MEDIA_URL = "documents/"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
