@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
+from landcycle.core.safe_output import _MARKED, restore_csv_text
+
 from ..errors import ImportProblem
 from .cells import _column_text, _frame, _headers, cell_text
 from .delimited import read_csv
@@ -67,7 +71,9 @@ def read_inputs(paths: list[Path]) -> Inputs:
             if suffix in WORKBOOK_SUFFIXES:
                 read_workbook(file, inputs)
             elif suffix in CSV_SUFFIXES:
+                before = len(inputs.sheets)
                 read_csv(file, inputs)
+                _drop_text_marks(inputs.sheets, before)
             elif suffix in GEODATA_SUFFIXES:
                 read_geodata(file, inputs)
             elif not path.is_dir():
@@ -82,3 +88,19 @@ def read_inputs(paths: list[Path]) -> Inputs:
                     )
                 )
     return inputs
+
+
+def _drop_text_marks(sheets: list[RawSheet], start: int) -> None:
+    """Undo our CSV exports' text mark (``'=1+1`` → ``=1+1``, see ``core.safe_output``) in the
+    sheets read from one CSV file, so an export re-imports with every name exactly as stored."""
+    for index in range(start, len(sheets)):
+        sheet = sheets[index]
+        sheet.headers = [
+            h[1:] if h.startswith("'") and h[1:].startswith(_MARKED) else h for h in sheet.headers
+        ]
+        columns = [c for c in sheet.frame.columns if c != ROW]
+        if columns:
+            sheet.frame = sheet.frame.with_columns(
+                restore_csv_text(pl.col(c)).str.strip_chars().replace("", None).alias(c)
+                for c in columns
+            )
