@@ -19,11 +19,13 @@ def _local_secret_key() -> str:
     import secrets
 
     path = DATA_DIR / "secret_key"
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     try:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return path.read_text(encoding="ascii").strip()
+    except OSError:  # a read-only data directory: a key for this process only
+        return secrets.token_urlsafe(50)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         key = secrets.token_urlsafe(50)
         handle.write(key)

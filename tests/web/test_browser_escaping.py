@@ -82,3 +82,32 @@ def test_relation_graph_tooltip_shows_hostile_names_as_text(hostile_world, live_
     found = _no_injected_markup(page, "[data-chart=relation-graph] div")
     assert HOSTILE in found["text"]
     assert found["images"] == 0 and found["pwned"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dashboard_street_chart_tooltip_shows_a_hostile_street_name_as_text(
+    hostile_world,
+    live_server,
+    page,  # noqa: F811
+):
+    """ECharts' own tooltips (no formatter of ours) escape names too: kept that way."""
+    ledger.Jurisdiction.objects.filter(pk=hostile_world.street_a.pk).update(name=HOSTILE + "街道")
+    base = live_server.url
+    log_in(page, base, "evaluator")
+    page.wait_for_selector("[data-chart=by-street] canvas")
+    page.evaluate(
+        """(hostile) => {
+            const chart = echarts.getInstanceByDom(document.querySelector("[data-chart=by-street]"));
+            const names = chart.getOption().yAxis[0].data;
+            chart.dispatchAction({type: "showTip", seriesIndex: 0,
+                                  dataIndex: names.findIndex((n) => n.includes(hostile))});
+        }""",
+        HOSTILE,
+    )
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-chart=by-street] div')]"
+        ".some((d) => d.textContent.includes('onerror'))"
+    )
+    found = _no_injected_markup(page, "[data-chart=by-street] div")
+    assert HOSTILE in found["text"]
+    assert found["images"] == 0 and found["pwned"] is None

@@ -19,11 +19,11 @@ def token_expired(token: Token) -> bool:
 
 def fresh_token(user) -> Token:
     """The user's token, a new one if there is none or it has expired."""
-    token = Token.objects.filter(user=user).first()
-    if token is not None and token_expired(token):
+    token, created = Token.objects.get_or_create(user=user)
+    if not created and token_expired(token):
         token.delete()
-        token = None
-    return token or Token.objects.create(user=user)
+        token, _ = Token.objects.get_or_create(user=user)
+    return token
 
 
 def revoke_tokens(user) -> int:
