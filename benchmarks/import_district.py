@@ -112,6 +112,10 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "landcycle.settings")
     scratch = Path(tempfile.mkdtemp(prefix="lc-bench-import-"))
     os.environ.setdefault("LANDCYCLE_DATA_DIR", str(scratch))
+    # Readers find tables by the interchange schema, which names the ledger's models.
+    from landcycle.cli import setup_django
+
+    setup_django(migrate=False)
     from landcycle.demo.generator import generate_district, write_csv_folder, write_workbook
     from landcycle.imports.readers import read_inputs
 
@@ -127,7 +131,8 @@ def main() -> None:
             start = time.perf_counter()
             inputs = read_inputs([path])
             print(
-                f"{'':>7} xlsx read ({sum(s.frame.height for s in inputs.sheets):,} rows):"
+                f"{'':>7} xlsx read ({sum(s.frame.height for s in (*inputs.sheets, *inputs.grids)):,}"
+                " rows):"
                 f" {time.perf_counter() - start:.2f} s"
             )
         del tables

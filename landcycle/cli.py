@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "landcycle.demo.cli",
     "landcycle.web.cli",
     "landcycle.lifecycle.cli",
+    "landcycle.core.cli",
 ]
 
 

@@ -146,6 +146,16 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {"TITLE": "landcycle API", "VERSION": "0.1.0"}
 
+# ---- import limits: LANDCYCLE_IMPORT_MAX_FILE_MB, _INFLATED_MB, _ZIP_RATIO, _ROWS, _COLUMNS,
+# _CELLS, _ERRORS_PER_COLUMN, _ERRORS; each an environment variable or a setting of that name
+# (defaults and meaning: landcycle.imports.limits.DEFAULTS, docs/web.md "Limits").
+# Uploads: files stream to a temporary file (not memory) and are dropped past the file limit.
+FILE_UPLOAD_HANDLERS = [
+    "landcycle.web.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Directories searched for policy files besides the shipped ones.
 LANDCYCLE_POLICY_DIRS = [
     Path(p) for p in os.environ.get("LANDCYCLE_POLICY_DIRS", "").split(os.pathsep) if p

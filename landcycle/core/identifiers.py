@@ -14,13 +14,29 @@ class InvalidIdentifier(ValueError):
     pass
 
 
-def normalise_uscc(value: str) -> str:
-    """A valid 18-character USCC in upper case, or InvalidIdentifier with the reason."""
+def normalise_uscc(value: str, exceptions: frozenset[str] = frozenset()) -> str:
+    """A valid 18-character USCC in upper case, or InvalidIdentifier with the reason.
+
+    ``exceptions``: codes an administrator verified as issued although they fail the check
+    (``landcycle.core.uscc_exceptions``); exactly these are accepted as written.
+    """
     text = str(value).strip().upper()
+    if text in exceptions:
+        return text
     try:
         return uscc.validate(text)
     except ValidationError as exc:
-        raise InvalidIdentifier(f"统一社会信用代码无效 invalid USCC {text!r}: {exc}") from None
+        reason = _USCC_REASONS.get(type(exc).__name__, "格式无效 invalid")
+        raise InvalidIdentifier(f"统一社会信用代码无效：{reason} invalid USCC") from None
+
+
+# python-stdnum's exceptions, said in Chinese (its messages are English).
+_USCC_REASONS = {
+    "InvalidLength": "须为18位 must be 18 characters",
+    "InvalidFormat": "含不允许的字符（只用数字和除I、O、S、V、Z外的大写字母） invalid characters",
+    "InvalidChecksum": "校验码不符（GB 32100） check character does not match",
+    "InvalidComponent": "登记管理部门或机构类别代码无效 invalid registration department or kind",
+}
 
 
 # Province-level prefixes of GB/T 2260 (the first two digits of a resident ID).

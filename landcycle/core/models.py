@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .changelog import ChangeLogged
+
 
 class ChangeRecord(models.Model):
     """One change to one ledger record: who, when, before and after."""
@@ -44,3 +46,32 @@ class ChangeRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr} @ {self.time:%Y-%m-%d %H:%M}"
+
+
+class UsccException(ChangeLogged):
+    """A credit code genuinely issued but failing the GB 32100 check character (older codes).
+
+    Kept by administrators through ``landcycle.core.uscc_exceptions`` only: every addition and
+    removal says who and why, and lands in the change log.
+    """
+
+    code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    reason = models.TextField("核实依据 reason")
+    added_by = models.CharField("添加人 added by", max_length=150)
+    added_at = models.DateTimeField("添加时间 added at")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "校验码例外的统一社会信用代码"
+        verbose_name_plural = "校验码例外的统一社会信用代码"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code

@@ -73,3 +73,8 @@ def restore_csv_text(column: pl.Expr) -> pl.Expr:
     """The import's inverse of ``csv_text`` on a text column: ``'=1+1`` → ``=1+1``, ``''x`` →
     ``'x``; a ``'`` before any other character is part of the value and stays."""
     return pl.when(column.str.contains(_HAS_MARK)).then(column.str.slice(1)).otherwise(column)
+
+
+def restore_csv_value(text: str) -> str:
+    """``restore_csv_text`` for one value (a CSV header)."""
+    return text[1:] if text.startswith(TEXT_MARK) and text[1:].startswith(_MARKED) else text

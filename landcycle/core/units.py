@@ -21,6 +21,7 @@ class Dimension(StrEnum):
     RATIO = "ratio"
     ELECTRICITY = "electricity"
     VOLUME = "volume"
+    TIME = "time"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ TONNE = Unit("t", Dimension.MASS, 1.0, ("吨", "t", "tonne"))
 PERSON = Unit("person", Dimension.COUNT, 1.0, ("人", "person", "persons"))
 PERCENT = Unit("percent", Dimension.RATIO, 1.0, ("%", "percent", "百分比"))
 KILOWATT_HOUR = Unit("kwh", Dimension.ELECTRICITY, 1.0, ("千瓦时", "kwh", "kWh", "度"))
+# 用电量 is reported in 万千瓦时 (statistical tables, 亩均 data sheets); stored as kWh.
+TEN_K_KWH = Unit("10k_kwh", Dimension.ELECTRICITY, 10_000.0, ("万千瓦时", "10k_kwh", "万度"))
+TEN_K_TONNE = Unit("10k_t", Dimension.MASS, 10_000.0, ("万吨", "10k_t"))
+# Time: factors in days, as the evaluation engine's units of the same names (terms are stored
+# in years, the canonical unit below).
+DAY = Unit("day", Dimension.TIME, 1.0, ("天", "日", "day", "days"))
+YEAR = Unit("year", Dimension.TIME, 365.0, ("年", "year", "years"))
 CUBIC_METRE = Unit("m3", Dimension.VOLUME, 1.0, ("立方米", "m3", "m³", "方"))
 
 ALL_UNITS: tuple[Unit, ...] = (
@@ -63,7 +71,11 @@ ALL_UNITS: tuple[Unit, ...] = (
     PERSON,
     PERCENT,
     KILOWATT_HOUR,
+    TEN_K_KWH,
+    TEN_K_TONNE,
     CUBIC_METRE,
+    DAY,
+    YEAR,
 )
 CANONICAL: dict[Dimension, Unit] = {
     Dimension.AREA: SQUARE_METRE,
@@ -74,6 +86,7 @@ CANONICAL: dict[Dimension, Unit] = {
     Dimension.RATIO: PERCENT,
     Dimension.ELECTRICITY: KILOWATT_HOUR,
     Dimension.VOLUME: CUBIC_METRE,
+    Dimension.TIME: YEAR,
 }
 
 _BY_NAME: dict[str, Unit] = {}

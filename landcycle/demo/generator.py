@@ -96,7 +96,13 @@ INDICATOR_HEADERS = {
     "rd": "研发经费 (万元)",
     "employees": "从业人员 (人)",
     "investment": "固定资产投资 (万元)",
+    "electricity": "用电量 (万千瓦时)",
+    "water": "用水量 (吨)",
 }
+# kWh per 万元 output of below-scale firms: around Huangyan's 单位电耗税收 benchmark (0.2352 元/kWh)
+# at their tax rates (moulds, plastics: electricity-heavy trades).
+KWH_PER_10K_CNY = (800.0, 3_000.0)
+WATER_T_PER_10K_CNY = (2.0, 10.0)
 
 
 def generate_district(
@@ -632,6 +638,7 @@ class _District:
         self.above_scale = latest_revenue >= ABOVE_SCALE_REVENUE
         self.latest_revenue = latest_revenue
         parcel_idx = rows["parcel"].to_numpy()
+        electricity, water = self._utilities(who, output)
         self.sheets["年度指标"] = pl.DataFrame(
             {
                 INDICATOR_HEADERS["uscc"]: self.uscc.gather(who),
@@ -654,9 +661,29 @@ class _District:
                 INDICATOR_HEADERS["investment"]: pl.Series(
                     np.where(invested, np.round(investment, 2), np.nan)
                 ).fill_nan(None),
+                INDICATOR_HEADERS["electricity"]: electricity,
+                INDICATOR_HEADERS["water"]: water,
             }
         )
         self.occupancy = occupancy
+
+    def _utilities(self, who: np.ndarray, output: np.ndarray):
+        """用电量 (万千瓦时) and 用水量 (吨) of below-scale firms' rows, null for the others.
+
+        ``who``: enterprise index per indicator row; ``output``: 万元 per row. The composite
+        亩均 policies score below-scale firms on tax per kWh (the power company's figures).
+        Drawn from a child generator so the other tables stay as they were and the demo stays
+        deterministic for a seed.
+        """
+        rng = self.rng.spawn(1)[0]
+        k = len(who)
+        below = ~self.above_scale[who]
+        kwh_10k = output * rng.uniform(*KWH_PER_10K_CNY, k) / 10_000
+        water = output * rng.uniform(*WATER_T_PER_10K_CNY, k)
+        return (
+            pl.Series(np.where(below, np.round(kwh_10k, 2), np.nan)).fill_nan(None),
+            pl.Series(np.where(below, np.round(water, 1), np.nan)).fill_nan(None),
+        )
 
     # -- violations ------------------------------------------------------------------------------
     def _violations(self):

@@ -59,6 +59,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "rd_expense_10k_cny": F64,
         "investment_10k_cny": F64,
         "employees": I64,
+        "electricity_kwh": F64,
+        "water_t": F64,
     },
     "leases": {
         "parcel_id": I64,
@@ -185,6 +187,8 @@ def _sql(frame: str, window: LoadWindow) -> tuple[str, list[str]]:
             "rd_expense_10k_cny",
             "investment_10k_cny",
             "employees",
+            "electricity_kwh",
+            "water_t",
         ]
         first_year = int(window.year) - int(window.indicator_years_back)
         sql = (

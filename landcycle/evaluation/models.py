@@ -267,11 +267,7 @@ class EvaluationResult(models.Model):
 
     @property
     def ranks(self) -> dict:
-        return {
-            "rank_jurisdiction": self.rank_jurisdiction,
-            "rank_industry": self.rank_industry,
-            "industry": self.industry,
-        }
+        return {name: getattr(self, name) for name in RANK_FIELDS}
 
     @property
     def move(self) -> str:

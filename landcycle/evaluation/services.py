@@ -27,6 +27,7 @@ from landcycle.core.context import current
 from landcycle.ledger.models import Enterprise, Parcel
 
 from .derived import derivable
+from .engine.vocabulary import RESULT_COLUMNS
 from .loading import LoadWindow, fetch_frame, load_frames
 from .models import (
     RANK_FIELDS,
@@ -41,22 +42,9 @@ DEFAULT_POLICY = "beijing-etown-2023"
 REVIEW_CLASS = "REVIEW"  # the engine's class when the rules cannot decide
 Status = EvaluationRun.Status
 
-# Result columns that are stored in their own fields; every other column of the engine's frame
-# is an indicator (stored as JSON) or a rank (columns named rank…).
-_BASE_COLUMNS = (
-    "parcel_id",
-    "holder_id",
-    "class",
-    "score",
-    "rule",
-    "reasons_zh",
-    "reasons_en",
-    "gap_zh",
-    "gap_en",
-    "next_class",
-    "group",
-)
-_NOT_INDICATORS = {*_BASE_COLUMNS, "code", "parcel_code", "previous_class", "jurisdiction_id"}
+# The engine's result columns (declared once, ``engine.vocabulary.RESULT_COLUMNS``) are stored
+# in fields of their own; every other column of its frame is an indicator (stored as JSON).
+_NOT_INDICATORS = {*RESULT_COLUMNS, "parcel_code", "previous_class"}
 
 # Allowed status moves; anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
@@ -320,25 +308,8 @@ def _result_frame(
     )
 
 
-_RESULT_FIELDS = [
-    "run_id",
-    "parcel_id",
-    "parcel_code",
-    "holder_id",
-    "klass",
-    "score",
-    "rule",
-    "reasons_zh",
-    "reasons_en",
-    "gap_zh",
-    "gap_en",
-    "next_class",
-    "previous_class",
-    "group",
-    *RESULT_FIGURES,
-    "other_indicators",
-    *RANK_FIELDS,
-]
+# The result table's columns, in the model's order: the model is their one declaration.
+_RESULT_FIELDS = [f.attname for f in EvaluationResult._meta.concrete_fields if not f.primary_key]
 
 
 def write_results(run: EvaluationRun, results: pl.DataFrame, exact: set[str] = frozenset()) -> int:

@@ -18,103 +18,8 @@ from landcycle.ledger import models as ledger
 
 from .schema import SHEETS, Column, Kind, Sheet
 
-# Per sheet: the queryset path of each column key (related natural keys by join, not per row).
-_PATHS: dict[str, dict[str, str]] = {
-    "enterprises": {
-        "uscc": "uscc",
-        "name": "name",
-        "industry_code": "industry_code",
-        "scale": "scale",
-        "tags": "tags",
-    },
-    "persons": {"id_number": "id_number", "name": "name"},
-    "parcels": {
-        "code": "code",
-        "name": "name",
-        "jurisdiction": "jurisdiction__name",
-        "district": "jurisdiction__parent__name",
-        "land_use": "land_use",
-        "supply_method": "supply_method",
-        "project_type": "project_type",
-        "area": "registered_area_m2",
-        "holder_uscc": "holder__uscc",
-        "term_start": "term_start",
-        "term_end": "term_end",
-        "agreed_start": "agreed_start",
-        "agreed_completion": "agreed_completion",
-        "agreed_attainment": "agreed_attainment",
-        "actual_start": "actual_start",
-        "actual_completion": "actual_completion",
-        "far": "far",
-        "in_control_line": "in_control_line",
-        "geometry": "geometry_wkt",
-    },
-    "buildings": {
-        "parcel_code": "parcel__code",
-        "name": "name",
-        "floor_area": "floor_area_m2",
-        "floors": "floors",
-        "use": "use",
-        "completed_on": "completed_on",
-    },
-    "relations": {
-        "subject": "subject__uscc",
-        "party": "party_enterprise__uscc",
-        "_party_person": "party_person__id_number",
-        "kind": "kind",
-        "share": "share_percent",
-    },
-    "leases": {
-        "parcel_code": "parcel__code",
-        "tenant_uscc": "tenant__uscc",
-        "area": "area_m2",
-        "start": "start",
-        "end": "end",
-        "approved": "approved",
-    },
-    "indicators": {
-        "uscc": "enterprise__uscc",
-        "year": "year",
-        "parcel_code": "parcel__code",
-        "output": "output_10k_cny",
-        "revenue": "revenue_10k_cny",
-        "tax": "tax_10k_cny",
-        "value_added": "value_added_10k_cny",
-        "energy_tce": "energy_tce",
-        "emissions_t": "emissions_t",
-        "rd_expense": "rd_expense_10k_cny",
-        "employees": "employees",
-        "investment": "investment_10k_cny",
-    },
-    "violations": {
-        "parcel_code": "parcel__code",
-        "uscc": "enterprise__uscc",
-        "kind": "kind",
-        "found_on": "found_on",
-        "status": "status",
-        "refuses_correction": "refuses_correction",
-        "agrees_to_renewal": "agrees_to_renewal",
-    },
-    "commitments": {
-        "parcel_code": "parcel__code",
-        "uscc": "enterprise__uscc",
-        "indicator": "indicator",
-        "value": "value",
-        "unit": "unit",
-        "year": "year",
-    },
-}
-_MODELS = {
-    "enterprises": ledger.Enterprise,
-    "persons": ledger.Person,
-    "parcels": ledger.Parcel,
-    "buildings": ledger.Building,
-    "relations": ledger.Relation,
-    "leases": ledger.Lease,
-    "indicators": ledger.IndicatorReport,
-    "violations": ledger.Violation,
-    "commitments": ledger.Commitment,
-}
+# Column → queryset paths come from the schema (``Column.export_paths``); related natural keys
+# are read by join, not per row.
 _ORDER = {
     "enterprises": ["uscc"],
     "persons": ["id_number"],
@@ -148,39 +53,44 @@ def _cell(column: Column, value):
 
 
 def sheet_frame(spec: Sheet, year: int | None = None) -> pl.DataFrame:
-    """One sheet of the ledger with Chinese headers, read with one query."""
-    model = _MODELS[spec.key]
-    paths = _PATHS[spec.key]
+    """One sheet of the ledger with Chinese headers, read with one query.
+
+    Columns follow the schema's declarations (``Column.export_paths``); partial dates are
+    written as the partial date they were given (``2023-05``, ``2023``) so they re-import the
+    same; extras become their own columns.
+    """
+    model = spec.model
     queryset = model._base_manager.order_by(*_ORDER[spec.key])
     if spec.key == "indicators" and year is not None:
         queryset = queryset.filter(year=year)
     has_extra = any(f.name == "extra" for f in model._meta.concrete_fields)
-    keys = list(paths)
-    fetched = [*paths.values(), *(["extra"] if has_extra else [])]
-    rows = list(queryset.values_list(*fetched))
+    exported = spec.columns
+    paths = [path for column in exported for path in column.export_paths]
+    rows = list(queryset.values_list(*paths, *(["extra"] if has_extra else [])))
+    series = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(paths) + 1)]
     columns: dict[str, list] = {}
-    for index, key in enumerate(keys):
-        if key.startswith("_"):
-            continue
-        column = spec.column(key)
-        values = [row[index] for row in rows]
-        if key == "party":  # an enterprise, else a person
-            person = keys.index("_party_person")
+    index = 0
+    for column in exported:
+        width = len(column.export_paths)
+        values = series[index]
+        if column.kind == Kind.PARTY:  # an enterprise, else a person
             values = [
-                v if v is not None else row[person] for v, row in zip(values, rows, strict=True)
+                e if e is not None else p for e, p in zip(values, series[index + 1], strict=True)
             ]
+        elif column.partial:
+            values = _partial_dates(values, series[index + 1])
+        index += width
         columns[column.export_header()] = [_cell(column, v) for v in values]
     if has_extra:
-        extra_index = len(keys)
+        extras = series[index]
         extra_keys: list[str] = []
-        for row in rows:
-            for name in row[extra_index] or {}:
+        for extra in extras:
+            for name in extra or {}:
                 if name not in extra_keys:
                     extra_keys.append(name)
         for name in extra_keys:
             columns[name] = [
-                None if (v := (row[extra_index] or {}).get(name)) is None else str(v)
-                for row in rows
+                None if (v := (extra or {}).get(name)) is None else str(v) for extra in extras
             ]
     frame = pl.DataFrame(columns, strict=False)
     # Drop optional columns that are empty throughout; keep required ones and all headers of
@@ -192,6 +102,27 @@ def sheet_frame(spec: Sheet, year: int | None = None) -> pl.DataFrame:
         or frame[name].null_count() < frame.height
     ]
     return frame.select(keep)
+
+
+def _partial_dates(dates, precisions) -> list:
+    """Dates as given: a date, or ``2023-05`` / ``2023`` text where only that much was known.
+
+    A column holding any partial date is written as text throughout (ISO for full dates), as
+    a spreadsheet column holds one kind of cell best.
+    """
+    if not any(precisions):
+        return list(dates)
+    out = []
+    for date, precision in zip(dates, precisions, strict=True):
+        if date is None:
+            out.append(None)
+        elif precision == ledger.DatePrecision.YEAR:
+            out.append(f"{date.year:04d}")
+        elif precision == ledger.DatePrecision.MONTH:
+            out.append(f"{date.year:04d}-{date.month:02d}")
+        else:
+            out.append(date.isoformat())
+    return out
 
 
 def _headers_keys(spec: Sheet, headers: list[str]):

@@ -25,8 +25,12 @@ class ImportBatch(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.RUNNING)
     # {sheet key: {"created": n, "updated": n, "unchanged": n}}
     counts = models.JSONField("数量", default=dict, blank=True)
+    # Capped lists (imports.errors.ProblemList: the first N per column, then one summary entry
+    # with ``more``); list pages read only the counts (``ImportBatch.listing``), never the lists.
     errors = models.JSONField("错误", default=list, blank=True)
     warnings = models.JSONField("警告", default=list, blank=True)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    warning_count = models.PositiveIntegerField("警告数", default=0)
 
     class Meta:
         verbose_name = "导入批次"
@@ -35,3 +39,8 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{', '.join(self.files)} ({self.get_status_display()})"
+
+    @classmethod
+    def listing(cls, queryset=None):
+        """``queryset`` (default: all) without the error and warning lists, for list pages."""
+        return (queryset if queryset is not None else cls.objects.all()).defer("errors", "warnings")

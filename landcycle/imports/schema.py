@@ -1,14 +1,18 @@
 """The interchange schema: sheets, their columns, kinds, units and enumerations.
 
-One table of declarations drives reading, validation and export alike, so a column added here is
-imported, checked and exported without further code. Headers match the Chinese name or the
-English key (case-insensitive); a unit in parentheses is read from the header.
+One table of declarations drives reading, validation, writing and export alike: each column
+names the model field it is stored in (``field``; for a foreign key also the related field the
+cell holds, ``lookup``), so a column added here is imported, checked, written and exported
+without further code. Headers match the Chinese name, an alias or the English key
+(case-insensitive); a unit in parentheses is read from the header.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from django.db import models
 
 from landcycle.core import units
 from landcycle.ledger import models as ledger
@@ -24,14 +28,29 @@ class Kind(StrEnum):
     ENUM = "enum"
     USCC = "uscc"
     ID_NUMBER = "id_number"
-    PARTY = "party"  # a USCC or a resident ID number
+    PARTY = "party"  # a USCC or a resident ID number: stored in <field>_enterprise / _person
     TAGS = "tags"
     GEOMETRY = "geometry"
     UNIT = "unit"  # a unit spelled out in a cell (承诺 单位)
 
 
+# Model fields the 几何 column fills (stored WKT in EPSG:4490, measured area, bounding box).
+GEOMETRY_FIELDS = ("geometry_wkt", "computed_area_m2", "min_lon", "min_lat", "max_lon", "max_lat")
+PRECISION_SUFFIX = "_precision"  # frame column / model field beside a partial date
+
+
 @dataclass(frozen=True)
 class Column:
+    """One interchange column and the model field it is stored in.
+
+    ``field``: the model field written and exported (None: read by another step only, e.g. the
+    district, which places the street). ``lookup``: for a foreign key, the related model's field
+    the cell holds (``uscc``, ``code``, ``name``); the writer resolves it to an id. ``stored``
+    False: exported from ``field__lookup`` but never written (derived). ``partial``: a date
+    that may be a bare year or year-month, stored as the period's first day with
+    ``<field>_precision`` beside it (validation gives the frame column ``<key>_precision``).
+    """
+
     key: str
     header: str  # Chinese header without unit
     kind: Kind = Kind.TEXT
@@ -44,10 +63,47 @@ class Column:
     references: str | None = None  # "parcel", "enterprise", "party" when the value names one
     export_unit: units.Unit | None = None  # unit written by export (canonical by default)
     not_future: bool = False  # a date or year after today is an error
+    field: str | None = None  # model field; defaults to ``key`` (see ``model_field``)
+    lookup: str | None = None  # foreign key: the related field the cell holds
+    stored: bool = True
+    partial: bool = False
+    aliases: tuple[str, ...] = ()  # other headers accepted on import (export writes ``header``)
 
     @property
     def dimension(self) -> units.Dimension | None:
         return self.unit.dimension if self.unit else None
+
+    @property
+    def model_field(self) -> str:
+        return self.field or self.key
+
+    @property
+    def attnames(self) -> tuple[str, ...]:
+        """Model attnames the writer fills from this column (foreign keys as ``<field>_id``)."""
+        if not self.stored:
+            return ()
+        name = self.model_field
+        if self.kind == Kind.PARTY:
+            return (f"{name}_enterprise_id", f"{name}_person_id")
+        if self.kind == Kind.GEOMETRY:
+            return GEOMETRY_FIELDS
+        if self.lookup:
+            return (f"{name}_id",)
+        if self.partial:
+            return (name, name + PRECISION_SUFFIX)
+        return (name,)
+
+    @property
+    def export_paths(self) -> tuple[str, ...]:
+        """Queryset paths export reads (a party: enterprise USCC, else person ID number)."""
+        name = self.model_field
+        if self.kind == Kind.PARTY:
+            return (f"{name}_enterprise__uscc", f"{name}_person__id_number")
+        if self.lookup:
+            return (f"{name}__{self.lookup}",)
+        if self.partial:
+            return (name, name + PRECISION_SUFFIX)
+        return (name,)
 
     def export_header(self) -> str:
         unit = self.export_unit or (units.CANONICAL[self.unit.dimension] if self.unit else None)
@@ -61,9 +117,23 @@ class Sheet:
     columns: tuple[Column, ...]
     natural_key: tuple[str, ...]  # column keys that identify a record
     date_pairs: tuple[tuple[str, str], ...] = ()  # (start, end): end may not precede start
+    model: type[models.Model] | None = None  # where the rows are stored
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    @property
+    def natural_attnames(self) -> tuple[str, ...]:
+        """Model attnames of the natural key (``relations``: both party columns)."""
+        return tuple(a for key in self.natural_key for a in self.column(key).attnames)
+
+    def model_field(self, column: Column) -> models.Field | None:
+        """The Django field ``column`` is stored in (None if not stored)."""
+        if self.model is None or not column.stored or column.kind == Kind.GEOMETRY:
+            return None
+        if column.kind == Kind.PARTY:
+            return None
+        return self.model._meta.get_field(column.model_field)
 
 
 def _choices(choices) -> dict[str, str]:
@@ -76,6 +146,8 @@ TAG_SEPARATORS = r"[,，、;；]"
 
 _AREA = dict(kind=Kind.NUMBER, minimum=0.0, minimum_exclusive=True)
 _MONEY = dict(kind=Kind.NUMBER, unit=units.WAN_YUAN)
+_ENTERPRISE = dict(kind=Kind.USCC, references="enterprise", lookup="uscc")
+_PARCEL = dict(references="parcel", field="parcel", lookup="code")
 
 PARCELS = Sheet(
     "parcels",
@@ -83,33 +155,58 @@ PARCELS = Sheet(
     (
         Column("code", "宗地编号", required=True),
         Column("name", "宗地名称"),
-        Column("jurisdiction", "所属街道", required=True),
-        Column("district", "所属区县"),  # extension: parent of the street
+        Column("jurisdiction", "所属街道", required=True, lookup="name"),
+        # extension: parent of the street; places the street, exported, never written itself
+        Column("district", "所属区县", field="jurisdiction", lookup="parent__name", stored=False),
         Column("land_use", "土地用途"),
+        Column("land_use_code", "用地分类代码"),
         Column(
             "supply_method",
             "供地方式",
             Kind.ENUM,
             choices=_choices(ledger.Parcel.SupplyMethod.choices),
         ),
+        Column("supply_method_detail", "供地方式明细"),
         Column(
             "project_type",
             "项目类型",
             Kind.ENUM,
             choices=_choices(ledger.Parcel.ProjectType.choices),
         ),
-        Column("area", "用地面积", required=True, unit=units.HECTARE, **_AREA),
-        Column("holder_uscc", "产权单位统一社会信用代码", Kind.USCC, references="enterprise"),
+        Column(
+            "area",
+            "用地面积",
+            required=True,
+            unit=units.HECTARE,
+            field="registered_area_m2",
+            **_AREA,
+        ),
+        Column("holder_uscc", "产权单位统一社会信用代码", field="holder", **_ENTERPRISE),
+        Column("holder_name", "土地使用权人", aliases=("产权单位", "产权单位名称")),
+        Column("supervision_number", "电子监管号"),
+        Column("location", "项目位置"),
+        Column("land_source", "土地来源"),
+        Column("price", "成交价格", minimum=0.0, field="price_10k_cny", **_MONEY),
+        Column("term_years", "土地使用年限", Kind.NUMBER, unit=units.YEAR, minimum=0.0),
+        Column("land_grade", "土地级别"),
+        Column("industry_category", "行业分类"),
+        Column("approved_by", "批准单位"),
+        Column("contract_date", "合同签订日期", Kind.DATE, not_future=True),
         Column("term_start", "出让起始日期", Kind.DATE),
         Column("term_end", "出让终止日期", Kind.DATE),
-        Column("agreed_start", "约定开工日期", Kind.DATE),
-        Column("agreed_completion", "约定竣工日期", Kind.DATE),
-        Column("agreed_attainment", "约定达产日期", Kind.DATE),
+        Column(
+            "agreed_delivery", "约定交地日期", Kind.DATE, partial=True, aliases=("约定交地时间",)
+        ),
+        Column("agreed_start", "约定开工日期", Kind.DATE, partial=True),
+        Column("agreed_completion", "约定竣工日期", Kind.DATE, partial=True),
+        Column("agreed_attainment", "约定达产日期", Kind.DATE, partial=True),
         Column("actual_start", "实际开工日期", Kind.DATE, not_future=True),
         Column("actual_completion", "实际竣工日期", Kind.DATE, not_future=True),
         Column("far", "容积率", Kind.NUMBER, minimum=0.0),
+        Column("agreed_far_min", "约定容积率下限", Kind.NUMBER, minimum=0.0),
+        Column("agreed_far_max", "约定容积率上限", Kind.NUMBER, minimum=0.0),
         Column("in_control_line", "工业控制线内", Kind.BOOL),
-        Column("geometry", "几何", Kind.GEOMETRY),
+        Column("geometry", "几何", Kind.GEOMETRY, field="geometry_wkt"),
     ),
     ("code",),
     (
@@ -118,6 +215,7 @@ PARCELS = Sheet(
         ("agreed_completion", "agreed_attainment"),
         ("actual_start", "actual_completion"),
     ),
+    ledger.Parcel,
 )
 
 ENTERPRISES = Sheet(
@@ -131,6 +229,7 @@ ENTERPRISES = Sheet(
         Column("tags", "企业标签", Kind.TAGS),
     ),
     ("uscc",),
+    model=ledger.Enterprise,
 )
 
 PERSONS = Sheet(
@@ -141,13 +240,14 @@ PERSONS = Sheet(
         Column("name", "姓名", required=True),
     ),
     ("id_number",),
+    model=ledger.Person,
 )
 
 RELATIONS = Sheet(
     "relations",
     "关系",
     (
-        Column("subject", "主体", Kind.USCC, required=True, references="enterprise"),
+        Column("subject", "主体", required=True, **_ENTERPRISE),
         Column("party", "关联方", Kind.PARTY, required=True, references="party"),
         Column(
             "kind",
@@ -156,72 +256,90 @@ RELATIONS = Sheet(
             required=True,
             choices=_choices(ledger.Relation.Kind.choices),
         ),
-        Column("share", "持股比例", Kind.NUMBER, unit=units.PERCENT, minimum=0.0, maximum=100.0),
+        Column(
+            "share",
+            "持股比例",
+            Kind.NUMBER,
+            unit=units.PERCENT,
+            minimum=0.0,
+            maximum=100.0,
+            field="share_percent",
+        ),
     ),
     ("subject", "party", "kind"),
+    model=ledger.Relation,
 )
 
 BUILDINGS = Sheet(
     "buildings",
     "建筑",
     (
-        Column("parcel_code", "宗地编号", required=True, references="parcel"),
+        Column("parcel_code", "宗地编号", required=True, **_PARCEL),
         Column("name", "建筑名称", required=True),
-        Column("floor_area", "建筑面积", unit=units.SQUARE_METRE, **_AREA),
+        Column("floor_area", "建筑面积", unit=units.SQUARE_METRE, field="floor_area_m2", **_AREA),
         Column("floors", "层数", Kind.INTEGER, minimum=0.0, maximum=32767),
         Column("use", "用途"),
         Column("completed_on", "竣工日期", Kind.DATE),
     ),
     ("parcel_code", "name"),
+    model=ledger.Building,
 )
 
 LEASES = Sheet(
     "leases",
     "租赁",
     (
-        Column("parcel_code", "宗地编号", required=True, references="parcel"),
+        Column("parcel_code", "宗地编号", required=True, **_PARCEL),
         Column(
-            "tenant_uscc",
-            "承租方统一社会信用代码",
-            Kind.USCC,
-            required=True,
-            references="enterprise",
+            "tenant_uscc", "承租方统一社会信用代码", required=True, field="tenant", **_ENTERPRISE
         ),
-        Column("area", "租赁面积", unit=units.SQUARE_METRE, **_AREA),
+        Column("area", "租赁面积", unit=units.SQUARE_METRE, field="area_m2", **_AREA),
         Column("start", "起始日期", Kind.DATE),
         Column("end", "终止日期", Kind.DATE),
         Column("approved", "经管委会同意", Kind.BOOL),
     ),
     ("parcel_code", "tenant_uscc", "start"),
     (("start", "end"),),
+    ledger.Lease,
 )
 
 INDICATORS = Sheet(
     "indicators",
     "年度指标",
     (
-        Column("uscc", "统一社会信用代码", Kind.USCC, required=True, references="enterprise"),
+        Column("uscc", "统一社会信用代码", required=True, field="enterprise", **_ENTERPRISE),
         Column("year", "年度", Kind.YEAR, required=True, not_future=True),
-        Column("parcel_code", "宗地编号", references="parcel"),
-        Column("output", "工业总产值", **_MONEY),
-        Column("revenue", "营业收入", **_MONEY),
-        Column("tax", "实缴税金", **_MONEY),
-        Column("value_added", "工业增加值", **_MONEY),
+        Column("parcel_code", "宗地编号", **_PARCEL),
+        Column("output", "工业总产值", field="output_10k_cny", **_MONEY),
+        Column("revenue", "营业收入", field="revenue_10k_cny", **_MONEY),
+        Column("tax", "实缴税金", field="tax_10k_cny", **_MONEY),
+        Column("value_added", "工业增加值", field="value_added_10k_cny", **_MONEY),
         Column("energy_tce", "综合能耗", Kind.NUMBER, unit=units.TCE, minimum=0.0),
         Column("emissions_t", "主要污染物排放", Kind.NUMBER, unit=units.TONNE, minimum=0.0),
-        Column("rd_expense", "研发经费", **_MONEY),
+        Column("rd_expense", "研发经费", field="rd_expense_10k_cny", **_MONEY),
         Column("employees", "从业人员", Kind.INTEGER, unit=units.PERSON, minimum=0.0),
-        Column("investment", "固定资产投资", **_MONEY),
+        Column("investment", "固定资产投资", field="investment_10k_cny", **_MONEY),
+        # 用电量 is usually reported in 万千瓦时; stored (and exported) in kWh.
+        Column(
+            "electricity",
+            "用电量",
+            Kind.NUMBER,
+            unit=units.TEN_K_KWH,
+            minimum=0.0,
+            field="electricity_kwh",
+        ),
+        Column("water", "用水量", Kind.NUMBER, unit=units.TONNE, minimum=0.0, field="water_t"),
     ),
     ("uscc", "year", "parcel_code"),
+    model=ledger.IndicatorReport,
 )
 
 VIOLATIONS = Sheet(
     "violations",
     "违规事项",
     (
-        Column("parcel_code", "宗地编号", required=True, references="parcel"),
-        Column("uscc", "统一社会信用代码", Kind.USCC, references="enterprise"),
+        Column("parcel_code", "宗地编号", required=True, **_PARCEL),
+        Column("uscc", "统一社会信用代码", field="enterprise", **_ENTERPRISE),
         Column(
             "kind",
             "类型",
@@ -235,14 +353,15 @@ VIOLATIONS = Sheet(
         Column("agrees_to_renewal", "同意城市更新", Kind.BOOL),
     ),
     ("parcel_code", "kind", "found_on"),
+    model=ledger.Violation,
 )
 
 COMMITMENTS = Sheet(
     "commitments",
     "承诺",
     (
-        Column("parcel_code", "宗地编号", required=True, references="parcel"),
-        Column("uscc", "统一社会信用代码", Kind.USCC, references="enterprise"),
+        Column("parcel_code", "宗地编号", required=True, **_PARCEL),
+        Column("uscc", "统一社会信用代码", field="enterprise", **_ENTERPRISE),
         Column("indicator", "指标", required=True),
         # The value keeps the unit it was promised in (header or 单位 column); no canonical form.
         Column("value", "承诺值", Kind.NUMBER, required=True),
@@ -250,6 +369,7 @@ COMMITMENTS = Sheet(
         Column("year", "考核年度", Kind.YEAR, required=True),
     ),
     ("parcel_code", "indicator", "year"),
+    model=ledger.Commitment,
 )
 
 # In dependency order: a sheet may reference only sheets before it.
@@ -277,5 +397,8 @@ def match_column(sheet: Sheet, base: str) -> Column | None:
     text = base.strip().lower()
     for column in sheet.columns:
         if text in (column.header.lower(), column.key.lower()):
+            return column
+    for column in sheet.columns:
+        if any(text == alias.lower() for alias in column.aliases):
             return column
     return None

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from landcycle.core.bulk import bulk_session
 from landcycle.core.context import changes_by
+from landcycle.core.uscc_exceptions import exception_codes
 from landcycle.ledger import models as ledger
 
 from . import jurisdictions
@@ -47,13 +48,19 @@ class _DryRunRollback(Exception):
 
 def load_known() -> Known:
     known = Known()
-    for code, area in ledger.Parcel.objects.values_list("code", "registered_area_m2").iterator(
-        chunk_size=50_000
-    ):
+    # One query per table; enterprises also give names and the stored holders' codes (holders).
+    enterprises = list(ledger.Enterprise.objects.values_list("id", "uscc", "name"))
+    known.enterprise_names = {uscc: name for _id, uscc, name in enterprises}
+    known.usccs = set(known.enterprise_names)
+    uscc_of = {pk: uscc for pk, uscc, _name in enterprises}
+    parcels = ledger.Parcel.objects.values_list("code", "registered_area_m2", "holder_id")
+    for code, area, holder in parcels.iterator(chunk_size=50_000):
         known.parcel_codes.add(code)
         known.parcel_areas[code] = area
-    known.usccs = set(ledger.Enterprise.objects.values_list("uscc", flat=True))
+        if holder is not None:
+            known.parcel_holders[code] = uscc_of[holder]
     known.person_ids = set(ledger.Person.objects.values_list("id_number", flat=True))
+    known.uscc_exceptions = exception_codes()
     return known
 
 
@@ -64,19 +71,26 @@ def run_import(
     dry_run: bool = False,
     user_id: int | None = None,
     progress: Progress | None = None,
+    profile: str | None = None,
+    street: str | None = None,
 ) -> ImportResult:
-    """Import workbooks / CSV folders / geodata files; see ``docs/interchange-extensions.md``.
+    """Import workbooks / CSV folders / geodata files; see ``docs/interchange.md``.
 
     ``crs``: EPSG code of all coordinates given; None means EPSG:4490 in sheets and a geodata
-    file's own declared CRS (else 4490).
+    file's own declared CRS (else 4490). ``profile``: name of a column profile
+    (``imports.profiles``; ``ProfileError`` if there is none such); ``street``: 所属街道 of
+    宗地 rows that give none.
     """
+    from .profiles import load
+
+    options = {"profile": load(profile) if profile else None, "street": street or None}
     paths = [Path(p) for p in paths]
     names = [p.name for p in paths]
     report = progress or (lambda stage, done, total: None)
     batch = ImportBatch.objects.create(files=names, dry_run=dry_run, user_id=user_id)
     result = ImportResult(batch=batch, dry_run=dry_run)
     try:
-        _run(paths, names, crs, dry_run, user_id, report, result)
+        _run(paths, names, crs, dry_run, user_id, report, result, options)
     except Exception as exc:  # a bug or a database failure: the batch must not stay "running"
         result.problems.append(
             ImportProblem(", ".join(names), None, None, None, f"内部错误 internal error: {exc!r}")
@@ -86,13 +100,15 @@ def run_import(
     return result
 
 
-def _run(paths, names, crs, dry_run, user_id, report: Progress, result: ImportResult) -> None:
+def _run(
+    paths, names, crs, dry_run, user_id, report: Progress, result: ImportResult, options=None
+) -> None:
     batch = result.batch
     steps = 3 + len(SHEETS) + 1
     report("读取 reading", 0, steps)
     inputs = read_inputs(paths)
     report("校验 validating", 1, steps)
-    validated = validate(inputs, load_known(), crs)
+    validated = validate(inputs, load_known(), crs, **(options or {}))
     jplan = None
     parcels = validated.sheets.get("parcels")
     if parcels is not None and "jurisdiction" in parcels.frame.columns:
@@ -125,8 +141,10 @@ def _finish(batch: ImportBatch, result: ImportResult, status: str) -> None:
     batch.status = status
     batch.finished_at = timezone.now()
     batch.counts = {sheet: counts.as_dict() for sheet, counts in result.counts.items()}
-    batch.errors = [p.as_dict() for p in result.errors]
+    batch.errors = [p.as_dict() for p in result.errors]  # capped (errors.ProblemList)
     batch.warnings = [p.as_dict() for p in result.warnings]
+    batch.error_count = sum(p.count for p in result.errors)
+    batch.warning_count = sum(p.count for p in result.warnings)
     batch.save()
 
 

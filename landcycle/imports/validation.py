@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import polars as pl
@@ -19,24 +19,29 @@ import shapely
 from landcycle.core import geometry as geo
 from landcycle.core import units
 from landcycle.core.identifiers import InvalidIdentifier, normalise_resident_id, normalise_uscc
+from landcycle.core.uscc_exceptions import LISTABLE_HINT, listable
 
-from .errors import ImportProblem, SortedProblems
+from . import tables, values
+from .errors import ImportProblem, ProblemList, SortedProblems, take
 from .fastcheck import resident_id_ok, uscc_ok
+from .fits import check_lengths
+from .holders import match_holders
 from .readers import ROW, GeoLayer, Inputs, RawSheet
+from .readers.geodata import geodata_key, geodata_key_names
 from .schema import (
-    BOOL_FALSE,
-    BOOL_TRUE,
+    GEOMETRY_FIELDS,
+    PRECISION_SUFFIX,
     SHEETS,
     TAG_SEPARATORS,
     Column,
     Kind,
     Sheet,
-    match_column,
     sheet_named,
 )
+from .values import vocabularies
+from .values.numbers import accepted_units
 
 EXTRA = "x:"  # prefix of unknown columns kept for the record's extra JSON
-GEOMETRY_FIELDS = ("geometry_wkt", "computed_area_m2", "min_lon", "min_lat", "max_lon", "max_lat")
 
 
 @dataclass
@@ -47,6 +52,10 @@ class Known:
     parcel_areas: dict[str, float] = field(default_factory=dict)
     usccs: set[str] = field(default_factory=set)
     person_ids: set[str] = field(default_factory=set)
+    # Verified credit codes that fail the GB 32100 check (landcycle.core.uscc_exceptions).
+    uscc_exceptions: frozenset[str] = frozenset()
+    enterprise_names: dict[str, str] = field(default_factory=dict)  # USCC → name (holders)
+    parcel_holders: dict[str, str] = field(default_factory=dict)  # code → holder USCC
 
 
 @dataclass
@@ -69,6 +78,9 @@ class Validated(SortedProblems):
     # Geometry for stored parcels not in this import's 宗地 sheet: code + GEOMETRY_FIELDS + extras.
     geometry_updates: pl.DataFrame | None = None
     problems: list[ImportProblem] = field(default_factory=list)
+    # Sheet keys given but refused whole (a required column missing): their records are not
+    # known, so references to them are not checked (that would only repeat the one error).
+    refused: set[str] = field(default_factory=set)
 
 
 class _Sink:
@@ -90,6 +102,7 @@ class _Sink:
         if not mask.any():
             return
         picked = pl.DataFrame({"r": frame[ROW], "v": raw}).filter(mask.fill_null(False))
+        picked = take(self.problems, self.sheet, column, picked)  # capped: the rest counted
         for row, value in picked.iter_rows():
             self.add(row, column, value, reason(value) if callable(reason) else reason)
 
@@ -102,28 +115,16 @@ def keep_where(series: pl.Series, mask: pl.Series) -> pl.Series:
     return pl.select(pl.when(mask.fill_null(False)).then(series).alias(series.name)).to_series()
 
 
-def _number(raw: pl.Series) -> pl.Series:
-    return raw.str.replace_all(",", "").str.replace_all("，", "").cast(pl.Float64, strict=False)
-
-
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def _date(raw: pl.Series) -> pl.Series:
-    """ISO dates (also with / or . and a time part), yyyymmdd, or Excel serial numbers."""
-    s = pl.col("s")
-    serial = s.cast(pl.Float64, strict=False)
-    iso = (
-        s.str.replace_all(r"[/.]", "-")
-        .str.replace(r"[ T].*$", "")
-        .str.to_date("%Y-%m-%d", strict=False)
-    )
-    compact = pl.when(s.str.len_chars() == 8).then(s.str.to_date("%Y%m%d", strict=False))
-    excel = pl.when((serial >= 1) & (serial < 2958466) & (s.str.len_chars() < 8)).then(
-        pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64))
-    )
-    frame = pl.DataFrame({"s": raw})
-    return frame.select(pl.coalesce(iso, compact, excel.cast(pl.Date)).alias(raw.name)).to_series()
+def _report(sink: _Sink, frame: pl.DataFrame, raw: pl.Series, header: str, parsed) -> None:
+    """A value parser's reasons (``landcycle.imports.values``): errors, then warnings, per row."""
+    for reasons, warning in ((parsed.error, False), (parsed.warning, True)):
+        mask = reasons.is_not_null()
+        if not mask.any():
+            continue
+        picked = pl.DataFrame({"r": frame[ROW], "v": raw, "why": reasons}).filter(mask)
+        picked = take(sink.problems, sink.sheet, header, picked, warning)  # capped (issue 10)
+        for row, value, why in picked.iter_rows():
+            sink.add(row, header, value, why, warning)
 
 
 def _mapped(raw: pl.Series, mapping: dict[str, object], dtype) -> pl.Series:
@@ -131,6 +132,12 @@ def _mapped(raw: pl.Series, mapping: dict[str, object], dtype) -> pl.Series:
     return lowered.replace_strict(
         {k.lower(): v for k, v in mapping.items()}, default=None, return_dtype=dtype
     )
+
+
+@lru_cache(maxsize=8)
+def _uscc_check(exceptions: frozenset[str]) -> Callable[[str], str]:
+    """One check function per exception list, so ``_checked``'s cache serves every sheet."""
+    return partial(normalise_uscc, exceptions=exceptions)
 
 
 @lru_cache(maxsize=2_000_000)
@@ -158,46 +165,91 @@ def _per_value(raw: pl.Series, check: Callable[[str], str]) -> tuple[pl.Series, 
 # ---------------------------------------------------------------- one sheet
 
 
-def _header_map(raw: RawSheet, spec: Sheet, sink: _Sink):
-    """Column key → (position, header, unit) and the positions of unknown columns."""
+def _header_map(raw: RawSheet, spec: Sheet, sink: _Sink, profile=None):
+    """Column key → (position, header, unit) and the positions of unknown columns.
+
+    Headers are matched by :func:`tables.match_header` (a profile's names first, then ours,
+    full-width brackets and spaces ignored); a unit in a header must be one of its column's.
+    """
     known: dict[str, tuple[int, str, units.Unit | units.RateUnit | None]] = {}
     extras: list[tuple[int, str]] = []
+    at = raw.header_row
+    have = {c.key for c in spec.columns}
     for position, header in enumerate(raw.headers):
         if not header:
             if raw.frame[f"c{position}"].drop_nulls().len():
-                sink.add(1, f"#{position + 1}", None, "列没有标题 column without a header")
+                sink.add(
+                    at,
+                    f"{tables.column_letter(position)}列(无标题)",
+                    None,
+                    "列没有标题 column without a header",
+                )
             continue
-        base, unit_text = units.split_header(header)
-        column = match_column(spec, base) or match_column(spec, header)
-        if column is None:
+        found = tables.match_header(spec, header, profile)
+        keys = [k for k in found.keys if k in have] if found else []
+        if not keys:
             extras.append((position, header))
             continue
-        if column.key in known:
-            sink.add(1, header, None, f"列重复 duplicate column (also {known[column.key][1]})")
-            continue
         unit = None
-        if unit_text and match_column(spec, header) is None:
+        if found.unit:
             try:
-                unit = units.parse_unit(unit_text)
+                unit = units.parse_unit(found.unit)
             except units.UnknownUnit:
-                sink.add(1, header, unit_text, f"未知单位 unknown unit {unit_text!r}")
+                sink.add(at, header, found.unit, _unknown_unit(spec, keys, found.unit))
                 continue
-            if column.key == "value" and spec.key == "commitments":
-                pass  # a promise keeps the unit it was given in
-            elif column.unit is None:
-                sink.add(1, header, unit_text, "此列不带单位 this column takes no unit")
-                continue
-            elif not isinstance(unit, units.Unit) or unit.dimension != column.dimension:
+        for key in keys:
+            column = spec.column(key)
+            if key in known:
                 sink.add(
-                    1,
+                    at,
                     header,
-                    unit_text,
-                    f"单位不符 unit {unit_text!r} is not a unit of {column.dimension}"
-                    f" (e.g. {column.unit.label})",
+                    None,
+                    f"列重复：与「{known[key][1]}」是同一列 duplicate column (also {known[key][1]})",
                 )
                 continue
-        known[column.key] = (position, header, unit)
+            if unit is not None and not _unit_fits(
+                column, spec, unit, found.unit, header, sink, at
+            ):
+                continue
+            known[key] = (position, header, unit)
     return known, extras
+
+
+_DIMENSIONS = {
+    "area": "面积",
+    "money": "金额",
+    "energy": "能耗",
+    "mass": "质量",
+    "count": "人数",
+    "ratio": "比例",
+    "electricity": "电量",
+    "volume": "体积",
+}
+
+
+def _unknown_unit(spec: Sheet, keys: list[str], text: str) -> str:
+    column = spec.column(keys[0])
+    known = f"，此列可用{accepted_units(column.unit)}" if column.unit else ""
+    return f"未知单位「{text}」{known} unknown unit"
+
+
+def _unit_fits(column: Column, spec: Sheet, unit, unit_text: str, header, sink, at) -> bool:
+    if column.key == "value" and spec.key == "commitments":
+        return True  # a promise keeps the unit it was given in
+    if column.unit is None:
+        sink.add(at, header, unit_text, "此列不带单位 this column takes no unit")
+        return False
+    if not isinstance(unit, units.Unit) or unit.dimension != column.dimension:
+        sink.add(
+            at,
+            header,
+            unit_text,
+            f"单位不符：「{unit_text}」不是{_DIMENSIONS.get(column.dimension, '')}单位，"
+            f"此列可用{accepted_units(column.unit)} unit {unit_text} is not a unit of "
+            f"{column.dimension}",
+        )
+        return False
+    return True
 
 
 def _convert(
@@ -208,22 +260,34 @@ def _convert(
     header: str,
     sink: _Sink,
     today: dt.date,
-) -> pl.Series:
+    uscc_exceptions: frozenset[str] = frozenset(),
+) -> pl.Series | pl.DataFrame:
+    """One column's text → typed values in canonical units (a partial date: a frame of the
+    date and ``<key>_precision``); every refused cell reported to ``sink``."""
     present = raw.is_not_null()
     kind = column.kind
     if kind == Kind.TEXT:
         return raw
-    if kind in (Kind.NUMBER, Kind.INTEGER, Kind.YEAR):
-        value = _number(raw)
-        sink.rows(frame, present & value.is_null(), raw, header, "不是数字 not a number")
-        if kind != Kind.NUMBER:
+    if kind == Kind.YEAR:
+        parsed = values.parse_years(raw)
+        _report(sink, frame, raw, header, parsed)
+        if column.not_future:
+            sink.rows(
+                frame, parsed.value > today.year, raw, header, "年度在未来 year is in the future"
+            )
+        return parsed.value
+    if kind in (Kind.NUMBER, Kind.INTEGER):
+        # A unit in a cell is read into the header's unit, else into the column's default one.
+        target = unit if isinstance(unit, units.Unit) else column.unit
+        parsed = values.parse_numbers(raw, target)
+        _report(sink, frame, raw, header, parsed)
+        value = parsed.value
+        if kind == Kind.INTEGER:
             fractional = value.is_not_null() & (value != value.floor())
             sink.rows(frame, fractional, raw, header, "须为整数 must be a whole number")
             value = keep_where(value, ~fractional.fill_null(False))
-        elif isinstance(unit, units.Unit) and column.unit is not None:
-            value = value * (unit.factor / units.CANONICAL[unit.dimension].factor)
-        elif column.unit is not None:
-            value = value * column.unit.factor / units.CANONICAL[column.unit.dimension].factor
+        elif column.unit is not None and target is not None:
+            value = value * (target.factor / units.CANONICAL[target.dimension].factor)
         if column.minimum is not None:
             low = (
                 (value <= column.minimum) if column.minimum_exclusive else (value < column.minimum)
@@ -240,38 +304,31 @@ def _convert(
                 header,
                 f"须在{column.minimum or 0:g}–{column.maximum:g}之间 out of range",
             )
-        if kind == Kind.YEAR:
-            bad = (value < 1949) | (value > 2100)
-            sink.rows(frame, bad, raw, header, "年度无效 implausible year")
-            if column.not_future:
-                sink.rows(
-                    frame, value > today.year, raw, header, "年度在未来 year is in the future"
-                )
-            return value.cast(pl.Int32)
         if kind == Kind.INTEGER:
             return value.cast(pl.Int64)
         return value
     if kind == Kind.DATE:
-        value = _date(raw)
-        sink.rows(frame, present & value.is_null(), raw, header, "日期无效 not a date (YYYY-MM-DD)")
+        partial_date = getattr(column, "partial", False)
+        parsed = values.parse_dates(raw, allow_partial=partial_date)
+        _report(sink, frame, raw, header, parsed)
+        value = parsed.value
         if column.not_future:
             sink.rows(frame, value > today, raw, header, "日期在未来 date is in the future")
+        if partial_date:  # the date and its precision, side by side
+            return pl.DataFrame(
+                {column.key: value, column.key + PRECISION_SUFFIX: parsed.precision}
+            )
         return value
     if kind == Kind.BOOL:
-        mapping = {**dict.fromkeys(BOOL_TRUE, True), **dict.fromkeys(BOOL_FALSE, False)}
-        value = _mapped(raw, mapping, pl.Boolean)
-        sink.rows(
-            frame, present & value.is_null(), raw, header, "须为是/否 must be 是/否, Y/N, 1/0"
-        )
-        return value
+        parsed = values.parse_booleans(raw)
+        _report(sink, frame, raw, header, parsed)
+        return parsed.value
     if kind == Kind.ENUM:
-        mapping = {**column.choices, **{v: v for v in column.choices.values()}}
-        value = _mapped(raw, mapping, pl.Utf8)
-        allowed = "、".join(column.choices)
-        sink.rows(frame, present & value.is_null(), raw, header, f"不在列表中 not one of {allowed}")
+        value, unknown, allowed = vocabularies.enum_values(column, raw)
+        sink.rows(frame, unknown, raw, header, f"不在列表中 not one of {allowed}")
         return value
     if kind in (Kind.USCC, Kind.ID_NUMBER):
-        check = normalise_uscc if kind == Kind.USCC else normalise_resident_id
+        check = _uscc_check(uscc_exceptions) if kind == Kind.USCC else normalise_resident_id
         screen = uscc_ok if kind == Kind.USCC else resident_id_ok
         text = raw.str.strip_chars().str.to_uppercase()
         passed = screen(text)
@@ -280,6 +337,8 @@ def _convert(
         good = dict(zip(raw.filter(present & ~passed), checked, strict=True))
         others = raw.replace_strict(good, default=None, return_dtype=pl.Utf8)
         value = pl.select(pl.when(passed).then(text).otherwise(others).alias(raw.name)).to_series()
+        if kind == Kind.USCC:  # a code of the right shape may be a verified exception
+            bad = {v: r + LISTABLE_HINT if listable(v) else r for v, r in bad.items()}
         sink.rows(frame, raw.is_in(list(bad)), raw, header, lambda v: bad[v])
         return value
     if kind == Kind.PARTY:
@@ -298,7 +357,11 @@ def _convert(
 
         value, bad = _per_value(raw, unit_key)
         sink.rows(
-            frame, raw.is_in(list(bad)), raw, header, lambda v: f"未知单位 unknown unit {v!r}"
+            frame,
+            raw.is_in(list(bad)),
+            raw,
+            header,
+            lambda v: f"未知单位「{v}」：如 万元/公顷、亩、% unknown unit",
         )
         return value
     raise AssertionError(kind)
@@ -328,9 +391,26 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def _settle_crs(parsed, ok, crs, header, sink, rows, texts):
+    """Geometries and EPSG after recognising Gauss–Krüger metres (geo.recognise_projection):
+    notes are warnings on the column, refusals errors on their rows."""
+    if not ok.any():
+        return parsed, crs
+    parsed = parsed.copy()
+    at = np.flatnonzero(ok)
+    parsed[ok], notes, refused = geo.recognise_projection(parsed[ok], crs)
+    for note in notes:
+        sink.add(None, header, None, note, warning=True)
+    for i, reason in refused.items():
+        sink.add(int(rows[at[i]]), header, _short(texts[at[i]]) if texts[at[i]] else None, reason)
+        ok[at[i]] = False
+    return parsed, crs
+
+
 def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
     rows = list(rows)
     ok = np.array([g is not None for g in parsed], dtype=bool)
+    parsed, crs = _settle_crs(parsed, ok, crs, header, sink, rows, texts)  # GK metres, X/Y
     # Check the coordinates as given first (projected metres given as degrees, swapped axes).
     if crs == geo.CGCS2000:
         candidates = parsed
@@ -388,18 +468,44 @@ def _geometry_frame(parsed, rows, texts, crs, header, sink) -> pl.DataFrame:
     )
 
 
-def validate_sheet(raw: RawSheet, spec: Sheet, crs: int, problems, today) -> SheetData | None:
+def validate_sheet(
+    raw: RawSheet,
+    spec: Sheet,
+    crs: int,
+    problems,
+    today,
+    uscc_exceptions: frozenset[str] = frozenset(),
+    profile=None,
+    defaults: dict[str, str] | None = None,
+) -> SheetData | None:
+    """One sheet's text frame → typed frame; ``defaults``: column key → value for empty cells
+    and for a missing column (``--street`` gives ``jurisdiction``)."""
     sink = _Sink(raw.name, problems)
     if not raw.headers or raw.frame.height == 0:
-        sink.add(None, None, None, "空表 empty sheet: no header or no data rows")
+        sink.add(
+            None, None, None, "空表：没有表头或没有数据行 empty sheet: no header or no data rows"
+        )
         return None
-    known, extras = _header_map(raw, spec, sink)
-    for column in spec.columns:
-        if column.required and column.key not in known:
-            if spec.key == "commitments" and column.key == "unit":
-                continue
-            sink.add(1, column.header, None, f"缺少必填列 missing required column ({column.key})")
+    known, extras = _header_map(raw, spec, sink, profile)
     frame = raw.frame
+    for key, value in (defaults or {}).items():
+        if not value or not any(c.key == key for c in spec.columns):
+            continue
+        if key in known:
+            frame = frame.with_columns(pl.col(f"c{known[key][0]}").fill_null(pl.lit(value)))
+        else:
+            position = len(frame.columns) + 1000  # after every column the sheet has
+            frame = frame.with_columns(pl.lit(value, dtype=pl.Utf8).alias(f"c{position}"))
+            known[key] = (position, spec.column(key).header, None)
+    missing = [
+        c
+        for c in spec.columns
+        if c.required and c.key not in known and not (spec.key == "commitments" and c.key == "unit")
+    ]
+    for column in missing:
+        sink.add(raw.header_row, column.header, None, _missing_column(spec, column, raw, profile))
+    if missing:
+        return None  # the sheet cannot be read without it; other checks would only add noise
     out = {ROW: frame[ROW]}
     for key, (position, header, unit) in known.items():
         column = spec.column(key)
@@ -411,7 +517,15 @@ def validate_sheet(raw: RawSheet, spec: Sheet, crs: int, problems, today) -> She
             for name in GEOMETRY_FIELDS:
                 out[name] = geometry[name]
             continue
-        out[key] = _convert(column, series, unit, frame, header, sink, today).alias(key)
+        converted = _convert(column, series, unit, frame, header, sink, today, uscc_exceptions)
+        if isinstance(converted, pl.DataFrame):  # a partial date and its precision
+            out.update(converted.to_dict())
+        else:
+            out[key] = converted.alias(key)
+    if spec.key == "parcels":  # words of the field → kinds and codes (values.vocabularies)
+        columns = {k: (f"c{p}", h) for k, (p, h, _u) in known.items() if p >= 0}
+        for key, header in vocabularies.parcel_companions(frame, columns, out, sink).items():
+            known.setdefault(key, (-1, header, None))
     if spec.key == "commitments" and "value" in known:
         header_unit = known["value"][2]
         fallback = header_unit.key if header_unit is not None else ""
@@ -429,13 +543,47 @@ def validate_sheet(raw: RawSheet, spec: Sheet, crs: int, problems, today) -> She
         if start in typed.columns and end in typed.columns:
             sink.rows(
                 typed,
-                typed[end] < typed[start],
+                _last_day(typed, end) < typed[start],
                 typed[end].cast(pl.Utf8),
                 known[end][1],
                 f"早于{known[start][1]} ends before it starts",
             )
     headers = {key: header for key, (_p, header, _u) in known.items()}
     return SheetData(spec, raw.name, raw.source, typed, set(known), headers)
+
+
+def _last_day(typed: pl.DataFrame, key: str) -> pl.Series:
+    """The last day of each period of a date column (a partial date's month or year)."""
+    value = typed[key]
+    precision = typed.get_column(key + PRECISION_SUFFIX, default=None)
+    if precision is None:
+        return value
+    return typed.select(
+        pl.when(precision == "month")
+        .then(value.dt.month_end())
+        .when(precision == "year")
+        .then(value.dt.offset_by("1y").dt.offset_by("-1d"))
+        .otherwise(value)
+    ).to_series()
+
+
+def _missing_column(spec: Sheet, column: Column, raw: RawSheet, profile) -> str:
+    accepted = [column.header, column.key, *getattr(column, "aliases", ())]
+    if profile is not None and profile.sheet == spec.key:
+        accepted += [h for h in profile.accepted() if column.key in profile.keys_for(h)]
+    found = "、".join(h for h in raw.headers if h) or "无"
+    hint = "；或用 --street 指定街道 or give --street" if column.key == "jurisdiction" else ""
+    if profile is None:
+        from .profiles import suggest
+
+        names = suggest(spec.key, raw.headers)
+        if names:
+            hint += f"；这些列名像列名方案 {'、'.join(names)}：试试 --profile {names[0]} (try --profile)"
+    return (
+        f"缺少必填列「{column.header}」（可用列名：{'、'.join(accepted)}；"
+        f"表头第{raw.header_row}行中的列：{found}）{hint} "
+        f"missing required column {column.header} ({column.key})"
+    )
 
 
 def _duplicates(data: SheetData, sink: _Sink) -> None:
@@ -455,15 +603,26 @@ def _duplicates(data: SheetData, sink: _Sink) -> None:
         sink.add(row[0], label, value, f"重复 duplicate of row {row[1]}")
 
 
-def validate(inputs: Inputs, known: Known, crs: int | None = None, today=None) -> Validated:
-    """``crs``: EPSG of all given coordinates; None = 4490, or a geodata file's own CRS."""
+def validate(
+    inputs: Inputs,
+    known: Known,
+    crs: int | None = None,
+    today=None,
+    profile=None,
+    street: str | None = None,
+) -> Validated:
+    """``crs``: EPSG of all given coordinates; None = 4490, or a geodata file's own CRS.
+
+    ``profile``: a :class:`profiles.Profile` whose header names are accepted besides ours;
+    ``street``: 所属街道 of 宗地 rows that give none. Grids go through ``tables.find_tables``
+    first; an input in which no sheet and no geodata layer is recognised is an error.
+    """
     today = today or dt.date.today()
-    result = Validated(problems=list(inputs.problems))
+    result = Validated(problems=ProblemList(inputs.problems))
     problems = result.problems
-    seen: dict[str, RawSheet] = {}
+    tables_found = [(sheet_named(raw.name), raw) for raw in inputs.sheets]
     for raw in inputs.sheets:
-        spec = sheet_named(raw.name)
-        if spec is None:
+        if sheet_named(raw.name) is None:
             problems.append(
                 ImportProblem(
                     raw.name,
@@ -476,7 +635,25 @@ def validate(inputs: Inputs, known: Known, crs: int | None = None, today=None) -
                     warning=True,
                 )
             )
-            continue
+    tables_found += tables.find_tables(inputs.grids, problems, profile)
+    tables_found = [(spec, raw) for spec, raw in tables_found if spec is not None]
+    if (inputs.sheets or inputs.grids) and not tables_found and not inputs.layers:
+        problems.append(
+            ImportProblem(
+                "、".join(
+                    sorted({r.source for r in inputs.sheets} | {g.source for g in inputs.grids})
+                ),
+                None,
+                None,
+                None,
+                "没有识别出任何工作表，未导入：工作表名或表头须为导入格式中的一种（"
+                + "、".join(s.name for s in SHEETS)
+                + "） no sheet recognised by its name or headers; nothing imported",
+            )
+        )
+    defaults = {"jurisdiction": street} if street else None
+    seen: dict[str, RawSheet] = {}
+    for spec, raw in tables_found:
         if spec.key in seen:
             problems.append(
                 ImportProblem(
@@ -484,17 +661,32 @@ def validate(inputs: Inputs, known: Known, crs: int | None = None, today=None) -
                     None,
                     None,
                     None,
-                    f"工作表重复 sheet given twice ({seen[spec.key].source}, {raw.source})",
+                    f"工作表重复：「{spec.name}」已由 {seen[spec.key].source} 的"
+                    f" {seen[spec.key].name} 给出 sheet given twice "
+                    f"({seen[spec.key].source}, {raw.source})",
                 )
             )
             continue
         seen[spec.key] = raw
-        data = validate_sheet(raw, spec, crs or geo.CGCS2000, problems, today)
+        data = validate_sheet(
+            raw,
+            spec,
+            crs or geo.CGCS2000,
+            problems,
+            today,
+            known.uscc_exceptions,
+            profile,
+            defaults if spec.key == "parcels" else None,
+        )
         if data is not None:
             _duplicates(data, _Sink(raw.name, problems))
             result.sheets[spec.key] = data
+        else:
+            result.refused.add(spec.key)
     _merge_geodata(inputs.layers, result, known, crs)
     _check_references(result, known)
+    match_holders(result, known)
+    check_lengths(result)
     _area_warnings(result, known)
     _checked.cache_clear()
     return result
@@ -504,13 +696,14 @@ def _merge_geodata(layers: list[GeoLayer], result: Validated, known: Known, opti
     """Geometry from geodata files: onto the 宗地 rows, or as updates of stored parcels."""
     for layer in layers:
         sink = _Sink(layer.source, result.problems)
-        key = next(
-            (f for f in layer.fields if f.strip().lower() in ("宗地编号", "code", "parcel_code")),
-            None,
-        )
+        key = geodata_key(layer.fields)
         if key is None:
             sink.add(
-                None, "宗地编号", None, "地理数据缺少宗地编号字段 features need a 宗地编号 field"
+                None,
+                "宗地编号",
+                "、".join(layer.fields) or None,
+                "地理数据缺少宗地编号字段 features need a parcel code field; 可用字段名 accepted: "
+                + "、".join(geodata_key_names()),
             )
             continue
         crs = option or layer.crs_epsg or geo.CGCS2000
@@ -559,6 +752,13 @@ def _merge_geodata(layers: list[GeoLayer], result: Validated, known: Known, opti
             )
 
 
+_REFERENCED = {
+    "parcel": {"parcels"},
+    "enterprise": {"enterprises"},
+    "party": {"enterprises", "persons"},
+}
+
+
 def _check_references(result: Validated, known: Known) -> None:
     parcels = result.sheets.get("parcels")
     enterprises = result.sheets.get("enterprises")
@@ -574,6 +774,8 @@ def _check_references(result: Validated, known: Known) -> None:
         sink = _Sink(data.name, result.problems)
         for column in data.spec.columns:
             if column.references is None or column.key not in data.frame.columns:
+                continue
+            if _REFERENCED[column.references] & result.refused:
                 continue
             series = data.frame[column.key]
             header = data.headers[column.key]

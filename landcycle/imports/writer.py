@@ -21,131 +21,13 @@ from landcycle.core.bulk import bulk_insert_frame, bulk_update
 from landcycle.core.changelog import record_bulk, record_bulk_frame, snapshot_from_row
 from landcycle.ledger import models as ledger
 
-from .schema import Kind, sheet_named
-from .validation import EXTRA, GEOMETRY_FIELDS, SheetData, keep_where
+from .schema import GEOMETRY_FIELDS, PRECISION_SUFFIX, SHEETS, Kind, sheet_named
+from .validation import EXTRA, SheetData, keep_where
 
-# Per sheet: the model, and column key → model attname. A reference column maps to the FK
-# attname and is resolved through the id map of the table named in REFERENCES.
-SHEET_MODELS: dict[str, tuple[type[models.Model], dict[str, str]]] = {
-    "enterprises": (
-        ledger.Enterprise,
-        {
-            "uscc": "uscc",
-            "name": "name",
-            "industry_code": "industry_code",
-            "scale": "scale",
-            "tags": "tags",
-        },
-    ),
-    "persons": (ledger.Person, {"id_number": "id_number", "name": "name"}),
-    "parcels": (
-        ledger.Parcel,
-        {
-            "code": "code",
-            "name": "name",
-            "jurisdiction": "jurisdiction_id",
-            "land_use": "land_use",
-            "supply_method": "supply_method",
-            "project_type": "project_type",
-            "area": "registered_area_m2",
-            "holder_uscc": "holder_id",
-            "term_start": "term_start",
-            "term_end": "term_end",
-            "agreed_start": "agreed_start",
-            "agreed_completion": "agreed_completion",
-            "agreed_attainment": "agreed_attainment",
-            "actual_start": "actual_start",
-            "actual_completion": "actual_completion",
-            "far": "far",
-            "in_control_line": "in_control_line",
-        },
-    ),
-    "buildings": (
-        ledger.Building,
-        {
-            "parcel_code": "parcel_id",
-            "name": "name",
-            "floor_area": "floor_area_m2",
-            "floors": "floors",
-            "use": "use",
-            "completed_on": "completed_on",
-        },
-    ),
-    "relations": (
-        ledger.Relation,
-        {"subject": "subject_id", "kind": "kind", "share": "share_percent"},
-    ),
-    "leases": (
-        ledger.Lease,
-        {
-            "parcel_code": "parcel_id",
-            "tenant_uscc": "tenant_id",
-            "area": "area_m2",
-            "start": "start",
-            "end": "end",
-            "approved": "approved",
-        },
-    ),
-    "indicators": (
-        ledger.IndicatorReport,
-        {
-            "uscc": "enterprise_id",
-            "year": "year",
-            "parcel_code": "parcel_id",
-            "output": "output_10k_cny",
-            "revenue": "revenue_10k_cny",
-            "tax": "tax_10k_cny",
-            "value_added": "value_added_10k_cny",
-            "energy_tce": "energy_tce",
-            "emissions_t": "emissions_t",
-            "rd_expense": "rd_expense_10k_cny",
-            "employees": "employees",
-            "investment": "investment_10k_cny",
-        },
-    ),
-    "violations": (
-        ledger.Violation,
-        {
-            "parcel_code": "parcel_id",
-            "uscc": "enterprise_id",
-            "kind": "kind",
-            "found_on": "found_on",
-            "status": "status",
-            "refuses_correction": "refuses_correction",
-            "agrees_to_renewal": "agrees_to_renewal",
-        },
-    ),
-    "commitments": (
-        ledger.Commitment,
-        {
-            "parcel_code": "parcel_id",
-            "uscc": "enterprise_id",
-            "indicator": "indicator",
-            "value": "value",
-            "unit": "unit",
-            "year": "year",
-        },
-    ),
-}
-# Model attnames making the natural key of each table.
-NATURAL_KEYS: dict[str, tuple[str, ...]] = {
-    "enterprises": ("uscc",),
-    "persons": ("id_number",),
-    "parcels": ("code",),
-    "buildings": ("parcel_id", "name"),
-    "relations": ("subject_id", "party_enterprise_id", "party_person_id", "kind"),
-    "leases": ("parcel_id", "tenant_id", "start"),
-    "indicators": ("enterprise_id", "year", "parcel_id"),
-    "violations": ("parcel_id", "kind", "found_on"),
-    "commitments": ("parcel_id", "indicator", "year"),
-}
-REFERENCES = {
-    "holder_id": "enterprises",
-    "tenant_id": "enterprises",
-    "enterprise_id": "enterprises",
-    "subject_id": "enterprises",
-    "parcel_id": "parcels",
-}
+# The column → model field map is declared once, in the schema (``Column.attnames``).
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {spec.key: spec.natural_attnames for spec in SHEETS}
+# Related model → the sheet whose id map resolves references to it.
+_TABLE_OF = {spec.model: spec.key for spec in SHEETS}
 
 
 @dataclass
@@ -362,42 +244,58 @@ def frame_for(
     key_maps: dict[str, dict],
     jurisdiction_ids: Callable[[pl.DataFrame], pl.Series] | None = None,
 ) -> TablePlan:
-    """Turn a validated sheet into a plan with model attnames and resolved foreign keys."""
-    sheet = data.spec.key
-    model, mapping = SHEET_MODELS[sheet]
+    """Turn a validated sheet into a plan with model attnames and resolved foreign keys.
+
+    Every stored column of the sheet's schema is written under its declared attnames; a column
+    absent from the file is left alone, except natural-key columns (null). Foreign keys are
+    resolved through ``key_maps`` (sheet key → natural key → id), the street through
+    ``jurisdiction_ids``. Partial dates carry their precision ("" for full dates).
+    """
+    spec = data.spec
+    model = spec.model
     frame = data.frame
-    columns = {}
-    for key, attname in mapping.items():
-        if key not in data.present and attname not in NATURAL_KEYS[sheet]:
+    keys = NATURAL_KEYS[spec.key]
+    columns: dict[str, pl.Series] = {}
+    for column in spec.columns:
+        attnames = column.attnames
+        if not attnames or (column.key not in data.present and attnames[0] not in keys):
             continue
-        if key == "jurisdiction":
-            columns[attname] = jurisdiction_ids(frame)
+        if column.kind == Kind.GEOMETRY:
+            for name in GEOMETRY_FIELDS:
+                columns[name] = frame[name]
             continue
-        if key in frame.columns:
-            series = frame[key]
+        if column.kind == Kind.PARTY:
+            kinds, party = frame["_party_kind"], frame[column.key]
+            for attname, kind, table in zip(
+                attnames, ("enterprise", "person"), ("enterprises", "persons"), strict=True
+            ):
+                columns[attname] = keep_where(party, kinds == kind).replace_strict(
+                    key_maps[table], default=None, return_dtype=pl.Int64
+                )
+            continue
+        if column.lookup and model._meta.get_field(column.model_field).related_model is (
+            ledger.Jurisdiction
+        ):
+            columns[attnames[0]] = jurisdiction_ids(frame)
+            continue
+        if column.key in frame.columns:
+            series = frame[column.key]
         else:  # an optional natural-key column left out: null, of the column's type
-            dtype = pl.Date if data.spec.column(key).kind == Kind.DATE else pl.Utf8
+            dtype = pl.Date if column.kind == Kind.DATE else pl.Utf8
             series = pl.Series([None] * frame.height, dtype=dtype)
-        if attname in REFERENCES:
-            series = series.replace_strict(
-                key_maps[REFERENCES[attname]], default=None, return_dtype=pl.Int64
-            )
-        columns[attname] = series.alias(attname)
-    if sheet == "relations":
-        kinds = frame["_party_kind"]
-        party = frame["party"]
-        columns["party_enterprise_id"] = keep_where(party, kinds == "enterprise").replace_strict(
-            key_maps["enterprises"], default=None, return_dtype=pl.Int64
-        )
-        columns["party_person_id"] = keep_where(party, kinds == "person").replace_strict(
-            key_maps["persons"], default=None, return_dtype=pl.Int64
-        )
-    if sheet == "parcels" and "geometry" in data.present:
-        for name in GEOMETRY_FIELDS:
-            columns[name] = frame[name]
-    keys = NATURAL_KEYS[sheet]
+        if column.lookup:
+            table = _TABLE_OF[model._meta.get_field(column.model_field).related_model]
+            series = series.replace_strict(key_maps[table], default=None, return_dtype=pl.Int64)
+        columns[attnames[0]] = series.alias(attnames[0])
+        if column.partial:
+            precision = column.key + PRECISION_SUFFIX
+            columns[attnames[1]] = (
+                frame[precision].cast(pl.Utf8).fill_null("")
+                if precision in frame.columns
+                else pl.Series([""] * frame.height, dtype=pl.Utf8)
+            ).alias(attnames[1])
     fields = [name for name in columns if name not in keys]
-    reprs = _reprs(sheet, frame)
+    reprs = _reprs(spec.key, frame)
     out = pl.DataFrame(columns).hstack(frame.select(data.extra_columns)).with_columns(reprs)
     return TablePlan(model, keys, fields, out, data.extra_columns)
 

@@ -1,7 +1,8 @@
 """The ledger: the facts about land, holders, tenants, figures, breaches and promises.
 
 Quantities are stored in canonical units named by the field suffix: ``_m2`` square metres,
-``_10k_cny`` 万元, ``_tce`` tonnes of standard coal, ``_t`` tonnes. ``landcycle.core.units``
+``_10k_cny`` 万元, ``_tce`` tonnes of standard coal, ``_t`` tonnes, ``_kwh`` kilowatt-hours,
+``_years`` years. ``landcycle.core.units``
 converts at the edges. Every model here keeps a change history (``ChangeLogged``).
 """
 
@@ -158,6 +159,41 @@ class Relation(ChangeLogged):
         return f"{self.subject} ← {party} ({self.get_kind_display()})"
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a partial date was given; the date field then holds the period's first day."""
+
+    DAY = "", "日"
+    MONTH = "month", "月"
+    YEAR = "year", "年"
+
+
+def partial_date_text(date, precision: str) -> str:
+    """A date as precisely as it was given: ``2023年``, ``2023年5月`` or ``2023-05-17`` ("" if none).
+
+    ``precision``: a ``DatePrecision`` value; the date is the first day of the period.
+    """
+    if date is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{date.year}年"
+    if precision == DatePrecision.MONTH:
+        return f"{date.year}年{date.month}月"
+    return date.isoformat()
+
+
+def _shown(name: str) -> property:
+    return property(
+        lambda self: partial_date_text(getattr(self, name), getattr(self, name + "_precision")),
+        doc=f"``{name}`` as precisely as it was given (see ``partial_date_text``).",
+    )
+
+
+def _precision_field(label: str) -> models.CharField:
+    return models.CharField(
+        f"{label}精度", max_length=5, choices=DatePrecision.choices, blank=True, default=""
+    )
+
+
 class Parcel(ChangeLogged):
     """One parcel of land (宗地): one card per parcel (一宗一卡)."""
 
@@ -197,14 +233,39 @@ class Parcel(ChangeLogged):
         related_name="held_parcels",
         on_delete=models.PROTECT,
     )
+    # The holder's name as written (土地使用权人); kept even when matched to ``holder``.
+    holder_name = models.CharField("土地使用权人", max_length=200, blank=True)
+    supervision_number = models.CharField("电子监管号", max_length=64, blank=True)
+    location = models.CharField("项目位置", max_length=255, blank=True)
+    land_source = models.CharField("土地来源", max_length=50, blank=True)
+    supply_method_detail = models.CharField(
+        "供地方式明细", max_length=30, blank=True, help_text="挂牌出让, 拍卖出让, 招标出让 …"
+    )
+    land_use_code = models.CharField(
+        "用地分类代码", max_length=16, blank=True, help_text="GB/T 21010-2017 or 用地用海分类 2023"
+    )
+    price_10k_cny = models.FloatField("成交价格 (万元)", null=True, blank=True)
+    term_years = models.FloatField("土地使用年限 (年)", null=True, blank=True)
+    land_grade = models.CharField("土地级别", max_length=20, blank=True)
+    industry_category = models.CharField("行业分类", max_length=100, blank=True)
+    approved_by = models.CharField("批准单位", max_length=200, blank=True)
+    contract_date = models.DateField("合同签订日期", null=True, blank=True)
     term_start = models.DateField("出让起始日期", null=True, blank=True)
     term_end = models.DateField("出让终止日期", null=True, blank=True)
+    # Partial dates (2023年5月) store the first day of the period and the precision beside it.
+    agreed_delivery = models.DateField("约定交地日期", null=True, blank=True)
+    agreed_delivery_precision = _precision_field("约定交地日期")
     agreed_start = models.DateField("约定开工日期", null=True, blank=True)
+    agreed_start_precision = _precision_field("约定开工日期")
     agreed_completion = models.DateField("约定竣工日期", null=True, blank=True)
+    agreed_completion_precision = _precision_field("约定竣工日期")
     agreed_attainment = models.DateField("约定达产日期", null=True, blank=True)
+    agreed_attainment_precision = _precision_field("约定达产日期")
     actual_start = models.DateField("实际开工日期", null=True, blank=True)
     actual_completion = models.DateField("实际竣工日期", null=True, blank=True)
     far = models.FloatField("容积率", null=True, blank=True)
+    agreed_far_min = models.FloatField("约定容积率下限", null=True, blank=True)
+    agreed_far_max = models.FloatField("约定容积率上限", null=True, blank=True)
     in_control_line = models.BooleanField("工业控制线内", null=True, blank=True)
     # Geometry as WKT in EPSG:4490; the bounding box columns serve map queries without PostGIS.
     geometry_wkt = models.TextField("几何 (WKT, EPSG:4490)", blank=True)
@@ -226,6 +287,11 @@ class Parcel(ChangeLogged):
 
     def __str__(self):
         return self.code
+
+    agreed_delivery_shown = _shown("agreed_delivery")
+    agreed_start_shown = _shown("agreed_start")
+    agreed_completion_shown = _shown("agreed_completion")
+    agreed_attainment_shown = _shown("agreed_attainment")
 
     @property
     def area_mismatch(self) -> bool:
@@ -309,6 +375,8 @@ class IndicatorReport(ChangeLogged):
     rd_expense_10k_cny = models.FloatField("研发经费 (万元)", null=True, blank=True)
     employees = models.PositiveIntegerField("从业人员 (人)", null=True, blank=True)
     investment_10k_cny = models.FloatField("固定资产投资 (万元)", null=True, blank=True)
+    electricity_kwh = models.FloatField("用电量 (千瓦时)", null=True, blank=True)
+    water_t = models.FloatField("用水量 (吨)", null=True, blank=True)
     extra = models.JSONField("其他属性", default=dict, blank=True)
 
     class Meta:

@@ -2,49 +2,113 @@
 
 from __future__ import annotations
 
+import shutil
+
 from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from landcycle.imports.limits import MB, Refused, check_file, limit
+from landcycle.imports.models import ImportBatch
+
 from . import jobs
 from .permissions import Action, restricted
 from .views import requires
 
-ALLOWED_SUFFIXES = (".xlsx", ".csv", ".gpkg", ".geojson", ".json", ".zip")
+ALLOWED_SUFFIXES = (
+    *(".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"),  # workbooks
+    *(".csv", ".txt", ".tsv"),  # delimited text; .txt also the 界址点坐标 boundary-point file
+    *(".gpkg", ".geojson", ".json", ".zip"),  # geodata; a shapefile comes zipped with its parts
+)
+
+
+def _profile_choices() -> list[tuple[str, str]]:
+    """Column profiles (imports.profiles), read when the form is shown: a profile an
+    administrator saves appears without a restart."""
+    from landcycle.imports import profiles
+
+    return [("", "—（表头即导入格式 headers as in the format）")] + [
+        (p.name, f"{p.name}: {p.title}") for p in profiles.available()
+    ]
 
 
 class UploadForm(forms.Form):
     workbook = forms.FileField(label=_("Workbook (.xlsx) or data file"))
+    profile = forms.ChoiceField(
+        label="列名方案 column profile", required=False, choices=_profile_choices
+    )
+    street = forms.CharField(
+        label="所属街道（表中没有时） street for rows without one",
+        required=False,
+        max_length=100,
+    )
+
+    def __init__(self, *args, refused_bytes: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set when web.uploads dropped the file for its size while it streamed in.
+        self.refused_bytes = refused_bytes
+        if refused_bytes:
+            self.fields["workbook"].required = False
 
     def clean_workbook(self):
+        if self.refused_bytes:
+            raise forms.ValidationError(_too_large(self.refused_bytes))
         uploaded = self.cleaned_data["workbook"]
         if not uploaded.name.lower().endswith(ALLOWED_SUFFIXES):
             raise forms.ValidationError(
                 _("Unsupported file type; use %(types)s") % {"types": ", ".join(ALLOWED_SUFFIXES)}
             )
+        if uploaded.size > upload_limit():
+            raise forms.ValidationError(_too_large(uploaded.size))
         return uploaded
 
 
-def _batches(user):
-    from landcycle.imports.models import ImportBatch
+def upload_limit() -> int:
+    """Largest upload in bytes: the import's file-size limit (imports.limits)."""
+    return limit("LANDCYCLE_IMPORT_MAX_FILE_MB") * MB
 
+
+def _too_large(size: int) -> str:
+    mb = limit("LANDCYCLE_IMPORT_MAX_FILE_MB")
+    return (
+        f"文件过大：{size / MB:,.1f} MB，上限 {mb:,} MB（可调高设置 LANDCYCLE_IMPORT_MAX_FILE_MB）"
+        f" file too large: limit {mb:,} MB"
+    )
+
+
+def _options(form: UploadForm) -> dict[str, str]:
+    return {
+        "profile": form.cleaned_data.get("profile") or "",
+        "street": (form.cleaned_data.get("street") or "").strip(),
+    }
+
+
+def _batches(user):
     return restricted(ImportBatch, user, Action.IMPORT)
 
 
 @requires(Action.IMPORT)
 def import_page(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    data, files = (request.POST, request.FILES) if posted else (None, None)  # body parsed here
+    refused_bytes = getattr(request, "upload_refused_bytes", None)  # set by web.uploads
+    form = UploadForm(data, files, refused_bytes=refused_bytes)
+    status = 413 if refused_bytes else 200
+    if posted and form.is_valid():
         path = jobs.save_upload(form.cleaned_data["workbook"])
-        job = jobs.start([path], request.user.pk, dry_run=True)
-        return redirect("web:import_job", job_id=job.id)
-    return render(
-        request,
-        "web/import.html",
-        {"form": form, "batches": _batches(request.user).order_by("-started_at")[:20]},
-    )
+        try:
+            check_file(path)  # sizes and dimensions, before any reader or job sees the file
+        except Refused as refused:
+            shutil.rmtree(path.parent, ignore_errors=True)
+            form.add_error("workbook", refused.problem.line())
+            status = 400
+        else:
+            job = jobs.start([path], request.user.pk, dry_run=True, **_options(form))
+            return redirect("web:import_job", job_id=job.id)
+    batches = ImportBatch.listing(_batches(request.user)).order_by("-started_at")[:20]
+    return render(request, "web/import.html", {"form": form, "batches": batches}, status=status)
 
 
 @requires(Action.IMPORT)
@@ -71,5 +135,7 @@ def import_commit(request, job_id):
     batch = get_object_or_404(_batches(request.user), pk=job.batch_id)
     if batch.errors:
         raise Http404
-    new_job = jobs.start(job.paths, request.user.pk, dry_run=False)
+    new_job = jobs.start(
+        job.paths, request.user.pk, dry_run=False, profile=job.profile, street=job.street
+    )
     return redirect("web:import_job", job_id=new_job.id)

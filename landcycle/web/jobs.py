@@ -35,6 +35,8 @@ class Job:
     finished: bool = False
     batch_id: int | None = None
     failure: str = ""
+    profile: str = ""  # column profile name (imports.profiles), "" = none
+    street: str = ""  # 所属街道 for 宗地 rows without one
 
     @property
     def percent(self) -> int:
@@ -85,8 +87,17 @@ def get(job_id: str, user_id: int) -> Job | None:
     return job if job.user_id == user_id else None
 
 
-def start(paths: list[Path], user_id: int, dry_run: bool) -> Job:
-    job = Job(id=uuid.uuid4().hex, user_id=user_id, paths=[str(p) for p in paths], dry_run=dry_run)
+def start(
+    paths: list[Path], user_id: int, dry_run: bool, profile: str = "", street: str = ""
+) -> Job:
+    job = Job(
+        id=uuid.uuid4().hex,
+        user_id=user_id,
+        paths=[str(p) for p in paths],
+        dry_run=dry_run,
+        profile=profile,
+        street=street,
+    )
     save(job)
     if getattr(settings, "LANDCYCLE_WEB_SYNC_JOBS", False):
         _run(job)
@@ -108,6 +119,8 @@ def _run(job: Job) -> None:
             dry_run=job.dry_run,
             user_id=job.user_id,
             progress=progress,
+            profile=job.profile or None,
+            street=job.street or None,
         )
         job.batch_id = result.batch.pk
     except Exception as exc:  # a reader or writer bug: show it rather than hang the page

@@ -98,7 +98,7 @@ CASES = {
         "宗地",
         2,
         "几何",
-        "Self-intersection",
+        "边自相交",
     ),
     "unparseable geometry": (
         _set("宗地", 2, "几何", "POLYGON ((121.8 29.9"),
@@ -108,7 +108,7 @@ CASES = {
         "cannot parse",
     ),
     "projected metres as degrees": (
-        _set("宗地", 4, "几何", square(40_512_000, 3_310_000, 100)),
+        _set("宗地", 4, "几何", square(512_000, 3_310_000, 100)),  # no zone prefix: refused
         "宗地",
         4,
         "几何",
@@ -144,7 +144,7 @@ CASES = {
         "missing required column",
     ),
     "unknown enumeration": (
-        _set("宗地", 2, "供地方式", "拍卖"),
+        _set("宗地", 2, "供地方式", "挂牌转让"),  # 拍卖 is a word of the vocabulary
         "宗地",
         2,
         "供地方式",
@@ -235,7 +235,7 @@ def test_bad_input_is_reported_and_writes_nothing(case, tmp_path, stored, snapsh
 def test_all_errors_are_reported_not_the_first(tmp_path):
     sheets = district(3)
     _set("宗地", 2, "用地面积 (亩)", -1)(sheets)
-    _set("宗地", 3, "供地方式", "拍卖")(sheets)
+    _set("宗地", 3, "供地方式", "挂牌转让")(sheets)
     _set("企业", 3, "统一社会信用代码", "91330206710000001X")(sheets)
     _set("年度指标", 4, "年度", NEXT_YEAR)(sheets)
     result = run_import([write_xlsx(tmp_path / "bad.xlsx", sheets)])
@@ -284,9 +284,14 @@ def test_formula_with_cached_value_is_read(tmp_path):
 def test_csv_that_is_not_utf8(tmp_path):
     folder = tmp_path / "gbk"
     folder.mkdir()
+    # GBK is read (and said); bytes in no encoding offices use are refused, saying so.
     (folder / "企业.csv").write_bytes("统一社会信用代码,企业名称\n".encode("gbk"))
+    (folder / "宗地.csv").write_bytes(bytes(range(128, 256)) * 3 + b"\n")
     result = run_import([folder])
-    assert "not UTF-8" in result.errors[0].reason
+    assert [(p.sheet, p.value) for p in result.warnings if "GB18030" in p.reason] == [
+        ("企业", "GB18030/GBK")
+    ]
+    assert any(p.sheet == "宗地" and "cannot tell the encoding" in p.reason for p in result.errors)
 
 
 def test_bad_csv_row_numbers_match_the_file(tmp_path):

@@ -14,7 +14,7 @@ def test_import_dry_run_export_and_reimport(tmp_path, capsys):
     path = write_xlsx(tmp_path / "district.xlsx", district(3))
     assert main(["import", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "dry run" in out and "parcels: created 3" in out
+    assert "试运行" in out and "宗地: 新增 3" in out and "parcels: created 3" in out
     assert ledger.Parcel.objects.count() == 0
 
     assert main(["import", str(path)]) == 0

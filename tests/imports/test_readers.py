@@ -3,6 +3,7 @@ import datetime as dt
 import polars as pl
 
 from landcycle.imports.readers import ROW, _column_text, cell_text, read_inputs
+from landcycle.imports.tables import find_tables
 
 from .workbooks import write_csvs, write_xlsx
 
@@ -34,7 +35,8 @@ def test_xlsx_and_csv_read_alike_with_row_numbers(tmp_path):
     csv_sheets["宗地"][1][1] = "15"
     csv = read_inputs([write_csvs(tmp_path / "csv", csv_sheets)])
     for inputs in (xlsx, csv):
-        (sheet,) = inputs.sheets
+        # Readers give grids; the table finder turns them into headed sheets.
+        (sheet,) = inputs.sheets + [raw for _spec, raw in find_tables(inputs.grids, [])]
         assert sheet.headers == ["宗地编号", "用地面积 (亩)", "出让起始日期"]
         assert sheet.frame[ROW].to_list() == [2, 4]
         assert sheet.frame["c1"].to_list() == ["15", "7.5"]
@@ -46,6 +48,6 @@ def test_folder_without_csv_and_missing_file(tmp_path):
     (tmp_path / "empty").mkdir()
     inputs = read_inputs([tmp_path / "empty", tmp_path / "nope.xlsx"])
     reasons = [p.reason for p in inputs.problems]
-    assert any("no .csv files" in r for r in reasons) and any(
+    assert any("no CSV, workbook or geodata file" in r for r in reasons) and any(
         "file not found" in r for r in reasons
     )

@@ -1,9 +1,11 @@
-"""Readers: workbooks (python-calamine), CSV folders (Polars) and geodata (pyogrio) → text frames.
+"""Readers: workbooks (python-calamine), CSV / text (Polars), geodata (pyogrio), boundary-point
+files and zip archives of any of these → text frames.
 
 Every reader yields all cells as text (or null) with ``_row``, the row number a user sees in the
 spreadsheet (header = row 1), so validation treats every source alike and reports positions the
 user can find. One module per kind of source: ``cells`` (cell → text), ``workbook``, ``delimited``
-(CSV), ``geodata``; this module holds the shared shapes and the dispatch by file kind.
+(CSV), ``geodata``, ``boundary`` (界址点坐标 text), ``archives`` (zip); this module holds the
+dispatch by file kind.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from pathlib import Path
 
 import polars as pl
 
-from landcycle.core.safe_output import _MARKED, restore_csv_text
+from landcycle.core.safe_output import restore_csv_text, restore_csv_value
 
 from ..errors import ImportProblem
+from .archives import read_zip
+from .boundary import looks_like_boundary, read_boundary
 from .cells import _column_text, _frame, _headers, cell_text
-from .delimited import read_csv
+from .delimited import EncodingProblem, decode_text, read_csv, read_delimited
 from .geodata import read_geodata
 from .shapes import (
     CSV_SUFFIXES,
@@ -28,6 +32,13 @@ from .shapes import (
     RawSheet,
 )
 from .workbook import read_workbook
+
+ARCHIVE_SUFFIXES = {".zip"}
+TEXT_SUFFIXES = {".txt", ".tsv"}  # boundary-point files (by content), else tab-separated text
+READ_SUFFIXES = (
+    WORKBOOK_SUFFIXES | CSV_SUFFIXES | GEODATA_SUFFIXES | ARCHIVE_SUFFIXES | TEXT_SUFFIXES
+)
+_KINDS = ".xlsx .xls .ods, .csv .txt, .gpkg .shp .geojson, 界址点坐标 .txt, .zip"
 
 __all__ = [
     "CSV_SUFFIXES",
@@ -43,12 +54,18 @@ __all__ = [
     "cell_text",
     "read_csv",
     "read_geodata",
+    "read_file",
     "read_inputs",
     "read_workbook",
 ]
 
 
 def read_inputs(paths: list[Path]) -> Inputs:
+    """Read every given file or folder into one :class:`Inputs` (problems, never exceptions).
+
+    A folder is read file by file (its sub-folders too when it came out of a zip); files of no
+    known kind inside a folder are passed over, a single such file is an error.
+    """
     inputs = Inputs()
     for path in paths:
         path = Path(path)
@@ -56,49 +73,92 @@ def read_inputs(paths: list[Path]) -> Inputs:
             inputs.problems.append(
                 ImportProblem(path.name, None, None, None, "文件不存在 file not found")
             )
-            continue
-        files = sorted(path.iterdir()) if path.is_dir() else [path]
-        if path.is_dir() and not any(
-            f.suffix.lower() in CSV_SUFFIXES | GEODATA_SUFFIXES for f in files
-        ):
-            inputs.problems.append(
-                ImportProblem(
-                    path.name, None, None, None, "文件夹中没有CSV no .csv files in folder"
-                )
-            )
-        for file in files:
-            suffix = file.suffix.lower()
-            if suffix in WORKBOOK_SUFFIXES:
-                read_workbook(file, inputs)
-            elif suffix in CSV_SUFFIXES:
-                before = len(inputs.sheets)
-                read_csv(file, inputs)
-                _drop_text_marks(inputs.sheets, before)
-            elif suffix in GEODATA_SUFFIXES:
-                read_geodata(file, inputs)
-            elif not path.is_dir():
-                inputs.problems.append(
-                    ImportProblem(
-                        file.name,
-                        None,
-                        None,
-                        None,
-                        "不支持的文件类型 not a workbook, CSV or geodata file "
-                        "(.xlsx, .csv, .gpkg, .shp, .geojson)",
-                    )
-                )
+        elif path.is_dir():
+            _read_folder(path, inputs, path.name)
+        else:
+            read_file(path, inputs, alone=True)
     return inputs
 
 
+def _read_folder(folder: Path, inputs: Inputs, label: str, nested: bool = False) -> None:
+    files = sorted(p for p in (folder.rglob("*") if nested else folder.iterdir()) if p.is_file())
+    if not any(f.suffix.lower() in READ_SUFFIXES for f in files):
+        inputs.problems.append(
+            ImportProblem(
+                label,
+                None,
+                None,
+                None,
+                "没有可读取的文件 no CSV, workbook or geodata file in it (" + _KINDS + ")",
+            )
+        )
+    for file in files:
+        read_file(file, inputs, alone=False, in_archive=nested)
+
+
+def _read_archive_folder(folder: Path, inputs: Inputs, label: str) -> None:
+    _read_folder(folder, inputs, label, nested=True)
+
+
+def read_file(path: Path, inputs: Inputs, *, alone: bool, in_archive: bool = False) -> None:
+    """One file by its kind (suffix; a .txt by its content). ``alone``: named by the user, so a
+    file of no known kind is an error rather than passed over."""
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        read_workbook(path, inputs)
+    elif suffix in CSV_SUFFIXES:
+        before = len(inputs.sheets)
+        read_csv(path, inputs)
+        _drop_text_marks(inputs.sheets, before)
+    elif suffix in TEXT_SUFFIXES:
+        raw = path.read_bytes()
+        if looks_like_boundary(_head(raw)):
+            read_boundary(raw, path.stem, path.name, inputs)
+        else:  # Excel's "Unicode text": tab-separated UTF-16
+            before = len(inputs.sheets)
+            read_delimited(raw, path.stem, path.name, inputs)
+            _drop_text_marks(inputs.sheets, before)
+    elif suffix in GEODATA_SUFFIXES:
+        read_geodata(path, inputs)
+    elif suffix in ARCHIVE_SUFFIXES:
+        if in_archive:
+            inputs.problems.append(
+                ImportProblem(
+                    path.name, None, None, None, "压缩包内的压缩包未读取 nested archive not read"
+                )
+            )
+        else:
+            read_zip(path, inputs, _read_archive_folder)
+    elif alone:
+        inputs.problems.append(
+            ImportProblem(
+                path.name,
+                None,
+                None,
+                None,
+                "不支持的文件类型 not a workbook, CSV, geodata or zip file (" + _KINDS + ")",
+            )
+        )
+
+
+def _head(raw: bytes) -> str:
+    """The first few KB as text, for recognising a file by its content."""
+    head = raw[:4096]
+    for cut in range(4 if len(raw) > len(head) else 1):  # a character cut at the end
+        try:
+            return decode_text(head[: len(head) - cut])[0]
+        except EncodingProblem:
+            continue
+    return ""
+
+
 def _drop_text_marks(sheets: list[RawSheet], start: int) -> None:
-    """Undo our CSV exports' text mark (``'=1+1`` → ``=1+1``, see ``core.safe_output``) in the
-    sheets read from one CSV file, so an export re-imports with every name exactly as stored."""
+    """Undo the CSV text mark of our exports (``'=1+1`` → ``=1+1``, see ``core.safe_output``)
+    in the sheets read from one delimited file, so an export re-imports name for name."""
     for index in range(start, len(sheets)):
         sheet = sheets[index]
-        sheet.headers = [
-            h[1:] if h.startswith("'") and h[1:].startswith(_MARKED) else h for h in sheet.headers
-        ]
-        columns = [c for c in sheet.frame.columns if c != ROW]
+        sheet.headers = [restore_csv_value(h) for h in sheet.headers]
+        columns = [c for c, t in sheet.frame.schema.items() if c != ROW and t == pl.String]
         if columns:
             sheet.frame = sheet.frame.with_columns(
                 restore_csv_text(pl.col(c)).str.strip_chars().replace("", None).alias(c)

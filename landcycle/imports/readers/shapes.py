@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from ..errors import ImportProblem
+from ..errors import ImportProblem, ProblemList
 
 ROW = "_row"
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}  # all read by calamine
 CSV_SUFFIXES = {".csv"}
 GEODATA_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json"}
 
@@ -21,6 +21,19 @@ class RawSheet:
     source: str  # file name
     headers: list[str]
     frame: pl.DataFrame  # one Utf8 column per header (named by position "c0".."cN") + _row
+    header_row: int = 1  # spreadsheet row of the (last) header row, for messages
+
+
+@dataclass
+class Grid:
+    """Every cell of a sheet, before its table is found (see ``imports.tables``)."""
+
+    name: str  # sheet name as the user wrote it (a CSV: the file's stem)
+    source: str  # file name
+    frame: pl.DataFrame  # Utf8 columns "c0".."cN" (blank = null) + _row (first line = 1)
+    # Cell problems found while reading, named by header once the table is found:
+    # (row, column index, reason).
+    cell_problems: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -34,6 +47,7 @@ class GeoLayer:
 
 @dataclass
 class Inputs:
-    sheets: list[RawSheet] = field(default_factory=list)
+    sheets: list[RawSheet] = field(default_factory=list)  # header already known
+    grids: list[Grid] = field(default_factory=list)  # header to be found by imports.tables
     layers: list[GeoLayer] = field(default_factory=list)
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=ProblemList)  # capped

@@ -7,41 +7,46 @@ import re
 import zipfile
 from pathlib import Path
 
+from .. import limits
 from ..errors import ImportProblem
-from .cells import _frame, _headers
-from .shapes import Inputs, RawSheet
+from .formats import percent_cells, show_percents
+from .shapes import Grid, Inputs
 
 
 def read_workbook(path: Path, inputs: Inputs) -> None:
+    """Every sheet of a workbook as a grid (all rows, all columns; the table is found later)."""
+    if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
+        return
     from python_calamine import CalamineWorkbook
+
+    from ..tables import grid_from_rows
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several kinds for non-workbooks
+    except Exception:  # calamine raises several kinds; its English is not for officers
         inputs.problems.append(
-            ImportProblem(path.name, None, None, None, f"不是有效的工作簿 not a workbook: {exc}")
+            ImportProblem(
+                path.name,
+                None,
+                None,
+                None,
+                "无法作为工作簿打开：文件损坏、加密或不是Excel/WPS表格 "
+                "not a workbook (damaged, encrypted or another kind of file)",
+            )
         )
         return
     formulas = _formula_cells_without_value(path)
+    percents = percent_cells(path)  # 0.35 in a 0% cell is read as the 35% it shows
     with workbook:
         for name in workbook.sheet_names:
             rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            headers = _headers(rows[0]) if rows else []
-            frame = _frame(headers, rows[1:], 2)
-            sheet = RawSheet(name, path.name, headers, frame)
-            inputs.sheets.append(sheet)
-            for row, column in formulas.get(name, ()):
-                header = headers[column] if column < len(headers) else f"#{column + 1}"
-                inputs.problems.append(
-                    ImportProblem(
-                        name,
-                        row,
-                        header,
-                        None,
-                        "公式没有计算结果 formula without a cached value: open and save the "
-                        "workbook in Excel/WPS, or paste values",
-                    )
-                )
+            rows = show_percents(rows, percents.get(name))
+            reason = (
+                "公式没有计算结果：请在Excel/WPS中打开并保存，或粘贴为数值 formula without a "
+                "cached value: open and save the workbook in Excel/WPS, or paste values"
+            )
+            cells = [(row, column, reason) for row, column in formulas.get(name, ())]
+            inputs.grids.append(Grid(name, path.name, grid_from_rows(rows), cells))
 
 
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")

@@ -1,0 +1,347 @@
+"""Bounded reading (issue 10 point 1): hostile files refused before any reader parses them, by the
+CLI (a real subprocess under an address-space limit) and by the web upload; errors capped."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from landcycle.imports import limits
+from landcycle.imports.errors import ImportProblem, ProblemList
+from landcycle.imports.readers import read_inputs
+
+from . import hostile
+from .workbooks import district, write_xlsx
+
+GIB = 1 << 30
+# Address space of the CLI subprocess: Polars and the allocator reserve ~1 GiB of address space
+# they never touch, so 2 GiB of address space is what ~1 GiB resident needs; the resident
+# maximum is asserted on its own.
+ADDRESS_SPACE = 2 * GIB
+MAX_RSS = GIB
+LANDCYCLE = str(Path(sys.executable).with_name("landcycle"))  # the installed entry point
+
+
+def refused(path: Path) -> str:
+    with pytest.raises(limits.Refused) as caught:
+        limits.check_file(path)
+    return caught.value.problem.line()
+
+
+# ---------------------------------------------------------------- limits.check_file
+
+
+def test_far_cell_is_refused_whatever_the_dimension_says(tmp_path):
+    for dimension in (None, "A1:C1", "A1:XFD1048576"):
+        message = refused(hostile.far_cell(tmp_path / "far.xlsx", dimension))
+        assert message.startswith("宗地: 列数过多")
+        assert "16,384" in message and "XFD1048576" in message
+        assert "LANDCYCLE_IMPORT_MAX_COLUMNS" in message
+
+
+def test_declared_dimension_alone_does_not_refuse(tmp_path):
+    # calamine sizes the grid from the cells, not from <dimension>: a stale one is harmless.
+    path = hostile.write(
+        tmp_path / "stale.xlsx",
+        ['<dimension ref="A1:XFD1048576"/><sheetData>', hostile._header_row(), "</sheetData>"],
+    )
+    limits.check_file(path)
+
+
+def test_rows_columns_and_cells_each_have_their_limit(tmp_path, settings):
+    path = hostile.million_bad_rows(tmp_path / "rows.xlsx", rows=2_000, extra_columns=3)
+    limits.check_file(path)  # 2,001 rows × 6 columns: within the defaults
+    settings.LANDCYCLE_IMPORT_MAX_ROWS = 2_000
+    message = refused(path)
+    assert "行数过多" in message and "2,001" in message and "LANDCYCLE_IMPORT_MAX_ROWS" in message
+    settings.LANDCYCLE_IMPORT_MAX_ROWS = 10_000
+    settings.LANDCYCLE_IMPORT_MAX_COLUMNS = 5
+    message = refused(path)
+    assert "列数过多" in message and "F2001" in message
+    settings.LANDCYCLE_IMPORT_MAX_COLUMNS = 100
+    settings.LANDCYCLE_IMPORT_MAX_CELLS = 12_000
+    message = refused(path)
+    assert (
+        "2,001 行 × 6 列 = 12,006 个单元格" in message and "LANDCYCLE_IMPORT_MAX_CELLS" in message
+    )
+
+
+def test_cells_far_down_or_written_without_references_are_seen(tmp_path, settings):
+    settings.LANDCYCLE_IMPORT_MAX_ROWS = 1_000
+    # Out of order: the last cell's row is not the largest; attributes in another order.
+    path = hostile.write(
+        tmp_path / "order.xlsx",
+        [
+            "<sheetData>",
+            '<row r="5000"><c t="inlineStr" r="B5000"><is><t>x</t></is></c></row>',
+            '<row r="2"><c r="A2"><v>1</v></c></row>',
+            "</sheetData>",
+        ],
+    )
+    assert "5,000" in refused(path)
+    settings.LANDCYCLE_IMPORT_MAX_COLUMNS = 50
+    wide = "".join("<c><v>1</v></c>" for _ in range(60))  # cells without r: next column each
+    path = hostile.write(tmp_path / "wide.xlsx", [f"<sheetData><row>{wide}</row></sheetData>"])
+    assert "列数过多" in refused(path)
+
+
+def test_zip_bomb_refused_by_ratio_then_by_inflated_size(tmp_path, settings):
+    path = hostile.zip_bomb(tmp_path / "bomb.xlsx", inflated_mb=64)
+    assert path.stat().st_size < 200_000
+    message = refused(path)
+    assert "压缩比异常" in message and "LANDCYCLE_IMPORT_MAX_ZIP_RATIO" in message
+    assert "sheet1.xml" in message
+    settings.LANDCYCLE_IMPORT_MAX_ZIP_RATIO = 1_000_000
+    settings.LANDCYCLE_IMPORT_MAX_INFLATED_MB = 32
+    message = refused(path)
+    assert "解压后过大" in message and "32 MB" in message
+    assert "LANDCYCLE_IMPORT_MAX_INFLATED_MB" in message
+
+
+def test_declared_sizes_are_not_trusted(tmp_path, settings):
+    """A member whose central directory says 1 KB still counts as what it inflates to."""
+    settings.LANDCYCLE_IMPORT_MAX_ZIP_RATIO = 1_000_000
+    settings.LANDCYCLE_IMPORT_MAX_INFLATED_MB = 16
+    path = hostile.zip_bomb(tmp_path / "liar.xlsx", inflated_mb=32)
+    with zipfile.ZipFile(path) as archive:
+        size = archive.getinfo("xl/worksheets/sheet1.xml").file_size
+    assert size > 32 << 20
+    # Written as zip64: 8-byte size fields in the local header and data descriptor, a 4-byte one
+    # in the central directory (the one zipfile reads).
+    data = path.read_bytes().replace(size.to_bytes(8, "little"), (1024).to_bytes(8, "little"))
+    path.write_bytes(data.replace(size.to_bytes(4, "little"), (1024).to_bytes(4, "little")))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size == 1024
+    assert "解压后过大" in refused(path)
+
+
+def test_ods_repeats_count_where_they_hold_values(tmp_path):
+    message = refused(hostile.ods_far_value(tmp_path / "far.ods"))
+    assert message.startswith("宗地: 列数过多") and "XFD1048576" in message
+    # LibreOffice pads rows and columns to the sheet's edge with empty repeats: harmless.
+    padded = hostile.ods(
+        tmp_path / "padded.ods",
+        f"<table:table-row>{hostile.ODS_VALUE}"
+        '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048575">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>',
+    )
+    limits.check_file(padded)
+    gap = hostile.ods(
+        tmp_path / "gap.ods",
+        f"<table:table-row>{hostile.ODS_VALUE}"
+        f'<table:table-cell table:number-columns-repeated="1500"/>{hostile.ODS_VALUE}'
+        "</table:table-row>",
+    )
+    assert "1,502" in refused(gap)
+
+
+@pytest.mark.parametrize("part", ["sheet", "other"])
+def test_entity_declarations_refused_before_any_parser(tmp_path, part):
+    message = refused(hostile.entity(tmp_path / "entity.xlsx", part=part))
+    assert "DOCTYPE/ENTITY" in message and "拒绝读取" in message
+
+
+def test_csv_rows_and_file_size(tmp_path, settings):
+    path = tmp_path / "宗地.csv"
+    path.write_text("宗地编号,所属街道,用地面积 (亩)\n" + "P,甲街道,1\n" * 50, encoding="utf-8")
+    limits.check_file(path)
+    settings.LANDCYCLE_IMPORT_MAX_ROWS = 50
+    assert "行数过多" in refused(path) and "51" in refused(path)
+    settings.LANDCYCLE_IMPORT_MAX_ROWS = 100
+    settings.LANDCYCLE_IMPORT_MAX_COLUMNS = 2
+    assert "列数过多" in refused(path)
+    settings.LANDCYCLE_IMPORT_MAX_COLUMNS = 100
+    settings.LANDCYCLE_IMPORT_MAX_FILE_MB = 0
+    assert "文件过大" in refused(path) and "LANDCYCLE_IMPORT_MAX_FILE_MB" in refused(path)
+
+
+def test_readers_report_the_refusal_as_a_problem(tmp_path):
+    inputs = read_inputs([hostile.far_cell(tmp_path / "far.xlsx")])
+    assert not inputs.grids and not inputs.sheets
+    assert [p.reason[:4] for p in inputs.problems] == ["列数过多"]
+
+
+def test_a_valid_district_workbook_passes(tmp_path):
+    limits.check_file(write_xlsx(tmp_path / "district.xlsx", district(5)))
+
+
+# ---------------------------------------------------------------- capped problems
+
+
+def test_problems_capped_per_column_and_in_all_with_a_count_of_the_rest():
+    problems = ProblemList(per_column=3, total=5)
+    for row in range(2, 12):
+        problems.append(ImportProblem("宗地", row, "面积", "x", "不是数字"))
+    problems.append(ImportProblem("宗地", 2, "编号", "", "必填"))
+    problems.append(ImportProblem("宗地", 3, "编号", "", "必填"))
+    problems.append(ImportProblem("宗地", 4, "编号", "", "必填"))  # total reached
+    listed = problems.listed()
+    assert [(p.column, p.row) for p in listed] == [
+        ("面积", 2),
+        ("面积", 3),
+        ("面积", 4),
+        ("面积", None),
+        ("编号", 2),
+        ("编号", 3),
+        ("编号", None),
+    ]
+    assert listed[3].more == 7 and "另有 7 行同类错误" in listed[3].reason
+    assert listed[6].more == 1
+    assert sum(p.count for p in listed) == 13
+    copied = ProblemList(problems, per_column=3, total=5)  # validation copies the readers' list
+    assert sum(p.count for p in copied.listed()) == 13
+
+
+# ---------------------------------------------------------------- the CLI, as a subprocess
+
+
+@pytest.fixture(scope="module")
+def cli_env(tmp_path_factory):
+    """A scratch SQLite data directory for the subprocesses (never the suite's database)."""
+    data = tmp_path_factory.mktemp("cli-data")
+    env = {k: v for k, v in os.environ.items() if k != "LANDCYCLE_DATABASE_URL"}
+    env["LANDCYCLE_DATA_DIR"] = str(data)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    # Creates and migrates the database, so the timed runs below do not.
+    subprocess.run([LANDCYCLE, "import", str(data / "none.xlsx")], env=env, capture_output=True)
+    return env
+
+
+def run_cli(env, path: Path) -> tuple[subprocess.CompletedProcess, float, int]:
+    """``landcycle import PATH`` under the address-space limit: (result, seconds, max RSS bytes)."""
+
+    def bounded():
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run(
+        [LANDCYCLE, "import", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=bounded,
+    )
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest of any child so far: exact when this one is largest.
+    return result, seconds, max(peak, before) * 1024
+
+
+def assert_refused(result, seconds, rss, words, limit_seconds):
+    print(f"{seconds:.1f} s, max RSS {rss / (1 << 20):.0f} MiB")
+    assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr and "panicked" not in result.stderr
+    assert words in result.stderr
+    assert "未写入任何数据" in result.stderr
+    assert len(result.stderr) < 100_000  # errors capped, not a line per bad cell
+    assert seconds < limit_seconds
+    assert rss < MAX_RSS
+
+
+@pytest.mark.parametrize(
+    ("build", "words"),
+    [
+        (hostile.far_cell, "列数过多"),
+        (hostile.zip_bomb, "压缩比异常"),
+        (hostile.entity, "DOCTYPE/ENTITY"),
+    ],
+    ids=["far-cell", "zip-bomb", "entity"],
+)
+def test_cli_refuses_hostile_workbooks(cli_env, tmp_path, build, words):
+    path = build(tmp_path / "hostile.xlsx")
+    assert path.stat().st_size < 2 << 20
+    assert_refused(*run_cli(cli_env, path), words, limit_seconds=60)
+
+
+@pytest.mark.slow
+def test_cli_million_bad_rows_bounded(cli_env, tmp_path):
+    path = hostile.million_bad_rows(tmp_path / "million.xlsx")
+    result, seconds, rss = run_cli(cli_env, path)
+    assert_refused(result, seconds, rss, "另有 1,048,475 行同类错误", limit_seconds=180)
+    assert "1,048,575 个错误" in result.stderr
+
+
+# ---------------------------------------------------------------- the web upload
+
+
+@pytest.fixture
+def officer_client(db):
+    from django.test import Client
+
+    from landcycle.web.models import Role
+    from tests.web.factories import user_with_role
+
+    client = Client()
+    client.force_login(user_with_role("limits_officer", Role.EVALUATION_OFFICER))
+    return client
+
+
+def upload(client, path: Path):
+    with path.open("rb") as handle:
+        return client.post(reverse("web:import"), {"workbook": handle}, follow=True)
+
+
+@override_settings(LANDCYCLE_WEB_SYNC_JOBS=True)
+@pytest.mark.parametrize(
+    ("build", "words"),
+    [
+        (hostile.far_cell, "列数过多"),
+        (hostile.zip_bomb, "压缩比异常"),
+        (hostile.entity, "DOCTYPE/ENTITY"),
+    ],
+    ids=["far-cell", "zip-bomb", "entity"],
+)
+def test_web_upload_refuses_hostile_workbooks(officer_client, tmp_path, settings, build, words):
+    from landcycle.imports.models import ImportBatch
+
+    response = upload(officer_client, build(tmp_path / "hostile.xlsx"))
+    assert response.status_code == 400
+    assert words in response.content.decode()
+    assert not ImportBatch.objects.exists()  # refused before any job
+    uploads = Path(settings.DATA_DIR) / "uploads"
+    assert not any(p.is_file() for p in uploads.rglob("*.xlsx"))  # the upload is not kept
+    assert officer_client.get(reverse("web:import")).status_code == 200  # still answering
+
+
+@override_settings(LANDCYCLE_WEB_SYNC_JOBS=True)
+def test_web_upload_size_limit(officer_client, tmp_path, settings):
+    settings.LANDCYCLE_IMPORT_MAX_FILE_MB = 1
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 600_000)
+    response = upload(officer_client, path)
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "文件过大" in page and "LANDCYCLE_IMPORT_MAX_FILE_MB" in page
+    uploads = Path(settings.DATA_DIR) / "uploads"
+    assert not uploads.exists() or not any(p.is_file() for p in uploads.rglob("*.csv"))
+
+
+@pytest.mark.slow
+@override_settings(LANDCYCLE_WEB_SYNC_JOBS=True)
+def test_web_million_bad_rows_listed_compactly(officer_client, tmp_path):
+    from landcycle.imports.models import ImportBatch
+
+    response = upload(officer_client, hostile.million_bad_rows(tmp_path / "million.xlsx"))
+    assert response.status_code == 200
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.error_count == 1_048_575
+    assert len(batch.errors) == 101
+    assert batch.errors[-1]["more"] == 1_048_475
+    page = response.content.decode()
+    assert "另有 1,048,475 行同类错误" in page and "1048575" in page.replace(",", "")
+    start = time.perf_counter()
+    listing = officer_client.get(reverse("web:import"))
+    assert listing.status_code == 200 and "1048575" in listing.content.decode()
+    assert time.perf_counter() - start < 5
