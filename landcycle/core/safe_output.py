@@ -21,7 +21,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_MARK = "'"
 _MARKED = FORMULA_STARTS + (TEXT_MARK,)
 _NEEDS_MARK = r"^[=+\-@\t\r']"
-_HAS_MARK = r"^'[=+\-@\t\r']"
+# A reader that turns CR into LF (line ends) leaves '\n where we wrote '\r: a mark too.
+_HAS_MARK = r"^'[=+\-@\t\r\n']"
+_UNMARKED = (*_MARKED, "\n")
 
 # xlsxwriter options: text stays text (no formulas, no hyperlinks, no numbers from digits).
 XLSX_TEXT_OPTIONS = {
@@ -77,4 +79,4 @@ def restore_csv_text(column: pl.Expr) -> pl.Expr:
 
 def restore_csv_value(text: str) -> str:
     """``restore_csv_text`` for one value (a CSV header)."""
-    return text[1:] if text.startswith(TEXT_MARK) and text[1:].startswith(_MARKED) else text
+    return text[1:] if text.startswith(TEXT_MARK) and text[1:].startswith(_UNMARKED) else text

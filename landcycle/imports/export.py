@@ -154,7 +154,7 @@ def write_workbook(path: Path, frames: dict[str, pl.DataFrame]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = open_workbook(
         str(path),
-        {"constant_memory": True, "default_date_format": "yyyy-mm-dd", "strings_to_numbers": False},
+        {"constant_memory": True, "default_date_format": "yyyy-mm-dd"},
     )
     bold = workbook.add_format({"bold": True})
     try:

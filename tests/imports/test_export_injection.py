@@ -27,6 +27,7 @@ HOSTILE = [
     "http://example.com/a",
 ]
 TAB_LED = "\t=1+1"  # the import trims whitespace, so this one comes back as "=1+1"
+CR_LED = "\r=1+1"  # so does this one
 
 
 def _hostile_ledger(tmp_path) -> dict[str, str]:
@@ -34,7 +35,7 @@ def _hostile_ledger(tmp_path) -> dict[str, str]:
     assert main(["import", str(write_xlsx(tmp_path / "d.xlsx", district(8)))]) == 0
     names = {}
     for enterprise, name in zip(
-        ledger.Enterprise.objects.order_by("uscc"), [*HOSTILE, TAB_LED], strict=False
+        ledger.Enterprise.objects.order_by("uscc"), [*HOSTILE, TAB_LED, CR_LED], strict=False
     ):
         ledger.Enterprise.objects.filter(pk=enterprise.pk).update(name=name)
         names[enterprise.uscc] = name
@@ -78,7 +79,7 @@ def test_xlsx_export_holds_text_not_formulas_and_reimports_exactly(tmp_path, cap
         for cell in row
         if isinstance(cell.value, str)
     }
-    for name in [*HOSTILE, TAB_LED]:
+    for name in [*HOSTILE, TAB_LED, CR_LED.replace("\r", "_x000D_")]:  # openpyxl's view of CR
         assert name in cells, name
         assert cells[name].data_type == "s", name  # "f" before the fix
         assert cells[name].hyperlink is None
@@ -98,7 +99,7 @@ def test_csv_export_marks_formula_starts_and_reimports_exactly(tmp_path, capsys)
         rows = list(csv.reader(handle))
     written = {row[0]: row[1] for row in rows[1:]}
     for uscc, name in before["enterprises"].items():
-        if name[0] in "=+-@\t'":
+        if name[0] in "=+-@\t\r'":
             assert written[uscc] == "'" + name  # as it was before the fix
         else:
             assert written[uscc] == name

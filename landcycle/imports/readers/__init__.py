@@ -107,17 +107,17 @@ def read_file(path: Path, inputs: Inputs, *, alone: bool, in_archive: bool = Fal
     if suffix in WORKBOOK_SUFFIXES:
         read_workbook(path, inputs)
     elif suffix in CSV_SUFFIXES:
-        before = len(inputs.sheets)
+        before = (len(inputs.grids), len(inputs.sheets))
         read_csv(path, inputs)
-        _drop_text_marks(inputs.sheets, before)
+        _drop_text_marks(inputs, before)
     elif suffix in TEXT_SUFFIXES:
         raw = path.read_bytes()
         if looks_like_boundary(_head(raw)):
             read_boundary(raw, path.stem, path.name, inputs)
         else:  # Excel's "Unicode text": tab-separated UTF-16
-            before = len(inputs.sheets)
+            before = (len(inputs.grids), len(inputs.sheets))
             read_delimited(raw, path.stem, path.name, inputs)
-            _drop_text_marks(inputs.sheets, before)
+            _drop_text_marks(inputs, before)
     elif suffix in GEODATA_SUFFIXES:
         read_geodata(path, inputs)
     elif suffix in ARCHIVE_SUFFIXES:
@@ -152,15 +152,16 @@ def _head(raw: bytes) -> str:
     return ""
 
 
-def _drop_text_marks(sheets: list[RawSheet], start: int) -> None:
+def _drop_text_marks(inputs: Inputs, start: tuple[int, int]) -> None:
     """Undo the CSV text mark of our exports (``'=1+1`` → ``=1+1``, see ``core.safe_output``)
-    in the sheets read from one delimited file, so an export re-imports name for name."""
-    for index in range(start, len(sheets)):
-        sheet = sheets[index]
+    in the grids and sheets read from one delimited file (headers included, as grids hold
+    them), so an export re-imports name for name."""
+    for sheet in inputs.sheets[start[1] :]:
         sheet.headers = [restore_csv_value(h) for h in sheet.headers]
-        columns = [c for c, t in sheet.frame.schema.items() if c != ROW and t == pl.String]
+    for table in [*inputs.grids[start[0] :], *inputs.sheets[start[1] :]]:
+        columns = [c for c, t in table.frame.schema.items() if c != ROW and t == pl.String]
         if columns:
-            sheet.frame = sheet.frame.with_columns(
+            table.frame = table.frame.with_columns(
                 restore_csv_text(pl.col(c)).str.strip_chars().replace("", None).alias(c)
                 for c in columns
             )
