@@ -20,6 +20,7 @@ import http.cookiejar
 import os
 import random
 import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -140,6 +141,7 @@ def main() -> int:
 
         shutil.rmtree(data_dir)
     env = {**os.environ, "LANDCYCLE_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    env.setdefault("LANDCYCLE_SECRET_KEY", secrets.token_urlsafe(50))  # serve refuses without
     if args.database_url:
         env["LANDCYCLE_DATABASE_URL"] = args.database_url
     else:

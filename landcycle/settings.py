@@ -10,8 +10,31 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 DATA_DIR = Path(os.environ.get("LANDCYCLE_DATA_DIR") or platformdirs.user_data_dir("landcycle"))
 
-SECRET_KEY = os.environ.get("LANDCYCLE_SECRET_KEY", "landcycle-dev-only-not-secret")
 DEBUG = os.environ.get("LANDCYCLE_DEBUG", "0") == "1"
+
+
+def _local_secret_key() -> str:
+    """A random key made once and kept in the data directory (mode 0600): for development, tests
+    and the demo only. ``landcycle serve`` refuses to start on it unless DEBUG or the demo."""
+    import secrets
+
+    path = DATA_DIR / "secret_key"
+    try:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    except OSError:  # a read-only data directory: a key for this process only
+        return secrets.token_urlsafe(50)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        key = secrets.token_urlsafe(50)
+        handle.write(key)
+    return key
+
+
+# Production sets LANDCYCLE_SECRET_KEY (see landcycle.web.cli.handle_serve); never a fixed key.
+LANDCYCLE_SECRET_KEY_FROM_ENV = bool(os.environ.get("LANDCYCLE_SECRET_KEY"))
+SECRET_KEY = os.environ.get("LANDCYCLE_SECRET_KEY") or _local_secret_key()
 ALLOWED_HOSTS = os.environ.get("LANDCYCLE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 
 
@@ -62,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "landcycle.web.middleware.TrustedProxyMiddleware",  # first: sets the client's address
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "landcycle.web.middleware.SecurityHeadersMiddleware",
@@ -113,7 +137,7 @@ MEDIA_URL = "documents/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "landcycle.web.api.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["landcycle.web.api.permissions.RoleActionPermission"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -121,7 +145,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "landcycle.web.api.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {"TITLE": "landcycle API", "VERSION": "0.1.0"}
@@ -150,6 +174,22 @@ LOCALE_PATHS = [BASE_DIR / "web" / "locale"]
 LOGIN_REDIRECT_URL = "web:dashboard"
 LANDCYCLE_LOGIN_MAX_FAILURES = int(os.environ.get("LANDCYCLE_LOGIN_MAX_FAILURES", "5"))
 LANDCYCLE_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LANDCYCLE_LOGIN_LOCKOUT_MINUTES", "15"))
+# Many people share an address (an office behind one proxy): only a guessing run locks it.
+LANDCYCLE_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("LANDCYCLE_LOGIN_MAX_FAILURES_PER_ADDRESS", "100")
+)
+LANDCYCLE_API_TOKEN_DAYS = int(os.environ.get("LANDCYCLE_API_TOKEN_DAYS", "30"))
+LANDCYCLE_API_MAX_LIMIT = int(os.environ.get("LANDCYCLE_API_MAX_LIMIT", "1000"))
+# Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (addresses or CIDR blocks,
+# comma-separated; landcycle.web.middleware.TrustedProxyMiddleware). From other peers those
+# headers are dropped, so turning the two settings below on is safe.
+LANDCYCLE_TRUSTED_PROXIES = [
+    p.strip()
+    for p in os.environ.get("LANDCYCLE_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+    if p.strip()
+]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = True
 # Base map: a Tianditu key shows its vector tiles; without one the map shows parcels only.
 LANDCYCLE_TIANDITU_KEY = os.environ.get("LANDCYCLE_TIANDITU_KEY", "")
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic
@@ -165,7 +205,6 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Behind HTTPS (production): LANDCYCLE_HTTPS=1 turns on secure cookies, HSTS and redirects.
 if os.environ.get("LANDCYCLE_HTTPS", "0") == "1":
     SECURE_SSL_REDIRECT = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("LANDCYCLE_HSTS_SECONDS", "31536000"))

@@ -55,4 +55,5 @@ def handle_demo(args) -> int:
     from landcycle.web.cli import handle_serve
 
     args.threads = getattr(args, "threads", 16)
+    args.demo = True  # serves on the data directory's own random key (see settings)
     return handle_serve(args)

@@ -11,7 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
+
+from landcycle.core.safe_output import csv_safe_frame, open_workbook
 
 EXCEL_MAX_ROWS = 1_048_576
 FIXED_TIME = dt.datetime(2000, 1, 1)  # document timestamp: output must not depend on the clock
@@ -43,13 +44,10 @@ def write_workbook(tables: dict[str, pl.DataFrame], path: str | Path) -> Path:
                 f"sheet {name} has {frame.height} rows, more than Excel allows: write CSV instead"
             )
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(
+    workbook = open_workbook(
         str(path),
         {
             "constant_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
             "default_date_format": "yyyy-mm-dd",  # write_row gives dates this format
         },
     )
@@ -79,5 +77,7 @@ def write_csv_folder(tables: dict[str, pl.DataFrame], directory: str | Path) -> 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        frame.write_csv(directory / f"{name}.csv", include_bom=True, date_format="%Y-%m-%d")
+        csv_safe_frame(frame).write_csv(
+            directory / f"{name}.csv", include_bom=True, date_format="%Y-%m-%d"
+        )
     return directory

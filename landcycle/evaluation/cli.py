@@ -190,6 +190,8 @@ def _print_summary(services, run) -> None:
 
 def _results(args) -> int:
     services = _run_services()
+    from landcycle.core.safe_output import XLSX_FRAME_OPTIONS, csv_safe_frame, open_workbook
+
     from .lists import results_table
 
     try:
@@ -208,9 +210,9 @@ def _results(args) -> int:
         raise CommandError("xlsx needs --output FILE")
     if fmt == "csv":
         if args.output:
-            table.write_csv(args.output)
+            csv_safe_frame(table).write_csv(args.output)
         else:
-            sys.stdout.write(table.write_csv())
+            sys.stdout.write(csv_safe_frame(table).write_csv())
     elif fmt == "json":
         text = table.write_json()
         if args.output:
@@ -218,7 +220,8 @@ def _results(args) -> int:
         else:
             sys.stdout.write(text + "\n")
     else:
-        table.write_excel(args.output, worksheet="评价结果", autofit=True)
+        with open_workbook(str(args.output), XLSX_FRAME_OPTIONS) as workbook:
+            table.write_excel(workbook, worksheet="评价结果", autofit=True)
     if args.output:
         print(f"{table.height} rows → {args.output}", file=sys.stderr)
     return 0

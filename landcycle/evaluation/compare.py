@@ -11,6 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
+from landcycle.core.safe_output import XLSX_FRAME_OPTIONS, csv_safe_frame, open_workbook
+
 from .services import compute, get_policy, indicator_years_back, load_inputs
 
 
@@ -73,7 +75,7 @@ def export(comparison: Comparison, path: Path) -> Path:
         {"first_class": comparison.first, "second_class": comparison.second}
     ).drop("parcel_id")
     if path.suffix.lower() == ".csv":
-        detail.write_csv(path)
+        csv_safe_frame(detail).write_csv(path)
         return path
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"{path}: compare exports .xlsx or .csv")
@@ -81,9 +83,7 @@ def export(comparison: Comparison, path: Path) -> Path:
     matrix = comparison.matrix().rename(
         {"first_class": f"{comparison.first} \\ {comparison.second}"}
     )
-    import xlsxwriter
-
-    with xlsxwriter.Workbook(str(path)) as workbook:
+    with open_workbook(str(path), XLSX_FRAME_OPTIONS) as workbook:
         matrix.write_excel(workbook, worksheet="矩阵", autofit=True)
         cells.rename(
             {

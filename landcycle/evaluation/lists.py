@@ -15,6 +15,7 @@ import polars as pl
 from django.db import connection
 from django.db.models import Count, Sum
 
+from landcycle.core.safe_output import XLSX_FRAME_OPTIONS, csv_safe_frame, open_workbook
 from landcycle.ledger.models import Enterprise, Person
 
 from .derived import frame_with_per_mu
@@ -332,15 +333,14 @@ def export_lists(built: list[BuiltList], directory: Path, fmt: str = "xlsx") -> 
         written = []
         for item in built:
             path = directory / f"{item.key}{suffix}.csv"
-            path.write_bytes(b"\xef\xbb\xbf" + item.frame.write_csv().encode("utf-8"))
+            text = csv_safe_frame(item.frame).write_csv()
+            path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
             written.append(path)
         return written
     if fmt != "xlsx":
         raise EvaluationError(f"unknown list format {fmt!r}: xlsx or csv")
-    import xlsxwriter
-
     path = directory / f"名单{suffix}.xlsx"
-    with xlsxwriter.Workbook(str(path)) as workbook:
+    with open_workbook(str(path), XLSX_FRAME_OPTIONS) as workbook:
         for item in built:
             # Excel sheet names: at most 31 characters, unique.
             title = (item.title_zh + ("（预览）" if item.preview else ""))[:31]

@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from landcycle.core import units
+from landcycle.core.safe_output import csv_safe_frame, open_workbook
 from landcycle.ledger import models as ledger
 
 from .schema import SHEETS, Column, Kind, Sheet
@@ -150,12 +151,10 @@ def export_ledger(path: Path, year: int | None = None) -> dict[str, int]:
 
 
 def write_workbook(path: Path, frames: dict[str, pl.DataFrame]) -> None:
-    import xlsxwriter
-
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(
+    workbook = open_workbook(
         str(path),
-        {"constant_memory": True, "default_date_format": "yyyy-mm-dd", "strings_to_numbers": False},
+        {"constant_memory": True, "default_date_format": "yyyy-mm-dd"},
     )
     bold = workbook.add_format({"bold": True})
     try:
@@ -163,7 +162,7 @@ def write_workbook(path: Path, frames: dict[str, pl.DataFrame]) -> None:
             sheet = workbook.add_worksheet(name)
             sheet.write_row(0, 0, frame.columns, bold)
             for index, row in enumerate(frame.iter_rows(), start=1):
-                # Texts that look like numbers (codes) stay text: write_row keeps str as str.
+                # Text stays text (codes, and names like "=1+1"): see open_workbook.
                 sheet.write_row(index, 0, row)
     finally:
         workbook.close()
@@ -172,4 +171,6 @@ def write_workbook(path: Path, frames: dict[str, pl.DataFrame]) -> None:
 def write_csv_folder(path: Path, frames: dict[str, pl.DataFrame]) -> None:
     path.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
-        frame.write_csv(path / f"{name}.csv", include_bom=True, date_format="%Y-%m-%d")
+        csv_safe_frame(frame).write_csv(
+            path / f"{name}.csv", include_bom=True, date_format="%Y-%m-%d"
+        )

@@ -1,4 +1,5 @@
-"""Login with lockout: repeated failures for a username or from an address lock the login."""
+"""Login with lockout: repeated failures for a username, or very many from one address, lock
+the login for a while (see ``is_locked``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from .models import LoginAttempt
 
 
 def client_address(request) -> str | None:
+    """The client's address: ``REMOTE_ADDR``, which ``TrustedProxyMiddleware`` has already set
+    from ``X-Forwarded-For`` when the peer is a trusted proxy (``LANDCYCLE_TRUSTED_PROXIES``)."""
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
@@ -24,28 +27,33 @@ def _window_start() -> dt.datetime:
 
 
 def is_locked(username: str, address: str | None = None) -> bool:
-    """True when the username (or the address) has too many recent failures.
+    """True while the username or the address is locked.
 
-    Failures count from the last success of that username within the window.
+    A username is locked while ``LANDCYCLE_LOGIN_MAX_FAILURES`` failures for it (from any
+    address, counted from its last success) lie within the last
+    ``LANDCYCLE_LOGIN_LOCKOUT_MINUTES``. An address (an office behind one proxy is one address)
+    is locked only for a password-guessing run: ``LANDCYCLE_LOGIN_MAX_FAILURES_PER_ADDRESS``
+    failures from it in the window, whatever the usernames. Attempts refused by a lock are not
+    recorded, so the lock ends on time; empty usernames are never recorded.
     """
     since = _window_start()
-    recent = LoginAttempt.objects.filter(time__gte=since)
-    last_success = (
-        recent.filter(username=username, succeeded=True).order_by("-time").values("time").first()
-    )
-    if last_success:
-        since = last_success["time"]
-    limit = settings.LANDCYCLE_LOGIN_MAX_FAILURES
-    failures = LoginAttempt.objects.filter(time__gte=since, succeeded=False)
-    if failures.filter(username=username).count() >= limit:
-        return True
-    # An address trying many usernames is locked too (with more room for shared offices).
-    return bool(address) and (
-        LoginAttempt.objects.filter(
-            time__gte=_window_start(), succeeded=False, ip_address=address
-        ).count()
-        >= limit * 4
-    )
+    username = (username or "").strip()
+    if username:
+        last_success = (
+            LoginAttempt.objects.filter(time__gte=since, username=username, succeeded=True)
+            .order_by("-time")
+            .values_list("time", flat=True)
+            .first()
+        )
+        failures = LoginAttempt.objects.filter(
+            time__gte=last_success or since, username=username, succeeded=False
+        )
+        if failures.count() >= settings.LANDCYCLE_LOGIN_MAX_FAILURES:
+            return True
+    if not address:
+        return False
+    from_address = LoginAttempt.objects.filter(time__gte=since, ip_address=address, succeeded=False)
+    return from_address.count() >= settings.LANDCYCLE_LOGIN_MAX_FAILURES_PER_ADDRESS
 
 
 class LockoutModelBackend(ModelBackend):
@@ -57,12 +65,11 @@ class LockoutModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get("username")
-        if username is None or password is None:
-            return None
+        if username is None or password is None or not str(username).strip():
+            return None  # nothing to check and nothing to count
         address = client_address(request)
         if is_locked(username, address):
-            LoginAttempt.objects.create(username=username, ip_address=address, succeeded=False)
-            raise PermissionDenied("locked")
+            raise PermissionDenied("locked")  # not recorded: the lock ends on time
         user = super().authenticate(request, username=username, password=password, **kwargs)
         LoginAttempt.objects.create(
             username=username, ip_address=address, succeeded=user is not None

@@ -35,6 +35,17 @@ def handle_serve(args) -> int:
     workers = getattr(args, "workers", 1)
     if not 1 <= workers <= 64:
         raise CommandError(f"--workers must be 1..64, got {workers}")
+    setup_django(migrate=False)  # settings only: refuse before touching the database
+    from django.conf import settings
+
+    if not (
+        settings.LANDCYCLE_SECRET_KEY_FROM_ENV or settings.DEBUG or getattr(args, "demo", False)
+    ):
+        raise CommandError(
+            "未设置 LANDCYCLE_SECRET_KEY，拒绝启动 refusing to serve without LANDCYCLE_SECRET_KEY: "
+            "set it to a long random secret (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'), or LANDCYCLE_DEBUG=1 for development"
+        )
     setup_django()
     from .serve import serve
 

@@ -18,6 +18,9 @@ import tempfile
 # core with 4 threads each served 140 req/s; 8 threads per process 76 req/s, one process with
 # 16 threads 71 req/s (the threads of one process share its GIL; more of them only contend).
 DEFAULT_THREADS = 4
+# Waitress would drop every X-Forwarded-* header (it trusts no proxy unless told one address);
+# landcycle.web.middleware.TrustedProxyMiddleware decides instead, from LANDCYCLE_TRUSTED_PROXIES.
+WAITRESS_OPTIONS = {"ident": "landcycle", "clear_untrusted_proxy_headers": False}
 
 
 def default_workers() -> int:
@@ -86,7 +89,7 @@ def serve(
         flush=True,
     )
     if workers <= 1:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="landcycle")
+        waitress_serve(app, host=host, port=port, threads=threads, **WAITRESS_OPTIONS)
         return
     from django.db import connections
 
@@ -105,7 +108,7 @@ def serve(
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
-                waitress_serve(app, sockets=[listener], threads=threads, ident="landcycle")
+                waitress_serve(app, sockets=[listener], threads=threads, **WAITRESS_OPTIONS)
             finally:
                 os._exit(0)
         children.append(pid)

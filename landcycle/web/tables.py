@@ -8,12 +8,12 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import xlsxwriter
 from django.http import HttpResponse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from landcycle.core.safe_output import csv_text, open_workbook
 from landcycle.ledger import models as ledger
 
 from .services import m2_to_ha
@@ -206,12 +206,12 @@ def export_response(table: Table, queryset, fmt: str) -> HttpResponse:
         buffer = io.StringIO()
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerow([csv_text(h) for h in headers])
+        writer.writerows([csv_text(v) for v in row] for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = open_workbook(output, {"in_memory": True})
         sheet = workbook.add_worksheet(table.name)
         sheet.write_row(0, 0, headers)
         for i, row in enumerate(rows, start=1):

@@ -22,7 +22,7 @@ def free_port() -> int:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_landcycle_serve_serves_ui_portal_api_and_static(tmp_path, workers):
     port = free_port()
-    env = {**os.environ, "LANDCYCLE_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "LANDCYCLE_DATA_DIR": str(tmp_path), "LANDCYCLE_SECRET_KEY": "t" * 50}
     env.pop("LANDCYCLE_DATABASE_URL", None)  # a fresh SQLite file, migrated by the command
     server = subprocess.Popen(
         [sys.executable, "-m", "landcycle.cli", "serve", "--port", str(port)]

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
+from landcycle.core.safe_output import restore_csv_text, restore_csv_value
+
 from ..errors import ImportProblem
 from .archives import read_zip
 from .boundary import looks_like_boundary, read_boundary
@@ -103,13 +107,17 @@ def read_file(path: Path, inputs: Inputs, *, alone: bool, in_archive: bool = Fal
     if suffix in WORKBOOK_SUFFIXES:
         read_workbook(path, inputs)
     elif suffix in CSV_SUFFIXES:
+        before = (len(inputs.grids), len(inputs.sheets))
         read_csv(path, inputs)
+        _drop_text_marks(inputs, before)
     elif suffix in TEXT_SUFFIXES:
         raw = path.read_bytes()
         if looks_like_boundary(_head(raw)):
             read_boundary(raw, path.stem, path.name, inputs)
         else:  # Excel's "Unicode text": tab-separated UTF-16
+            before = (len(inputs.grids), len(inputs.sheets))
             read_delimited(raw, path.stem, path.name, inputs)
+            _drop_text_marks(inputs, before)
     elif suffix in GEODATA_SUFFIXES:
         read_geodata(path, inputs)
     elif suffix in ARCHIVE_SUFFIXES:
@@ -142,3 +150,18 @@ def _head(raw: bytes) -> str:
         except EncodingProblem:
             continue
     return ""
+
+
+def _drop_text_marks(inputs: Inputs, start: tuple[int, int]) -> None:
+    """Undo the CSV text mark of our exports (``'=1+1`` → ``=1+1``, see ``core.safe_output``)
+    in the grids and sheets read from one delimited file (headers included, as grids hold
+    them), so an export re-imports name for name."""
+    for sheet in inputs.sheets[start[1] :]:
+        sheet.headers = [restore_csv_value(h) for h in sheet.headers]
+    for table in [*inputs.grids[start[0] :], *inputs.sheets[start[1] :]]:
+        columns = [c for c, t in table.frame.schema.items() if c != ROW and t == pl.String]
+        if columns:
+            table.frame = table.frame.with_columns(
+                restore_csv_text(pl.col(c)).str.strip_chars().replace("", None).alias(c)
+                for c in columns
+            )

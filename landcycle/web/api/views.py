@@ -5,13 +5,13 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from landcycle.evaluation.models import EvaluationResult
 from landcycle.ledger import models as ledger
+from landcycle.web.api.authentication import fresh_token
 from landcycle.web.auth import client_address, is_locked
 from landcycle.web.filtersets import EnterpriseFilterSet, ParcelFilterSet
 from landcycle.web.permissions import Action, restrict
@@ -113,8 +113,7 @@ class ObtainTokenView(APIView):
             return Response({"detail": "locked"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             return Response({"detail": "invalid credentials"}, status=status.HTTP_400_BAD_REQUEST)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": fresh_token(user).key})
 
 
 class EvaluationRunViewSet(RestrictedViewSet):

@@ -9,6 +9,18 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
+  // Names come from users' workbooks: tooltips take them as text, never as HTML.
+  function textContent(text) {
+    var span = document.createElement("span");
+    span.textContent = text == null ? "" : String(text);
+    return span;
+  }
+  // Leaflet tooltip content made when first shown (a function), as a text node.
+  function textTooltip(layer, text) {
+    layer.bindTooltip(function () { return textContent(text); });
+  }
+  function escapeHTML(text) { return echarts.format.encodeHTML(text == null ? "" : String(text)); }
+
   function chart(el, option) {
     var c = echarts.init(el);
     c.setOption(option);
@@ -39,7 +51,7 @@
                  {name: "地均税收 tax/ha", type: "line", data: t.tax_per_ha}]};
     },
     "relation-graph": function (g) {
-      return {tooltip: {formatter: function (p) { return p.dataType === "edge" ? p.data.label : p.data.name; }},
+      return {tooltip: {formatter: function (p) { return escapeHTML(p.dataType === "edge" ? p.data.label : p.data.name); }},
         legend: {data: g.categories.map(function (c) { return c.name; }), bottom: 0},
         series: [{type: "graph", layout: "force", roam: true, draggable: true, label: {show: true, position: "right"},
           force: {repulsion: 220, edgeLength: 90}, categories: g.categories, symbolSize: 22,
@@ -104,8 +116,8 @@
       };
     }
     function onParcel(kind, f, l) {
-      if (kind === "grid") { l.bindTooltip(String(f.properties.count)); return; }
-      l.bindTooltip(f.properties.code + " " + (f.properties.holder || "") + (f.properties["class"] ? " · " + f.properties["class"] : ""));
+      if (kind === "grid") { textTooltip(l, f.properties.count); return; }
+      textTooltip(l, f.properties.code + " " + (f.properties.holder || "") + (f.properties["class"] ? " · " + f.properties["class"] : ""));
       l.on("click", function () { window.location.href = cardUrl + f.properties.id + "/"; });
     }
     var parcels = L.layerGroup().addTo(map);
@@ -123,7 +135,7 @@
     map.on("overlayadd", refresh);
     fetch(el.getAttribute("data-streets-url"), {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (fc) {
       L.geoJSON(fc, {style: {color: "#1f3b57", weight: 2, dashArray: "6 4", fill: false},
-        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name); }}).addTo(streets);
+        onEachFeature: function (f, l) { textTooltip(l, f.properties.name); }}).addTo(streets);
     });
     var overlays = {};
     overlays[el.getAttribute("data-label-parcels")] = parcels;
@@ -157,7 +169,7 @@
       return function () { return {color: "#f39c12", weight: 2, fillOpacity: 0.35}; };
     }, function (kind, f, l) {
       var p = f.properties;
-      l.bindTooltip([p.parcel_code, p.jurisdiction, p.area_m2 ? Math.round(p.area_m2) + " m²" : "", p.land_use, p.category, p.conditions].filter(Boolean).join(" · "));
+      textTooltip(l, [p.parcel_code, p.jurisdiction, p.area_m2 ? Math.round(p.area_m2) + " m²" : "", p.land_use, p.category, p.conditions].filter(Boolean).join(" · "));
     });
     map.on("moveend", load);
     load();
