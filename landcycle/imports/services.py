@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from landcycle.core.bulk import bulk_session
@@ -27,6 +27,12 @@ from .writer import Counts, frame_for, geometry_plan, upsert
 
 # progress(stage, done, total): stage is a short Chinese/English label of the current step.
 Progress = Callable[[str, int, int], None]
+
+CONFLICT = (
+    "写入时与同时进行的另一写入（例如另一导入）冲突，未写入任何数据；请稍后重新校验并导入。"
+    " Conflict with another write at the same time (e.g. another import); nothing was written;"
+    " check again and import later."
+)
 
 
 @dataclass
@@ -64,17 +70,23 @@ def run_import(
     dry_run: bool = False,
     user_id: int | None = None,
     progress: Progress | None = None,
+    on_batch: Callable[[ImportBatch], None] | None = None,
 ) -> ImportResult:
     """Import workbooks / CSV folders / geodata files; see ``docs/interchange-extensions.md``.
 
     ``crs``: EPSG code of all coordinates given; None means EPSG:4490 in sheets and a geodata
-    file's own declared CRS (else 4490).
+    file's own declared CRS (else 4490). ``on_batch(batch)`` is called once the run's
+    ``ImportBatch`` exists (before anything is read), e.g. to link it to a background job.
+    A write that collides with a concurrent one (a unique key written by another import, or
+    SQLite's write lock held past its timeout) ends as a failed batch with ``CONFLICT``.
     """
     paths = [Path(p) for p in paths]
     names = [p.name for p in paths]
     report = progress or (lambda stage, done, total: None)
     batch = ImportBatch.objects.create(files=names, dry_run=dry_run, user_id=user_id)
     result = ImportResult(batch=batch, dry_run=dry_run)
+    if on_batch is not None:
+        on_batch(batch)
     try:
         _run(paths, names, crs, dry_run, user_id, report, result)
     except Exception as exc:  # a bug or a database failure: the batch must not stay "running"
@@ -116,9 +128,30 @@ def _run(paths, names, crs, dry_run, user_id, report: Progress, result: ImportRe
                     raise _DryRunRollback
     except _DryRunRollback:
         pass
+    except Exception as exc:  # rolled back: nothing was written
+        if not _is_conflict(exc):
+            raise
+        detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        result.counts = {}
+        result.problems.append(
+            ImportProblem(", ".join(names), None, None, None, f"{CONFLICT} ({detail})")
+        )
+        _finish(batch, result, ImportBatch.Status.FAILED)
+        report("完成 done", steps, steps)
+        return
     status = ImportBatch.Status.VALIDATED if dry_run else ImportBatch.Status.SUCCEEDED
     _finish(batch, result, status)
     report("完成 done", steps, steps)
+
+
+def _is_conflict(exc: Exception) -> bool:
+    """A unique key written meanwhile by another transaction, or SQLite's write lock held by
+    another writer past the busy timeout (Django's or, from COPY, the driver's own errors)."""
+    driver = connection.Database
+    if isinstance(exc, IntegrityError | driver.IntegrityError):
+        return True
+    locked = isinstance(exc, OperationalError | driver.OperationalError)
+    return locked and "locked" in str(exc).lower()
 
 
 def _finish(batch: ImportBatch, result: ImportResult, status: str) -> None:

@@ -22,7 +22,7 @@ def register(subparsers) -> None:
         "--workers",
         type=int,
         default=default_workers(),
-        help=f"processes sharing the port (one per core: {default_workers()} here)",
+        help=f"server processes (gunicorn workers; one per core: {default_workers()} here)",
     )
     parser.set_defaults(handler=handle_serve)
 
@@ -39,10 +39,7 @@ def handle_serve(args) -> int:
     from .serve import serve
 
     try:
-        if workers > 1:
-            serve(args.host, args.port, threads=args.threads, workers=workers)
-        else:
-            serve(args.host, args.port, threads=args.threads)
+        serve(args.host, args.port, threads=args.threads, workers=workers)
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
     return 0
