@@ -17,6 +17,8 @@ ALLOWED_HOSTS = os.environ.get("LANDCYCLE_ALLOWED_HOSTS", "localhost,127.0.0.1,[
 
 # Seconds a connection waits for another's write lock on SQLite before "database is locked".
 LANDCYCLE_SQLITE_BUSY_TIMEOUT = float(os.environ.get("LANDCYCLE_SQLITE_BUSY_TIMEOUT", "30"))
+# Seconds an import waits on SQLite for another import's write lock (they run in turn).
+LANDCYCLE_IMPORT_LOCK_WAIT = float(os.environ.get("LANDCYCLE_IMPORT_LOCK_WAIT", "600"))
 
 
 def _sqlite_options() -> dict:

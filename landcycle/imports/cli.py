@@ -43,7 +43,7 @@ def import_command(args) -> int:
     setup_django()
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .services import run_import
+    from .services import ImportConflict, run_import
 
     with Progress(
         TextColumn("{task.description}"),
@@ -59,7 +59,10 @@ def import_command(args) -> int:
         def progress(stage: str, done: int, total: int) -> None:
             bar.update(task, description=stage, completed=done, total=total)
 
-        result = run_import(args.paths, crs=crs, dry_run=args.dry_run, progress=progress)
+        try:
+            result = run_import(args.paths, crs=crs, dry_run=args.dry_run, progress=progress)
+        except ImportConflict as exc:
+            raise CommandError(str(exc)) from None
     for problem in result.warnings:
         print(problem.line(), file=sys.stderr)
     if not result.ok:

@@ -6,10 +6,12 @@ and passes a ``progress`` callback). Every run is recorded as an ``ImportBatch``
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -78,12 +80,48 @@ def run_import(
     file's own declared CRS (else 4490). ``on_batch(batch)`` is called once the run's
     ``ImportBatch`` exists (before anything is read), e.g. to link it to a background job.
     A write that collides with a concurrent one (a unique key written by another import, or
-    SQLite's write lock held past its timeout) ends as a failed batch with ``CONFLICT``.
+    SQLite's write lock held past LANDCYCLE_IMPORT_LOCK_WAIT) ends as a failed batch with
+    ``CONFLICT``, or raises ``ImportConflict`` (same message) if not even the batch could be
+    stored.
     """
+    with _waiting_for_other_writers():
+        return _run_import(paths, crs, dry_run, user_id, progress, on_batch)
+
+
+class ImportConflict(Exception):
+    """The import could not even start its batch: another writer held the database."""
+
+
+@contextlib.contextmanager
+def _waiting_for_other_writers():
+    """On SQLite, wait up to LANDCYCLE_IMPORT_LOCK_WAIT seconds for another import's write
+    lock (imports then run one after the other, each validating what the other wrote)
+    instead of the request path's short busy timeout."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    wait_ms = int(1000 * getattr(settings, "LANDCYCLE_IMPORT_LOCK_WAIT", 600))
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA busy_timeout = {wait_ms}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {previous}")
+
+
+def _run_import(paths, crs, dry_run, user_id, progress, on_batch) -> ImportResult:
     paths = [Path(p) for p in paths]
     names = [p.name for p in paths]
     report = progress or (lambda stage, done, total: None)
-    batch = ImportBatch.objects.create(files=names, dry_run=dry_run, user_id=user_id)
+    try:
+        batch = ImportBatch.objects.create(files=names, dry_run=dry_run, user_id=user_id)
+    except Exception as exc:
+        if _is_conflict(exc):
+            raise ImportConflict(CONFLICT) from exc
+        raise
     result = ImportResult(batch=batch, dry_run=dry_run)
     if on_batch is not None:
         on_batch(batch)

@@ -112,13 +112,18 @@ def run(job_id) -> None:
         RUNNERS[job.kind](job, progress)
         job.state = Job.State.SUCCEEDED
     except Exception as exc:  # a bug or a database failure: show it rather than hang the page
-        job.failure = f"{type(exc).__name__}: {exc}"[:2000]
+        from landcycle.imports.services import ImportConflict
+
+        plain = isinstance(exc, ImportConflict)  # its message is for the user as it is
+        job.failure = (str(exc) if plain else f"{type(exc).__name__}: {exc}")[:2000]
         job.state = Job.State.FAILED
     finally:
         progress.close()
     job.finished_at = timezone.now()
-    job.stage, job.done = "完成 done", job.total
-    job.save(update_fields=["state", "failure", "finished_at", "batch_id", "stage", "done"])
+    job.stage, job.done, job.total = "完成 done", 1, 1
+    job.save(
+        update_fields=["state", "failure", "finished_at", "batch_id", "stage", "done", "total"]
+    )
     _after(job)
 
 
