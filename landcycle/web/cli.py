@@ -39,7 +39,10 @@ def handle_serve(args) -> int:
     from .serve import serve
 
     try:
-        serve(args.host, args.port, threads=args.threads, workers=workers)
+        if workers > 1:
+            serve(args.host, args.port, threads=args.threads, workers=workers)
+        else:
+            serve(args.host, args.port, threads=args.threads)
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
     return 0
