@@ -1,4 +1,4 @@
-"""Web latency under load: a 100k-parcel district served by ``landcycle serve`` (waitress).
+"""Web latency under load: a 100k-parcel district served by ``landcycle serve`` (gunicorn).
 
     python benchmarks/web_latency.py [--parcels 100000] [--clients 20] [--requests 900]
                                      [--data-dir DIR] [--database-url URL] [--rebuild] [--workers 2]
@@ -132,7 +132,7 @@ def main() -> int:
     parser.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
     parser.add_argument("--rebuild", action="store_true", help="delete the data dir first")
     parser.add_argument("--workers", type=int, default=2, help="server processes (2)")
-    parser.add_argument("--threads", type=int, default=4, help="waitress threads per process (4)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process (4)")
     args = parser.parse_args()
 
     data_dir = args.data_dir or Path(tempfile.gettempdir()) / f"landcycle-web-bench-{args.parcels}"

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "landcycle.lifecycle.cli",
     "landcycle.core.cli",
     "landcycle.core.backup_cli",
+    "landcycle.jobs.cli",
 ]
 
 
@@ -40,12 +41,15 @@ def setup_django(migrate: bool = True) -> None:
     django.setup()
     if migrate:
         from django.core.management import call_command
-        from django.db import connection
+        from django.db import connections
         from django.db.migrations.executor import MigrationExecutor
 
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            call_command("migrate", interactive=False, verbosity=0)
+        from landcycle.core.databases import database_aliases
+
+        for alias in database_aliases():  # on SQLite also the state file (core.databases)
+            executor = MigrationExecutor(connections[alias])
+            if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+                call_command("migrate", database=alias, interactive=False, verbosity=0)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -38,6 +38,24 @@ SECRET_KEY = os.environ.get("LANDCYCLE_SECRET_KEY") or _local_secret_key()
 ALLOWED_HOSTS = os.environ.get("LANDCYCLE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 
 
+# Seconds a connection waits for another's write lock on SQLite before "database is locked".
+LANDCYCLE_SQLITE_BUSY_TIMEOUT = float(os.environ.get("LANDCYCLE_SQLITE_BUSY_TIMEOUT", "30"))
+# Seconds an import waits on SQLite for another import's write lock (they run in turn).
+LANDCYCLE_IMPORT_LOCK_WAIT = float(os.environ.get("LANDCYCLE_IMPORT_LOCK_WAIT", "600"))
+
+
+def _sqlite_options() -> dict:
+    # WAL lets the web app read while an import writes; IMMEDIATE avoids lock upgrades.
+    # A 32 MB page cache per connection (the web keeps a connection per thread); large
+    # writes raise it for their connection while they run (core.bulk.bulk_session).
+    return {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        " PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": LANDCYCLE_SQLITE_BUSY_TIMEOUT,
+    }
+
+
 def _database_config() -> dict:
     url = os.environ.get("LANDCYCLE_DATABASE_URL")
     if not url:
@@ -48,21 +66,34 @@ def _database_config() -> dict:
     config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.setdefault("OPTIONS", {})
-        # WAL lets the web app read while an import writes; IMMEDIATE avoids lock upgrades.
-        # A 32 MB page cache per connection (the web keeps a connection per thread); large
-        # writes raise it for their connection while they run (core.bulk.bulk_session).
-        config["OPTIONS"].update(
-            {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                " PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
-            }
-        )
+        config["OPTIONS"].update(_sqlite_options())
     return config
 
 
+def _state_config(default: dict) -> dict | None:
+    """SQLite only: a second file for the small, frequent writes (sessions, login attempts,
+    background jobs and their queue; ``landcycle.core.databases``). SQLite has one writer per
+    file, and an import holds the ledger's write lock for its whole transaction (tens of
+    seconds for a large one): logins and job progress must not wait behind it. PostgreSQL
+    locks rows, so there everything stays in one database."""
+    if default["ENGINE"] != "django.db.backends.sqlite3":
+        return None
+    name = str(default["NAME"])
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    path = Path(name)
+    return {
+        **default,
+        "NAME": str(path.with_name(path.stem + "-state" + path.suffix)),
+        "OPTIONS": _sqlite_options(),
+        "TEST": {"NAME": None},
+    }
+
+
 DATABASES = {"default": _database_config()}
+if (_state := _state_config(DATABASES["default"])) is not None:
+    DATABASES["state"] = _state
+DATABASE_ROUTERS = ["landcycle.core.databases.StateRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -74,6 +105,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "landcycle.core",
     "landcycle.ledger",
     "landcycle.imports",
@@ -82,6 +115,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "landcycle.web",
+    "landcycle.jobs",
 ]
 
 MIDDLEWARE = [
@@ -211,3 +245,11 @@ if os.environ.get("LANDCYCLE_HTTPS", "0") == "1":
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if h and not h.startswith("[")]
+
+# ---- background jobs (landcycle.jobs): imports now, long evaluations and feeds later ----
+# A database queue (django-tasks with django-tasks-db) run by ``landcycle worker``, which
+# ``landcycle serve`` starts and restarts. LANDCYCLE_WEB_SYNC_JOBS runs jobs inline (tests).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Uploads hold resident ID numbers: deleted when their job ends (a checked upload when its
+# commit ends), or this many hours after upload if never committed.
+LANDCYCLE_UPLOAD_RETENTION_HOURS = float(os.environ.get("LANDCYCLE_UPLOAD_RETENTION_HOURS", "24"))

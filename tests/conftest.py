@@ -15,3 +15,20 @@ def change_context():
 
     with changes_by(source="test"):
         yield
+
+
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_collection_modifyitems(items):
+    """Every database test may use every database: on SQLite sessions, login attempts and
+    jobs live in a second file (``landcycle.core.databases``)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not DB_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            continue
+        if marker is not None and "databases" in marker.kwargs:
+            continue
+        args = marker.args if marker else ()
+        kwargs = {**(marker.kwargs if marker else {}), "databases": "__all__"}
+        item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)

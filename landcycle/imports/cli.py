@@ -82,7 +82,7 @@ def import_command(args) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .profiles import ProfileError
-    from .services import run_import
+    from .services import ImportConflict, run_import
 
     with Progress(
         TextColumn("{task.description}"),
@@ -107,7 +107,7 @@ def import_command(args) -> int:
                 profile=args.profile,
                 street=args.street,
             )
-        except ProfileError as exc:
+        except (ProfileError, ImportConflict) as exc:
             raise CommandError(str(exc)) from None
     for problem in result.warnings:
         print(problem.line(), file=sys.stderr)

@@ -6,11 +6,13 @@ and passes a ``progress`` callback). Every run is recorded as an ``ImportBatch``
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from landcycle.core.bulk import bulk_session
@@ -28,6 +30,12 @@ from .writer import Counts, frame_for, geometry_plan, upsert
 
 # progress(stage, done, total): stage is a short Chinese/English label of the current step.
 Progress = Callable[[str, int, int], None]
+
+CONFLICT = (
+    "写入时与同时进行的另一写入（例如另一导入）冲突，未写入任何数据；请稍后重新校验并导入。"
+    " Conflict with another write at the same time (e.g. another import); nothing was written;"
+    " check again and import later."
+)
 
 
 @dataclass
@@ -73,22 +81,63 @@ def run_import(
     progress: Progress | None = None,
     profile: str | None = None,
     street: str | None = None,
+    on_batch: Callable[[ImportBatch], None] | None = None,
 ) -> ImportResult:
     """Import workbooks / CSV folders / geodata files; see ``docs/interchange.md``.
 
     ``crs``: EPSG code of all coordinates given; None means EPSG:4490 in sheets and a geodata
     file's own declared CRS (else 4490). ``profile``: name of a column profile
     (``imports.profiles``; ``ProfileError`` if there is none such); ``street``: 所属街道 of
-    宗地 rows that give none.
+    宗地 rows that give none. ``on_batch(batch)`` is called once the run's ``ImportBatch``
+    exists (before anything is read), e.g. to link it to a background job. A write that
+    collides with a concurrent one (a unique key written by another import, or SQLite's write
+    lock held past LANDCYCLE_IMPORT_LOCK_WAIT) ends as a failed batch with ``CONFLICT``, or
+    raises ``ImportConflict`` (same message) if not even the batch could be stored.
     """
     from .profiles import load
 
     options = {"profile": load(profile) if profile else None, "street": street or None}
+    with _waiting_for_other_writers():
+        return _run_import(paths, crs, dry_run, user_id, progress, on_batch, options)
+
+
+class ImportConflict(Exception):
+    """The import could not even start its batch: another writer held the database."""
+
+
+@contextlib.contextmanager
+def _waiting_for_other_writers():
+    """On SQLite, wait up to LANDCYCLE_IMPORT_LOCK_WAIT seconds for another import's write
+    lock (imports then run one after the other, each validating what the other wrote)
+    instead of the request path's short busy timeout."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    wait_ms = int(1000 * getattr(settings, "LANDCYCLE_IMPORT_LOCK_WAIT", 600))
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA busy_timeout = {wait_ms}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {previous}")
+
+
+def _run_import(paths, crs, dry_run, user_id, progress, on_batch, options) -> ImportResult:
     paths = [Path(p) for p in paths]
     names = [p.name for p in paths]
     report = progress or (lambda stage, done, total: None)
-    batch = ImportBatch.objects.create(files=names, dry_run=dry_run, user_id=user_id)
+    try:
+        batch = ImportBatch.objects.create(files=names, dry_run=dry_run, user_id=user_id)
+    except Exception as exc:
+        if _is_conflict(exc):
+            raise ImportConflict(CONFLICT) from exc
+        raise
     result = ImportResult(batch=batch, dry_run=dry_run)
+    if on_batch is not None:
+        on_batch(batch)
     try:
         _run(paths, names, crs, dry_run, user_id, report, result, options)
     except Exception as exc:  # a bug or a database failure: the batch must not stay "running"
@@ -132,9 +181,30 @@ def _run(
                     raise _DryRunRollback
     except _DryRunRollback:
         pass
+    except Exception as exc:  # rolled back: nothing was written
+        if not _is_conflict(exc):
+            raise
+        detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        result.counts = {}
+        result.problems.append(
+            ImportProblem(", ".join(names), None, None, None, f"{CONFLICT} ({detail})")
+        )
+        _finish(batch, result, ImportBatch.Status.FAILED)
+        report("完成 done", steps, steps)
+        return
     status = ImportBatch.Status.VALIDATED if dry_run else ImportBatch.Status.SUCCEEDED
     _finish(batch, result, status)
     report("完成 done", steps, steps)
+
+
+def _is_conflict(exc: Exception) -> bool:
+    """A unique key written meanwhile by another transaction, or SQLite's write lock held by
+    another writer past the busy timeout (Django's or, from COPY, the driver's own errors)."""
+    driver = connection.Database
+    if isinstance(exc, IntegrityError | driver.IntegrityError):
+        return True
+    locked = isinstance(exc, OperationalError | driver.OperationalError)
+    return locked and "locked" in str(exc).lower()
 
 
 def _finish(batch: ImportBatch, result: ImportResult, status: str) -> None:

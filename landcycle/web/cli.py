@@ -22,7 +22,7 @@ def register(subparsers) -> None:
         "--workers",
         type=int,
         default=default_workers(),
-        help=f"processes sharing the port (one per core: {default_workers()} here)",
+        help=f"server processes (gunicorn workers; one per core: {default_workers()} here)",
     )
     parser.set_defaults(handler=handle_serve)
 

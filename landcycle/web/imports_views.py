@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -130,14 +131,31 @@ def import_job(request, job_id):
 @requires(Action.IMPORT)
 @require_POST
 def import_commit(request, job_id):
-    """Write a validated upload for real (it is validated again: the ledger may have moved)."""
+    """Write a checked upload for real (validated again: the ledger may have moved). A second
+    submit (double click, two tabs) leads to the same commit job; it runs once."""
     job = jobs.get(job_id, request.user.pk)
-    if job is None or not job.finished or not job.dry_run or not job.batch_id:
+    if job is None or job.state != job.State.SUCCEEDED or not job.dry_run or not job.batch_id:
         raise Http404
     batch = get_object_or_404(_batches(request.user), pk=job.batch_id)
     if batch.errors:
         raise Http404
-    new_job = jobs.start(
-        job.paths, request.user.pk, dry_run=False, profile=job.profile, street=job.street
-    )
-    return redirect("web:import_job", job_id=new_job.id)
+    return _follow(request, job, dry_run=False)
+
+
+@requires(Action.IMPORT)
+@require_POST
+def import_retry(request, job_id):
+    """Run again a job its worker did not finish (killed, restarted): nothing of it was written."""
+    job = jobs.get(job_id, request.user.pk)
+    if job is None or not job.interrupted:
+        raise Http404
+    return _follow(request, job, dry_run=job.dry_run)
+
+
+def _follow(request, job, dry_run: bool):
+    try:
+        follower = jobs.follow(job, dry_run=dry_run)
+    except jobs.JobError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:import_job", job_id=job.pk)
+    return redirect("web:import_job", job_id=follower.pk)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("imports/", imports_views.import_page, name="import"),
     path("imports/jobs/<str:job_id>/", imports_views.import_job, name="import_job"),
     path("imports/jobs/<str:job_id>/commit/", imports_views.import_commit, name="import_commit"),
+    path("imports/jobs/<str:job_id>/retry/", imports_views.import_retry, name="import_retry"),
     path("runs/", runs_views.run_list, name="run_list"),
     path("runs/<int:pk>/", runs_views.run_detail, name="run_detail"),
     path("runs/<int:pk>/export.<str:fmt>", runs_views.run_export, name="run_export"),

@@ -93,6 +93,11 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
         "POST": "404 404 403 403 403 403 302",  # the job has nothing validated to commit
         **{m: IMPORTERS_NO_METHOD for m in METHODS if m != "POST"},
     },
+    # Only an interrupted job can be run again: this one finished, so it is not found.
+    ("web:import_retry", ""): {
+        "POST": "404 404 403 403 403 403 302",
+        **{m: IMPORTERS_NO_METHOD for m in METHODS if m != "POST"},
+    },
     ("web:run_list", ""): page(),
     ("web:run_detail", "own"): page(),
     ("web:run_detail", "other"): page(EVALUATORS_ONLY),
@@ -166,7 +171,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api:evaluationrun-detail", "other"): api(API_EVALUATORS_ONLY),
 }
 
-CHANGES_STATE = {"web:run_transition", "web:import_commit"}
+CHANGES_STATE = {"web:run_transition", "web:import_commit", "web:import_retry"}
 
 # Query strings routes need to do real work.
 QUERIES = {
@@ -180,9 +185,9 @@ def matrix_world(world, settings, tmp_path):
     """The shared world plus an object of every kind inside street A / enterprise A's scope."""
     w = world
     settings.DATA_DIR = tmp_path
-    job = jobs.Job(id="a" * 32, user_id=w.users["administrator"].pk, paths=[],
-                   dry_run=True, finished=True)  # fmt: skip
-    jobs.save(job)
+    job = jobs.Job.objects.create(
+        user_id=w.users["administrator"].pk, paths=[], dry_run=True, state="succeeded"
+    )
     own = {
         "jurisdiction": w.street_a,
         "parcel": w.parcel_a,
@@ -213,7 +218,7 @@ def matrix_world(world, settings, tmp_path):
         "evaluationrun": w.run_draft,
         "evaluationresult": w.run_final.results.get(parcel=w.parcel_b),
     }
-    return w, {"own": own, "other": other}, job.id
+    return w, {"own": own, "other": other}, str(job.pk)
 
 
 def _url(route: str, variant: str, objects: dict, job_id: str) -> str:

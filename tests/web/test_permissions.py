@@ -155,10 +155,10 @@ def forbidden_strings(role, w):
 @pytest.fixture
 def admin_job(world, settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    job = jobs.Job(id="a" * 32, user_id=world.users["administrator"].pk, paths=[],
-                   dry_run=True, finished=True)  # fmt: skip
-    jobs.save(job)
-    return job.id
+    job = jobs.Job.objects.create(
+        user_id=world.users["administrator"].pk, paths=[], dry_run=True, state="succeeded"
+    )
+    return str(job.pk)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,81 @@
+"""Where small, frequent writes go: the ``state`` database on SQLite (see settings).
+
+On SQLite one connection writes a file at a time, and an import holds the ledger's write lock
+for its whole transaction (all or nothing). Sessions, login attempts, background jobs and their
+queue therefore live in a second file, so logging in, starting a job and reporting progress
+never wait behind an import. Without a ``state`` database (PostgreSQL) every model stays in
+``default``. None of these tables has a foreign key into the ledger (a job keeps a user id).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import OperationalError, connections, router
+
+STATE = "state"
+# (app label, model name in lower case); model None means every model of the app.
+STATE_MODELS = {
+    ("sessions", None),
+    ("web", "loginattempt"),
+    ("jobs", None),
+    ("django_tasks_database", None),
+}
+
+
+def has_state_database() -> bool:
+    return STATE in settings.DATABASES
+
+
+def is_state_model(app_label: str, model_name: str | None) -> bool:
+    return (app_label, None) in STATE_MODELS or (app_label, model_name) in STATE_MODELS
+
+
+class StateRouter:
+    """Routes the state models to ``state`` when it exists; no opinion otherwise."""
+
+    def _route(self, model, **hints):
+        if has_state_database() and is_state_model(model._meta.app_label, model._meta.model_name):
+            return STATE
+        return None
+
+    db_for_read = _route
+    db_for_write = _route
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return None
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        if not has_state_database():
+            return None
+        if model_name is None:  # RunPython/RunSQL: only where the app's tables are
+            return (db == STATE) == ((app_label, None) in STATE_MODELS)
+        return (db == STATE) == is_state_model(app_label, model_name)
+
+
+def database_aliases() -> list[str]:
+    """Every database to migrate: ``default`` and, on SQLite, ``state``."""
+    return ["default", STATE] if has_state_database() else ["default"]
+
+
+def update_last_login(sender, user, **kwargs):
+    """Django's ``update_last_login`` that never makes a login wait for the ledger's write
+    lock: on SQLite, while an import writes, the time is not stored (every login is still
+    recorded, with its time, in ``LoginAttempt`` in the state database)."""
+    from django.utils import timezone
+
+    user.last_login = timezone.now()
+    alias = router.db_for_write(type(user))
+    connection = connections[alias]
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        user.save(update_fields=["last_login"])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        previous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout = 0")
+        try:
+            user.save(update_fields=["last_login"])
+        except OperationalError:  # locked by a long write: skip, do not wait
+            pass
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(previous)}")
