@@ -39,9 +39,7 @@ def without(rows: list[list], index: int) -> list[list]:
 @pytest.mark.parametrize(
     "spec, column", REQUIRED, ids=[f"{s.name}-{c.header}" for s, c in REQUIRED]
 )
-def test_every_missing_required_column_is_named_and_nothing_written(
-    tmp_path, capsys, spec, column
-):
+def test_every_missing_required_column_is_named_and_nothing_written(tmp_path, capsys, spec, column):
     sheets = district(2)
     rows = sheets[spec.name]
     header_keys = [
