@@ -73,13 +73,14 @@ def run_import(
     progress: Progress | None = None,
     profile: str | None = None,
     street: str | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import workbooks / CSV folders / geodata files; see ``docs/interchange.md``.
 
     ``crs``: EPSG code of all coordinates given; None means EPSG:4490 in sheets and a geodata
     file's own declared CRS (else 4490). ``profile``: name of a column profile
     (``imports.profiles``; ``ProfileError`` if there is none such); ``street``: 所属街道 of
-    宗地 rows that give none.
+    宗地 rows that give none. ``encoding``: codec of CSV / text / .dbf files (else detected).
     """
     from .profiles import load
 
@@ -90,7 +91,7 @@ def run_import(
     batch = ImportBatch.objects.create(files=names, dry_run=dry_run, user_id=user_id)
     result = ImportResult(batch=batch, dry_run=dry_run)
     try:
-        _run(paths, names, crs, dry_run, user_id, report, result, options)
+        _run(paths, names, crs, dry_run, user_id, report, result, options, encoding)
     except Exception as exc:  # a bug or a database failure: the batch must not stay "running"
         result.problems.append(
             ImportProblem(", ".join(names), None, None, None, f"内部错误 internal error: {exc!r}")
@@ -101,12 +102,20 @@ def run_import(
 
 
 def _run(
-    paths, names, crs, dry_run, user_id, report: Progress, result: ImportResult, options=None
+    paths,
+    names,
+    crs,
+    dry_run,
+    user_id,
+    report: Progress,
+    result: ImportResult,
+    options=None,
+    encoding=None,
 ) -> None:
     batch = result.batch
     steps = 3 + len(SHEETS) + 1
     report("读取 reading", 0, steps)
-    inputs = read_inputs(paths)
+    inputs = read_inputs(paths, encoding=encoding)
     report("校验 validating", 1, steps)
     validated = validate(inputs, load_known(), crs, **(options or {}))
     jplan = None
