@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from .. import limits
 from ..errors import ImportProblem
 from .shapes import Grid, Inputs
 
@@ -111,6 +112,8 @@ def sniff_delimiter(header_line: str) -> str:
 
 def read_csv(path: Path, inputs: Inputs, encoding: str | None = None) -> None:
     """One CSV / tab-separated file = one sheet named after the file (``宗地.csv`` → 宗地)."""
+    if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
+        return
     read_delimited(path.read_bytes(), path.stem, path.name, inputs, encoding)
 
 

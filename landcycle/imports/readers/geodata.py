@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 import shapely
 
+from .. import limits
 from ..errors import ImportProblem
 from .cells import cell_text
 from .delimited import EncodingProblem, decode_text
@@ -83,6 +84,8 @@ def _utf8(raw: bytes, cut: bool = False) -> bool:
 def read_geodata(path: Path, inputs: Inputs, given: str | None = None) -> None:
     """A geodata file → a GeoLayer (text attributes, shapely geometries, declared EPSG or None).
     ``given``: codec of a shapefile's .dbf from ``--encoding`` (over .cpg and detection)."""
+    if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
+        return
     from pyogrio import raw
 
     try:
