@@ -13,7 +13,10 @@ def register(subparsers) -> None:
         description="Validates everything first; on any error prints each one and writes nothing.",
     )
     parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help=".xlsx, CSV folder, .gpkg/.shp/.geojson"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=".xlsx/.xls/.ods, .csv/.txt or a folder of them, .gpkg/.shp/.geojson, 界址点坐标 .txt, .zip",
     )
     parser.add_argument(
         "--crs",
