@@ -7,6 +7,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -223,19 +224,20 @@ def run_cli(env, path: Path) -> tuple[subprocess.CompletedProcess, float, int]:
     def bounded():
         resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    result = subprocess.run(
-        [LANDCYCLE, "import", str(path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        preexec_fn=bounded,
-    )
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any child so far: exact when this one is largest.
-    return result, seconds, max(peak, before) * 1024
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [LANDCYCLE, "import", str(path)], env=env, stdout=out, stderr=err, preexec_fn=bounded
+        )
+        _pid, status, usage = os.wait4(process.pid, 0)  # this child's own resource usage
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(
+            process.args, process.returncode, out.read().decode(), err.read().decode()
+        )
+    return result, seconds, usage.ru_maxrss * 1024
 
 
 def assert_refused(result, seconds, rss, words, limit_seconds):
