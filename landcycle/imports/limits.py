@@ -134,6 +134,7 @@ def _check_package(path: Path, sheets: bool, ods: bool = False) -> None:
     ratio = limit("LANDCYCLE_IMPORT_MAX_ZIP_RATIO")
     budget = inflated_mb * MB
     names = _sheet_names(archive) if sheets else {}
+    cells = 0  # all sheets together: the frames of the sheets read stay in memory
     with archive, path.open("rb") as handle:
         for info in archive.infolist():
             if info.is_dir():
@@ -182,6 +183,8 @@ def _check_package(path: Path, sheets: bool, ods: bool = False) -> None:
             budget -= inflated
             if scan is not None:
                 scan.check()
+                cells += scan.cells
+                _check_workbook_cells(path.name, cells)
 
 
 def _inflate(handle, info: zipfile.ZipInfo, where: str) -> Iterator[bytes]:
@@ -294,6 +297,7 @@ class _SheetScan:
         self.max_column = 0
         self.rows_seen = 0  # <row> elements, for cells without ``r``
         self.carry = b""
+        self.cells = 0  # last row × last column, summed over the tables checked
 
     def feed(self, piece: bytes) -> None:
         data = self.carry + piece
@@ -330,6 +334,7 @@ class _SheetScan:
         self.carry = b""
         rows, columns = self.max_row, self.max_column
         _check_dimensions(self.sheet, rows, columns, f"{column_letters(columns)}{rows}")
+        self.cells += rows * columns
 
 
 # OpenDocument: a row or cell stands for ``number-rows-repeated`` / ``number-columns-repeated``
@@ -380,6 +385,7 @@ class _OdsScan(_SheetScan):
     def _table_done(self) -> None:
         rows, columns = self.max_row, self.max_column
         _check_dimensions(self.sheet, rows, columns, f"{column_letters(columns)}{rows}")
+        self.cells += rows * columns
         self.max_row = self.max_column = 0
 
     def check(self) -> None:
@@ -387,6 +393,18 @@ class _OdsScan(_SheetScan):
         self.carry = b""
         if self.max_row:  # a table left open
             self._table_done()
+
+
+def _check_workbook_cells(where: str, cells: int) -> None:
+    max_cells = limit("LANDCYCLE_IMPORT_MAX_CELLS")
+    if cells > max_cells:
+        _refuse(
+            where,
+            f"工作簿过大：各表（最后一行 × 最后一列）合计已超过 {cells:,} 个单元格，"
+            f"上限 {max_cells:,} 个；大量数据请用CSV导入",
+            "LANDCYCLE_IMPORT_MAX_CELLS",
+            f"too many cells in all sheets: {cells:,}, limit {max_cells:,} (CSV has no such limit)",
+        )
 
 
 def _check_dimensions(sheet: str, rows: int, columns: int, last: str, cells: bool = True) -> None:

@@ -76,6 +76,19 @@ def test_rows_columns_and_cells_each_have_their_limit(tmp_path, settings):
     )
 
 
+def test_cells_of_all_sheets_count_together(tmp_path, settings):
+    path = hostile.million_bad_rows(tmp_path / "one.xlsx", rows=999)  # 1,000 rows × 3 columns
+    settings.LANDCYCLE_IMPORT_MAX_CELLS = 5_000
+    limits.check_file(path)
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    two = hostile.million_bad_rows(tmp_path / "two.xlsx", rows=999)
+    with zipfile.ZipFile(two, "a") as archive:
+        archive.writestr("xl/worksheets/sheet2.xml", sheet)
+    message = refused(two)
+    assert message.startswith("two.xlsx: 工作簿过大") and "6,000" in message
+
+
 def test_cells_far_down_or_written_without_references_are_seen(tmp_path, settings):
     settings.LANDCYCLE_IMPORT_MAX_ROWS = 1_000
     # Out of order: the last cell's row is not the largest; attributes in another order.
