@@ -185,6 +185,16 @@ def test_readers_report_the_refusal_as_a_problem(tmp_path):
     assert [p.reason[:4] for p in inputs.problems] == ["列数过多"]
 
 
+@pytest.mark.parametrize("name", ["宗地.csv", "宗地.txt", "宗地.tsv"])
+def test_text_readers_refuse_too_many_lines(tmp_path, settings, name):
+    settings.LANDCYCLE_IMPORT_MAX_ROWS = 10
+    path = tmp_path / name
+    path.write_text("宗地编号\t所属街道\n" + "P\t甲街道\n" * 20, encoding="utf-8")
+    inputs = read_inputs([path])
+    assert not inputs.grids and not inputs.sheets
+    assert [p.reason[:4] for p in inputs.problems] == ["行数过多"]
+
+
 def test_a_valid_district_workbook_passes(tmp_path):
     limits.check_file(write_xlsx(tmp_path / "district.xlsx", district(5)))
 

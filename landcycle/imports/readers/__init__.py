@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import limits
 from ..errors import ImportProblem
 from .archives import read_zip
 from .boundary import looks_like_boundary, read_boundary
@@ -111,6 +112,8 @@ def read_file(
     elif suffix in CSV_SUFFIXES:
         read_csv(path, inputs, encoding)
     elif suffix in TEXT_SUFFIXES:
+        if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
+            return
         raw = path.read_bytes()
         if looks_like_boundary(_head(raw)):
             read_boundary(raw, path.stem, path.name, inputs, encoding)
