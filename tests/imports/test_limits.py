@@ -370,3 +370,35 @@ def test_web_million_bad_rows_listed_compactly(officer_client, tmp_path):
     listing = officer_client.get(reverse("web:import"))
     assert listing.status_code == 200 and "1048575" in listing.content.decode()
     assert time.perf_counter() - start < 5
+
+
+def test_import_list_page_never_loads_the_lists(officer_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.imports.models import ImportBatch
+
+    big = [{"sheet": "宗地", "row": r, "reason": "x" * 100} for r in range(20_000)]
+    ImportBatch.objects.create(files=["a.xlsx"], errors=big, error_count=20_000)
+    with CaptureQueriesContext(connection) as queries:
+        page = officer_client.get(reverse("web:import"))
+    assert page.status_code == 200 and "20000" in page.content.decode()
+    batch_queries = [q["sql"] for q in queries if "imports_importbatch" in q["sql"]]
+    assert batch_queries and not any('"errors"' in q for q in batch_queries)
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite: a schema editor outside a transaction
+def test_migration_fills_counts_of_stored_batches():
+    from django.apps import apps
+    from django.db import connection
+
+    from landcycle.imports.models import ImportBatch
+
+    module = __import__(
+        "landcycle.imports.migrations.0002_batch_error_counts", fromlist=["fill_counts"]
+    )
+    batch = ImportBatch.objects.create(files=["old.xlsx"], errors=[{}, {}, {}], warnings=[{}])
+    with connection.schema_editor() as editor:
+        module.fill_counts(apps, editor)
+    batch.refresh_from_db()
+    assert (batch.error_count, batch.warning_count) == (3, 1)
