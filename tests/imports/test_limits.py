@@ -159,6 +159,14 @@ def test_ods_repeats_count_where_they_hold_values(tmp_path):
     assert "1,502" in refused(gap)
 
 
+def test_xls_far_cell_refused(tmp_path, settings):
+    message = refused(hostile.xls_far_cell(tmp_path / "far.xls"))
+    assert message.startswith("宗地: 表格过大") and "65,536 行 × 256 列" in message
+    limits.check_file(Path(hostile.__file__).parent / "data" / "parcels-excel-2003.xls")
+    settings.LANDCYCLE_IMPORT_MAX_ROWS = 1
+    assert "行数过多" in refused(Path(hostile.__file__).parent / "data" / "parcels-excel-2003.xls")
+
+
 @pytest.mark.parametrize("part", ["sheet", "other"])
 def test_entity_declarations_refused_before_any_parser(tmp_path, part):
     message = refused(hostile.entity(tmp_path / "entity.xlsx", part=part))
@@ -280,11 +288,14 @@ def assert_refused(result, seconds, rss, words, limit_seconds):
         (hostile.far_cell, "列数过多"),
         (hostile.zip_bomb, "压缩比异常"),
         (hostile.entity, "DOCTYPE/ENTITY"),
+        (hostile.xls_far_cell, "表格过大"),
+        (hostile.ods_far_value, "列数过多"),
     ],
-    ids=["far-cell", "zip-bomb", "entity"],
+    ids=["far-cell", "zip-bomb", "entity", "xls-far-cell", "ods-far-value"],
 )
 def test_cli_refuses_hostile_workbooks(cli_env, tmp_path, build, words):
-    path = build(tmp_path / "hostile.xlsx")
+    suffix = {"xls_far_cell": ".xls", "ods_far_value": ".ods"}.get(build.__name__, ".xlsx")
+    path = build(tmp_path / f"hostile{suffix}")
     assert path.stat().st_size < 2 << 20
     assert_refused(*run_cli(cli_env, path), words, limit_seconds=60)
 
