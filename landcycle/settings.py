@@ -182,7 +182,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "landcycle.web.api.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "landcycle API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "landcycle API",
+    "VERSION": "0.1.0",
+    # One enum for the four partial-date precision fields of a parcel.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "landcycle.ledger.models.DatePrecision"},
+}
 
 # ---- import limits: LANDCYCLE_IMPORT_MAX_FILE_MB, _INFLATED_MB, _ZIP_RATIO, _ROWS, _COLUMNS,
 # _CELLS, _ERRORS_PER_COLUMN, _ERRORS; each an environment variable or a setting of that name

@@ -13,7 +13,10 @@ def register(subparsers) -> None:
         description="Validates everything first; on any error prints each one and writes nothing.",
     )
     parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help=".xlsx, CSV folder, .gpkg/.shp/.geojson"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=".xlsx/.xls/.ods, .csv/.txt or a folder of them, .gpkg/.shp/.geojson, 界址点坐标 .txt, .zip",
     )
     parser.add_argument(
         "--crs",
@@ -34,6 +37,13 @@ def register(subparsers) -> None:
         metavar="NAME",
         default=None,
         help="所属街道 for 宗地 rows that give none (e.g. land-market records, which have no street)",
+    )
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        default=None,
+        help="encoding of CSV / text / shapefile .dbf files when the detected one is wrong "
+        "(GBK, GB18030, UTF-8, UTF-16, Big5)",
     )
     parser.set_defaults(handler=import_command)
 
@@ -78,6 +88,13 @@ def import_command(args) -> int:
     crs = args.crs
     if crs is not None:
         _check_crs(crs, CommandError)
+    if args.encoding:
+        import codecs
+
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise CommandError(f"未知编码 unknown encoding {args.encoding!r}") from None
     setup_django()
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -106,6 +123,7 @@ def import_command(args) -> int:
                 progress=progress,
                 profile=args.profile,
                 street=args.street,
+                encoding=args.encoding,
             )
         except (ProfileError, ImportConflict) as exc:
             raise CommandError(str(exc)) from None

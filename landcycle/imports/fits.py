@@ -42,9 +42,7 @@ def check_lengths(result) -> None:
                 continue
             series = data.frame[column.key]
             length = series.str.len_chars()
-            long = data.frame.select(ROW, series, length.alias("_n")).filter(
-                pl.col("_n") > limit
-            )
+            long = data.frame.select(ROW, series, length.alias("_n")).filter(pl.col("_n") > limit)
             header = data.headers.get(column.key, column.header)
             for row, value, n in long.iter_rows():
                 shown = value if len(value) <= 40 else value[:37] + "…"

@@ -82,13 +82,15 @@ def run_import(
     profile: str | None = None,
     street: str | None = None,
     on_batch: Callable[[ImportBatch], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import workbooks / CSV folders / geodata files; see ``docs/interchange.md``.
 
     ``crs``: EPSG code of all coordinates given; None means EPSG:4490 in sheets and a geodata
     file's own declared CRS (else 4490). ``profile``: name of a column profile
     (``imports.profiles``; ``ProfileError`` if there is none such); ``street``: 所属街道 of
-    宗地 rows that give none. ``on_batch(batch)`` is called once the run's ``ImportBatch``
+    宗地 rows that give none. ``encoding``: codec of CSV / text / .dbf files (else detected).
+    ``on_batch(batch)`` is called once the run's ``ImportBatch``
     exists (before anything is read), e.g. to link it to a background job. A write that
     collides with a concurrent one (a unique key written by another import, or SQLite's write
     lock held past LANDCYCLE_IMPORT_LOCK_WAIT) ends as a failed batch with ``CONFLICT``, or
@@ -98,7 +100,7 @@ def run_import(
 
     options = {"profile": load(profile) if profile else None, "street": street or None}
     with _waiting_for_other_writers():
-        return _run_import(paths, crs, dry_run, user_id, progress, on_batch, options)
+        return _run_import(paths, crs, dry_run, user_id, progress, on_batch, options, encoding)
 
 
 class ImportConflict(Exception):
@@ -125,7 +127,9 @@ def _waiting_for_other_writers():
             cursor.execute(f"PRAGMA busy_timeout = {previous}")
 
 
-def _run_import(paths, crs, dry_run, user_id, progress, on_batch, options) -> ImportResult:
+def _run_import(
+    paths, crs, dry_run, user_id, progress, on_batch, options, encoding
+) -> ImportResult:
     paths = [Path(p) for p in paths]
     names = [p.name for p in paths]
     report = progress or (lambda stage, done, total: None)
@@ -139,7 +143,7 @@ def _run_import(paths, crs, dry_run, user_id, progress, on_batch, options) -> Im
     if on_batch is not None:
         on_batch(batch)
     try:
-        _run(paths, names, crs, dry_run, user_id, report, result, options)
+        _run(paths, names, crs, dry_run, user_id, report, result, options, encoding)
     except Exception as exc:  # a bug or a database failure: the batch must not stay "running"
         result.problems.append(
             ImportProblem(", ".join(names), None, None, None, f"内部错误 internal error: {exc!r}")
@@ -150,12 +154,20 @@ def _run_import(paths, crs, dry_run, user_id, progress, on_batch, options) -> Im
 
 
 def _run(
-    paths, names, crs, dry_run, user_id, report: Progress, result: ImportResult, options=None
+    paths,
+    names,
+    crs,
+    dry_run,
+    user_id,
+    report: Progress,
+    result: ImportResult,
+    options=None,
+    encoding=None,
 ) -> None:
     batch = result.batch
     steps = 3 + len(SHEETS) + 1
     report("读取 reading", 0, steps)
-    inputs = read_inputs(paths)
+    inputs = read_inputs(paths, encoding=encoding)
     report("校验 validating", 1, steps)
     validated = validate(inputs, load_known(), crs, **(options or {}))
     jplan = None

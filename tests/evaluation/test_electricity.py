@@ -23,7 +23,9 @@ FIRMS = [(20.0, 10.0)] + [(60.0 + 5 * i, 500.0) for i in range(19)]  # (tax, ele
 
 def _workbook(path, with_electricity: bool):
     enterprises = [["统一社会信用代码", "企业名称", "行业代码", "规模"]]
-    parcels = [["宗地编号", "所属街道", "用地面积 (公顷)", "产权单位统一社会信用代码", "实际竣工日期"]]
+    parcels = [
+        ["宗地编号", "所属街道", "用地面积 (公顷)", "产权单位统一社会信用代码", "实际竣工日期"]
+    ]
     indicators = [["统一社会信用代码", "年度", "实缴税金 (万元)"]]
     if with_electricity:
         indicators[0].append("用电量 (万千瓦时)")

@@ -178,3 +178,13 @@ def ods_far_value(path: Path) -> Path:
         'table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p>'
         "</table:table-cell></table:table-row>",
     )
+
+
+def xls_far_cell(path: Path) -> Path:
+    """The repository's small .xls (宗地, Excel 2003) with its last text cell moved to IV65536,
+    the last cell BIFF8 has (the record is rewritten in place: same length, same container)."""
+    data = bytearray((Path(__file__).parent / "data" / "parcels-excel-2003.xls").read_bytes())
+    record = data.rfind(b"\xfd\x00\x0a\x00")  # LABELSST, 10 bytes: row, column, XF, string
+    data[record + 4 : record + 8] = (65535).to_bytes(2, "little") + (255).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    return path

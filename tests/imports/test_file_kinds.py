@@ -206,3 +206,15 @@ def test_not_a_zip(tmp_path):
     path.write_bytes(b"PK not really")
     (problem,) = read_inputs([path]).problems
     assert "not a zip file" in problem.reason
+
+
+def test_encoding_option_replaces_the_detection(tmp_path, capsys):
+    path = parcels_csv(tmp_path / "宗地.csv", ROWS, encoding="gbk")
+    assert main(["import", str(path), "--encoding", "utf-8"]) != 0  # wrong: refused, not garbled
+    assert "按指定编码utf-8读取失败" in capsys.readouterr().err
+    assert not ledger.Parcel.objects.exists()
+    assert main(["import", str(path), "--encoding", "no-such-codec"]) != 0
+    assert "未知编码" in capsys.readouterr().err
+    assert main(["import", str(path), "--encoding", "gbk"]) == 0
+    assert "编码读取" not in capsys.readouterr().err  # the user said it: no note
+    assert _names() == _expected()

@@ -39,9 +39,7 @@ def without(rows: list[list], index: int) -> list[list]:
 @pytest.mark.parametrize(
     "spec, column", REQUIRED, ids=[f"{s.name}-{c.header}" for s, c in REQUIRED]
 )
-def test_every_missing_required_column_is_named_and_nothing_written(
-    tmp_path, capsys, spec, column
-):
+def test_every_missing_required_column_is_named_and_nothing_written(tmp_path, capsys, spec, column):
     sheets = district(2)
     rows = sheets[spec.name]
     header_keys = [
@@ -149,3 +147,26 @@ def test_a_total_row_is_never_stored_and_a_real_parcel_named_like_one_is(tmp_pat
     assert sorted(ledger.Parcel.objects.values_list("code", flat=True)) == ["T-01", "T-02"]
     assert "宗地 行3 列宗地编号 值小计: 合计行已跳过" in err
     assert "宗地 行5 列宗地编号 值总计: 合计行已跳过" in err
+
+
+def test_merged_group_header_cells_as_excel_writes_them(tmp_path, capsys):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "附件1"
+    sheet.append(["某区工业用地清单"])
+    sheet.append(["宗地编号", "所属街道", "用地面积", "约定容积率", None, "备注"])
+    sheet.append([None, None, "亩", "下限", "上限", None])
+    sheet.append(["M-01", "示例街道", 15, 1.2, 2.5, "一期"])
+    for cells in ("A2:A3", "B2:B3", "D2:E2", "F2:F3"):
+        sheet.merge_cells(cells)
+    sheet.merge_cells("A1:F1")
+    book.save(tmp_path / "merged.xlsx")
+    status, _out, err = run(capsys, tmp_path / "merged.xlsx")
+    assert status == 0, err
+    assert "附件1: 按表头读作「宗地」工作表，表头在第2–3行" in err
+    parcel = ledger.Parcel.objects.get(code="M-01")
+    assert parcel.registered_area_m2 == pytest.approx(10000.0)
+    assert (parcel.agreed_far_min, parcel.agreed_far_max) == (1.2, 2.5)
+    assert parcel.extra == {"备注": "一期"}

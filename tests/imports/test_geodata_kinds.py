@@ -197,3 +197,10 @@ def test_zip_with_shapefile_parts_only(tmp_path):
             out.write(part, part.name)  # UTF-8 names with the flag, at the top level
     (layer,) = read_inputs([archive]).layers
     assert layer.attributes["ZDMC"].to_list() == ["金港一号地块", "锦丰二号地块"]
+
+
+def test_encoding_option_overrides_a_lying_cpg(tmp_path):
+    shp = _shapefile(tmp_path / "shp", _gis_fields(), _squares())
+    shp.with_suffix(".cpg").write_text("ISO-8859-1")
+    (layer,) = read_inputs([shp], encoding="GBK").layers
+    assert layer.attributes["ZDMC"].to_list() == ["金港一号地块", "锦丰二号地块"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from landcycle.imports.services import run_import
+from landcycle.imports.services import load_known, run_import
 from landcycle.ledger import models as ledger
 
 from .workbooks import uscc, write_xlsx
@@ -114,3 +114,17 @@ def test_without_a_code_column_a_stored_holder_is_never_cleared(tmp_path):
         "P1": (uscc(1), "宁波某某有限公司"),
         "P2": (uscc(1), ""),  # an empty cell clears the name, as any empty cell does
     }
+
+
+def test_names_and_stored_holders_are_loaded_in_bulk(django_assert_num_queries):
+    jurisdiction = ledger.Jurisdiction.objects.create(name="新碶街道")
+    for i in range(5):
+        holder = ledger.Enterprise.objects.create(uscc=uscc(i), name=f"宁波甲{i}有限公司")
+        ledger.Parcel.objects.create(
+            code=f"P{i}", jurisdiction=jurisdiction, registered_area_m2=1.0, holder=holder
+        )
+    # One query per table (enterprises, parcels, persons, verified code exceptions), any size.
+    with django_assert_num_queries(4):
+        known = load_known()
+    assert known.enterprise_names[uscc(3)] == "宁波甲3有限公司"
+    assert known.parcel_holders == {f"P{i}": uscc(i) for i in range(5)}

@@ -7,6 +7,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -73,6 +74,19 @@ def test_rows_columns_and_cells_each_have_their_limit(tmp_path, settings):
     assert (
         "2,001 行 × 6 列 = 12,006 个单元格" in message and "LANDCYCLE_IMPORT_MAX_CELLS" in message
     )
+
+
+def test_cells_of_all_sheets_count_together(tmp_path, settings):
+    path = hostile.million_bad_rows(tmp_path / "one.xlsx", rows=999)  # 1,000 rows × 3 columns
+    settings.LANDCYCLE_IMPORT_MAX_CELLS = 5_000
+    limits.check_file(path)
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    two = hostile.million_bad_rows(tmp_path / "two.xlsx", rows=999)
+    with zipfile.ZipFile(two, "a") as archive:
+        archive.writestr("xl/worksheets/sheet2.xml", sheet)
+    message = refused(two)
+    assert message.startswith("two.xlsx: 工作簿过大") and "6,000" in message
 
 
 def test_cells_far_down_or_written_without_references_are_seen(tmp_path, settings):
@@ -145,6 +159,14 @@ def test_ods_repeats_count_where_they_hold_values(tmp_path):
     assert "1,502" in refused(gap)
 
 
+def test_xls_far_cell_refused(tmp_path, settings):
+    message = refused(hostile.xls_far_cell(tmp_path / "far.xls"))
+    assert message.startswith("宗地: 表格过大") and "65,536 行 × 256 列" in message
+    limits.check_file(Path(hostile.__file__).parent / "data" / "parcels-excel-2003.xls")
+    settings.LANDCYCLE_IMPORT_MAX_ROWS = 1
+    assert "行数过多" in refused(Path(hostile.__file__).parent / "data" / "parcels-excel-2003.xls")
+
+
 @pytest.mark.parametrize("part", ["sheet", "other"])
 def test_entity_declarations_refused_before_any_parser(tmp_path, part):
     message = refused(hostile.entity(tmp_path / "entity.xlsx", part=part))
@@ -169,6 +191,16 @@ def test_readers_report_the_refusal_as_a_problem(tmp_path):
     inputs = read_inputs([hostile.far_cell(tmp_path / "far.xlsx")])
     assert not inputs.grids and not inputs.sheets
     assert [p.reason[:4] for p in inputs.problems] == ["列数过多"]
+
+
+@pytest.mark.parametrize("name", ["宗地.csv", "宗地.txt", "宗地.tsv"])
+def test_text_readers_refuse_too_many_lines(tmp_path, settings, name):
+    settings.LANDCYCLE_IMPORT_MAX_ROWS = 10
+    path = tmp_path / name
+    path.write_text("宗地编号\t所属街道\n" + "P\t甲街道\n" * 20, encoding="utf-8")
+    inputs = read_inputs([path])
+    assert not inputs.grids and not inputs.sheets
+    assert [p.reason[:4] for p in inputs.problems] == ["行数过多"]
 
 
 def test_a_valid_district_workbook_passes(tmp_path):
@@ -223,19 +255,20 @@ def run_cli(env, path: Path) -> tuple[subprocess.CompletedProcess, float, int]:
     def bounded():
         resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    result = subprocess.run(
-        [LANDCYCLE, "import", str(path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        preexec_fn=bounded,
-    )
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any child so far: exact when this one is largest.
-    return result, seconds, max(peak, before) * 1024
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [LANDCYCLE, "import", str(path)], env=env, stdout=out, stderr=err, preexec_fn=bounded
+        )
+        _pid, status, usage = os.wait4(process.pid, 0)  # this child's own resource usage
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(
+            process.args, process.returncode, out.read().decode(), err.read().decode()
+        )
+    return result, seconds, usage.ru_maxrss * 1024
 
 
 def assert_refused(result, seconds, rss, words, limit_seconds):
@@ -255,11 +288,14 @@ def assert_refused(result, seconds, rss, words, limit_seconds):
         (hostile.far_cell, "列数过多"),
         (hostile.zip_bomb, "压缩比异常"),
         (hostile.entity, "DOCTYPE/ENTITY"),
+        (hostile.xls_far_cell, "表格过大"),
+        (hostile.ods_far_value, "列数过多"),
     ],
-    ids=["far-cell", "zip-bomb", "entity"],
+    ids=["far-cell", "zip-bomb", "entity", "xls-far-cell", "ods-far-value"],
 )
 def test_cli_refuses_hostile_workbooks(cli_env, tmp_path, build, words):
-    path = build(tmp_path / "hostile.xlsx")
+    suffix = {"xls_far_cell": ".xls", "ods_far_value": ".ods"}.get(build.__name__, ".xlsx")
+    path = build(tmp_path / f"hostile{suffix}")
     assert path.stat().st_size < 2 << 20
     assert_refused(*run_cli(cli_env, path), words, limit_seconds=60)
 
@@ -345,3 +381,35 @@ def test_web_million_bad_rows_listed_compactly(officer_client, tmp_path):
     listing = officer_client.get(reverse("web:import"))
     assert listing.status_code == 200 and "1048575" in listing.content.decode()
     assert time.perf_counter() - start < 5
+
+
+def test_import_list_page_never_loads_the_lists(officer_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.imports.models import ImportBatch
+
+    big = [{"sheet": "宗地", "row": r, "reason": "x" * 100} for r in range(20_000)]
+    ImportBatch.objects.create(files=["a.xlsx"], errors=big, error_count=20_000)
+    with CaptureQueriesContext(connection) as queries:
+        page = officer_client.get(reverse("web:import"))
+    assert page.status_code == 200 and "20000" in page.content.decode()
+    batch_queries = [q["sql"] for q in queries if "imports_importbatch" in q["sql"]]
+    assert batch_queries and not any('"errors"' in q for q in batch_queries)
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite: a schema editor outside a transaction
+def test_migration_fills_counts_of_stored_batches():
+    from django.apps import apps
+    from django.db import connection
+
+    from landcycle.imports.models import ImportBatch
+
+    module = __import__(
+        "landcycle.imports.migrations.0002_batch_error_counts", fromlist=["fill_counts"]
+    )
+    batch = ImportBatch.objects.create(files=["old.xlsx"], errors=[{}, {}, {}], warnings=[{}])
+    with connection.schema_editor() as editor:
+        module.fill_counts(apps, editor)
+    batch.refresh_from_db()
+    assert (batch.error_count, batch.warning_count) == (3, 1)

@@ -16,6 +16,7 @@ import polars as pl
 
 from landcycle.core.safe_output import restore_csv_text, restore_csv_value
 
+from .. import limits
 from ..errors import ImportProblem
 from .archives import read_zip
 from .boundary import looks_like_boundary, read_boundary
@@ -60,11 +61,12 @@ __all__ = [
 ]
 
 
-def read_inputs(paths: list[Path]) -> Inputs:
+def read_inputs(paths: list[Path], encoding: str | None = None) -> Inputs:
     """Read every given file or folder into one :class:`Inputs` (problems, never exceptions).
 
     A folder is read file by file (its sub-folders too when it came out of a zip); files of no
-    known kind inside a folder are passed over, a single such file is an error.
+    known kind inside a folder are passed over, a single such file is an error. ``encoding``:
+    the codec of every CSV / text / .dbf file (``--encoding``), instead of detecting it.
     """
     inputs = Inputs()
     for path in paths:
@@ -74,13 +76,15 @@ def read_inputs(paths: list[Path]) -> Inputs:
                 ImportProblem(path.name, None, None, None, "文件不存在 file not found")
             )
         elif path.is_dir():
-            _read_folder(path, inputs, path.name)
+            _read_folder(path, inputs, path.name, encoding=encoding)
         else:
-            read_file(path, inputs, alone=True)
+            read_file(path, inputs, alone=True, encoding=encoding)
     return inputs
 
 
-def _read_folder(folder: Path, inputs: Inputs, label: str, nested: bool = False) -> None:
+def _read_folder(
+    folder: Path, inputs: Inputs, label: str, nested: bool = False, encoding: str | None = None
+) -> None:
     files = sorted(p for p in (folder.rglob("*") if nested else folder.iterdir()) if p.is_file())
     if not any(f.suffix.lower() in READ_SUFFIXES for f in files):
         inputs.problems.append(
@@ -93,14 +97,17 @@ def _read_folder(folder: Path, inputs: Inputs, label: str, nested: bool = False)
             )
         )
     for file in files:
-        read_file(file, inputs, alone=False, in_archive=nested)
+        read_file(file, inputs, alone=False, in_archive=nested, encoding=encoding)
 
 
-def _read_archive_folder(folder: Path, inputs: Inputs, label: str) -> None:
-    _read_folder(folder, inputs, label, nested=True)
-
-
-def read_file(path: Path, inputs: Inputs, *, alone: bool, in_archive: bool = False) -> None:
+def read_file(
+    path: Path,
+    inputs: Inputs,
+    *,
+    alone: bool,
+    in_archive: bool = False,
+    encoding: str | None = None,
+) -> None:
     """One file by its kind (suffix; a .txt by its content). ``alone``: named by the user, so a
     file of no known kind is an error rather than passed over."""
     suffix = path.suffix.lower()
@@ -108,18 +115,20 @@ def read_file(path: Path, inputs: Inputs, *, alone: bool, in_archive: bool = Fal
         read_workbook(path, inputs)
     elif suffix in CSV_SUFFIXES:
         before = (len(inputs.grids), len(inputs.sheets))
-        read_csv(path, inputs)
+        read_csv(path, inputs, encoding)
         _drop_text_marks(inputs, before)
     elif suffix in TEXT_SUFFIXES:
+        if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
+            return
         raw = path.read_bytes()
         if looks_like_boundary(_head(raw)):
-            read_boundary(raw, path.stem, path.name, inputs)
+            read_boundary(raw, path.stem, path.name, inputs, encoding)
         else:  # Excel's "Unicode text": tab-separated UTF-16
             before = (len(inputs.grids), len(inputs.sheets))
-            read_delimited(raw, path.stem, path.name, inputs)
+            read_delimited(raw, path.stem, path.name, inputs, encoding)
             _drop_text_marks(inputs, before)
     elif suffix in GEODATA_SUFFIXES:
-        read_geodata(path, inputs)
+        read_geodata(path, inputs, encoding)
     elif suffix in ARCHIVE_SUFFIXES:
         if in_archive:
             inputs.problems.append(
@@ -128,7 +137,11 @@ def read_file(path: Path, inputs: Inputs, *, alone: bool, in_archive: bool = Fal
                 )
             )
         else:
-            read_zip(path, inputs, _read_archive_folder)
+
+            def unpacked(folder: Path, inputs: Inputs, label: str) -> None:
+                _read_folder(folder, inputs, label, nested=True, encoding=encoding)
+
+            read_zip(path, inputs, unpacked)
     elif alone:
         inputs.problems.append(
             ImportProblem(

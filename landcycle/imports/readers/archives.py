@@ -101,7 +101,7 @@ def read_zip(path: Path, inputs: Inputs, read_folder: Callable[[Path, Inputs, st
         if problems:
             inputs.problems.extend(problems)
             return
-        root = Path(scratch)
+        root = Path(scratch).resolve()  # so the containment check compares like with like
         for info in infos:
             name = member_name(info)
             if info.is_dir() or name.startswith(_SKIPPED):

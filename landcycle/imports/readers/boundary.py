@@ -71,15 +71,18 @@ class _Parcel:
     points: list[tuple[int, int, float, float]] = field(default_factory=list)  # line, ring, x, y
 
 
-def read_boundary(raw: bytes, name: str, source: str, inputs: Inputs) -> None:
-    """Bytes of a boundary-point file → one GeoLayer in ``inputs.layers`` (or problems)."""
+def read_boundary(
+    raw: bytes, name: str, source: str, inputs: Inputs, given: str | None = None
+) -> None:
+    """Bytes of a boundary-point file → one GeoLayer in ``inputs.layers`` (or problems);
+    ``given``: the codec from ``--encoding``, else detected."""
     problems: list[ImportProblem] = []
 
     def problem(line, column, value, reason, warning=False):
         problems.append(ImportProblem(source, line, column, value, reason, warning))
 
     try:
-        text, encoding = decode_text(raw)
+        text, encoding = decode_text(raw, given)
     except EncodingProblem as exc:
         inputs.problems.append(ImportProblem(source, None, None, None, str(exc)))
         return

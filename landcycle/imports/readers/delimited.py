@@ -33,13 +33,16 @@ class EncodingProblem(ValueError):
     """The bytes are in no encoding we can read with confidence."""
 
 
-def decode_text(raw: bytes) -> tuple[str, str]:
+def decode_text(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
     """Bytes of a text file → (text, encoding label shown to the user).
 
     UTF-8 (with or without BOM) and UTF-16 with BOM are taken as they are; anything else goes to
     charset-normalizer among the encodings Chinese offices use, and GBK-family answers are read
-    as GB18030 (its superset, so no character of a GBK file is lost). Raises EncodingProblem.
+    as GB18030 (its superset, so no character of a GBK file is lost). ``encoding`` (a codec name
+    the user gave with ``--encoding``) replaces the detection. Raises EncodingProblem.
     """
+    if encoding:
+        return _decode_as(raw, encoding)
     if raw.startswith(codecs.BOM_UTF8):
         return raw[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -76,6 +79,18 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     return text, _label(encoding)
 
 
+def _decode_as(raw: bytes, encoding: str) -> tuple[str, str]:
+    codec = codecs.lookup(encoding).name
+    if codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[3:]
+    try:
+        return raw.decode(codec), f"{encoding} (--encoding)"
+    except UnicodeDecodeError as exc:
+        raise EncodingProblem(
+            f"按指定编码{encoding}读取失败 not valid {encoding} at byte {exc.start} (--encoding)"
+        ) from None
+
+
 def _label(encoding: str) -> str:
     return {
         "gb18030": "GB18030/GBK",
@@ -95,14 +110,16 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(path: Path, inputs: Inputs) -> None:
+def read_csv(path: Path, inputs: Inputs, encoding: str | None = None) -> None:
     """One CSV / tab-separated file = one sheet named after the file (``宗地.csv`` → 宗地)."""
     if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
         return
-    read_delimited(path.read_bytes(), path.stem, path.name, inputs)
+    read_delimited(path.read_bytes(), path.stem, path.name, inputs, encoding)
 
 
-def read_delimited(raw: bytes, name: str, source: str, inputs: Inputs) -> None:
+def read_delimited(
+    raw: bytes, name: str, source: str, inputs: Inputs, given: str | None = None
+) -> None:
     """Bytes of a delimited file → a grid in ``inputs.grids`` (or problems saying why not).
 
     The grid holds every line (row number = line, first = 1); ``imports.tables`` finds the header.
@@ -110,11 +127,11 @@ def read_delimited(raw: bytes, name: str, source: str, inputs: Inputs) -> None:
     from ..tables import grid_from_frame
 
     try:
-        text, encoding = decode_text(raw)
+        text, encoding = decode_text(raw, given)
     except EncodingProblem as exc:
         inputs.problems.append(ImportProblem(name, None, None, None, str(exc)))
         return
-    if encoding not in ("UTF-8", "UTF-8 (BOM)"):
+    if not given and encoding not in ("UTF-8", "UTF-8 (BOM)"):
         inputs.problems.append(
             ImportProblem(
                 name,
@@ -130,7 +147,7 @@ def read_delimited(raw: bytes, name: str, source: str, inputs: Inputs) -> None:
         data = text.encode("utf-8")
     else:  # UTF-8 as given: Polars reads the bytes themselves
         data = raw[3:] if encoding == "UTF-8 (BOM)" else raw
-        data = data if encoding.startswith("UTF-8") else text.encode("utf-8")
+        data = data if encoding.startswith("UTF-8") and not given else text.encode("utf-8")
     if not text.strip():
         inputs.grids.append(Grid(name, source, grid_from_frame(pl.DataFrame())))
         return

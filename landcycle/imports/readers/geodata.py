@@ -81,14 +81,17 @@ def _utf8(raw: bytes, cut: bool = False) -> bool:
     return False
 
 
-def read_geodata(path: Path, inputs: Inputs) -> None:
-    """A geodata file → a GeoLayer (text attributes, shapely geometries, declared EPSG or None)."""
+def read_geodata(path: Path, inputs: Inputs, given: str | None = None) -> None:
+    """A geodata file → a GeoLayer (text attributes, shapely geometries, declared EPSG or None).
+    ``given``: codec of a shapefile's .dbf from ``--encoding`` (over .cpg and detection)."""
     if not limits.admit(path, inputs):  # sizes and dimensions first (issue 10)
         return
     from pyogrio import raw
 
     try:
         encoding, label = dbf_encoding(path)
+        if given and path.suffix.lower() == ".shp":
+            encoding, label = given, f"{given} (--encoding)"
     except EncodingProblem as exc:
         inputs.problems.append(ImportProblem(path.name, None, None, None, str(exc)))
         return
@@ -125,7 +128,9 @@ def read_geodata(path: Path, inputs: Inputs) -> None:
                 None,
                 None,
                 label,
-                f".dbf没有.cpg，已按{label}编码读取 no .cpg: read the .dbf as {label} (detected)",
+                f"已按{label}编码读取.dbf read the .dbf as {label}"
+                if given
+                else f".dbf没有.cpg，已按{label}编码读取 no .cpg: read the .dbf as {label} (detected)",
                 warning=True,
             )
         )

@@ -58,7 +58,10 @@ _OCTOBER_AS_1 = r"^\d{4}\.1$"
 # Serial 0 as Excel shows it (1900-01-00), or as a reader gives a date cell holding 0 (00:00:00).
 _ZERO = r"^(?:0?0:00(?::00)?|1900[-/.年]0?1[-/.月]0?0日?)$"
 # A time of day after a space, a T or 日: dropped (2023-5-1 8:30, 2023-05-01T08:30:00).
-_TIME = r"(?:(?:T|\s)+|([日号]))\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?$"
+_TIME = (
+    r"(?:(?:T|\s)+|([日号]))\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?"
+    r"\s*(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 _CHINESE_DIGITS = list("〇零一二三四五六七八九")
 _ARABIC = list("00123456789")
 

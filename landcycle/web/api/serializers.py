@@ -14,14 +14,23 @@ class JurisdictionSerializer(serializers.ModelSerializer):
 class ParcelSerializer(serializers.ModelSerializer):
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     holder_name = serializers.CharField(source="holder.name", read_only=True, default=None)
+    # The model's holder_name (土地使用权人 as written) under a name that keeps the API's
+    # holder_name (the matched enterprise's name) as it was.
+    holder_name_recorded = serializers.CharField(source="holder_name", read_only=True)
 
     class Meta:
         model = ledger.Parcel
         fields = [
             "id", "code", "name", "jurisdiction", "jurisdiction_name", "land_use",
-            "supply_method", "project_type", "registered_area_m2", "computed_area_m2", "holder",
-            "holder_name", "term_start", "term_end", "agreed_start", "agreed_completion",
-            "agreed_attainment", "actual_start", "actual_completion", "far", "in_control_line",
+            "land_use_code", "supply_method", "supply_method_detail", "project_type",
+            "registered_area_m2", "computed_area_m2", "holder", "holder_name",
+            "holder_name_recorded", "supervision_number", "location", "land_source",
+            "price_10k_cny", "term_years", "land_grade", "industry_category", "approved_by",
+            "contract_date", "term_start", "term_end", "agreed_delivery",
+            "agreed_delivery_precision", "agreed_start", "agreed_start_precision",
+            "agreed_completion", "agreed_completion_precision", "agreed_attainment",
+            "agreed_attainment_precision", "actual_start", "actual_completion", "far",
+            "agreed_far_min", "agreed_far_max", "in_control_line",
             "min_lon", "min_lat", "max_lon", "max_lat",
         ]  # fmt: skip
 
@@ -73,7 +82,8 @@ class IndicatorReportSerializer(serializers.ModelSerializer):
         fields = [
             "id", "enterprise", "year", "parcel", "output_10k_cny", "revenue_10k_cny",
             "tax_10k_cny", "value_added_10k_cny", "energy_tce", "emissions_t",
-            "rd_expense_10k_cny", "employees", "investment_10k_cny",
+            "rd_expense_10k_cny", "employees", "investment_10k_cny", "electricity_kwh",
+            "water_t",
         ]  # fmt: skip
 
 
