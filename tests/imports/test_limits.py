@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
 from landcycle.imports import limits
@@ -328,7 +327,6 @@ def upload(client, path: Path):
         return client.post(reverse("web:import"), {"workbook": handle}, follow=True)
 
 
-@override_settings(LANDCYCLE_WEB_SYNC_JOBS=True)
 @pytest.mark.parametrize(
     ("build", "words"),
     [
@@ -341,6 +339,8 @@ def upload(client, path: Path):
 def test_web_upload_refuses_hostile_workbooks(officer_client, tmp_path, settings, build, words):
     from landcycle.imports.models import ImportBatch
 
+    # Through pytest-django's settings (override_settings beside it leaked into later tests).
+    settings.LANDCYCLE_WEB_SYNC_JOBS = True
     response = upload(officer_client, build(tmp_path / "hostile.xlsx"))
     assert response.status_code == 400
     assert words in response.content.decode()
@@ -350,8 +350,8 @@ def test_web_upload_refuses_hostile_workbooks(officer_client, tmp_path, settings
     assert officer_client.get(reverse("web:import")).status_code == 200  # still answering
 
 
-@override_settings(LANDCYCLE_WEB_SYNC_JOBS=True)
 def test_web_upload_size_limit(officer_client, tmp_path, settings):
+    settings.LANDCYCLE_WEB_SYNC_JOBS = True
     settings.LANDCYCLE_IMPORT_MAX_FILE_MB = 1
     path = tmp_path / "big.csv"
     path.write_bytes(b"a,b\n" + b"1,2\n" * 600_000)
@@ -364,8 +364,8 @@ def test_web_upload_size_limit(officer_client, tmp_path, settings):
 
 
 @pytest.mark.slow
-@override_settings(LANDCYCLE_WEB_SYNC_JOBS=True)
-def test_web_million_bad_rows_listed_compactly(officer_client, tmp_path):
+def test_web_million_bad_rows_listed_compactly(officer_client, tmp_path, settings):
+    settings.LANDCYCLE_WEB_SYNC_JOBS = True
     from landcycle.imports.models import ImportBatch
 
     response = upload(officer_client, hostile.million_bad_rows(tmp_path / "million.xlsx"))
