@@ -2,18 +2,13 @@
 
 from django.contrib import admin
 
+from landcycle.core.governed_admin import GovernedAdmin
+
 from . import models
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class _ReadOnly(GovernedAdmin):
+    service = "landcycle.evaluation.services"
 
 
 @admin.register(models.EvaluationRun)

@@ -1,13 +1,17 @@
+"""Import batches are written by the import service only: read-only here."""
+
 from django.contrib import admin
+
+from landcycle.core.governed_admin import GovernedAdmin
 
 from .models import ImportBatch
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(GovernedAdmin):
+    service = "landcycle.imports.services"
     list_display = ["started_at", "user", "status", "dry_run", "files", "error_count"]
     list_filter = ["status", "dry_run"]
-    readonly_fields = [f.name for f in ImportBatch._meta.fields]
 
     def get_queryset(self, request):
         # The lists load only on a batch's own page (they can be large in old batches).

@@ -1,15 +1,28 @@
+"""Admin for the lifecycle workflows: every case is read-only here.
+
+Each model is created and changed by its service in ``landcycle.lifecycle.services`` (state
+machines, deadlines from the working-day calendar, change log); the admin keeps the lists,
+search and detail pages for administrators to inspect them. See docs/lifecycle.md.
+"""
+
 from django.contrib import admin
+
+from landcycle.core.governed_admin import GovernedAdmin, GovernedInline
 
 from . import models
 
+SERVICES = "landcycle.lifecycle.services"
+
 
 @admin.register(models.CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(GovernedAdmin):
+    service = f"{SERVICES}.calendar"
     list_display = ["year", "source", "added_at"]
 
 
 @admin.register(models.Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(GovernedAdmin):
+    service = f"{SERVICES}.calendar"
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"
@@ -17,7 +30,8 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.AdmissionApplication)
-class AdmissionApplicationAdmin(admin.ModelAdmin):
+class AdmissionApplicationAdmin(GovernedAdmin):
+    service = f"{SERVICES}.admission"
     list_display = [
         "enterprise_name",
         "jurisdiction",
@@ -31,34 +45,32 @@ class AdmissionApplicationAdmin(admin.ModelAdmin):
     list_filter = ["status", "proposed_class", "industry_field", "jurisdiction"]
     search_fields = ["enterprise_name"]
     raw_id_fields = ["enterprise", "parcel"]
-    # state changes go through landcycle.lifecycle.services.admission
-    readonly_fields = [
-        "status",
-        "assessment_due",
-        "proposed_class",
-        "assessment_reasons",
-        "assessed_on",
-        "decision_body",
-        "decided_on",
-        "deadline_flags",
+
+
+class ExitStepInline(GovernedInline):
+    model = models.ExitStep
+    fields = [
+        "from_state",
+        "to_state",
+        "on",
+        "actor",
+        "actor_name",
+        "late",
+        "recorded_at",
+        "document_title",
+        "document_number",
+        "document_file",
+        "note",
     ]
 
 
-class ExitStepInline(admin.TabularInline):
-    model = models.ExitStep
-    extra = 0
-    readonly_fields = ["from_state", "to_state", "on", "actor", "actor_name", "late", "recorded_at"]
-    fields = [*readonly_fields, "document_title", "document_number", "document_file", "note"]
-    can_delete = False
-
-
-class ClawbackInline(admin.TabularInline):
+class ClawbackInline(GovernedInline):
     model = models.Clawback
-    extra = 0
 
 
 @admin.register(models.ExitCase)
-class ExitCaseAdmin(admin.ModelAdmin):
+class ExitCaseAdmin(GovernedAdmin):
+    service = f"{SERVICES}.exits"
     list_display = [
         "enterprise",
         "parcel",
@@ -72,25 +84,16 @@ class ExitCaseAdmin(admin.ModelAdmin):
     list_filter = ["state", "trigger", "jurisdiction"]
     search_fields = ["enterprise__name", "parcel__code"]
     raw_id_fields = ["enterprise", "parcel"]
-    readonly_fields = [
-        "state",
-        "interview_due",
-        "rectification_due",
-        "exit_due",
-        "closed_on",
-        "contract_terminated",
-        "deadline_flags",
-    ]
     inlines = [ExitStepInline, ClawbackInline]
 
 
-class AgreementTermInline(admin.TabularInline):
+class AgreementTermInline(GovernedInline):
     model = models.AgreementTerm
-    extra = 0
 
 
 @admin.register(models.SupervisionAgreement)
-class SupervisionAgreementAdmin(admin.ModelAdmin):
+class SupervisionAgreementAdmin(GovernedAdmin):
+    service = f"{SERVICES}.agreements"
     list_display = ["number", "parcel", "enterprise", "signed_on", "attainment_due", "status"]
     list_filter = ["status"]
     search_fields = ["number", "parcel__code", "enterprise__name"]
@@ -99,41 +102,43 @@ class SupervisionAgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.StockLandCase)
-class StockLandCaseAdmin(admin.ModelAdmin):
+class StockLandCaseAdmin(GovernedAdmin):
+    service = f"{SERVICES}.stockland"
     list_display = ["parcel", "category", "identified_on", "status", "deadline", "lead_unit"]
     list_filter = ["category", "status"]
     search_fields = ["parcel__code"]
     raw_id_fields = ["parcel"]
-    readonly_fields = ["basis", "idle_since", "deadline_flags"]
 
 
-class AvailableLandEntryInline(admin.TabularInline):
+class AvailableLandEntryInline(GovernedInline):
     model = models.AvailableLandEntry
-    extra = 0
     raw_id_fields = ["parcel"]
 
 
 @admin.register(models.AvailableLandList)
-class AvailableLandListAdmin(admin.ModelAdmin):
+class AvailableLandListAdmin(GovernedAdmin):
+    service = f"{SERVICES}.available"
     list_display = ["title", "year", "jurisdiction", "status", "approved_on", "published_on"]
     list_filter = ["status", "year"]
-    readonly_fields = ["status", "approved_by", "approved_on", "published_on"]
+    search_fields = ["title"]
     inlines = [AvailableLandEntryInline]
 
 
-class StreetTargetInline(admin.TabularInline):
+class StreetTargetInline(GovernedInline):
     model = models.StreetTarget
-    extra = 0
 
 
 @admin.register(models.TaskTable)
-class TaskTableAdmin(admin.ModelAdmin):
+class TaskTableAdmin(GovernedAdmin):
+    service = f"{SERVICES}.renewal"
     list_display = ["name", "district", "start_year", "end_year", "imported_at"]
+    search_fields = ["name", "source"]
     inlines = [StreetTargetInline]
 
 
 @admin.register(models.RenewalProject)
-class RenewalProjectAdmin(admin.ModelAdmin):
+class RenewalProjectAdmin(GovernedAdmin):
+    service = f"{SERVICES}.renewal"
     list_display = [
         "name",
         "street",
@@ -150,19 +155,20 @@ class RenewalProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.EnterpriseMeasure)
-class EnterpriseMeasureAdmin(admin.ModelAdmin):
+class EnterpriseMeasureAdmin(GovernedAdmin):
+    service = f"{SERVICES}.renewal"
     list_display = ["enterprise", "street", "kind", "completed_on"]
     list_filter = ["kind", "street"]
     raw_id_fields = ["enterprise"]
 
 
-class ProjectProgressInline(admin.TabularInline):
+class ProjectProgressInline(GovernedInline):
     model = models.ProjectProgress
-    extra = 0
 
 
 @admin.register(models.ProjectLead)
-class ProjectLeadAdmin(admin.ModelAdmin):
+class ProjectLeadAdmin(GovernedAdmin):
+    service = f"{SERVICES}.projects"
     list_display = [
         "name",
         "total_investment_10k_cny",

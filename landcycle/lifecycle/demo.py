@@ -186,11 +186,11 @@ def _agreements(today, pool):
             terms=terms,
         )
         if index == 5:
-            agreement.status = m.SupervisionAgreement.Status.EXPIRED
+            agreements.expire(agreement, on=today)
         elif index == 0:
-            agreement.status = m.SupervisionAgreement.Status.TERMINATED
-        agreement.green_building_stars = 1 if index % 2 else None
-        agreement.save()
+            agreements.terminate(agreement, on=add_months(signed, 30))
+        if index % 2:
+            agreements.record_green_building(agreement, stars=1)
 
 
 def _admissions(today, pool, calendar):
@@ -358,36 +358,38 @@ def _renewal(today, parcels):
     )
     modes, paths = list(R.Mode.values), list(R.Path.values)
     start = max(dt.date(2024, 7, 1), _days(today, 700))
+    measured: set[tuple[int, str]] = set()
     for index, street_id in enumerate(streets):
         group = by_street.get(street_id, [])
         if len(group) < 2:
             continue
         area = sum(p.registered_area_m2 for p in group[:2])
         status = statuses[index % len(statuses)]
-        project = R.objects.create(
-            name=f"{group[0].jurisdiction.name}老旧工业区块改造（演示）",
-            street_id=street_id,
+        street = group[0].jurisdiction
+        project = renewal.create_project(
+            name=f"{street.name}老旧工业区块改造（演示）",
+            street=street,
             kind=R.Kind.BLOCK,
             mode=modes[index % len(modes)],
             path=paths[index % len(paths)],
             land_area_m2=area,
+            parcels=group[:2],
             planned_far=2.2,
             planned_floor_area_m2=area * 2.2,
             admin_living_land_m2=area * 0.1,
             admin_living_floor_m2=area * 2.2 * 0.2,
         )
-        project.parcels.set(group[:2])
-        far = R.objects.create(
+        far = renewal.create_project(
             name=f"{group[1].code} 容积率提升（演示）",
-            street_id=street_id,
+            street=street,
             kind=R.Kind.FAR,
             mode=R.Mode.SELF_RENOVATION,
             path=R.Path.SORT_UPGRADE,
             land_area_m2=group[1].registered_area_m2,
+            parcels=group[1:2],
             planned_far=2.0,
             planned_floor_area_m2=group[1].registered_area_m2 * 2.0,
         )
-        far.parcels.set(group[1:2])
         for item, target in ((project, status), (far, statuses[(index + 1) % len(statuses)])):
             steps = {R.Status.APPROVED: 1, R.Status.IN_PROGRESS: 2, R.Status.COMPLETED: 3}.get(
                 target, 0
@@ -397,14 +399,16 @@ def _renewal(today, parcels):
                 renewal.transition(item, action, on=on, new_floor_area_m2=item.land_area_m2 * 0.1)
         kinds = list(m.EnterpriseMeasure.Kind.values)
         for offset, parcel in enumerate(group[2:5]):
-            m.EnterpriseMeasure.objects.get_or_create(
+            kind = kinds[offset % len(kinds)]
+            if (parcel.holder_id, kind) in measured:
+                continue  # one measure of a kind per enterprise
+            measured.add((parcel.holder_id, kind))
+            renewal.record_measure(
                 enterprise=parcel.holder,
-                kind=kinds[offset % len(kinds)],
-                defaults={
-                    "street_id": street_id,
-                    "completed_on": min(today, start + dt.timedelta(days=120)),
-                    "note": "演示",
-                },
+                street=street,
+                kind=kind,
+                completed_on=min(today, start + dt.timedelta(days=120)),
+                note="演示",
             )
 
 
@@ -425,7 +429,7 @@ def _projects(today, parcels):
         ("数字视听制作中心（演示）", 8_000, 120, None, None),  # below 1 亿元: no alert
     ]
     for name, amount, age, progress_age, outcome in plans:
-        project = m.ProjectLead.objects.create(
+        project = projects.register(
             name=name,
             total_investment_10k_cny=amount,
             leading_district=district,

@@ -115,6 +115,35 @@ def test_submit_sets_due_in_three_working_days_over_national_day(calendar):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        ("2025-03-07", "2025-03-12"),  # an ordinary Friday: Mon, Tue, Wed
+        ("2025-01-24", "2025-02-05"),  # Friday before the Spring Festival: Sun (make-up), Mon,
+        #                                then 28 Jan – 4 Feb off, Wed 5 Feb
+        ("2024-09-13", "2024-09-19"),  # Friday before Mid-Autumn: Sat 14 (make-up), Wed, Thu
+        ("2025-04-03", "2025-04-09"),  # Thursday before Qingming (Fri 4 Apr off)
+        ("2025-10-03", "2025-10-11"),  # received on a day off: Thu 9, Fri 10, Sat 11 (make-up)
+    ],
+)
+def test_submit_stores_the_assessment_due_date_in_working_days(calendar, received, due):
+    app = submit(
+        received_on=d(received), calendar=calendar, jurisdiction=JurisdictionFactory(), **_fields()
+    )
+    app.refresh_from_db()
+    assert app.assessment_due == d(due)
+    assert app.deadline_flags == {}
+    assert app.status == App.Status.SUBMITTED and app.proposed_class == ""
+
+
+@pytest.mark.django_db
+def test_submit_reads_the_holiday_table_when_no_calendar_is_given(calendar):
+    """The web and the demo pass no calendar: the one in the database is used."""
+    app = submit(received_on=d("2025-01-24"), jurisdiction=JurisdictionFactory(), **_fields())
+    assert app.assessment_due == d("2025-02-05")
+
+
+@pytest.mark.django_db
 def test_submit_in_late_december_2026_flags_unknown_calendar(calendar):
     app = submit(
         received_on=d("2026-12-30"),

@@ -126,3 +126,49 @@ def test_first_quarter_review_lists_enterprises_in_the_park_a_year_or_more():
     assert review.due == d("2025-03-31")
     assert [a.number for a in review.agreements] == ["OLD"]
     assert [b.number for b in review.breaches] == ["OLD"]
+
+
+def test_expire_only_an_active_agreement_past_its_validity():
+    from landcycle.lifecycle.models import SupervisionAgreement as Agreement
+    from landcycle.lifecycle.services.agreements import expire, terminate
+
+    agreement = _agreement(valid_to=d("2026-05-31"))
+    with pytest.raises(LifecycleError, match="尚未到期"):
+        expire(agreement, on=d("2026-05-30"))
+    expire(agreement, on=d("2026-05-31"))
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.EXPIRED
+    with pytest.raises(LifecycleError, match="不能解除"):
+        terminate(agreement, on=d("2026-06-01"))
+    with pytest.raises(LifecycleError, match="不能到期"):
+        expire(agreement, on=d("2026-06-01"))
+    open_ended = _agreement(number="MTG-002")
+    with pytest.raises(LifecycleError, match="未约定"):
+        expire(open_ended, on=d("2099-01-01"))
+
+
+def test_terminate_an_active_agreement_not_before_signing():
+    from landcycle.lifecycle.models import SupervisionAgreement as Agreement
+    from landcycle.lifecycle.services.agreements import terminate
+
+    agreement = _agreement()
+    with pytest.raises(LifecycleError, match="早于签订日期"):
+        terminate(agreement, on=d("2021-05-31"))
+    assert Agreement.objects.get(pk=agreement.pk).status == Agreement.Status.ACTIVE
+    terminate(agreement, on=d("2023-01-10"))
+    assert Agreement.objects.get(pk=agreement.pk).status == Agreement.Status.TERMINATED
+
+
+def test_green_building_stars_one_to_three():
+    from landcycle.lifecycle.models import SupervisionAgreement as Agreement
+    from landcycle.lifecycle.services.agreements import record_green_building
+
+    agreement = _agreement()
+    for bad in (0, 4):
+        with pytest.raises(LifecycleError, match="绿色建筑星级"):
+            record_green_building(agreement, stars=bad)
+    assert Agreement.objects.get(pk=agreement.pk).green_building_stars is None
+    record_green_building(agreement, stars=2)
+    assert Agreement.objects.get(pk=agreement.pk).green_building_stars == 2
+    record_green_building(agreement, stars=None)
+    assert Agreement.objects.get(pk=agreement.pk).green_building_stars is None

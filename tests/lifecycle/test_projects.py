@@ -52,3 +52,32 @@ def test_landed_project_is_closed():
     assert project.status == "landed"
     with pytest.raises(LifecycleError):
         close(project, landed=False, on=d("2025-02-02"))
+
+
+def test_register_a_project_talking_with_its_leading_district():
+    from landcycle.lifecycle.models import ProjectLead
+    from landcycle.lifecycle.services.projects import register
+
+    district = JurisdictionFactory(name="门头沟区", kind="district")
+    project = register(
+        name=" 集成电路封测基地 ",
+        total_investment_10k_cny=120_000,
+        leading_district=district,
+        first_talk_on=d("2025-01-10"),
+        investor="某集团",
+    )
+    stored = ProjectLead.objects.get(pk=project.pk)
+    assert stored.name == "集成电路封测基地" and stored.status == ProjectLead.Status.TALKING
+    assert stored.total_investment_10k_cny == 120_000 and stored.leading_district == district
+    assert [a.project for a in stalled(d("2025-04-10"))] == [stored]
+
+
+def test_register_refuses_each_bad_field_and_writes_nothing():
+    from landcycle.lifecycle.models import ProjectLead
+    from landcycle.lifecycle.services.projects import register
+
+    with pytest.raises(LifecycleError) as info:
+        register(name=" ", total_investment_10k_cny=-1, leading_district=None, first_talk_on=None)
+    for words in ("项目名称为空", "总投资", "首谈区", "认定日期"):
+        assert words in str(info.value)
+    assert not ProjectLead.objects.exists()

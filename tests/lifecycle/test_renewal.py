@@ -9,9 +9,11 @@ from landcycle.lifecycle.models import EnterpriseMeasure, RenewalProject, Street
 from landcycle.lifecycle.services import LifecycleError
 from landcycle.lifecycle.services.renewal import (
     check_plan,
+    create_project,
     import_task_table,
     parse_task_table,
     progress,
+    record_measure,
     street_totals,
     transition,
 )
@@ -189,3 +191,69 @@ def test_plan_checks_and_project_transitions():
     transition(project, "complete", on=d("2025-11-10"), new_floor_area_m2=8_000)
     project.refresh_from_db()
     assert project.status == RenewalProject.Status.COMPLETED and project.new_floor_area_m2 == 8_000
+
+
+@pytest.mark.django_db
+def test_create_project_is_planned_with_its_parcels_and_checked_at_approval():
+    parcels = [ParcelFactory(), ParcelFactory()]
+    street = parcels[0].jurisdiction
+    project = create_project(
+        name="老旧工业区块改造",
+        street=street,
+        kind="block",
+        mode="joint",
+        path="sort_upgrade",
+        land_area_m2=10_000,
+        parcels=parcels,
+        planned_far=1.5,
+        planned_floor_area_m2=15_000,
+    )
+    project.refresh_from_db()
+    assert project.status == RenewalProject.Status.PLANNED
+    assert set(project.parcels.all()) == set(parcels) and project.planned_far == 1.5
+    with pytest.raises(LifecycleError, match="低于 2"):  # the plan rules still hold
+        transition(project, "approve_plan", on=d("2025-01-10"))
+
+
+@pytest.mark.django_db
+def test_create_project_refuses_bad_fields_and_writes_nothing():
+    street = ParcelFactory().jurisdiction
+    with pytest.raises(LifecycleError) as info:
+        create_project(
+            name="",
+            street=street,
+            kind="tower",
+            mode="joint",
+            path="nowhere",
+            land_area_m2=0,
+            planned_far=-1,
+            status="completed",
+        )
+    for words in (
+        "未知字段 status",
+        "项目名称为空",
+        "项目类型",
+        "改造路径",
+        "涉企用地面积",
+        "规划容积率",
+    ):
+        assert words in str(info.value)
+    assert not RenewalProject.objects.exists()
+
+
+@pytest.mark.django_db
+def test_record_measure_once_per_enterprise_and_kind():
+    firm = EnterpriseFactory()
+    street = ParcelFactory(holder=firm).jurisdiction
+    record_measure(enterprise=firm, street=street, kind="helped", completed_on=d("2025-03-01"))
+    with pytest.raises(LifecycleError, match="已于 2025-03-01 记录"):
+        record_measure(enterprise=firm, street=street, kind="helped", completed_on=d("2025-04-01"))
+    with pytest.raises(LifecycleError, match="类型"):
+        record_measure(enterprise=firm, street=street, kind="praised", completed_on=d("2025-04-01"))
+    record_measure(
+        enterprise=firm, street=street, kind="green_factory", completed_on=d("2025-05-01")
+    )
+    assert sorted(EnterpriseMeasure.objects.values_list("kind", flat=True)) == [
+        "green_factory",
+        "helped",
+    ]

@@ -98,6 +98,46 @@ def create_agreement(
     return agreement
 
 
+MAX_GREEN_BUILDING_STARS = 3  # 绿色建筑评价标准 GB/T 50378-2019: 一星级 to 三星级
+
+
+def expire(agreement: SupervisionAgreement, *, on: dt.date) -> SupervisionAgreement:
+    """An active agreement whose validity ended on or before ``on`` becomes 已到期.
+
+    Raises LifecycleError when it is not active, has no end date or is still valid on ``on``.
+    """
+    if agreement.status != SupervisionAgreement.Status.ACTIVE:
+        raise LifecycleError(f"协议{agreement.get_status_display()}，不能到期")
+    if agreement.valid_to is None or on < agreement.valid_to:
+        raise LifecycleError(f"协议有效期至 {agreement.valid_to or '未约定'}，{on} 尚未到期")
+    agreement.status = SupervisionAgreement.Status.EXPIRED
+    agreement.save()
+    return agreement
+
+
+def terminate(agreement: SupervisionAgreement, *, on: dt.date) -> SupervisionAgreement:
+    """An active agreement is ended early (解除, e.g. by both parties); the change log keeps
+    who and when. Raises LifecycleError unless it is active and ``on`` is not before signing."""
+    if agreement.status != SupervisionAgreement.Status.ACTIVE:
+        raise LifecycleError(f"协议{agreement.get_status_display()}，不能解除")
+    if on < agreement.signed_on:
+        raise LifecycleError(f"解除日期 {on} 早于签订日期 {agreement.signed_on}")
+    agreement.status = SupervisionAgreement.Status.TERMINATED
+    agreement.save()
+    return agreement
+
+
+def record_green_building(
+    agreement: SupervisionAgreement, *, stars: int | None
+) -> SupervisionAgreement:
+    """The certified green-building stars (1–3; None: not certified yet), read by the check."""
+    if stars is not None and not 1 <= int(stars) <= MAX_GREEN_BUILDING_STARS:
+        raise LifecycleError(f"绿色建筑星级 {stars!r} 无效（1–{MAX_GREEN_BUILDING_STARS}）")
+    agreement.green_building_stars = None if stars is None else int(stars)
+    agreement.save()
+    return agreement
+
+
 @dataclass(frozen=True)
 class Breach:
     agreement_id: int

@@ -23,6 +23,45 @@ def in_first_talk_scope(project: ProjectLead) -> bool:
     return project.strategic or project.total_investment_10k_cny >= first_talk_threshold_10k_cny()
 
 
+def register(
+    *,
+    name: str,
+    total_investment_10k_cny: float,
+    leading_district,
+    first_talk_on: dt.date,
+    investor: str = "",
+    industry: str = "",
+    strategic: bool = False,
+    assigned_to=None,
+) -> ProjectLead:
+    """Enter a project in the library with its leading district (首谈区), status 洽谈中.
+
+    ``total_investment_10k_cny`` in 万元 (≥ 0); ``leading_district`` a Jurisdiction. Raises
+    LifecycleError naming the missing or invalid field. Source: seeds/001 二、五.
+    """
+    errors = []
+    if not (name or "").strip():
+        errors.append("项目名称为空")
+    if total_investment_10k_cny is None or total_investment_10k_cny < 0:
+        errors.append(f"总投资 {total_investment_10k_cny!r} 万元无效（须 ≥ 0）")
+    if leading_district is None:
+        errors.append("须指定首谈区")
+    if first_talk_on is None:
+        errors.append("须填写首谈区认定日期")
+    if errors:
+        raise LifecycleError("; ".join(errors))
+    return ProjectLead.objects.create(
+        name=name.strip(),
+        investor=investor,
+        industry=industry,
+        total_investment_10k_cny=float(total_investment_10k_cny),
+        strategic=strategic,
+        leading_district=leading_district,
+        first_talk_on=first_talk_on,
+        assigned_to=assigned_to,
+    )
+
+
 def record_progress(
     project: ProjectLead, *, on: dt.date, note: str, substantive: bool
 ) -> ProjectProgress:

@@ -337,6 +337,90 @@ def tax_per_mu_growth(street_ids: list[int], base_year: int, last_year: int) -> 
     return out
 
 
+# ---- projects and measures ----------------------------------------------------------------
+
+
+def create_project(
+    *,
+    name: str,
+    street: Jurisdiction,
+    kind: str,
+    mode: str,
+    path: str,
+    land_area_m2: float,
+    parcels=(),
+    **plan,
+) -> RenewalProject:
+    """Record a renewal project (状态: 计划) with its parcels; the plan is checked when approved.
+
+    ``kind``/``mode``/``path``: RenewalProject's choices; ``land_area_m2`` > 0 in m²; ``plan``:
+    planned_far, planned_floor_area_m2, admin_living_land_m2, admin_living_floor_m2 (m²) and
+    far_exception_reason. Raises LifecycleError naming each bad field. Source: seeds/002 四、五.
+    """
+    R = RenewalProject
+    allowed = {
+        "planned_far",
+        "planned_floor_area_m2",
+        "admin_living_land_m2",
+        "admin_living_floor_m2",
+        "far_exception_reason",
+    }
+    errors = [f"未知字段 {key}" for key in sorted(set(plan) - allowed)]
+    if not (name or "").strip():
+        errors.append("项目名称为空")
+    if street is None:
+        errors.append("须指定街道")
+    for label, value, choices in (
+        ("项目类型", kind, R.Kind),
+        ("改造模式", mode, R.Mode),
+        ("改造路径", path, R.Path),
+    ):
+        if value not in choices.values:
+            errors.append(f"{label} {value!r} 无效")
+    if land_area_m2 is None or land_area_m2 <= 0:
+        errors.append(f"涉企用地面积 {land_area_m2!r} 平方米无效（须 > 0）")
+    for key in ("planned_far", "planned_floor_area_m2", "admin_living_land_m2"):
+        if plan.get(key) is not None and plan[key] < 0:
+            errors.append(f"{R._meta.get_field(key).verbose_name} 不能为负")
+    if errors:
+        raise LifecycleError("; ".join(errors))
+    with transaction.atomic():
+        project = R.objects.create(
+            name=name.strip(),
+            street=street,
+            kind=kind,
+            mode=mode,
+            path=path,
+            land_area_m2=float(land_area_m2),
+            **{k: v for k, v in plan.items() if v is not None},
+        )
+        if parcels:
+            project.parcels.set(parcels)
+    return project
+
+
+def record_measure(
+    *, enterprise: Enterprise, street: Jurisdiction, kind: str, completed_on: dt.date, note=""
+) -> EnterpriseMeasure:
+    """An enterprise helped, remediated or certified green in a street (counted by progress).
+
+    One measure of each kind per enterprise; raises LifecycleError if recorded already or the
+    kind is unknown. Source: seeds/002 三 (帮扶提升、散乱污整治、绿色工厂).
+    """
+    if kind not in EnterpriseMeasure.Kind.values:
+        raise LifecycleError(f"类型 {kind!r} 无效")
+    if completed_on is None:
+        raise LifecycleError("须填写完成日期")
+    existing = EnterpriseMeasure.objects.filter(enterprise=enterprise, kind=kind).first()
+    if existing is not None:
+        raise LifecycleError(
+            f"{enterprise}「{existing.get_kind_display()}」已于 {existing.completed_on} 记录"
+        )
+    return EnterpriseMeasure.objects.create(
+        enterprise=enterprise, street=street, kind=kind, completed_on=completed_on, note=note
+    )
+
+
 # ---- plans ----------------------------------------------------------------------------------
 
 
