@@ -5,10 +5,11 @@ zone and year an administrator adopts one policy; the final run of that policy f
 the zone's current results (``services.current_runs``). Any other run is a what-if (如果…试算,
 模拟): shown on its own pages, changing nothing else.
 
-Before any adoption exists for a zone and year (databases made before adoptions), the policy
-counted as adopted is, in this order: the policy of the first run of that year that became
-final (what the public saw first: a later what-if cannot replace it), else the CLI default
-policy (``services.DEFAULT_POLICY``). See ``docs/architecture.md`` (Adopted policy).
+Without an adoption for a zone and year, the policy counted as adopted is, in this order: the
+zone's latest earlier adoption (a standing policy carries on until another is adopted); for a
+zone that never adopted (databases made before adoptions) the policy of the first run of that
+year that became final (what the public saw first: a later what-if cannot replace it); else the
+CLI default policy (``services.DEFAULT_POLICY``). See ``docs/architecture.md`` (Adopted policy).
 
 An adoption is changed only while no run of the policy counted as adopted for that year is
 final: once results are public, switching the standard would change a published list.
@@ -19,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from landcycle.core.context import current
@@ -79,13 +80,16 @@ class Adopted:
     zone_id: int
     year: int
     policy_name: str
-    adoption: PolicyAdoption | None  # None: the fallback (see the module's docstring)
+    adoption: PolicyAdoption | None  # None: a fallback (see the module's docstring)
+    carried_from: int | None = None  # the earlier year whose adoption carries on
 
     @property
     def basis_zh(self) -> str:
         if self.adoption is not None:
             return "已采用"
-        return "未采用，沿用首个生效批次的政策或默认政策"
+        if self.carried_from is not None:
+            return f"本年度未采用，沿用 {self.carried_from} 年度采用的政策"
+        return "未采用，沿用该年度首个生效批次的政策，没有时为默认政策"
 
 
 class PolicyBook:
@@ -93,13 +97,15 @@ class PolicyBook:
     year, and which run is the current one."""
 
     def __init__(self, year: int | None = None):
+        # All adoptions up to the year (a few per zone and year): earlier ones carry on.
         adoptions = PolicyAdoption.objects.all()
-        runs = EvaluationRun.objects.filter(finalized_at__isnull=False)
+        # Runs that are or were final (a superseded one was final if it has a finalized_at).
+        runs = EvaluationRun.objects.filter(Q(status=Status.FINAL) | Q(finalized_at__isnull=False))
         if year is not None:
-            adoptions = adoptions.filter(year=year)
+            adoptions = adoptions.filter(year__lte=year)
             runs = runs.filter(year=year)
         self.adoptions = {(a.zone_id, a.year): a for a in adoptions}
-        self.runs = list(runs.order_by("finalized_at", "pk"))
+        self.runs = list(runs.order_by(F("finalized_at").asc(nulls_first=True), "pk"))
         self.first_final_policy: dict[int, str] = {}
         for run in self.runs:  # oldest first: the first to become final wins
             self.first_final_policy.setdefault(run.year, run.policy_name)
@@ -108,6 +114,10 @@ class PolicyBook:
         adoption = self.adoptions.get((zone_id, year))
         if adoption is not None:
             return Adopted(zone_id, year, adoption.policy_name, adoption)
+        earlier = [a for (z, y), a in self.adoptions.items() if z == zone_id and y < year]
+        if earlier:  # the zone's standing policy carries on until it adopts another
+            carried = max(earlier, key=lambda a: a.year)
+            return Adopted(zone_id, year, carried.policy_name, None, carried.year)
         name = self.first_final_policy.get(year) or _services().DEFAULT_POLICY
         return Adopted(zone_id, year, name, None)
 
