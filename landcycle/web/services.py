@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
 
 from landcycle.core.models import ChangeRecord
@@ -217,8 +218,11 @@ def dashboard(user) -> dict:
     by_class = []
     if run is not None:
         results = current_results(user)
-        # Output attributed to each parcel by the run (万元), a column of the results.
-        output = Sum("output_10k_cny")
+        # Output attributed to each parcel by the run (万元), a column of the results; a policy
+        # that gives only the per-hectare figure (zhejiang-mujun) gives it × the parcel's area.
+        ha_per_m2 = convert(1.0, SQUARE_METRE, HECTARE)
+        per_ha = F("output_10k_cny_per_ha") * F("area_m2") * Value(ha_per_m2)
+        output = Sum(Coalesce("output_10k_cny", per_ha))
         by_class = list(
             results.values("klass")
             .annotate(count=Count("pk"), area=Sum("parcel__registered_area_m2"), output=output)

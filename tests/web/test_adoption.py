@@ -139,6 +139,15 @@ def test_a_what_if_finalized_changes_nothing_and_adoption_switches(tmp_path, set
     before = figures(admin, parcel.parcel_id)
     assert before["run"] == adopted_2024.pk and before["card"] == ("A", "A")
     assert sum(row[1] for row in before["by_class"]) == 120  # every parcel has its class
+    # zhejiang-mujun stores output per ha only: output by class is per ha × area, not 0.0
+    expected_output = sum(
+        r.output_10k_cny_per_ha * r.area_m2 / 10_000
+        for r in adopted_2024.results.exclude(output_10k_cny_per_ha=None).exclude(area_m2=None)
+    )
+    assert expected_output > 0
+    assert sum(row[3] for row in before["by_class"]) == pytest.approx(
+        expected_output / 10_000, abs=0.01 * len(before["by_class"])
+    )
     for code in a_list(adopted_2024):
         assert code.encode() in portal_before
     map_before = classes_of(_admin())
