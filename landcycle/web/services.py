@@ -44,11 +44,11 @@ def current(user, year: int | None = None) -> tuple[EvaluationRun | None, Q | No
         from landcycle.evaluation import services as evaluation
         from landcycle.evaluation.adoption import current_results_q, what_if_ids
 
-        visible = restricted(EvaluationRun, user)
-        found = [c for c in evaluation.current_runs(year) if visible.filter(pk=c.run.pk).exists()]
+        # Final runs reach every role and the public (``permissions``): no visibility query.
+        found = evaluation.current_runs(year)
         if found:
             return found[0].run, current_results_q(found)
-        runs = visible.exclude(status="superseded")
+        runs = restricted(EvaluationRun, user).exclude(status="superseded")
         if year is not None:
             runs = runs.filter(year=year)
         candidates = list(runs.order_by("-year", "-id")[:20])
