@@ -21,7 +21,7 @@ def register(subparsers) -> None:
         action="store_true",
         help="write a folder of CSV files instead of the workbook (faster for large districts)",
     )
-    parser.add_argument("--policy", default=None, help="evaluation policy (the default policy)")
+    parser.add_argument("--policy", default=None, help="the policy Beilun adopts (zhejiang-mujun)")
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to serve on (8000)")
     parser.set_defaults(handler=handle_demo)

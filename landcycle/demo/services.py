@@ -4,6 +4,10 @@ The evaluation shows the yearly cycle: the previous year's run is published and 
 lists, year-over-year moves and low-efficiency land exist), and the latest year's run is put on
 public notice (公示), where objections can be raised.
 
+Beilun, a Zhejiang district, adopts ``zhejiang-mujun`` (亩均论英雄) for both years
+(``DEMO_POLICY``); the CLI default ``beijing-etown-2023`` is evaluated too for the latest year, as a
+what-if draft (模拟试算) that changes nothing outside its own pages.
+
 Re-running is safe: the import upserts by natural key (an unchanged district updates nothing),
 and the evaluation reuses the latest run of the same year and policy when the policy file and
 the ledger inputs are unchanged (same policy hash and inputs fingerprint); otherwise it stores
@@ -27,6 +31,8 @@ from landcycle.demo.workbook import EXCEL_MAX_ROWS, write_csv_folder, write_work
 WORKBOOK_NAME = "beilun-demo.xlsx"
 CSV_FOLDER_NAME = "beilun-demo"
 SOURCE = "demo"
+DEMO_POLICY = "zhejiang-mujun"  # Beilun's adopted policy (a Zhejiang district: 亩均论英雄)
+ADOPTION_REASON = "示范：北仑区属浙江省，按亩均论英雄改革开展亩均效益评价"
 
 
 class DemoError(Exception):
@@ -43,6 +49,10 @@ class DemoResult:
     run_status: str = ""
     notice_end: dt.date | None = None
     previous_run_id: int | None = None
+    what_if_run_id: int | None = None
+    what_if_policy: str = ""
+    what_if_class_counts: dict[str, int] = field(default_factory=dict)
+    adoption_note: str = ""
     year: int | None = None
     policy_name: str = ""
     class_counts: dict[str, int] = field(default_factory=dict)
@@ -98,8 +108,15 @@ def build_demo(
         warnings=len(imported.warnings),
     )
     result.year = DEFAULT_YEARS[-1]
+    policy_name = policy_name or DEMO_POLICY
+    result.adoption_note = adopt_demo_policy(result.year, policy_name)
     run, reused, previous = evaluate_demo_years(result.year, policy_name, dt.date.today())
     step(f"评价 evaluated {result.year - 1} and {result.year}")
+    what_if = what_if_run(result.year, policy_name)
+    if what_if is not None:
+        result.what_if_run_id, result.what_if_policy = what_if.pk, what_if.policy_name
+        result.what_if_class_counts = dict(what_if.class_counts)
+        step(f"模拟试算 what-if {what_if.policy_name}")
     result.run_id, result.run_reused = run.pk, reused
     result.run_status, result.notice_end = run.get_status_display(), run.notice_end
     result.previous_run_id = previous.pk
@@ -131,6 +148,33 @@ def evaluate_demo_years(year: int, policy_name: str | None, today: dt.date):
         if run.status == status.DRAFT and not _public_run_exists(year, policy.name):
             run = evaluation.publish(run, start=today)
     return run, reused, previous
+
+
+def adopt_demo_policy(year: int, policy_name: str) -> str:
+    """Adopt ``policy_name`` for the demo zone for ``year`` and the year before; '' or why not
+    (e.g. an older demo database whose runs of another policy are final already)."""
+    from landcycle.evaluation import adoption
+    from landcycle.evaluation import services as evaluation
+
+    notes = []
+    with changes_by(source=SOURCE):
+        for each in (year - 1, year):
+            try:
+                adoption.adopt(each, policy_name, ADOPTION_REASON)
+            except evaluation.EvaluationError as exc:
+                notes.append(str(exc))
+    return "; ".join(notes)
+
+
+def what_if_run(year: int, adopted_policy: str):
+    """The CLI default policy evaluated for ``year`` as a what-if draft (None when it is the
+    adopted policy)."""
+    from landcycle.evaluation import services as evaluation
+
+    if evaluation.get_policy(None).name == adopted_policy:
+        return None
+    run, _ = evaluate_year(year, evaluation.DEFAULT_POLICY)
+    return run
 
 
 def _public_run_exists(year: int, policy_name: str) -> bool:
@@ -202,6 +246,14 @@ def summary_lines(result: DemoResult) -> list[str]:
     )
     for klass, count in sorted(result.class_counts.items()):
         lines.append(f"  {klass}: {count} ({count / total:.1%})")
+    if result.adoption_note:
+        lines.append(f"采用政策 adoption: {result.adoption_note}")
+    if result.what_if_run_id:
+        counts = " ".join(f"{k}:{v}" for k, v in sorted(result.what_if_class_counts.items()))
+        lines.append(
+            f"模拟试算 what-if {result.year} · {result.what_if_policy} · run "
+            f"#{result.what_if_run_id} (草稿，不改变公示名单和看板): {counts}"
+        )
     if result.lifecycle:
         lines.append("全生命周期案件 lifecycle cases (workflow: state count):")
         for workflow, states in result.lifecycle.items():

@@ -1,5 +1,5 @@
 """Subcommands of the annual evaluation: evaluate, results, policies, runs, publish, finalize,
-objection, correct, lists, compare. Handlers parse and print; the work is in the services."""
+objection, correct, lists, compare, adopt. Handlers parse and print; the work is in the services."""
 
 from __future__ import annotations
 
@@ -81,15 +81,26 @@ def register(subparsers) -> None:
     p.set_defaults(handler=_correct)
 
     p = subparsers.add_parser("lists", help="lists that follow from the classes (名单)")
-    p.add_argument("--run", type=int, help="run id (default: the latest final run of the year)")
+    p.add_argument("--run", type=int, help="run id (default: the year's current run)")
     p.add_argument("--year", type=int)
-    p.add_argument("--policy")
+    p.add_argument("--policy", help="a what-if: the final run of another policy")
+    p.add_argument("--zone", help="zone whose current run (when there are several)")
     p.add_argument("--output", type=Path, help="directory to write the lists into")
     p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
     p.add_argument(
         "--preview", action="store_true", help="allow a run that is not final (marked 预览)"
     )
     p.set_defaults(handler=_lists)
+
+    p = subparsers.add_parser(
+        "adopt", help="adopt a zone's policy for a year (采用政策); --list shows adoptions"
+    )
+    p.add_argument("--year", type=int)
+    p.add_argument("--policy", help="policy name")
+    p.add_argument("--zone", help="top-level jurisdiction (default: the only one)")
+    p.add_argument("--reason", help="why (采用理由, recorded)")
+    p.add_argument("--list", action="store_true", help="list adoptions and current runs")
+    p.set_defaults(handler=_adopt)
 
     p = subparsers.add_parser("compare", help="compare two policies on the same year")
     p.add_argument("--year", type=int, required=True)
@@ -171,6 +182,7 @@ def _print_summary(services, run) -> None:
         f" · {run.parcel_count} 宗地 · {run.get_status_display()}"
     )
     print(f"inputs {run.inputs_fingerprint[:16]} · policy {run.policy_hash[:16]}")
+    print(run_role(run))
     summary = class_summary(run)
     print_table(
         ["类别 class", "宗地 parcels", "占比 share", "面积 (公顷) area ha"],
@@ -224,6 +236,7 @@ def _results(args) -> int:
             table.write_excel(workbook, worksheet="评价结果", autofit=True)
     if args.output:
         print(f"{table.height} rows → {args.output}", file=sys.stderr)
+    print(f"run #{run.pk}: {run_role(run)}", file=sys.stderr)
     return 0
 
 
@@ -249,8 +262,12 @@ def _runs(args) -> int:
         runs = runs.filter(year=args.year)
     if args.policy:
         runs = runs.filter(policy_name=args.policy)
+    from .adoption import what_if_ids
+
+    runs = list(runs.order_by("-year", "-id"))
+    what_ifs = what_if_ids(runs)
     rows = []
-    for run in runs.order_by("-year", "-id"):
+    for run in runs:
         counts = " ".join(f"{k}:{v}" for k, v in sorted(run.class_counts.items()))
         notice = f"{run.notice_start} – {run.notice_end}" if run.notice_start else ""
         rows.append(
@@ -258,6 +275,7 @@ def _runs(args) -> int:
                 run.pk,
                 run.year,
                 run.policy_name,
+                "模拟 what-if" if run.pk in what_ifs else "采用 adopted",
                 run.status,
                 notice,
                 f"#{run.corrects_id}" if run.corrects_id else "",
@@ -266,8 +284,10 @@ def _runs(args) -> int:
             ]
         )
     print_table(
-        ["run", "year", "policy", "status", "公示 notice", "corrects", "classes", "created"], rows
-    )
+        ["run", "year", "policy", "用途 role", "status", "公示 notice", "corrects", "classes",
+         "created"],
+        rows,
+    )  # fmt: skip
     return 0
 
 
@@ -370,15 +390,18 @@ def _lists(args) -> int:
     try:
         if args.run:
             run = services.find_run(args.run)
-        elif args.year:
-            name = args.policy or services.DEFAULT_POLICY
-            run = services.latest_final_run(args.year, name)
+        elif args.year and args.policy:
+            run = services.latest_final_run(args.year, args.policy)
             if run is None:
                 raise services.EvaluationError(
-                    f"no final run of {args.year} with {name} (give --run ID --preview for a draft)"
+                    f"no final run of {args.year} with {args.policy} "
+                    "(give --run ID --preview for a draft)"
                 )
+        elif args.year:
+            run = _current_run(services, args.year, args.zone)
         else:
             raise services.EvaluationError("give --run ID or --year Y")
+        print(run_role(run))
         built = lists.build_lists(run, preview=args.preview)
     except services.EvaluationError as exc:
         raise _fail(exc) from exc
@@ -419,4 +442,79 @@ def _compare(args) -> int:
         except ValueError as exc:
             raise _fail(exc) from exc
         print(f"→ {args.output}")
+    return 0
+
+
+def run_role(run) -> str:
+    """The line saying whether ``run`` is its year's adopted policy or a what-if (如果…试算)."""
+    from .adoption import is_what_if
+
+    if is_what_if(run):
+        return (
+            f"模拟试算 what-if: 如果 {run.year} 年按「{run.policy_name}」评价…（试算）。"
+            "本批次不是采用政策的评价，不改变公示名单、看板、地图、一宗一卡和存量用地认定 / "
+            "changes nothing outside its own pages"
+        )
+    return f"采用政策 adopted policy: {run.policy_name}（{run.year} 年度）"
+
+
+def _current_run(services, year: int, zone_name: str | None):
+    """The year's current run (of the adopted policy) for the zone, or the only one."""
+    from .adoption import find_zone
+
+    zone = find_zone(zone_name) if zone_name else None
+    found = services.current_runs(year, zone)
+    if not found:
+        raise services.EvaluationError(
+            f"{year} 年度还没有采用政策的生效评价 / no final run of the adopted policy for {year}"
+            " (give --run ID --preview for a draft)"
+        )
+    if len({c.run.pk for c in found}) > 1:
+        raise services.EvaluationError("各辖区采用的政策不同，请指定 --zone / give --zone")
+    return found[0].run
+
+
+def _adopt(args) -> int:
+    services = _run_services()
+    from . import adoption
+
+    if args.list:
+        return _adoptions(services, adoption)
+    missing = [n for n in ("year", "policy", "reason") if not getattr(args, n)]
+    if missing:
+        raise CommandError("give " + ", ".join(f"--{n}" for n in missing) + " (or --list)")
+    try:
+        with _context("adopt"):
+            zone = adoption.find_zone(args.zone)
+            adopted = adoption.adopt(args.year, args.policy, args.reason, zone=zone)
+    except services.EvaluationError as exc:
+        raise _fail(exc) from exc
+    print(
+        f"{zone.name} {adopted.year} 年度采用政策 adopted: {adopted.policy_name}"
+        f"（{adopted.reason}）"
+    )
+    return 0
+
+
+def _adoptions(services, adoption) -> int:
+    rows = [
+        [
+            a.zone.name,
+            a.year,
+            a.policy_name,
+            a.reason,
+            a.adopted_by.get_username() if a.adopted_by else a.source,
+            a.adopted_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        ]
+        for a in adoption.adoptions()
+    ]
+    print_table(
+        ["辖区 zone", "年度 year", "政策 policy", "理由 reason", "采用人 by", "时间 at"], rows
+    )
+    for c in services.current_runs():
+        name = c.zone.name if c.zone else "—"
+        basis = "已采用" if c.adopted else "未采用，沿用首个生效政策 fallback"
+        print(
+            f"当前结果 current: {name} {c.run.year} · {c.run.policy_name} run #{c.run.pk} ({basis})"
+        )
     return 0

@@ -12,6 +12,8 @@ finalised becomes superseded (已更正). Only final runs feed lists and prices.
 from django.conf import settings
 from django.db import models
 
+from landcycle.core.changelog import ChangeLogged
+
 
 class WrittenJSONField(models.JSONField):
     """JSON stored as written: PostgreSQL ``json`` rather than ``jsonb``.
@@ -322,3 +324,45 @@ class Objection(models.Model):
     @property
     def answered(self) -> bool:
         return self.upheld is not None
+
+
+class PolicyAdoption(ChangeLogged):
+    """The policy a zone (top-level jurisdiction) adopts for a year's evaluation (采用政策).
+
+    The final run of the adopted policy is that zone and year's current results: the portal's
+    lists, the dashboard, map colours, the parcel card, lists and prices and stock-land findings
+    read it (``services.current_runs``). Every other run of the year is a what-if (模拟试算).
+    Changed only through ``adoption.adopt``, and only while no run of the adopted policy for the
+    year is final; every save is in the change log (``ChangeLogged``).
+    """
+
+    zone = models.ForeignKey(
+        "ledger.Jurisdiction",
+        verbose_name="辖区",
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    year = models.PositiveSmallIntegerField("评价年度")
+    policy_name = models.CharField("采用政策", max_length=100)
+    reason = models.TextField("采用理由")
+    adopted_at = models.DateTimeField("采用时间")
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="采用人",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    source = models.CharField("来源", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "采用政策"
+        verbose_name_plural = "采用政策"
+        ordering = ["-year", "zone_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "year"], name="adoption_unique_zone_year")
+        ]
+
+    def __str__(self):
+        return f"{self.zone} {self.year} {self.policy_name}"

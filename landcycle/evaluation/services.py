@@ -391,6 +391,38 @@ def latest_run(year: int, policy_name: str | None = None) -> EvaluationRun:
     return run
 
 
+@dataclass(frozen=True)
+class CurrentRun:
+    """A zone's current results: the final run of the policy it adopted for ``run.year``."""
+
+    zone: object | None  # a top-level Jurisdiction; None when the ledger has none
+    run: EvaluationRun
+    adopted: bool  # False: no adoption yet, the fallback policy (see ``adoption``)
+
+
+def current_runs(year: int | None = None, zone=None) -> list[CurrentRun]:
+    """The current run(s): per zone (top-level jurisdiction; ``zone`` alone when given, any
+    jurisdiction names its zone), the final run of the policy adopted for the zone and year,
+    in the latest year that has one unless ``year`` is given. Zones without one are left out.
+
+    Every page and command showing "current results" reads this (portal, dashboard, map, card,
+    lists and prices, stock land); other runs are what-ifs. Two queries plus the zones'.
+    """
+    from .adoption import PolicyBook, zone_of, zones
+
+    book = PolicyBook(year)
+    chosen = [zone_of(zone)] if zone is not None else (zones() or [None])
+    found = []
+    for top in chosen:
+        for candidate in [year] if year is not None else book.years():
+            adopted = book.adopted(top.pk if top else 0, candidate)
+            run = book.final_run(candidate, adopted.policy_name)
+            if run is not None:
+                found.append(CurrentRun(top, run, adopted.adoption is not None))
+                break
+    return found
+
+
 # ---------------------------------------------------------------- status
 
 

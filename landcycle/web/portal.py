@@ -2,7 +2,7 @@
 
 The available land is the published annual available-land list (年度可供土地清单) of
 ``landcycle.lifecycle``; its public fields are the lifecycle rules'. The A list comes from the
-latest final evaluation run, with the fields ``disclosure.toml`` names.
+current results (the final run of each zone's adopted policy), with the fields ``disclosure.toml`` names.
 """
 
 from __future__ import annotations
@@ -106,19 +106,23 @@ def overlapping_entries(box: BBox):
 
 
 def published_a_list() -> tuple[object, list[dict]]:
-    """The A list of the latest final run (已生效), public fields only."""
-    from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+    """The A list of the current results (final runs of the adopted policies), public fields
+    only; a what-if run never reaches it (``evaluation.services.current_runs``)."""
+    from landcycle.evaluation import services as evaluation
+    from landcycle.evaluation.adoption import current_results_q
+    from landcycle.evaluation.models import EvaluationResult
 
     from .permissions import restricted
 
     rules = disclosure()["a_list"]
-    run = restricted(EvaluationRun, PUBLIC).order_by("-year", "-id").first()
-    if run is None:
+    found = evaluation.current_runs()
+    if not found:
         return None, []
+    run = found[0].run
     results = (
         restricted(EvaluationResult, PUBLIC)
-        .filter(run=run)
-        .select_related("holder", "parcel__jurisdiction")
+        .filter(current_results_q(found))
+        .select_related("holder", "parcel__jurisdiction", "run")
         .order_by("parcel_code")
     )
     rows = []
@@ -127,7 +131,7 @@ def published_a_list() -> tuple[object, list[dict]]:
             "parcel_code": result.parcel_code,
             "holder": result.holder.name if result.holder else "",
             "street": result.parcel.jurisdiction.name if result.parcel else "",
-            "year": run.year,
+            "year": result.run.year,
         }
         rows.append({key: values[key] for key in rules["fields"]})
     return run, rows

@@ -1,8 +1,9 @@
-"""Evaluation run pages: distribution, moves since last year, lists, comparison, exports."""
+"""Evaluation run pages: distribution, moves since last year, lists, comparison, exports, and\nthe adoption of a zone's policy (administrators)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from landcycle.evaluation.models import EvaluationResult, EvaluationRun
 
 from . import services
+from .models import Role
 from .permissions import Action, restricted, scope_of
 from .tables import Column, Table, export_response
 from .views import PAGE_SIZE, requires
@@ -62,13 +64,71 @@ def _run_and_results(request, pk):
 @requires(Action.VIEW)
 @require_safe
 def run_list(request):
-    runs = restricted(EvaluationRun, request.user).order_by("-year", "-id")
-    return render(request, "web/run_list.html", {"runs": runs})
+    from landcycle.evaluation import adoption
+    from landcycle.evaluation import services as evaluation
+
+    runs = list(restricted(EvaluationRun, request.user).order_by("-year", "-id"))
+    is_admin = _is_administrator(request.user)
+    return render(
+        request,
+        "web/run_list.html",
+        {
+            "runs": runs,
+            "what_ifs": adoption.what_if_ids(runs),
+            "adoptions": adoption.adoptions(),
+            "zones": adoption.zones(),
+            "policies": evaluation.available_policies() if is_admin else [],
+            "can_adopt": is_admin,
+        },
+    )
+
+
+def _is_administrator(user) -> bool:
+    return scope_of(user).role == Role.ADMINISTRATOR
+
+
+@requires(Action.VIEW)
+@require_POST
+def run_adopt(request):
+    """Adopt a zone's policy for a year (administrators only): a confirmation page first, then
+    ``adoption.adopt``; a refusal is shown with its (Chinese) reason."""
+    from landcycle.evaluation import adoption
+    from landcycle.evaluation import services as evaluation
+
+    if not _is_administrator(request.user):
+        raise PermissionDenied
+    data = request.POST
+    try:
+        year = int(data.get("year", ""))
+        zone = adoption.find_zone(data.get("zone") or None)
+    except ValueError:
+        messages.error(request, f"评价年度「{data.get('year', '')}」不是年份")
+        return redirect("web:run_list")
+    except evaluation.EvaluationError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:run_list")
+    policy, reason = data.get("policy", ""), data.get("reason", "")
+    if data.get("confirm") != "yes":
+        now = adoption.PolicyBook(year).adopted(zone.pk, year)
+        return render(
+            request,
+            "web/run_adopt_confirm.html",
+            {"zone": zone, "year": year, "policy": policy, "reason": reason, "now": now},
+        )
+    try:
+        adoption.adopt(year, policy, reason, zone=zone, user_id=request.user.pk)
+    except evaluation.EvaluationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{zone.name} {year} 年度已采用「{policy}」")
+    return redirect("web:run_list")
 
 
 @requires(Action.VIEW)
 @require_safe
 def run_detail(request, pk):
+    from landcycle.evaluation.adoption import is_what_if
+
     run, results = _run_and_results(request, pk)
     all_results = restricted(EvaluationResult, request.user).filter(run=run)
     listed = results.select_related("holder").order_by(RESULTS.ordering(request.GET.get("sort")))
@@ -87,6 +147,7 @@ def run_detail(request, pk):
             "klass": request.GET.get("class", ""),
             "other_runs": runs[:20],
             "can_publish": scope_of(request.user).can(Action.PUBLISH),
+            "what_if": is_what_if(run),
         },
     )
 

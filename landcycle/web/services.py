@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
 
 from landcycle.core.models import ChangeRecord
@@ -30,30 +31,52 @@ def m2_to_ha(value: float | None) -> float | None:
     return None if value is None else convert(value, SQUARE_METRE, HECTARE)
 
 
-def current_run(user, year: int | None = None):
-    """The run whose classes the pages show: the latest final run the user may see (else the
-    latest visible one)."""
+def current(user, year: int | None = None) -> tuple[EvaluationRun | None, Q | None]:
+    """(run shown, filter of the results): the current results the user may see.
+
+    The current results are the final runs of the adopted policies
+    (``evaluation.services.current_runs``); what-if runs never reach here. Before any is final,
+    the newest run the user may see of the policy counted as adopted for its year (a run on
+    notice), filter ``run = it``. The run shown is the first zone's. Read once per request.
+    """
 
     def lookup():
-        runs = restricted(EvaluationRun, user)
+        from landcycle.evaluation import services as evaluation
+        from landcycle.evaluation.adoption import current_results_q, what_if_ids
+
+        # Final runs reach every role and the public (``permissions``): no visibility query.
+        found = evaluation.current_runs(year)
+        if found:
+            return found[0].run, current_results_q(found)
+        runs = restricted(EvaluationRun, user).exclude(status="superseded")
         if year is not None:
             runs = runs.filter(year=year)
-        # One query: final runs first, then the latest.
-        final_first = Case(When(status="final", then=Value(0)), default=Value(1))
-        return runs.order_by(final_first, "-year", "-id").first()
+        candidates = list(runs.order_by("-year", "-id")[:20])
+        skipped = what_if_ids(candidates)
+        run = next((r for r in candidates if r.pk not in skipped), None)
+        return run, (Q(run_id=run.pk) if run else None)
 
-    # Read once per request (the map's ETag and its classes both need it).
-    return cache.per_request(
-        ("current_run", getattr(user, "pk", None), scope_of(user), year), lookup
-    )
+    return cache.per_request(("current", getattr(user, "pk", None), scope_of(user), year), lookup)
+
+
+def current_run(user, year: int | None = None):
+    """The run whose classes the pages show (see ``current``)."""
+    return current(user, year)[0]
+
+
+def current_results(user, year: int | None = None) -> QuerySet:
+    """The current results (``current``) the user may see; empty without a current run."""
+    q = current(user, year)[1]
+    results = restricted(EvaluationResult, user)
+    return results.filter(q) if q is not None else results.none()
 
 
 def classes_of(user, parcel_ids=None, run=None) -> dict[int, str]:
-    """parcel id → class in the current run (only the parcels the user may see)."""
-    run = run or current_run(user)
-    if run is None:
-        return {}
-    results = restricted(EvaluationResult, user).filter(run=run)
+    """parcel id → class in the current results (or in ``run``), parcels the user may see."""
+    if run is not None:
+        results = restricted(EvaluationResult, user).filter(run=run)
+    else:
+        results = current_results(user)
     if parcel_ids is not None:  # ids or a queryset of pks (kept as a subquery)
         if not isinstance(parcel_ids, QuerySet):
             parcel_ids = list(parcel_ids)
@@ -92,11 +115,17 @@ def parcel_card(user, parcel: ledger.Parcel) -> dict:
             round(history[y]["tax"] / area_ha, 1) if area_ha else None for y in sorted(history)
         ],
     }
+    from landcycle.evaluation.adoption import what_if_ids
+
     evaluations = list(
         restrict(EvaluationResult.objects.filter(parcel_id=parcel.pk), user)
         .select_related("run")
         .order_by("-run__year", "-run_id")
     )
+    # What-if runs (another policy than the adopted one) stay on their own pages.
+    what_ifs = what_if_ids({r.run for r in evaluations})
+    evaluations = [r for r in evaluations if r.run_id not in what_ifs]
+    now = current_results(user).filter(parcel_id=parcel.pk).select_related("run").first()
     changes = restrict(
         ChangeRecord.objects.filter(
             content_type=ContentType.objects.get_for_model(ledger.Parcel), object_id=parcel.pk
@@ -111,6 +140,7 @@ def parcel_card(user, parcel: ledger.Parcel) -> dict:
         "reports": list(reports),
         "chart": chart,
         "evaluations": evaluations,
+        "current": now,
         "commitments": list(
             restrict(ledger.Commitment.objects.filter(parcel_id=parcel.pk), user).order_by("year")
         ),
@@ -187,9 +217,12 @@ def dashboard(user) -> dict:
     run = current_run(user)
     by_class = []
     if run is not None:
-        results = restricted(EvaluationResult, user).filter(run=run)
-        # Output attributed to each parcel by the run (万元), a column of the results.
-        output = Sum("output_10k_cny")
+        results = current_results(user)
+        # Output attributed to each parcel by the run (万元), a column of the results; a policy
+        # that gives only the per-hectare figure (zhejiang-mujun) gives it × the parcel's area.
+        ha_per_m2 = convert(1.0, SQUARE_METRE, HECTARE)
+        per_ha = F("output_10k_cny_per_ha") * F("area_m2") * Value(ha_per_m2)
+        output = Sum(Coalesce("output_10k_cny", per_ha))
         by_class = list(
             results.values("klass")
             .annotate(count=Count("pk"), area=Sum("parcel__registered_area_m2"), output=output)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("imports/jobs/<str:job_id>/commit/", imports_views.import_commit, name="import_commit"),
     path("imports/jobs/<str:job_id>/retry/", imports_views.import_retry, name="import_retry"),
     path("runs/", runs_views.run_list, name="run_list"),
+    path("runs/adopt/", runs_views.run_adopt, name="run_adopt"),
     path("runs/<int:pk>/", runs_views.run_detail, name="run_detail"),
     path("runs/<int:pk>/export.<str:fmt>", runs_views.run_export, name="run_export"),
     path("runs/<int:pk>/compare/<int:other>/", runs_views.run_compare, name="run_compare"),

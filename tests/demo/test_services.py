@@ -29,9 +29,18 @@ def test_default_district_imports_cleanly_and_evaluates_to_the_intended_mix(tmp_
         ledger.Violation.Kind.values
     )
 
+    # Beilun adopts 亩均论英雄; E-Town is the what-if draft of the latest year.
+    assert built.policy_name == "zhejiang-mujun" and not built.adoption_note
+    assert {"A", "B", "C", "D"} <= set(built.class_counts)
+    what_if = EvaluationRun.objects.get(pk=built.what_if_run_id)
+    assert (what_if.policy_name, what_if.year, what_if.status) == (
+        "beijing-etown-2023",
+        built.year,
+        EvaluationRun.Status.DRAFT,
+    )
     # E-Town classes: about a fifth A, well over half B, a few per cent C, D and REVIEW.
-    total = sum(built.class_counts.values())
-    share = {k: v / total for k, v in built.class_counts.items()}
+    total = sum(built.what_if_class_counts.values())
+    share = {k: v / total for k, v in built.what_if_class_counts.items()}
     assert 0.15 <= share["A"] <= 0.25, share
     assert 0.50 <= share["B"] <= 0.65, share
     for klass in ("C", "D", "REVIEW"):
@@ -39,7 +48,7 @@ def test_default_district_imports_cleanly_and_evaluates_to_the_intended_mix(tmp_
 
     # Renewal parks: some met their commitment (A), some did not (B).
     parks = EvaluationResult.objects.filter(
-        run_id=built.run_id, parcel__project_type=ledger.Parcel.ProjectType.RENEWAL_PARK
+        run_id=built.what_if_run_id, parcel__project_type=ledger.Parcel.ProjectType.RENEWAL_PARK
     )
     assert {"A", "B"} <= set(parks.values_list("klass", flat=True))
 
@@ -47,7 +56,7 @@ def test_default_district_imports_cleanly_and_evaluates_to_the_intended_mix(tmp_
     assert built.lifecycle["exit"] and built.lifecycle["stockland"], built.lifecycle_note
     assert {u["username"] for u in built.users} >= {"admin", "evaluator"}
 
-    results = services.results_frame(EvaluationRun.objects.get(pk=built.run_id))
+    results = services.results_frame(what_if)
     assert results.height == 2000
     assert results.filter(pl.col("class") == "REVIEW")["reasons_zh"].str.len_chars().min() > 0
 

@@ -187,17 +187,28 @@ def parcel_facts(queryset=None) -> list[ParcelFacts]:
 
 
 def latest_final_classes(policy_name: str | None = None) -> tuple[object | None, dict[int, str]]:
-    """Parcel → class in the latest final evaluation run (the newest year), with the run."""
+    """Parcel → class in the current results, with the (first zone's) run.
+
+    The current results are each zone's final run of its adopted policy
+    (``evaluation.services.current_runs``): a what-if run never decides stock land. With
+    ``policy_name``, the latest final run of that policy instead (an explicit what-if look).
+    """
+    from landcycle.evaluation import services as evaluation
+    from landcycle.evaluation.adoption import current_results_q
     from landcycle.evaluation.models import EvaluationResult, EvaluationRun
 
-    runs = EvaluationRun.objects.filter(status=EvaluationRun.Status.FINAL)
     if policy_name:
-        runs = runs.filter(policy_name=policy_name)
-    run = runs.order_by("-year", "-finalized_at", "-id").first()
-    if run is None:
+        runs = EvaluationRun.objects.filter(
+            status=EvaluationRun.Status.FINAL, policy_name=policy_name
+        )
+        run = runs.order_by("-year", "-finalized_at", "-id").first()
+        found = [evaluation.CurrentRun(None, run, False)] if run else []
+    else:
+        found = evaluation.current_runs()
+    if not found:
         return None, {}
-    rows = EvaluationResult.objects.filter(run=run, parcel_id__isnull=False)
-    return run, dict(rows.values_list("parcel_id", "klass"))
+    rows = EvaluationResult.objects.filter(current_results_q(found), parcel_id__isnull=False)
+    return found[0].run, dict(rows.values_list("parcel_id", "klass"))
 
 
 @dataclass
