@@ -46,16 +46,18 @@ def test_adopt_records_who_when_why_in_the_change_log(zone):
     assert stored.reason == "浙江亩均论英雄" and stored.adopted_by == user
     assert abs((stored.adopted_at - timezone.now()).total_seconds()) < 60
     assert adopted.pk == stored.pk
-    record = ChangeRecord.objects.get(
-        content_type=ContentType.objects.get_for_model(PolicyAdoption), object_id=stored.pk
-    )
+    adoption_type = ContentType.objects.get_for_model(PolicyAdoption)
+    record = ChangeRecord.objects.get(content_type=adoption_type, object_id=stored.pk)
     assert record.user_id == user.pk and record.after["policy_name"] == MUJUN
+    assert record.actor_name == "chief"
 
     adoption.adopt(2025, ETOWN, "改用开发区标准")  # no run is final yet: may change
     stored.refresh_from_db()
     assert stored.policy_name == ETOWN and stored.reason == "改用开发区标准"
     assert PolicyAdoption.objects.count() == 1
-    changes = ChangeRecord.objects.filter(object_id=stored.pk, action="update")
+    changes = ChangeRecord.objects.filter(
+        content_type=adoption_type, object_id=stored.pk, action="update"
+    )
     assert changes.get().before["policy_name"] == MUJUN
 
 

@@ -99,6 +99,11 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
         **{m: IMPORTERS_NO_METHOD for m in METHODS if m != "POST"},
     },
     ("web:run_list", ""): page(),
+    # Adopting a policy: administrators only (an empty form goes back to the runs with a message).
+    ("web:run_adopt", ""): {
+        "POST": "302 403 403 403 403 403 302",
+        **{m: PAGE_NO_METHOD for m in METHODS if m != "POST"},
+    },
     ("web:run_detail", "own"): page(),
     ("web:run_detail", "other"): page(EVALUATORS_ONLY),
     ("web:run_export", "own"): page(),
