@@ -276,7 +276,21 @@ def fail_stale() -> list[Job]:
                 finished_at=now,
                 errors=[ImportProblem(job.file_name, None, None, None, INTERRUPTED).as_dict()],
             )
+    _fail_queue_entries({j.worker[:64] for j in stale})
     return stale
+
+
+def _fail_queue_entries(workers: set[str]) -> None:
+    """The queue's own rows of those workers' tasks: failed too, not 'running' forever."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not workers:
+        return
+    running = DBTaskResult.objects.filter(status="RUNNING").only("id", "worker_ids")
+    dead = [r.pk for r in running if workers.intersection(r.worker_ids or [])]
+    DBTaskResult.objects.filter(pk__in=dead).update(
+        status="FAILED", finished_at=timezone.now(), exception_class_path="", traceback=INTERRUPTED
+    )
 
 
 def purge_uploads(now: dt.datetime | None = None) -> int:

@@ -96,6 +96,9 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_retry_works(tmp_path)
     assert row["state"] == "failed" and row["interrupted"] and row["failure"] == INTERRUPTED
     assert ledger(data, "SELECT status FROM imports_importbatch") == [("failed",)]
     assert path.exists()  # kept for the retry
+    with sqlite3.connect(data / "landcycle-state.sqlite3") as db:  # the queue's row too
+        statuses = db.execute("SELECT status FROM django_tasks_database_dbtaskresult").fetchall()
+    assert statuses == [("FAILED",)]
 
     retry_id = django(
         env,
