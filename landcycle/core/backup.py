@@ -5,6 +5,7 @@ A backup is one tar file::
     manifest.json        format, version, database vendor, applied migrations, rows per table,
                          and size + SHA-256 of every member
     database.sqlite3     SQLite: a consistent copy made with SQLite's online backup API
+    database-state.sqlite3  SQLite: the same of the state file (sessions, logins, jobs)
     database.dump        PostgreSQL: ``pg_dump --format=custom`` (one consistent snapshot)
     documents/…          every file under ``MEDIA_ROOT`` (notices, contracts, photos)
 
@@ -33,12 +34,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
+
+from .databases import STATE, database_aliases
 
 FORMAT = "landcycle-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database.sqlite3"
+SQLITE_MEMBERS = {"default": SQLITE_MEMBER, STATE: "database-state.sqlite3"}
 POSTGRES_MEMBER = "database.dump"
 DOCUMENTS = "documents"
 # Tables that `migrate` fills by itself: their rows do not make a database "not empty", and
@@ -81,13 +85,15 @@ def vendor() -> str:
 
 
 def table_counts() -> dict[str, int]:
-    """Rows in every table of the database (Django's and landcycle's), by table name."""
-    with connection.cursor() as cursor:
-        names = sorted(connection.introspection.table_names(cursor))
-        counts = {}
-        for name in names:
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(name)}")
-            counts[name] = cursor.fetchone()[0]
+    """Rows in every table of every database (the ledger's and, on SQLite, the state file's:
+    their table names never overlap), by table name."""
+    counts = {}
+    for alias in database_aliases():
+        db = connections[alias]
+        with db.cursor() as cursor:
+            for name in sorted(db.introspection.table_names(cursor)):
+                cursor.execute(f"SELECT COUNT(*) FROM {db.ops.quote_name(name)}")
+                counts[name] = counts.get(name, 0) + cursor.fetchone()[0]
     return counts
 
 
@@ -141,17 +147,19 @@ def backup(target: Path, say=lambda text: None) -> Summary:
         work_dir = Path(work)
         say("数据库 database …")
         if kind == "sqlite":
-            database_file = work_dir / SQLITE_MEMBER
-            _sqlite_backup(database_file)
+            database_files = []
+            for alias in database_aliases():
+                database_files.append(work_dir / SQLITE_MEMBERS[alias])
+                _sqlite_backup(alias, database_files[-1])
         else:
-            database_file = work_dir / POSTGRES_MEMBER
-            _pg_dump(database_file)
+            database_files = [work_dir / POSTGRES_MEMBER]
+            _pg_dump(database_files[0])
         # Counted after the dump: both are taken while nothing else should be writing; the
         # restore compares against these, so a write in between shows as a mismatch, not silently.
         summary = Summary(target, kind, tables=table_counts())
         summary.created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         documents = _document_files()
-        members = {database_file.name: database_file}
+        members = {path.name: path for path in database_files}
         for relative, path in documents:
             members[f"{DOCUMENTS}/{relative}"] = path
         manifest = {
@@ -204,9 +212,9 @@ def _document_files() -> list[tuple[str, Path]]:
     )
 
 
-def _sqlite_backup(target: Path) -> None:
+def _sqlite_backup(alias: str, target: Path) -> None:
     """A consistent copy with SQLite's online backup API (readers and writers may go on)."""
-    name = connection.settings_dict["NAME"]
+    name = connections[alias].settings_dict["NAME"]
     source = sqlite3.connect(f"file:{name}?mode=ro", uri=True)
     try:
         copy = sqlite3.connect(target)
@@ -333,14 +341,18 @@ def restore(source: Path, say=lambda text: None) -> Summary:
         _extract(source, manifest, work_dir)
         say("数据库 database …")
         if kind == "sqlite":
-            _sqlite_restore(work_dir / SQLITE_MEMBER)
+            for alias in database_aliases():
+                member = work_dir / SQLITE_MEMBERS[alias]
+                if alias == "default" or member.is_file():  # older backups: no state file
+                    _sqlite_restore(alias, member)
         else:
             _pg_restore(work_dir / POSTGRES_MEMBER)
         documents = _restore_documents(work_dir / DOCUMENTS)
     say("迁移与核对 migrate and verify …")
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
+    for alias in database_aliases():
+        call_command("migrate", interactive=False, verbosity=0, database=alias)
     counts = table_counts()
     expected = manifest["tables"]
     wrong = {
@@ -400,12 +412,12 @@ def _extract(source: Path, manifest: dict, work_dir: Path) -> None:
                 raise BackupError(f"备份文件已损坏：{name} 校验不符 — checksum mismatch")
 
 
-def _sqlite_restore(database: Path) -> None:
+def _sqlite_restore(alias: str, database: Path) -> None:
     """Copy the backup into the configured SQLite database with the online backup API."""
     if not database.is_file():
         raise BackupError("备份中没有 SQLite 数据库 no SQLite database in backup")
-    connection.close()
-    name = connection.settings_dict["NAME"]
+    connections[alias].close()
+    name = connections[alias].settings_dict["NAME"]
     source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
         target = sqlite3.connect(name)
