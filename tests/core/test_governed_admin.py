@@ -20,7 +20,10 @@ from landcycle.core.governed_admin import GovernedAdmin, GovernedInline
 from landcycle.core.identifiers import uscc_with_check_digit
 from landcycle.evaluation import services as evaluation
 from landcycle.imports.models import ImportBatch
+from landcycle.jobs.models import Job
+from landcycle.jobs.tasks import run_job
 from landcycle.ledger.models import Building
+from landcycle.ledger.services import move_jurisdiction
 from landcycle.lifecycle import demo
 from landcycle.lifecycle.services.calendar import seed_from_package
 from tests.evaluation.conftest import YEAR, etown  # noqa: F401  (the fixture)
@@ -43,6 +46,8 @@ GOVERNED = {
     "lifecycle.RenewalProject": "plan checks (FAR, 15 %/30 %) before approval, status machine",
     "lifecycle.EnterpriseMeasure": "counted by renewal progress; one per enterprise and kind",
     "lifecycle.ProjectLead": "first-talk rule: reassignment only after 3 months stalled",
+    "jobs.Job": "queued, claimed once, run and cleaned up by landcycle.jobs.services",
+    "django_tasks_database.DBTaskResult": "the queue: written by django-tasks and the worker",
 }
 EDITABLE = {
     "auth.User": "accounts and roles, Django's own admin",
@@ -107,8 +112,10 @@ def everything(etown, admin_user):  # noqa: F811
     Group.objects.create(name="街道经办人")
     Token.objects.create(user=admin_user)
     district = JurisdictionFactory(name="北仑区", kind="district")
-    etown.street.parent = district  # the demo works in one district
-    etown.street.save()
+    move_jurisdiction(etown.street, district)  # the demo works in one district
+    etown.street.refresh_from_db()
+    job = Job.objects.create(paths=["台账.xlsx"], dry_run=True)
+    run_job.enqueue(str(job.pk))  # a queue row
     street = JurisdictionFactory(name="新碶街道", parent=district)
     for i in range(45):
         ParcelFactory(jurisdiction=street, agreed_start=dt.date(2022, 1, 1) if i % 5 else None)
