@@ -230,8 +230,10 @@ def export_command(args) -> int:
 
     try:
         written = export_ledger(Path(args.path), year=args.year)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
     except OSError as exc:
-        raise CommandError(f"cannot write {args.path}: {exc}") from None
+        raise CommandError(f"无法写入 cannot write {args.path}: {exc}") from None
     for sheet, rows in written.items():
         print(f"  {sheet}: {rows}")
     print(f"已导出 exported: {args.path}")

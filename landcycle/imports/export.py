@@ -8,6 +8,7 @@ importing the export into an empty database gives the same ledger. Empty tables 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import polars as pl
@@ -140,11 +141,28 @@ def ledger_frames(year: int | None = None) -> dict[str, pl.DataFrame]:
     return frames
 
 
+WORKBOOK_SUFFIX = ".xlsx"
+
+
 def export_ledger(path: Path, year: int | None = None) -> dict[str, int]:
-    """Write ``path`` (.xlsx) or a folder of CSV files; returns rows written per sheet."""
+    """Write ``path`` (.xlsx) or a folder of CSV files (a path without a suffix); returns rows
+    written per sheet. Raises ValueError for another suffix (.ods, .csv, .xls: say .xlsx or a
+    folder). A workbook is written under a temporary name and renamed when complete, so a
+    failed export never leaves a cut-off file that looks like a ledger."""
+    suffix = path.suffix.lower()
+    if suffix and suffix != WORKBOOK_SUFFIX and not path.is_dir():
+        raise ValueError(
+            f"不能导出为 {path.suffix} 文件：请写 .xlsx 工作簿，或一个文件夹名（导出为 CSV 文件）"
+            f" — export writes .xlsx or a folder of CSV files, not {path.suffix}"
+        )
     frames = ledger_frames(year)
-    if path.suffix.lower() == ".xlsx":
-        write_workbook(path, frames)
+    if suffix == WORKBOOK_SUFFIX:
+        partial = path.with_name(f".{path.name}.partial.xlsx")
+        try:
+            write_workbook(partial, frames)
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
     else:
         write_csv_folder(path, frames)
     return {name: frame.height for name, frame in frames.items()}

@@ -60,6 +60,9 @@ class Column:
     minimum: float | None = None  # values below are errors
     minimum_exclusive: bool = False
     maximum: float | None = None
+    # (low, high) in the canonical unit: a value outside is kept with a warning to check its
+    # unit (an area typed in m² under a 公顷 header is 10,000 times too large).
+    plausible: tuple[float, float] | None = None
     references: str | None = None  # "parcel", "enterprise", "party" when the value names one
     export_unit: units.Unit | None = None  # unit written by export (canonical by default)
     not_future: bool = False  # a date or year after today is an error
@@ -144,7 +147,8 @@ BOOL_TRUE = frozenset({"是", "y", "yes", "true", "1", "t", "对"})
 BOOL_FALSE = frozenset({"否", "n", "no", "false", "0", "f"})
 TAG_SEPARATORS = r"[,，、;；]"
 
-_AREA = dict(kind=Kind.NUMBER, minimum=0.0, minimum_exclusive=True)
+# One parcel, lease or building: 1 m² to 1,000 公顷 (10 km²) is plausible.
+_AREA = dict(kind=Kind.NUMBER, minimum=0.0, minimum_exclusive=True, plausible=(1.0, 1e7))
 _MONEY = dict(kind=Kind.NUMBER, unit=units.WAN_YUAN)
 _ENTERPRISE = dict(kind=Kind.USCC, references="enterprise", lookup="uscc")
 _PARCEL = dict(references="parcel", field="parcel", lookup="code")

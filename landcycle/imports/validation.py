@@ -42,6 +42,7 @@ from .values import vocabularies
 from .values.numbers import accepted_units
 
 EXTRA = "x:"  # prefix of unknown columns kept for the record's extra JSON
+MAX_NUMBER = 1e15  # in canonical units: 10^15 m², 万元, kWh … is no real figure
 
 
 @dataclass
@@ -97,14 +98,22 @@ class _Sink:
             )
         )
 
-    def rows(self, frame: pl.DataFrame, mask: pl.Series, raw: pl.Series, column: str, reason):
+    def rows(
+        self,
+        frame: pl.DataFrame,
+        mask: pl.Series,
+        raw: pl.Series,
+        column: str,
+        reason,
+        warning: bool = False,
+    ):
         """One problem per row where mask is true; ``reason`` may be a function of the value."""
         if not mask.any():
             return
         picked = pl.DataFrame({"r": frame[ROW], "v": raw}).filter(mask.fill_null(False))
-        picked = take(self.problems, self.sheet, column, picked)  # capped: the rest counted
+        picked = take(self.problems, self.sheet, column, picked, warning)  # capped: rest counted
         for row, value in picked.iter_rows():
-            self.add(row, column, value, reason(value) if callable(reason) else reason)
+            self.add(row, column, value, reason(value) if callable(reason) else reason, warning)
 
 
 # ---------------------------------------------------------------- cell conversions (vectorised)
@@ -288,6 +297,39 @@ def _convert(
             value = keep_where(value, ~fractional.fill_null(False))
         elif column.unit is not None and target is not None:
             value = value * (target.factor / units.CANONICAL[target.dimension].factor)
+        # Beyond what any figure of the field can be (and beyond float: 1e308 公顷 is inf m²):
+        # refused, so no page, export or sum ever meets an infinite or absurd number.
+        huge = (value.is_infinite() | (value.abs() > MAX_NUMBER)).fill_null(False)
+        sink.rows(
+            frame, huge, raw, header, f"数值过大：超过 {MAX_NUMBER:.0e}（折合后）number too large"
+        )
+        value = keep_where(value, ~huge)
+        if column.unit is units.PERCENT:
+            shown = value.drop_nulls()
+            if shown.len() and shown.max() <= 1 and shown.max() > 0:
+                # 0.35 typed in a plain cell means 35 % to most officers; a %-formatted cell
+                # is already read as the percent it shows (readers.formats).
+                sink.add(
+                    None,
+                    header,
+                    None,
+                    f"此列的值都不大于1（最大 {shown.max():g}），是否为小数形式？35% 应写作 35 或 35%"
+                    " — all values ≤ 1: fractions where percents are expected?",
+                    warning=True,
+                )
+        if column.plausible is not None:
+            low, high = column.plausible
+            canonical = units.CANONICAL[column.dimension].label if column.dimension else ""
+            odd = ((value < low) | (value > high)).fill_null(False) & (value > 0)
+            sink.rows(
+                frame,
+                odd,
+                raw,
+                header,
+                f"数值不合常理（合理范围 {low:g}–{high:g} {canonical}），请确认单位"
+                " implausible: check the unit in the header",
+                warning=True,
+            )
         if column.minimum is not None:
             low = (
                 (value <= column.minimum) if column.minimum_exclusive else (value < column.minimum)

@@ -65,6 +65,28 @@ CASES = {
         "wrong check digit",
     ),
     "duplicate parcel code": (_duplicate_parcel, "宗地", 4, "宗地编号", "duplicate of row 3"),
+    # Numbers beyond any real figure, or beyond float once converted (1e308 亩 is inf m²).
+    "area infinite once converted": (
+        _set("宗地", 2, "用地面积 (亩)", "1e308"),
+        "宗地",
+        2,
+        "用地面积 (亩)",
+        "数值过大",
+    ),
+    "huge output": (
+        _set("年度指标", 2, "工业总产值 (万元)", 1e300),
+        "年度指标",
+        2,
+        "工业总产值 (万元)",
+        "数值过大",
+    ),
+    "huge lease area": (
+        _set("租赁", 2, "租赁面积 (平方米)", "9e20"),
+        "租赁",
+        2,
+        "租赁面积 (平方米)",
+        "数值过大",
+    ),
     "lease names unknown parcel": (
         _set("租赁", 2, "宗地编号", "NOPE"),
         "租赁",
@@ -315,3 +337,41 @@ def test_duplicate_indicators_without_parcel_column(tmp_path):
     assert [(p.sheet, p.row, p.reason) for p in result.errors] == [
         ("年度指标", 3, "重复 duplicate of row 2")
     ]
+
+
+@pytest.mark.parametrize(
+    "header, value, stored_m2",
+    [
+        ("用地面积", 17000, 17000 * 10_000),  # m² typed under the default 公顷
+        ("用地面积 (亩)", "1e-9", 1e-9 * 10_000 / 15),
+    ],
+)
+def test_implausible_area_is_kept_with_a_warning_to_check_the_unit(
+    tmp_path, header, value, stored_m2
+):
+    from landcycle.ledger.models import Parcel
+
+    sheets = district(2)
+    rows = sheets["宗地"]
+    rows[0][rows[0].index("用地面积 (亩)")] = header
+    rows[1][rows[0].index(header)] = value
+    result = run_import([write_xlsx(tmp_path / "odd.xlsx", sheets)])
+    assert result.ok, [p.line() for p in result.errors]
+    warned = [p for p in result.warnings if p.row == 2 and "请确认单位" in p.reason]
+    assert warned and warned[0].column == header
+    assert Parcel.objects.get(code="BL0000").registered_area_m2 == pytest.approx(stored_m2)
+
+
+def test_shares_that_look_like_fractions_are_warned_about(tmp_path):
+    from landcycle.ledger.models import Relation
+
+    sheets = district(2)
+    rows = sheets["关系"]
+    share = rows[0].index("持股比例 (%)")
+    for row in rows[1:]:
+        if row[share] is not None:
+            row[share] = 0.35
+    result = run_import([write_xlsx(tmp_path / "shares.xlsx", sheets)])
+    assert result.ok
+    assert any("是否为小数形式" in p.reason and p.sheet == "关系" for p in result.warnings)
+    assert Relation.objects.filter(share_percent=0.35).exists()  # kept as given, with the warning

@@ -128,3 +128,25 @@ def test_export_year_limits_indicators(tmp_path):
     assert set(ledger_frames(year=2024)["年度指标"]["年度"]) == {2024}
     assert set(ledger_frames()["年度指标"]["年度"]) == {2023, 2024}
     assert "年度指标" not in ledger_frames(year=1999)
+
+
+@pytest.mark.parametrize("name", ["ledger.ods", "ledger.csv", "ledger.xls"])
+def test_export_refuses_a_kind_it_does_not_write(tmp_path, name):
+    from landcycle.imports.export import export_ledger
+
+    with pytest.raises(ValueError, match="请写 .xlsx 工作簿"):
+        export_ledger(tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_workbook_export_leaves_no_file(tmp_path, monkeypatch):
+    from landcycle.imports import export
+
+    def broken(path, frames):
+        path.write_bytes(b"half a workbook")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export, "write_workbook", broken)
+    with pytest.raises(OSError):
+        export.export_ledger(tmp_path / "ledger.xlsx")
+    assert list(tmp_path.iterdir()) == []
