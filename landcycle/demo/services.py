@@ -74,6 +74,18 @@ def write_demo_files(tables, output: Path | None = None, csv: bool = False) -> P
     return write_workbook(tables, directory / WORKBOOK_NAME)
 
 
+def workbook_cells(tables) -> int:
+    """Cells of the demo workbook (rows × columns over its sheets, headers included)."""
+    return sum((frame.height + 1) * frame.width for frame in tables.values())
+
+
+def import_limit(name: str) -> int:
+    """An import limit (``landcycle.imports.limits``), e.g. LANDCYCLE_IMPORT_MAX_CELLS."""
+    from landcycle.imports.limits import limit
+
+    return limit(name)
+
+
 def build_demo(
     parcels: int = 2000,
     seed: int = 2024,
@@ -92,6 +104,11 @@ def build_demo(
 
     tables = generate_district(parcels=parcels, seed=seed)
     step(f"生成 generated {parcels:,} 宗地 parcels")
+    if not csv and workbook_cells(tables) > import_limit("LANDCYCLE_IMPORT_MAX_CELLS"):
+        # A workbook this large is refused by the import's cell limit (issue 10): the same
+        # district as CSV files, which have no such limit, goes through the same importer.
+        csv = True
+        say("工作簿超过导入的单元格上限，改写为CSV文件 workbook over the cell limit: writing CSV")
     path = write_demo_files(tables, output, csv=csv)
     step(f"示范数据 demo data: {path}")
     with changes_by(source=SOURCE):

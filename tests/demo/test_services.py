@@ -102,3 +102,14 @@ def test_demo_shows_the_yearly_cycle(tmp_path):
     assert previous.status == EvaluationRun.Status.FINAL and not previous.forced
     assert run.status == EvaluationRun.Status.NOTICE
     assert run.previous_run_id == previous.pk  # year-over-year moves are against the final run
+
+
+def test_a_demo_too_large_for_the_workbook_cell_limit_is_written_as_csv(settings, tmp_path):
+    from landcycle.demo.services import build_demo
+
+    settings.LANDCYCLE_IMPORT_MAX_CELLS = 1_000  # a small district over a lowered limit
+    said = []
+    result = build_demo(parcels=40, output=tmp_path, say=said.append)
+    assert result.path.is_dir() and any(result.path.glob("*.csv"))
+    assert any("改写为CSV" in line for line in said)
+    assert result.import_counts["parcels"]["created"] == 40
