@@ -184,9 +184,9 @@ def _parse(allow_partial: bool):
             .when(n.str.contains(_OCTOBER_AS_1))
             .then(
                 pl.lit(
-                    "按10月读取：数字2023.10在Excel中显示为2023.1；如指1月请写2023.01或2023年1月"
-                    " read as October (Excel shows the number 2023.10 as 2023.1); for January"
-                    " write 2023.01"
+                    "按10月读取：Excel把年月数字（如2024.10）显示为「2024.1」；如指1月请写成"
+                    "2024.01或2024年1月 read as October (Excel shows a number like 2024.10 as"
+                    " 2024.1); for January write 2024.01"
                 )
             )
         )
