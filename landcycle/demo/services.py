@@ -65,6 +65,16 @@ def demo_dir() -> Path:
     return Path(settings.DATA_DIR) / "demo"
 
 
+def demo_marker() -> Path:
+    """Marks a data directory the demo was built in: ``landcycle serve`` may then run on the
+    directory's own random key (``settings._local_secret_key``) instead of refusing."""
+    return demo_dir() / "installation"
+
+
+def is_demo_installation() -> bool:
+    return demo_marker().is_file()
+
+
 def write_demo_files(tables, output: Path | None = None, csv: bool = False) -> Path:
     """The workbook in ``output`` (default <data dir>/demo), or CSV files when asked or when a
     sheet is past Excel's row limit."""
@@ -104,6 +114,8 @@ def build_demo(
 
     tables = generate_district(parcels=parcels, seed=seed)
     step(f"生成 generated {parcels:,} 宗地 parcels")
+    demo_marker().parent.mkdir(parents=True, exist_ok=True)
+    demo_marker().write_text("landcycle demo: serve may use this directory's random key\n")
     if not csv and workbook_cells(tables) > import_limit("LANDCYCLE_IMPORT_MAX_CELLS"):
         # A workbook this large is refused by the import's cell limit (issue 10): the same
         # district as CSV files, which have no such limit, goes through the same importer.

@@ -38,13 +38,20 @@ def handle_serve(args) -> int:
     setup_django(migrate=False)  # settings only: refuse before touching the database
     from django.conf import settings
 
-    if not (
-        settings.LANDCYCLE_SECRET_KEY_FROM_ENV or settings.DEBUG or getattr(args, "demo", False)
-    ):
+    from landcycle.demo.services import is_demo_installation
+
+    demo = getattr(args, "demo", False) or is_demo_installation()
+    if not (settings.LANDCYCLE_SECRET_KEY_FROM_ENV or settings.DEBUG or demo):
         raise CommandError(
             "未设置 LANDCYCLE_SECRET_KEY，拒绝启动 refusing to serve without LANDCYCLE_SECRET_KEY: "
             "set it to a long random secret (python -c 'import secrets; "
             "print(secrets.token_urlsafe(50))'), or LANDCYCLE_DEBUG=1 for development"
+        )
+    if demo and not settings.LANDCYCLE_SECRET_KEY_FROM_ENV:
+        print(
+            "演示数据目录：使用本目录中的随机密钥；正式部署请设置 LANDCYCLE_SECRET_KEY"
+            " (demo data directory: serving on its own random key)",
+            flush=True,
         )
     setup_django()
     from .serve import serve

@@ -113,3 +113,12 @@ def test_a_demo_too_large_for_the_workbook_cell_limit_is_written_as_csv(settings
     assert result.path.is_dir() and any(result.path.glob("*.csv"))
     assert any("改写为CSV" in line for line in said)
     assert result.import_counts["parcels"]["created"] == 40
+
+
+def test_the_demo_marks_its_data_directory(settings, tmp_path):
+    from landcycle.demo.services import is_demo_installation
+
+    settings.DATA_DIR = tmp_path
+    assert not is_demo_installation()
+    build_demo(parcels=40, output=tmp_path / "out")
+    assert is_demo_installation()

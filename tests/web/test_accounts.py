@@ -130,10 +130,11 @@ def _serve_args(**extra):
     return argparse.Namespace(host="127.0.0.1", port=8000, threads=1, workers=1, **extra)
 
 
-def test_serve_refuses_to_start_without_a_secret_key(settings, monkeypatch):
+def test_serve_refuses_to_start_without_a_secret_key(settings, monkeypatch, tmp_path):
     from landcycle.cli import CommandError
     from landcycle.web import cli, serve
 
+    settings.DATA_DIR = tmp_path  # no demo was built here
     started = []
     monkeypatch.setattr(serve, "serve", lambda *a, **k: started.append(a))
     monkeypatch.setattr("landcycle.cli.setup_django", lambda migrate=True: None)
@@ -146,6 +147,26 @@ def test_serve_refuses_to_start_without_a_secret_key(settings, monkeypatch):
     settings.LANDCYCLE_SECRET_KEY_FROM_ENV = True
     assert cli.handle_serve(_serve_args()) == 0
     assert len(started) == 2
+
+
+def test_serve_after_the_demo_runs_on_the_directory_key(settings, monkeypatch, tmp_path, capsys):
+    """`landcycle demo --no-serve` then `landcycle serve` in the same data directory."""
+    from landcycle.cli import CommandError
+    from landcycle.demo.services import demo_marker
+    from landcycle.web import cli, serve
+
+    started = []
+    monkeypatch.setattr(serve, "serve", lambda *a, **k: started.append(a))
+    monkeypatch.setattr("landcycle.cli.setup_django", lambda migrate=True: None)
+    settings.DATA_DIR = tmp_path
+    settings.LANDCYCLE_SECRET_KEY_FROM_ENV = False
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="LANDCYCLE_SECRET_KEY"):
+        cli.handle_serve(_serve_args())  # a data directory the demo was never built in
+    demo_marker().parent.mkdir(parents=True)
+    demo_marker().write_text("demo")
+    assert cli.handle_serve(_serve_args()) == 0 and len(started) == 1
+    assert "演示数据目录" in capsys.readouterr().out
 
 
 def test_the_key_without_the_setting_is_random_and_kept_in_the_data_dir(tmp_path):
