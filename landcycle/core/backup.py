@@ -212,24 +212,24 @@ def _document_files() -> list[tuple[str, Path]]:
     )
 
 
-def _sqlite_backup(alias: str, target: Path) -> None:
-    """A consistent copy with SQLite's online backup API (readers and writers may go on)."""
-    name = connections[alias].settings_dict["NAME"]
-    source = sqlite3.connect(f"file:{name}?mode=ro", uri=True)
+def _sqlite_copy(source: Path | str, target: Path | str, journal_mode: str) -> None:
+    """Copy the SQLite file ``source`` into ``target`` with SQLite's online backup API (a
+    consistent snapshot; readers and writers of ``source`` may go on), then set the copy's
+    journal mode (DELETE: one file to ship, no -wal/-shm sidecars; WAL: as the app runs it)."""
+    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        copy = sqlite3.connect(target)
+        writer = sqlite3.connect(target)
         try:
-            source.backup(copy)
+            reader.backup(writer)
+            writer.execute(f"PRAGMA journal_mode={journal_mode}")
         finally:
-            copy.close()
+            writer.close()
     finally:
-        source.close()
-    # The copy carries WAL mode; a single file without -wal/-shm sidecars is what we ship.
-    copy = sqlite3.connect(target)
-    try:
-        copy.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        copy.close()
+        reader.close()
+
+
+def _sqlite_backup(alias: str, target: Path) -> None:
+    _sqlite_copy(connections[alias].settings_dict["NAME"], target, "DELETE")
 
 
 def _pg_program(name: str) -> str:
@@ -417,17 +417,7 @@ def _sqlite_restore(alias: str, database: Path) -> None:
     if not database.is_file():
         raise BackupError("备份中没有 SQLite 数据库 no SQLite database in backup")
     connections[alias].close()
-    name = connections[alias].settings_dict["NAME"]
-    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        target = sqlite3.connect(name)
-        try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode=WAL")
-        finally:
-            target.close()
-    finally:
-        source.close()
+    _sqlite_copy(database, connections[alias].settings_dict["NAME"], "WAL")
 
 
 def _pg_restore(dump: Path) -> None:

@@ -11,11 +11,8 @@ in forms, inlines and bulk actions alike.
 from django.contrib import admin
 
 
-class GovernedAdmin(admin.ModelAdmin):
-    """Read-only admin for a model whose writes go through ``service`` (a dotted module name)."""
-
-    service: str = ""  # where the record is created and changed, shown on its pages
-    actions = None  # bulk actions (delete_selected) would bypass the service
+class ReadOnly:
+    """No add, change or delete in the admin: the pages are for inspection."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -26,6 +23,13 @@ class GovernedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+class GovernedAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only admin for a model whose writes go through ``service`` (a dotted module name)."""
+
+    service: str = ""  # where the record is created and changed, shown on its pages
+    actions = None  # bulk actions (delete_selected) would bypass the service
+
     def changelist_view(self, request, extra_context=None):
         context = dict(extra_context or {})
         if self.service:  # say on the list where the records are worked
@@ -33,7 +37,7 @@ class GovernedAdmin(admin.ModelAdmin):
         return super().changelist_view(request, context)
 
 
-class GovernedInline(admin.TabularInline):
+class GovernedInline(ReadOnly, admin.TabularInline):
     """Read-only inline rows of a governed record (steps, terms, entries…)."""
 
     extra = 0
@@ -44,12 +48,3 @@ class GovernedInline(admin.TabularInline):
         if self.fields:
             return list(self.fields)
         return [f.name for f in self.model._meta.concrete_fields if not f.primary_key]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -16,6 +16,11 @@ class ImportProblem:
     warning: bool = False  # warnings are reported but do not stop the import
     more: int = 0  # > 0: a summary standing for this many further problems of (sheet, column)
 
+    @classmethod
+    def whole(cls, where: str, reason: str, warning: bool = False) -> ImportProblem:
+        """A problem of a whole file or sheet ``where`` (no row, column or value)."""
+        return cls(where, None, None, None, reason, warning)
+
     @property
     def count(self) -> int:
         """How many problems this entry stands for (1, or ``more`` for a summary)."""

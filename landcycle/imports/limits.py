@@ -117,9 +117,7 @@ def check_file(path: Path) -> None:
 def _refuse(where: str, chinese: str, setting: str | None, english: str) -> None:
     raise_hint = f"（可调高设置 {setting}）" if setting else ""
     english_hint = f" (raise {setting})" if setting else ""
-    raise Refused(
-        ImportProblem(where, None, None, None, f"{chinese}{raise_hint} {english}{english_hint}")
-    )
+    raise Refused(ImportProblem.whole(where, f"{chinese}{raise_hint} {english}{english_hint}"))
 
 
 # ---------------------------------------------------------------- zip packages (xlsx, zip)

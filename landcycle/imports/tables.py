@@ -304,11 +304,8 @@ def find_table(grid: Grid, problems: list[ImportProblem], profile=None):
     found, by_name = recognise(grid.name, rows, profile)
     if found is None:
         problems.append(
-            ImportProblem(
+            ImportProblem.whole(
                 grid.name,
-                None,
-                None,
-                None,
                 "未识别的工作表，已忽略：表名与表头都不是导入格式中的工作表 "
                 "sheet not recognised by its name or headers, ignored (sheets: "
                 + "、".join(s.name for s in SHEETS)
@@ -325,11 +322,8 @@ def find_table(grid: Grid, problems: list[ImportProblem], profile=None):
         )
         how = "按表名" if by_name else "按表头"
         problems.append(
-            ImportProblem(
+            ImportProblem.whole(
                 grid.name,
-                None,
-                None,
-                None,
                 f"{how}读作「{found.spec.name}」工作表，{where} "
                 f"read as the {found.spec.name} ({found.spec.key}) sheet, header on row "
                 f"{header_row}",

@@ -666,11 +666,8 @@ def validate(
     for raw in inputs.sheets:
         if sheet_named(raw.name) is None:
             problems.append(
-                ImportProblem(
+                ImportProblem.whole(
                     raw.name,
-                    None,
-                    None,
-                    None,
                     "未识别的工作表，已忽略 unknown sheet ignored (sheets: "
                     + "、".join(s.name for s in SHEETS)
                     + ")",
@@ -698,11 +695,8 @@ def validate(
     for spec, raw in tables_found:
         if spec.key in seen:
             problems.append(
-                ImportProblem(
+                ImportProblem.whole(
                     raw.name,
-                    None,
-                    None,
-                    None,
                     f"工作表重复：「{spec.name}」已由 {seen[spec.key].source} 的"
                     f" {seen[spec.key].name} 给出 sheet given twice "
                     f"({seen[spec.key].source}, {raw.source})",

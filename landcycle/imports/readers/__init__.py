@@ -72,9 +72,7 @@ def read_inputs(paths: list[Path], encoding: str | None = None) -> Inputs:
     for path in paths:
         path = Path(path)
         if not path.exists():
-            inputs.problems.append(
-                ImportProblem(path.name, None, None, None, "文件不存在 file not found")
-            )
+            inputs.problems.append(ImportProblem.whole(path.name, "文件不存在 file not found"))
         elif path.is_dir():
             _read_folder(path, inputs, path.name, encoding=encoding)
         else:
@@ -88,11 +86,8 @@ def _read_folder(
     files = sorted(p for p in (folder.rglob("*") if nested else folder.iterdir()) if p.is_file())
     if not any(f.suffix.lower() in READ_SUFFIXES for f in files):
         inputs.problems.append(
-            ImportProblem(
+            ImportProblem.whole(
                 label,
-                None,
-                None,
-                None,
                 "没有可读取的文件 no CSV, workbook or geodata file in it (" + _KINDS + ")",
             )
         )
@@ -144,11 +139,8 @@ def read_file(
             read_zip(path, inputs, unpacked)
     elif alone:
         inputs.problems.append(
-            ImportProblem(
+            ImportProblem.whole(
                 path.name,
-                None,
-                None,
-                None,
                 "不支持的文件类型 not a workbook, CSV, geodata or zip file (" + _KINDS + ")",
             )
         )

@@ -92,7 +92,7 @@ def read_zip(path: Path, inputs: Inputs, read_folder: Callable[[Path, Inputs, st
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         inputs.problems.append(
-            ImportProblem(path.name, None, None, None, f"不是有效的zip压缩包 not a zip file: {exc}")
+            ImportProblem.whole(path.name, f"不是有效的zip压缩包 not a zip file: {exc}")
         )
         return
     with archive, tempfile.TemporaryDirectory(prefix="landcycle-zip-") as scratch:

@@ -84,7 +84,7 @@ def read_boundary(
     try:
         text, encoding = decode_text(raw, given)
     except EncodingProblem as exc:
-        inputs.problems.append(ImportProblem(source, None, None, None, str(exc)))
+        inputs.problems.append(ImportProblem.whole(source, str(exc)))
         return
     header, parcels = _parse(text, problem)
     epsg = _crs(header, parcels, problem)

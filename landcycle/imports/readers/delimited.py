@@ -129,7 +129,7 @@ def read_delimited(
     try:
         text, encoding = decode_text(raw, given)
     except EncodingProblem as exc:
-        inputs.problems.append(ImportProblem(name, None, None, None, str(exc)))
+        inputs.problems.append(ImportProblem.whole(name, str(exc)))
         return
     if not given and encoding not in ("UTF-8", "UTF-8 (BOM)"):
         inputs.problems.append(
@@ -165,9 +165,7 @@ def read_delimited(
     except pl.exceptions.ComputeError:  # a row longer than the first: read row by row
         frame, counts = _read_ragged(text, separator)
     except Exception as exc:  # polars raises several kinds on malformed CSV
-        inputs.problems.append(
-            ImportProblem(name, None, None, None, f"无法读取CSV cannot read CSV: {exc}")
-        )
+        inputs.problems.append(ImportProblem.whole(name, f"无法读取CSV cannot read CSV: {exc}"))
         return
     for row, fields, usual in _short_rows(counts):
         inputs.problems.append(

@@ -93,7 +93,7 @@ def read_geodata(path: Path, inputs: Inputs, given: str | None = None) -> None:
         if given and path.suffix.lower() == ".shp":
             encoding, label = given, f"{given} (--encoding)"
     except EncodingProblem as exc:
-        inputs.problems.append(ImportProblem(path.name, None, None, None, str(exc)))
+        inputs.problems.append(ImportProblem.whole(path.name, str(exc)))
         return
     try:
         # A .dbf in a code page GDAL cannot see is read byte for byte (Latin-1) and decoded here.

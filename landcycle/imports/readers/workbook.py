@@ -25,11 +25,8 @@ def read_workbook(path: Path, inputs: Inputs) -> None:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception:  # calamine raises several kinds; its English is not for officers
         inputs.problems.append(
-            ImportProblem(
+            ImportProblem.whole(
                 path.name,
-                None,
-                None,
-                None,
                 "无法作为工作簿打开：文件损坏、加密或不是Excel/WPS表格 "
                 "not a workbook (damaged, encrypted or another kind of file)",
             )
