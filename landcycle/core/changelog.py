@@ -20,6 +20,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from .context import current
+from .permissions import RestrictedQuerySet
 
 
 def _json_value(value):
@@ -32,7 +33,7 @@ def _json_value(value):
     return value
 
 
-class ChangeLoggedQuerySet(models.QuerySet):
+class ChangeLoggedQuerySet(RestrictedQuerySet):
     """``update()`` that writes a change record for every row whose values it changed."""
 
     CHUNK = 10_000  # rows read back per query (SQLite's bound-parameter limit)

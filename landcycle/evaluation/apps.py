@@ -5,3 +5,8 @@ class EvaluationConfig(AppConfig):
     name = "landcycle.evaluation"
     label = "evaluation"
     verbose_name = "评价 Evaluation"
+
+    def ready(self):
+        from .permissions import register_rules
+
+        register_rules()

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from landcycle.core.changelog import ChangeLogged
+from landcycle.core.permissions import RestrictedQuerySet
 
 
 class WrittenJSONField(models.JSONField):
@@ -113,6 +114,8 @@ class EvaluationRun(models.Model):
     forced = models.BooleanField("提前生效", default=False)
     note = models.TextField("说明", blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "评价批次"
         verbose_name_plural = "评价批次"
@@ -148,7 +151,7 @@ def merged_indicators(figures: dict, other: dict | None) -> dict:
     return with_per_mu(merged)
 
 
-class ResultQuerySet(models.QuerySet):
+class ResultQuerySet(RestrictedQuerySet):
     """Results as model instances come with their reasons and gaps (``texts.write_texts``)."""
 
     def _fetch_all(self):
@@ -312,6 +315,8 @@ class Objection(models.Model):
         related_name="resolved_objections",
         on_delete=models.PROTECT,
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "异议"

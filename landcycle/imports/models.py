@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from landcycle.core.permissions import RestrictedQuerySet
+
 
 class ImportBatch(models.Model):
     """One run of an import: who, when, which files, and what it did or why it did nothing."""
@@ -31,6 +33,8 @@ class ImportBatch(models.Model):
     warnings = models.JSONField("警告", default=list, blank=True)
     error_count = models.PositiveIntegerField("错误数", default=0)
     warning_count = models.PositiveIntegerField("警告数", default=0)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "导入批次"

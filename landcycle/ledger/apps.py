@@ -5,3 +5,8 @@ class LedgerConfig(AppConfig):
     name = "landcycle.ledger"
     label = "ledger"
     verbose_name = "台账 Ledger"
+
+    def ready(self):
+        from .permissions import register_rules
+
+        register_rules()

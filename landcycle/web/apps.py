@@ -11,6 +11,8 @@ class WebConfig(AppConfig):
 
         from django.conf import settings
 
+        from . import permissions  # noqa: F401  installs the scope loader
+
         # WhiteNoise serves collected files from STATIC_ROOT (and app files via finders).
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 

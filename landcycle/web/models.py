@@ -3,15 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from landcycle.ledger.models import Enterprise, Jurisdiction
-
-
-class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", "管理员"
-    EVALUATION_OFFICER = "evaluation_officer", "评价专员"
-    STREET_OFFICER = "street_officer", "街道/镇干部"
-    DEPARTMENT_READER = "department_reader", "部门查阅"
-    ENTERPRISE_USER = "enterprise_user", "企业用户"
+from landcycle.core.permissions import Role
 
 
 class Profile(models.Model):
@@ -29,7 +21,7 @@ class Profile(models.Model):
     )
     role = models.CharField("角色", max_length=30, choices=Role.choices)
     jurisdiction = models.ForeignKey(
-        Jurisdiction,
+        "ledger.Jurisdiction",
         verbose_name="辖区",
         null=True,
         blank=True,
@@ -37,7 +29,7 @@ class Profile(models.Model):
         on_delete=models.PROTECT,
     )
     enterprise = models.ForeignKey(
-        Enterprise,
+        "ledger.Enterprise",
         verbose_name="企业",
         null=True,
         blank=True,

@@ -11,9 +11,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from landcycle.evaluation.disclosure import disclosure
 from landcycle.ledger import models as ledger
 
-from .disclosure import disclosure
 from .mapdata import BBox, overlapping, simplified
 
 # Labels of the lifecycle list's public fields, in display order.

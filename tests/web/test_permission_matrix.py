@@ -16,7 +16,8 @@ import pytest
 from django.urls import reverse
 
 from landcycle.ledger import models as ledger
-from landcycle.web import jobs, permissions
+from landcycle.core import permissions
+from landcycle.web import jobs
 from landcycle.web.models import Role
 from tests import factories as f
 from tests.web.conftest import client_for

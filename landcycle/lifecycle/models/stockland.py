@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from landcycle.core.changelog import ChangeLogged
+from landcycle.core.permissions import RestrictedQuerySet
 from landcycle.ledger.models import Jurisdiction, Parcel
 
 from .base import AssignedCase
@@ -117,6 +118,8 @@ class AvailableLandEntry(models.Model):
     conditions = models.TextField("供地条件", blank=True)
     procedure = models.TextField("供地程序", blank=True)
     time_days = models.PositiveIntegerField("供地周期 (日)", null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "可供土地"

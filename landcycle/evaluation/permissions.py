@@ -1,0 +1,47 @@
+"""Row rules of evaluation runs, results and objections: only published runs (公示中, 已生效)
+reach roles that do not evaluate; the public sees final runs' published lists."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from landcycle.core.permissions import RowRule, register
+from landcycle.ledger.permissions import parcels_in, parcels_of
+
+from .models import EvaluationResult, EvaluationRun, Objection
+
+PUBLISHED = ("notice", "final")
+
+
+def register_rules() -> None:
+    """Register the evaluation's row rules (called once by ``EvaluationConfig.ready``)."""
+    from .disclosure import disclosure
+
+    register(
+        EvaluationRun,
+        RowRule(
+            # Runs are zone-wide summaries; the rows inside them are cut by the result rule.
+            by_jurisdiction=lambda path: Q(),
+            by_enterprise=lambda eid: Q(),
+            published=Q(status__in=PUBLISHED),
+            public=lambda: Q(status="final"),
+        ),
+    )
+    register(
+        EvaluationResult,
+        RowRule(
+            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_enterprise=lambda eid: Q(parcel_id__in=parcels_of(eid)) | Q(holder_id=eid),
+            published=Q(run__status__in=PUBLISHED),
+            # the published lists (the A list): final runs, the classes the disclosure names
+            public=lambda: Q(run__status="final", klass__in=disclosure()["a_list"]["classes"]),
+        ),
+    )
+    register(
+        Objection,
+        RowRule(
+            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_enterprise=lambda eid: Q(enterprise_id=eid),
+            published=Q(run__status__in=PUBLISHED),
+        ),
+    )

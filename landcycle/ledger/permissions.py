@@ -1,0 +1,143 @@
+"""Row rules of the ledger's models (and of the change log, which records ledger rows).
+
+A street officer reaches what lies in their jurisdiction subtree; an enterprise user what
+concerns the parcels it holds or rents. The helpers ``parcels_in`` / ``parcels_of`` /
+``enterprises_in`` / ``in_jurisdictions`` are for the rules of the apps above the ledger.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from landcycle.core.models import ChangeRecord
+from landcycle.core.permissions import RowRule, register
+
+from . import models as ledger
+
+
+def jurisdictions_in(path: str) -> QuerySet:
+    """Ids of the jurisdictions in the subtree at ``path`` (materialised path prefix)."""
+    return ledger.Jurisdiction.objects.filter(path__startswith=path).values("pk")
+
+
+def in_jurisdictions(path: str) -> Q:
+    """Rows whose jurisdiction is in the subtree. ``jurisdiction_id IN (small subquery)``, not a
+    join with ``path LIKE``: the database evaluates the few ids once and uses the index on
+    ``jurisdiction_id`` (a join scanned all parcels; ~40 ms per related query at 100k)."""
+    return Q(jurisdiction_id__in=jurisdictions_in(path))
+
+
+def parcels_in(path: str) -> QuerySet:
+    """Ids of the parcels in the jurisdiction subtree at ``path``."""
+    return ledger.Parcel.objects.filter(in_jurisdictions(path)).values("pk")
+
+
+def parcels_of(enterprise_id: int) -> QuerySet:
+    """Ids of the parcels an enterprise holds or rents."""
+    return ledger.Parcel.objects.filter(
+        Q(holder_id=enterprise_id)
+        | Q(pk__in=ledger.Lease.objects.filter(tenant_id=enterprise_id).values("parcel_id"))
+    ).values("pk")
+
+
+def enterprises_in(path: str) -> QuerySet:
+    """Ids of the enterprises holding or renting a parcel in the jurisdiction subtree."""
+    parcels = parcels_in(path)
+    return ledger.Enterprise.objects.filter(
+        Q(pk__in=ledger.Parcel.objects.filter(pk__in=parcels).values("holder_id"))
+        | Q(pk__in=ledger.Lease.objects.filter(parcel_id__in=parcels).values("tenant_id"))
+    ).values("pk")
+
+
+def _persons_of(enterprises) -> QuerySet:
+    return ledger.Relation.objects.filter(
+        subject_id__in=enterprises, party_person__isnull=False
+    ).values("party_person_id")
+
+
+def _change_records(parcels: QuerySet) -> Q:
+    parcel_type = ContentType.objects.get_for_model(ledger.Parcel)
+    return Q(content_type=parcel_type, object_id__in=parcels)
+
+
+def register_rules() -> None:
+    """Register the ledger's row rules (called once by ``LedgerConfig.ready``)."""
+    register(
+        ledger.Jurisdiction,
+        RowRule(
+            by_jurisdiction=lambda path: Q(path__startswith=path),
+            by_enterprise=lambda eid: Q(
+                pk__in=ledger.Parcel.objects.filter(pk__in=parcels_of(eid)).values(
+                    "jurisdiction_id"
+                )
+            ),
+        ),
+    )
+    register(
+        ledger.Parcel,
+        RowRule(
+            by_jurisdiction=in_jurisdictions, by_enterprise=lambda eid: Q(pk__in=parcels_of(eid))
+        ),
+    )
+    register(
+        ledger.Enterprise,
+        RowRule(
+            by_jurisdiction=lambda path: Q(pk__in=enterprises_in(path)),
+            by_enterprise=lambda eid: Q(pk=eid),
+        ),
+    )
+    register(
+        ledger.Person,
+        RowRule(
+            by_jurisdiction=lambda path: Q(pk__in=_persons_of(enterprises_in(path))),
+            by_enterprise=lambda eid: Q(pk__in=_persons_of([eid])),
+        ),
+    )
+    register(
+        ledger.Relation,
+        RowRule(
+            by_jurisdiction=lambda path: Q(subject_id__in=enterprises_in(path)),
+            by_enterprise=lambda eid: Q(subject_id=eid),
+        ),
+    )
+    register(
+        ledger.Building,
+        RowRule(
+            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_enterprise=lambda eid: Q(parcel_id__in=parcels_of(eid)),
+        ),
+    )
+    # A holder sees what concerns its parcels; a tenant or party sees only its own rows.
+    register(
+        ledger.Lease,
+        RowRule(
+            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_enterprise=lambda eid: Q(parcel__holder_id=eid) | Q(tenant_id=eid),
+        ),
+    )
+    for model in (ledger.Violation, ledger.Commitment):
+        register(
+            model,
+            RowRule(
+                by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+                by_enterprise=lambda eid: Q(parcel__holder_id=eid) | Q(enterprise_id=eid),
+            ),
+        )
+    register(
+        ledger.IndicatorReport,
+        RowRule(
+            by_jurisdiction=lambda path: (
+                Q(parcel_id__in=parcels_in(path))
+                | Q(parcel__isnull=True, enterprise_id__in=enterprises_in(path))
+            ),
+            by_enterprise=lambda eid: Q(enterprise_id=eid),
+        ),
+    )
+    register(
+        ChangeRecord,
+        RowRule(
+            by_jurisdiction=lambda path: _change_records(parcels_in(path)),
+            by_enterprise=lambda eid: _change_records(parcels_of(eid)),
+        ),
+    )

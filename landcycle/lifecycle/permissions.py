@@ -1,0 +1,65 @@
+"""Row rules of lifecycle cases and lists: a street reaches those in its subtree, an enterprise
+its own cases and agreements; the public the published available-land lists and their parcels."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from landcycle.core.permissions import RowRule, publish, register
+from landcycle.ledger.models import Parcel
+from landcycle.ledger.permissions import in_jurisdictions, parcels_in
+
+from . import models as lifecycle
+
+
+def _in_street(path: str) -> Q:
+    return in_jurisdictions(path) | Q(parcel_id__in=parcels_in(path))
+
+
+def _on_published_available_list() -> Q:
+    return Q(
+        pk__in=lifecycle.AvailableLandEntry.objects.filter(land_list__status="published").values(
+            "parcel_id"
+        )
+    )
+
+
+def register_rules() -> None:
+    """Register the lifecycle's row rules (called once by ``LifecycleConfig.ready``)."""
+    for model in (lifecycle.AdmissionApplication, lifecycle.ExitCase):
+        register(
+            model,
+            RowRule(by_jurisdiction=_in_street, by_enterprise=lambda eid: Q(enterprise_id=eid)),
+        )
+    register(
+        lifecycle.SupervisionAgreement,
+        RowRule(
+            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_enterprise=lambda eid: Q(enterprise_id=eid),
+        ),
+    )
+    register(
+        lifecycle.StockLandCase,
+        RowRule(
+            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_enterprise=lambda eid: Q(parcel__holder_id=eid),
+        ),
+    )
+    register(
+        lifecycle.AvailableLandList,
+        RowRule(
+            by_jurisdiction=in_jurisdictions,
+            by_enterprise=lambda eid: Q(status="published"),
+            public=lambda: Q(status="published"),
+        ),
+    )
+    register(
+        lifecycle.AvailableLandEntry,
+        RowRule(
+            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_enterprise=lambda eid: Q(land_list__status="published"),
+            public=lambda: Q(land_list__status="published"),
+        ),
+    )
+    # The public sees the parcels of a published available-land list (the portal map).
+    publish(Parcel, _on_published_available_list)
