@@ -15,8 +15,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from landcycle.ledger import models as ledger
 from landcycle.core import permissions
+from landcycle.ledger import models as ledger
 from landcycle.web import jobs
 from landcycle.web.models import Role
 from tests import factories as f
