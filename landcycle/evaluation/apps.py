@@ -10,3 +10,7 @@ class EvaluationConfig(AppConfig):
         from .permissions import register_rules
 
         register_rules()
+
+        from landcycle.web.navigation import MenuItem, register_menu_item
+
+        register_menu_item(MenuItem("Evaluations", "web:run_list", order=50))

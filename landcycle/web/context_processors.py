@@ -1,3 +1,4 @@
+from .navigation import menu_for
 from .permissions import Action, scope_of
 
 
@@ -7,4 +8,5 @@ def role(request):
     return {
         "role_label": scope.role.label if scope.role else "",
         "can_import": scope.can(Action.IMPORT),
+        "menu": menu_for(scope) if scope.role else [],
     }

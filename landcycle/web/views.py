@@ -25,6 +25,7 @@ from landcycle.ledger import models as ledger
 from . import cache, mapdata, services
 from .auth import client_address, is_locked
 from .filtersets import EnterpriseFilterSet, ParcelFilterSet
+from .panels import render_panels
 from .permissions import Action, restrict, restricted, scope_of
 from .tables import ENTERPRISES, PARCELS, Table, export_response, filter_form_html
 
@@ -203,7 +204,10 @@ def parcel_detail(request, pk):
         restricted(ledger.Parcel, request.user).select_related("jurisdiction", "holder"), pk=pk
     )
     card = services.parcel_card(request.user, parcel)
-    return render(request, "web/parcel_detail.html", {"card": card, **_map_settings()})
+    panels = render_panels(request, parcel)
+    return render(
+        request, "web/parcel_detail.html", {"card": card, "panels": panels, **_map_settings()}
+    )
 
 
 @requires(Action.VIEW)

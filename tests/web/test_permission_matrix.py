@@ -10,7 +10,9 @@ matrix can fail: it grants roles actions they must not have and sees cells chang
 
 from __future__ import annotations
 
+import importlib
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -21,47 +23,26 @@ from landcycle.web import jobs
 from landcycle.web.models import Role
 from tests import factories as f
 from tests.web.conftest import client_for
-from tests.web.test_permissions import url_patterns
-
-ROLES = (
-    "administrator",
-    "evaluation_officer",
-    "street_officer",
-    "department_reader",
-    "enterprise_user",
-    "no_role",
-    "anonymous",
+from tests.web.permission_codes import (  # noqa: F401
+    API,
+    API_EVALUATORS_ONLY,
+    API_NO_METHOD,
+    API_OWN_ONLY,
+    EVALUATORS_ONLY,
+    EVERYONE,
+    IMPORTERS,
+    IMPORTERS_NO_METHOD,
+    METHODS,
+    NO_METHOD,
+    OWN_ONLY,
+    PAGE,
+    PAGE_NO_METHOD,
+    ROLES,
+    api,
+    page,
+    public,
 )
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-
-# Rows of codes, one per role in the order of ROLES.
-PAGE = "200 200 200 200 200 403 302"  # signed-in roles with a role; the rest are sent away
-PAGE_NO_METHOD = "405 405 405 405 405 403 302"  # the method is refused after the login check
-OWN_ONLY = "200 200 404 200 404 403 302"  # the street and the enterprise reach only their own
-EVALUATORS_ONLY = "200 200 404 404 404 403 302"  # unpublished runs
-API = "200 200 200 200 200 403 403"
-API_OWN_ONLY = "200 200 404 200 404 403 403"
-API_EVALUATORS_ONLY = "200 200 404 404 404 403 403"
-# The API is read-only: roles allowed to change anything hear "no such method", others "no".
-API_NO_METHOD = "405 405 403 403 403 403 403"
-EVERYONE = "200 200 200 200 200 200 200"
-NO_METHOD = "405 405 405 405 405 405 405"
-IMPORTERS = "200 200 403 403 403 403 302"
-IMPORTERS_NO_METHOD = "405 405 403 403 403 403 302"
-
-
-def page(get=PAGE, **others):
-    """A page answering GET (``get``) and refusing every other method unless given."""
-    return {"GET": get, **{m: PAGE_NO_METHOD for m in METHODS[1:]}, **others}
-
-
-def api(get=API):
-    return {"GET": get, **{m: API_NO_METHOD for m in METHODS[1:]}}
-
-
-def public(get=EVERYONE):
-    return {"GET": get, **{m: NO_METHOD for m in METHODS[1:]}}
-
+from tests.web.test_permissions import url_patterns
 
 # (route, object) → method → codes. "own" / "other" name the object a pk route is tried with.
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
@@ -180,12 +161,37 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
 }
 
 CHANGES_STATE = {"web:run_transition", "web:import_commit", "web:import_retry"}
+# Route parameters other than pk filled per route: route → {name: value}.
+KWARGS: dict[str, dict[str, object]] = {}
+# Route → key of the object its pk names in the own/other dicts (default: from the route name).
+OBJECT_KEYS: dict[str, str] = {}
 
 # Query strings routes need to do real work.
 QUERIES = {
     "web:map_parcels": "bbox=116.4,39.7,116.7,39.9&zoom=16",
     "portal:available_geojson": "bbox=116.4,39.7,116.7,39.9&zoom=16",
 }
+
+
+def _app_row_files():
+    """The apps' row files ``tests/<app>/matrix_*.py``: each has ``ROWS`` (as ``MATRIX``) and may
+    have ``QUERIES``, ``KWARGS``, ``OBJECT_KEYS``, ``CHANGES_STATE`` and ``objects(world)`` →
+    ``{"own": {key: obj}, "other": {key: obj}}`` (called inside the test, with the database)."""
+    tests_root = Path(__file__).resolve().parents[1]
+    for path in sorted(tests_root.rglob("matrix_*.py")):
+        dotted = ".".join(path.relative_to(tests_root.parent).with_suffix("").parts)
+        yield importlib.import_module(dotted)
+
+
+ROW_FILES = list(_app_row_files())
+for _rows in ROW_FILES:
+    _clash = set(MATRIX) & set(_rows.ROWS)
+    assert not _clash, f"{_rows.__name__}: rows given twice: {sorted(_clash)}"
+    MATRIX.update(_rows.ROWS)
+    QUERIES.update(getattr(_rows, "QUERIES", {}))
+    KWARGS.update(getattr(_rows, "KWARGS", {}))
+    OBJECT_KEYS.update(getattr(_rows, "OBJECT_KEYS", {}))
+    CHANGES_STATE |= set(getattr(_rows, "CHANGES_STATE", ()))
 
 
 @pytest.fixture
@@ -226,6 +232,11 @@ def matrix_world(world, settings, tmp_path):
         "evaluationrun": w.run_draft,
         "evaluationresult": w.run_final.results.get(parcel=w.parcel_b),
     }
+    for rows in ROW_FILES:
+        if hasattr(rows, "objects"):
+            extra = rows.objects(w)
+            own.update(extra.get("own", {}))
+            other.update(extra.get("other", {}))
     return w, {"own": own, "other": other}, str(job.pk)
 
 
@@ -234,8 +245,11 @@ def _url(route: str, variant: str, objects: dict, job_id: str) -> str:
     base = route.split(":")[1]
     for suffix in ("-detail", "-list", "_detail", "_export", "_compare", "_transition"):
         base = base.removesuffix(suffix)
+    base = OBJECT_KEYS.get(route, base)
     for name in dict(url_patterns())[route]:
-        if name == "pk":
+        if name in KWARGS.get(route, {}):
+            kwargs[name] = KWARGS[route][name]
+        elif name == "pk":
             kwargs["pk"] = objects[variant][base].pk
         elif name == "other":
             kwargs["other"] = objects["own"]["run"].pk
