@@ -6,5 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("landcycle.web.api.urls")),
     path("portal/", include("landcycle.web.portal_urls")),
+    path("", include("landcycle.lifecycle.urls")),
     path("", include("landcycle.web.urls")),
 ]

@@ -10,3 +10,7 @@ class LifecycleConfig(AppConfig):
         from .permissions import register_rules
 
         register_rules()
+
+        from landcycle.web.navigation import register_app_views
+
+        register_app_views("landcycle.lifecycle.views")

@@ -23,6 +23,8 @@ class MenuItem:
     url_name: str
     action: Action = Action.VIEW
     order: int = 100
+    # A drop-down the entry sits in ("全生命周期"); empty = on the bar itself.
+    group: str = ""
 
 
 MENU: dict[str, MenuItem] = {}
@@ -34,8 +36,10 @@ def register_menu_item(item: MenuItem) -> None:
 
 
 def menu_for(scope: Scope) -> list[dict]:
-    """The entries ``scope`` may use, in order: ``[{"label", "url", "url_name"}]``."""
-    items = []
+    """The entries ``scope`` may use, in order: ``[{"label", "url", "url_name", "items"}]``;
+    a group is one entry whose ``items`` are its entries (and whose ``url`` is empty)."""
+    items: list[dict] = []
+    groups: dict[str, dict] = {}
     for item in sorted(MENU.values(), key=lambda i: (i.order, i.label)):
         if not scope.can(item.action):
             continue
@@ -43,5 +47,30 @@ def menu_for(scope: Scope) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "url_name": item.url_name})
+        entry = {"label": item.label, "url": url, "url_name": item.url_name, "items": []}
+        if not item.group:
+            items.append(entry)
+        elif item.group in groups:
+            groups[item.group]["items"].append(entry)
+        else:
+            groups[item.group] = {"label": item.group, "url": "", "url_name": "", "items": [entry]}
+            items.append(groups[item.group])
     return items
+
+
+def register_app_views(package: str) -> None:
+    """Register what the modules of ``package`` (an app's ``views`` package) declare: ``MENU``
+    (MenuItems) and ``PANELS`` ((model, Panel) pairs). Called from the app's ``ready``, so a new
+    page module needs no edit of a shared file."""
+    import importlib
+    import pkgutil
+
+    from .panels import register_panel
+
+    root = importlib.import_module(package)
+    for info in pkgutil.iter_modules(root.__path__):
+        module = importlib.import_module(f"{package}.{info.name}")
+        for entry in getattr(module, "MENU", ()):
+            register_menu_item(entry)
+        for model, panel in getattr(module, "PANELS", ()):
+            register_panel(model, panel)

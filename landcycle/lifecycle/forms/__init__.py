@@ -1,0 +1,1 @@
+"""Forms of the lifecycle workflows: one module per workflow (see docs/architecture.md)."""
