@@ -41,3 +41,11 @@ class EvaluationResultAdmin(_ReadOnly):
 class ObjectionAdmin(_ReadOnly):
     list_display = ["id", "run", "parcel", "raised_by", "raised_on", "upheld", "answered_by"]
     list_filter = ["upheld"]
+
+
+@admin.register(models.ReviewDecision)
+class ReviewDecisionAdmin(_ReadOnly):
+    service = "landcycle.evaluation.review"
+    list_display = ["parcel_code", "run", "engine_class", "decided_class", "status", "decided_at"]
+    list_filter = ["status", "decided_class"]
+    search_fields = ["parcel_code"]

@@ -21,7 +21,7 @@ from landcycle.ledger.models import Enterprise, Person
 from .derived import frame_with_per_mu
 from .loading import LoadWindow, fetch_frame, load_frame
 from .models import RESULT_FIGURES, EvaluationResult, EvaluationRun
-from .services import REVIEW_CLASS, EvaluationError, get_policy
+from .services import REVIEW_CLASS, EvaluationError
 from .texts import explain_frame, run_policies
 
 Status = EvaluationRun.Status
@@ -137,17 +137,45 @@ _LIST_SCHEMA = {
     "类别": pl.Utf8,
     "宗地编号": pl.Utf8,
     "关联依据": pl.Utf8,
+    "复核宗地": pl.Utf8,  # parcels whose class is an officers' review decision (复核结论)
 }
 
 
-def _holders(run: EvaluationRun) -> pl.DataFrame:
-    rows = EvaluationResult.objects.filter(run=run, holder_id__isnull=False).values_list(
-        "holder_id", "parcel_code", "klass"
+def _holders(run: EvaluationRun, results=None) -> pl.DataFrame:
+    """enterprise_id, parcel_id, parcel_code, class (decided where a REVIEW decision is in
+    force, ``review``), decided (bool) of the run's held parcels; ``results`` a (restricted)
+    queryset of the run's results, default all of them."""
+    from .review import decided_classes
+
+    results = EvaluationResult.objects.filter(run=run) if results is None else results
+    rows = results.filter(holder_id__isnull=False).values_list(
+        "holder_id", "parcel_id", "parcel_code", "klass"
     )
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         list(rows),
-        schema={"enterprise_id": pl.Int64, "parcel_code": pl.Utf8, "class": pl.Utf8},
+        schema={
+            "enterprise_id": pl.Int64,
+            "parcel_id": pl.Int64,
+            "parcel_code": pl.Utf8,
+            "class": pl.Utf8,
+        },
         orient="row",
+    )
+    decided = decided_classes(run)
+    if not decided:
+        return frame.with_columns(pl.lit(False).alias("decided"))
+    table = pl.DataFrame(
+        {"parcel_id": list(decided), "decided_class": list(decided.values())},
+        schema={"parcel_id": pl.Int64, "decided_class": pl.Utf8},
+    )
+    review = pl.col("class") == REVIEW_CLASS
+    return (
+        frame.join(table, on="parcel_id", how="left")
+        .with_columns(
+            (review & pl.col("decided_class").is_not_null()).alias("decided"),
+            pl.when(review).then(pl.coalesce("decided_class", "class")).otherwise("class"),
+        )
+        .drop("decided_class")
     )
 
 
@@ -161,38 +189,53 @@ def _enterprise_names(ids: list[int]) -> pl.DataFrame:
 
 
 def related_parties_of(holder_ids: list[int], policy, year: int) -> pl.DataFrame:
-    """Enterprises related to the holders through land → enterprise → person → enterprise.
+    """Enterprises related to the holders (关联方) as the policy's
+    ``[consequences.related_parties]`` reads the term (``engine.related_parties_by_rule``).
 
-    Returns enterprise_id (the related party), holder_id and basis (readable, in Chinese):
-    the shared responsible person by name, or the shareholding link. Two queries: relations and
-    the persons named.
+    Returns enterprise_id (the related party), holder_id and basis: the path that relates it,
+    naming the enterprises and persons (``甲公司 —实际控制人— 张三 —实际控制人— 乙公司``). Three
+    queries: relations, then the names.
     """
-    from .engine import related_parties
+    from .engine.graph import related_parties_by_rule
+    from .naming import name_references
 
     relations = load_frame("relations", LoadWindow(year))
-    found = related_parties(relations, holder_ids, max_depth=policy.equity.max_depth)
+    rule = policy.consequences.related_parties
+    found = related_parties_by_rule(relations, holder_ids, rule)
     if found.is_empty():
         return pl.DataFrame(
             schema={"enterprise_id": pl.Int64, "holder_id": pl.Int64, "basis": pl.Utf8}
         )
-    persons = _person_names(found["person_id"].drop_nulls().unique().to_list())
-    holder_names = _enterprise_names(found["enterprise_id"].unique().to_list())
-    return (
-        found.join(
-            holder_names.select("enterprise_id", pl.col("name").alias("holder_name")),
-            on="enterprise_id",
-            how="left",
-        )
-        .join(persons, on="person_id", how="left")
-        .select(
-            pl.col("related_id").alias("enterprise_id"),
-            pl.col("enterprise_id").alias("holder_id"),
-            pl.when(pl.col("via") == "person")
-            .then(pl.format("与{}有共同责任人{}", "holder_name", "person_name"))
-            .otherwise(pl.format("与{}存在股权关联", "holder_name"))
-            .alias("basis"),
-        )
+    prefix = {"person": "共同责任人", "shareholding": "股权控制", "common_parent": "同一控股股东"}
+    paths = name_references(found["path_zh"].to_list())
+    return found.select(
+        pl.col("related_id").alias("enterprise_id"),
+        pl.col("enterprise_id").alias("holder_id"),
+        (
+            pl.col("via").replace_strict(prefix, default="关联")
+            + pl.lit("：")
+            + pl.Series("path", paths, dtype=pl.Utf8)
+        ).alias("basis"),
     )
+
+
+def related_party_rule_zh(policy) -> str:
+    """The policy's related-party rule as one Chinese sentence (shown beside the list)."""
+    from .engine.graph import KIND_ZH
+
+    rule = policy.consequences.related_parties
+    holder = "、".join(KIND_ZH[k] for k in rule.holder_roles) or "（无）"
+    party = "、".join(
+        f"持股 ≥ {rule.control_share_percent:g}% 的股东" if k == "shareholder" else KIND_ZH[k]
+        for k in rule.party_roles
+    )
+    text = f"产权单位的{holder}，在另一企业担任{party or '（无）'}的，该企业为关联方"
+    if rule.shareholding_depth:
+        text += (
+            f"；沿持股 ≥ {rule.control_share_percent:g}% 的控股关系向上、向下至多 "
+            f"{rule.shareholding_depth} 层的企业，及同一控股股东控制的企业，为关联方"
+        )
+    return text + "。"
 
 
 def _person_names(ids: list[int]) -> pl.DataFrame:
@@ -202,8 +245,13 @@ def _person_names(ids: list[int]) -> pl.DataFrame:
     )
 
 
-def build_lists(run: EvaluationRun, preview: bool = False) -> list[BuiltList]:
-    """Every list the run's policy defines, plus the factor-price table when it has one."""
+def build_lists(run: EvaluationRun, preview: bool = False, results=None) -> list[BuiltList]:
+    """Every list the run's policy defines, plus the factor-price table when it has one.
+
+    Classes are the decided ones where a REVIEW decision is in force (``review``); the column
+    复核宗地 names the parcels whose class comes from a decision. ``results``: a (restricted)
+    queryset of the run's results to build from (a page passes the user's rows), default all.
+    """
     if run.status != Status.FINAL and not preview:
         raise EvaluationError(
             f"run #{run.pk} is {run.get_status_display()}: lists come from a final run "
@@ -211,8 +259,10 @@ def build_lists(run: EvaluationRun, preview: bool = False) -> list[BuiltList]:
         )
     if run.status == Status.SUPERSEDED and not preview:
         raise EvaluationError(f"run #{run.pk} has been superseded by a correction")
-    policy = get_policy(run.policy_name)
-    holders = _holders(run)
+    from .review import run_policy
+
+    policy = run_policy(run)
+    holders = _holders(run, results)
     is_preview = run.status != Status.FINAL
     built = []
     for spec in policy.consequences.lists:
@@ -220,6 +270,7 @@ def build_lists(run: EvaluationRun, preview: bool = False) -> list[BuiltList]:
         per_holder = chosen.group_by("enterprise_id").agg(
             pl.col("class").unique().sort().str.join("/").alias("类别"),
             pl.col("parcel_code").sort().str.join(", ").alias("宗地编号"),
+            pl.col("parcel_code").filter(pl.col("decided")).sort().str.join(", ").alias("复核宗地"),
         )
         frame = per_holder.with_columns(
             pl.lit("产权单位").alias("身份"), pl.lit("").alias("关联依据")
@@ -244,10 +295,12 @@ def build_lists(run: EvaluationRun, preview: bool = False) -> list[BuiltList]:
             )
             frame = pl.concat(
                 [
-                    frame.select("enterprise_id", "类别", "宗地编号", "身份", "关联依据"),
-                    related.with_columns(pl.lit("关联方").alias("身份")).select(
-                        "enterprise_id", "类别", "宗地编号", "身份", "关联依据"
+                    frame.select(
+                        "enterprise_id", "类别", "宗地编号", "身份", "关联依据", "复核宗地"
                     ),
+                    related.with_columns(
+                        pl.lit("关联方").alias("身份"), pl.lit("").alias("复核宗地")
+                    ).select("enterprise_id", "类别", "宗地编号", "身份", "关联依据", "复核宗地"),
                 ]
             )
         names = _enterprise_names(frame["enterprise_id"].to_list())

@@ -371,3 +371,90 @@ class PolicyAdoption(ChangeLogged):
 
     def __str__(self):
         return f"{self.zone} {self.year} {self.policy_name}"
+
+
+class ReviewDecision(ChangeLogged):
+    """An officer's decision (复核结论) on a parcel the engine left to review (待复核).
+
+    The engine's result stays as it was (``EvaluationResult.klass`` = REVIEW, with its reasons);
+    this record adds the class the officers decided, why, the evidence and who decided when. Where
+    the run's policy asks for it (``[review] second_officer``) a second officer confirms it before
+    it counts. A decision in force is the parcel's class for lists, prices, stock land and the
+    portal (``review.decided_classes``). A corrected run carries a decision over when the
+    parcel's facts did not change (``facts_hash``), else it is carried over flagged (需重新复核)
+    and counts no more. Changed only through ``landcycle.evaluation.review``.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", "待确认"
+        IN_FORCE = "in_force", "已生效"
+        FLAGGED = "flagged", "需重新复核"
+
+    run = models.ForeignKey(
+        EvaluationRun, verbose_name="评价批次", related_name="decisions", on_delete=models.CASCADE
+    )
+    parcel = models.ForeignKey(
+        "ledger.Parcel",
+        verbose_name="宗地",
+        related_name="+",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+    )
+    parcel_code = models.CharField("宗地编号", max_length=64)
+    engine_class = models.CharField("系统评价类别", max_length=12)
+    decided_class = models.CharField("复核类别", max_length=12)
+    reason = models.TextField("复核理由")
+    evidence_name = models.CharField("证明材料", max_length=200, blank=True)
+    # Relative to MEDIA_ROOT (outside the web root); served only through the review pages.
+    evidence_path = models.CharField("证明材料存放位置", max_length=300, blank=True)
+    evidence_type = models.CharField("材料类型", max_length=100, blank=True)
+    evidence_size = models.PositiveIntegerField("材料大小 (字节)", null=True, blank=True)
+    evidence_sha256 = models.CharField("材料哈希", max_length=64, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="复核人",
+        null=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    decided_by_name = models.CharField("复核人姓名", max_length=150)
+    decided_at = models.DateTimeField("复核时间")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    confirmed_by_name = models.CharField("确认人姓名", max_length=150, blank=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.AWAITING, db_index=True
+    )
+    # The result's facts when decided: class, rule, figures (see ``review.facts_hash``).
+    facts_hash = models.CharField("事实指纹", max_length=64)
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name="沿用自",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    flag_reason = models.TextField("标记原因", blank=True)
+
+    class Meta:
+        verbose_name = "复核结论"
+        verbose_name_plural = "复核结论"
+        ordering = ["run_id", "parcel_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "parcel"], name="decision_unique_parcel"),
+        ]
+
+    def __str__(self):
+        return f"{self.parcel_code} {self.engine_class} → {self.decided_class}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.status == self.Status.IN_FORCE

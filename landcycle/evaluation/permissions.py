@@ -8,7 +8,7 @@ from django.db.models import Q
 from landcycle.core.permissions import RowRule, register
 from landcycle.ledger.permissions import parcels_in, parcels_of
 
-from .models import EvaluationResult, EvaluationRun, Objection
+from .models import EvaluationResult, EvaluationRun, Objection, ReviewDecision
 
 PUBLISHED = ("notice", "final")
 
@@ -34,7 +34,16 @@ def register_rules() -> None:
             by_enterprise=lambda eid: Q(parcel_id__in=parcels_of(eid)) | Q(holder_id=eid),
             published=Q(run__status__in=PUBLISHED),
             # the published lists (the A list): final runs, the classes the disclosure names
-            public=lambda: Q(run__status="final", klass__in=disclosure()["a_list"]["classes"]),
+            # (a REVIEW parcel by the class decided for it: ``review.in_classes_q``)
+            public=lambda: Q(run__status="final") & _decided_in(disclosure()["a_list"]["classes"]),
+        ),
+    )
+    register(
+        ReviewDecision,
+        RowRule(
+            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_enterprise=lambda eid: Q(parcel_id__in=parcels_of(eid)),
+            published=Q(run__status__in=PUBLISHED),
         ),
     )
     register(
@@ -45,3 +54,9 @@ def register_rules() -> None:
             published=Q(run__status__in=PUBLISHED),
         ),
     )
+
+
+def _decided_in(classes) -> Q:
+    from .review import in_classes_q
+
+    return in_classes_q(classes)

@@ -223,6 +223,10 @@ def store(
             note=note,
         )
         write_results(run, results, exact=_quoted_figures(policy))
+        if corrects is not None:  # review decisions whose facts did not change carry on
+            from .review import carry_over
+
+            carry_over(corrects, run)
         ids = [o.pk for o in objections]
         if ids:
             Objection.objects.filter(pk__in=ids).update(correction=run)

@@ -81,10 +81,10 @@ def etown(db):
         parcel=r, enterprise=holder_r, indicator="output_per_ha", value=25_000.0, year=YEAR
     )
 
-    # holder A's legal representative also represents another company: a related party.
+    # holder A's legal representative also controls another company: a related party (关联方).
     person = PersonFactory(name="王强")
     RelationFactory(subject=holder_a, party_person=person, kind=Relation.Kind.LEGAL_REPRESENTATIVE)
-    RelationFactory(subject=related, party_person=person, kind=Relation.Kind.LEGAL_REPRESENTATIVE)
+    RelationFactory(subject=related, party_person=person, kind=Relation.Kind.ACTUAL_CONTROLLER)
 
     return SimpleNamespace(
         street=street,

@@ -63,6 +63,11 @@ def test_lists_follow_the_policy_and_take_in_related_parties(etown):
     basis = dict(zip(related["企业名称"], related["关联依据"], strict=True))
     assert "王强" in basis["同一法人的关联企业"]
     assert "股权" in basis["控股母公司"]
+    # The path names enterprises and persons, never database ids.
+    assert basis["控股母公司"] == "股权控制：一般制造有限公司 ←股东— 控股母公司"
+    assert basis["同一法人的关联企业"] == (
+        "共同责任人：优质制造有限公司 —法定代表人— 王强 —实际控制人— 同一法人的关联企业"
+    )
     assert "无关承租企业" not in set(frame["企业名称"])
 
     a_list = _list_with(built, ["A"])

@@ -189,6 +189,42 @@ class FactorPrice:
 
 
 @dataclass(frozen=True)
+class RelatedPartyRule:
+    """Who counts as a right holder's related party (关联方) on a list that takes them in.
+
+    The default is the reading of 关联方 in 《公司法》(2023) 第二百六十五条 and 《企业会计准则第36号
+    ——关联方披露》: the enterprises the holder's controlling shareholder, actual controller,
+    directors, supervisors and senior managers **control**, and the enterprises above or below
+    the holder in a chain of controlling holdings. Sharing a director or a minority shareholder
+    alone does not relate two enterprises. See docs/evaluation-lists.md.
+    """
+
+    # The person's role in the holder (any of these makes them one of its key persons).
+    holder_roles: tuple[str, ...] = (
+        "legal_representative",
+        "actual_controller",
+        "shareholder",
+        "director",
+        "supervisor",
+        "executive",
+    )
+    # The person's role in the other enterprise that relates it (control).
+    party_roles: tuple[str, ...] = ("actual_controller", "shareholder")
+    # A shareholding controls from this share (percent); a holding without a share counts.
+    control_share_percent: float = 50.0
+    # Controlling holdings followed up and down from the holder (0: none).
+    shareholding_depth: int = 3
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """How a REVIEW parcel is decided (复核结论): whether a second officer must confirm the
+    officer's decision before it counts."""
+
+    second_officer: bool = True
+
+
+@dataclass(frozen=True)
 class Consequences:
     lists: tuple[ResultList, ...] = ()
     notice_days: int = 0
@@ -196,6 +232,7 @@ class Consequences:
     public_fields: tuple[str, ...] = ()
     factor_prices: tuple[FactorPrice, ...] = ()
     measures_zh: dict[str, str] = field(default_factory=dict)
+    related_parties: RelatedPartyRule = RelatedPartyRule()
 
 
 @dataclass(frozen=True)
@@ -216,6 +253,7 @@ class Policy:
     rank_metric: str
     industry_level: str
     consequences: Consequences
+    review: ReviewOptions = ReviewOptions()
     default: bool = False
     notes: str = ""
     path: str = ""
@@ -410,7 +448,7 @@ def parse_policy(data: dict, *, path: str = "", sha256: str = "") -> Policy:
     top = {
         "name", "version", "title_zh", "title_en", "jurisdiction", "effective", "kind", "default",
         "notes", "sources", "classes", "thresholds", "rules", "equity", "ranking", "composite",
-        "consequences",
+        "consequences", "review",
     }  # fmt: skip
     _check_keys(data, top, "")
     name = _get(data, "name", "", str)
@@ -528,6 +566,9 @@ def parse_policy(data: dict, *, path: str = "", sha256: str = "") -> Policy:
     consequences = _consequences(
         _get(data, "consequences", "", dict, False, {}), check_class, class_keys
     )
+    review_raw = _get(data, "review", "", dict, False, {})
+    _check_keys(review_raw, {"second_officer"}, "review")
+    review = ReviewOptions(_get(review_raw, "second_officer", "review", bool, False, True))
     return Policy(
         name=name,
         version=version,
@@ -545,6 +586,7 @@ def parse_policy(data: dict, *, path: str = "", sha256: str = "") -> Policy:
         rank_metric=rank_metric,
         industry_level=industry_level,
         consequences=consequences,
+        review=review,
         default=_get(data, "default", "", bool, False, False),
         notes=_get(data, "notes", "", str, False, ""),
         path=path,
@@ -698,9 +740,12 @@ def _consequences(raw: dict, check_class, class_keys) -> Consequences:
     p0 = "consequences"
     _check_keys(
         raw,
-        {"lists", "notice_days", "notice_example", "public_fields", "factor_prices", "measures_zh"},
+        {
+            "lists", "notice_days", "notice_example", "public_fields", "factor_prices",
+            "measures_zh", "related_parties",
+        },
         p0,
-    )
+    )  # fmt: skip
     lists = []
     for i, item in enumerate(_list_of_tables(raw, "lists", p0)):
         p = f"{p0}.lists[{i}]"
@@ -748,4 +793,30 @@ def _consequences(raw: dict, check_class, class_keys) -> Consequences:
         tuple(_get(raw, "public_fields", p0, list, False, [])),
         tuple(prices),
         dict(measures),
+        _related_party_rule(_get(raw, "related_parties", p0, dict, False, {})),
     )
+
+
+def _related_party_rule(raw: dict) -> RelatedPartyRule:
+    p = "consequences.related_parties"
+    keys = {"holder_roles", "party_roles", "control_share_percent", "shareholding_depth"}
+    _check_keys(raw, keys, p)
+    default = RelatedPartyRule()
+    roles = {}
+    for key in ("holder_roles", "party_roles"):
+        value = tuple(_get(raw, key, p, list, False, list(getattr(default, key))))
+        for kind in value:
+            if kind not in RELATION_KINDS:
+                raise _Invalid(
+                    _join(p, key), f"{kind!r} is not a relation kind ({', '.join(RELATION_KINDS)})"
+                )
+        roles[key] = value
+    share = float(
+        _get(raw, "control_share_percent", p, (int, float), False, default.control_share_percent)
+    )
+    if not 0 <= share <= 100:
+        raise _Invalid(_join(p, "control_share_percent"), "must be between 0 and 100")
+    depth = _get(raw, "shareholding_depth", p, int, False, default.shareholding_depth)
+    if not 0 <= depth <= 10:
+        raise _Invalid(_join(p, "shareholding_depth"), "must be between 0 and 10")
+    return RelatedPartyRule(roles["holder_roles"], roles["party_roles"], share, depth)
