@@ -377,6 +377,28 @@ def factor_price_table(policy, holders: pl.DataFrame) -> pl.DataFrame | None:
     )
 
 
+def list_csv(item: BuiltList) -> bytes:
+    """One list as CSV bytes: UTF-8 with BOM (for Excel), text cells safe (``csv_safe_frame``)."""
+    return b"\xef\xbb\xbf" + csv_safe_frame(item.frame).write_csv().encode("utf-8")
+
+
+def lists_workbook(built: list[BuiltList], target) -> None:
+    """Every list as one sheet of an xlsx workbook written to ``target`` (a path or a binary
+    file object); text is written as text, never a formula (``open_workbook``)."""
+    options = dict(XLSX_FRAME_OPTIONS)
+    if not isinstance(target, str | Path):
+        options["in_memory"] = True
+    with open_workbook(target if not isinstance(target, Path) else str(target), options) as book:
+        names: set[str] = set()
+        for item in built:
+            # Excel sheet names: at most 31 characters, unique.
+            title = (item.title_zh + ("（预览）" if item.preview else ""))[:31]
+            while title in names:
+                title = title[:29] + f"{len(names):02d}"
+            names.add(title)
+            item.frame.write_excel(book, worksheet=title, autofit=True)
+
+
 def export_lists(built: list[BuiltList], directory: Path, fmt: str = "xlsx") -> list[Path]:
     """xlsx: one workbook, one sheet per list; csv: one file per list (UTF-8 with BOM for Excel)."""
     directory = Path(directory)
@@ -386,16 +408,11 @@ def export_lists(built: list[BuiltList], directory: Path, fmt: str = "xlsx") -> 
         written = []
         for item in built:
             path = directory / f"{item.key}{suffix}.csv"
-            text = csv_safe_frame(item.frame).write_csv()
-            path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+            path.write_bytes(list_csv(item))
             written.append(path)
         return written
     if fmt != "xlsx":
         raise EvaluationError(f"unknown list format {fmt!r}: xlsx or csv")
     path = directory / f"名单{suffix}.xlsx"
-    with open_workbook(str(path), XLSX_FRAME_OPTIONS) as workbook:
-        for item in built:
-            # Excel sheet names: at most 31 characters, unique.
-            title = (item.title_zh + ("（预览）" if item.preview else ""))[:31]
-            item.frame.write_excel(workbook, worksheet=title, autofit=True)
+    lists_workbook(built, path)
     return [path]

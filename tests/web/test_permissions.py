@@ -10,13 +10,14 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from landcycle.evaluation.models import ReviewDecision
 from landcycle.ledger import models as ledger
 from landcycle.web import jobs
 from landcycle.web.models import Profile, Role
 from landcycle.web.permissions import Action, restricted
 from tests.web.conftest import DRAFT_MARKER, client_for
 
-NAMESPACES = ("web", "portal", "api")
+NAMESPACES = ("web", "portal", "api", "evaluation")
 ROLES = [
     "administrator",
     "evaluation_officer",
@@ -70,6 +71,11 @@ def pk_values(name, world):
         "evaluationrun": type(w.run_final),
         "evaluationresult": type(w.run_final).results.rel.related_model,
         "run": type(w.run_final),
+        # evaluation: review pages (复核结论)
+        "review_list": type(w.run_final),
+        "review_parcel": type(w.run_final).results.rel.related_model,
+        "review_confirm": ReviewDecision,
+        "review_evidence": ReviewDecision,
     }
     base = name.split(":")[1]
     for suffix in ("-detail", "_detail", "_export", "_compare", "_transition"):

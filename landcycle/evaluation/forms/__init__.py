@@ -1,0 +1,1 @@
+"""Forms of the evaluation pages, one module per topic."""
