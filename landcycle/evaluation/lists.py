@@ -173,7 +173,10 @@ def _holders(run: EvaluationRun, results=None) -> pl.DataFrame:
         frame.join(table, on="parcel_id", how="left")
         .with_columns(
             (review & pl.col("decided_class").is_not_null()).alias("decided"),
-            pl.when(review).then(pl.coalesce("decided_class", "class")).otherwise("class"),
+            pl.when(review)
+            .then(pl.coalesce("decided_class", "class"))
+            .otherwise("class")
+            .alias("class"),
         )
         .drop("decided_class")
     )

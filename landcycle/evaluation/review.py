@@ -32,10 +32,13 @@ EVIDENCE_TYPES = {
     "application/pdf": "pdf",
     "image/jpeg": "jpg",
     "image/png": "png",
-    "application/zip": "zip",  # .docx / .xlsx / .ofd are zip containers
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    # A zip container read as a bare zip: accepted only as .docx / .xlsx / .ofd (OFD, GB/T 33190)
+    "application/zip": "zip",
 }
 EVIDENCE_NAMES = "PDF、JPG、PNG 或 Office/OFD 文件（docx、xlsx、ofd）"
-OFFICE_SUFFIXES = {".docx", ".xlsx", ".ofd", ".zip"}
+OFFICE_SUFFIXES = {".docx", ".xlsx", ".ofd"}
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
