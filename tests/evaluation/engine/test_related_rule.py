@@ -3,8 +3,8 @@
 import pytest
 
 from landcycle.evaluation.engine import PolicyError
-from landcycle.evaluation.engine.loader import load_policy_text
 from landcycle.evaluation.engine.graph import related_parties_by_rule
+from landcycle.evaluation.engine.loader import load_policy_text
 from landcycle.evaluation.engine.schema import RelatedPartyRule
 from tests.evaluation.engine.test_graph import relations
 
