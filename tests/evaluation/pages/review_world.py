@@ -32,7 +32,7 @@ def add_review_parcels(w) -> SimpleNamespace:
                 reasons_zh=REVIEW_REASON,
                 output_10k_cny_per_ha=61525.99999999999,
                 area_m2=20_000.0,
-                rank_jurisdiction=2,
+                rank_jurisdiction=1,
             )
             setattr(out, f"result_{name}_{key}", result)
     return out

@@ -1,0 +1,22 @@
+"""The web tests' world (tests/web/conftest.py) for the evaluation pages, with REVIEW parcels."""
+
+import pytest
+
+from tests.evaluation.pages.review_world import add_review_parcels
+from tests.web.conftest import (  # noqa: F401 - fixtures
+    _fresh_web_cache,
+    fast_password_hashing,
+    login,
+    world,
+)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "documents"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def reviews(world, media):
+    return add_review_parcels(world)
