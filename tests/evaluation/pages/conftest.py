@@ -18,5 +18,5 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def reviews(world, media):
+def reviews(world, media):  # noqa: F811 - the imported fixture
     return add_review_parcels(world)
