@@ -207,8 +207,12 @@ def latest_final_classes(policy_name: str | None = None) -> tuple[object | None,
         found = evaluation.current_runs()
     if not found:
         return None, {}
+    from landcycle.evaluation.review import apply_decisions
+
     rows = EvaluationResult.objects.filter(current_results_q(found), parcel_id__isnull=False)
-    return found[0].run, dict(rows.values_list("parcel_id", "klass"))
+    # A REVIEW parcel counts with the class its review decision (复核结论) in force gives it.
+    classes = dict(rows.values_list("parcel_id", "klass"))
+    return found[0].run, apply_decisions(classes, [c.run.pk for c in found])
 
 
 @dataclass
