@@ -9,6 +9,7 @@ from tests.web.conftest import (  # noqa: F401 - fixtures
     login,
     world,
 )
+from tests.web.test_browser import browser, page  # noqa: F401 - fixtures of the browser tests
 
 
 @pytest.fixture

@@ -2,15 +2,19 @@
 confirms it, and the lists page exports the A list that now holds the parcel."""
 
 import io
+import shutil
 
 import openpyxl
 import pytest
 
 from landcycle.evaluation.models import ReviewDecision
 from tests.evaluation.pages.review_world import PDF
-from tests.web.test_browser import ARGS, CHROMIUM, browser, log_in, page  # noqa: F401
+from tests.web.test_browser import CHROMIUM, log_in
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"chromium not installed at {CHROMIUM}"),
+]
 
 SHOTS = "/tmp/e2-shots"
 
@@ -22,7 +26,7 @@ def test_review_decision_then_lists_export(
     live_server,
     page,
     browser,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     import os
 
