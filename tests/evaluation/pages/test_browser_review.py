@@ -33,7 +33,7 @@ def test_review_decision_then_lists_export(
     os.makedirs(SHOTS, exist_ok=True)
     base = live_server.url
     log_in(page, base, "evaluator")
-    page.goto(f"{base}/evaluation/runs/{world.run_final.pk}/review/")
+    page.goto(f"{base}/runs/{world.run_final.pk}/review/")
     assert "待复核" in page.inner_text("#review-queue")
     page.screenshot(path=f"{SHOTS}/review_list.png", full_page=True)
     page.click("#review-queue a:text('A-REV')")
@@ -57,7 +57,7 @@ def test_review_decision_then_lists_export(
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     admin = context.new_page()
     log_in(admin, base, "admin")
-    admin.goto(f"{base}/evaluation/review/results/{reviews.result_final_a.pk}/")
+    admin.goto(f"{base}/review/results/{reviews.result_final_a.pk}/")
     admin.check("#confirm-form input[name=sure]")
     admin.click("#confirm-form button[type=submit]")
     admin.wait_for_selector("ul.messages")
@@ -65,7 +65,7 @@ def test_review_decision_then_lists_export(
     decision.refresh_from_db()
     assert decision.status == "in_force"
 
-    admin.goto(f"{base}/evaluation/lists/")
+    admin.goto(f"{base}/lists/")
     admin.click("#list-tabs a:has-text('优质工业用地产权人名单')")
     admin.wait_for_selector("#list table")
     assert "A-REV" in admin.inner_text("#list table")
