@@ -14,7 +14,9 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from landcycle.core.permissions import Action, scope_of
+from landcycle.ledger.models import Parcel
 from landcycle.web.decorators import requires
+from landcycle.web.panels import Panel
 
 from .. import display, review
 from ..forms.review import ConfirmForm, DecisionForm
@@ -233,6 +235,38 @@ def review_evidence(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
+
+def decisions_panel(request, parcel) -> dict | None:
+    """The parcel card's 复核结论 section: every decision on the parcel in runs the user may see,
+    the decided class beside the engine's class and reason (None when there is none)."""
+    decisions = list(
+        ReviewDecision.objects.restrict(request.user)
+        .filter(parcel_id=parcel.pk, run__in=EvaluationRun.objects.restrict(request.user))
+        .select_related("run")
+        .order_by("-run__year", "-run_id")
+    )
+    if not decisions:
+        return None
+    results = {
+        (r.run_id, r.parcel_id): r
+        for r in EvaluationResult.objects.filter(
+            run_id__in=[d.run_id for d in decisions], parcel_id=parcel.pk
+        ).select_related("run")
+    }
+    reasons = name_references(
+        (results.get((d.run_id, d.parcel_id)) or EvaluationResult()).reasons_zh for d in decisions
+    )
+    return {
+        "rows": [
+            (d, results.get((d.run_id, d.parcel_id)), reason)
+            for d, reason in zip(decisions, reasons, strict=True)
+        ]
+    }
+
+
+PANELS = [
+    (Parcel, Panel("review_decisions", "evaluation/panels/review.html", decisions_panel, 150))
+]
 
 urlpatterns = [
     path("runs/<int:pk>/review/", review_list, name="review_list"),

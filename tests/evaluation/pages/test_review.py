@@ -111,3 +111,30 @@ def test_the_portal_and_lists_take_the_decided_class(world, reviews):
     review.confirm(decision, world.users["administrator"])
     portal = client_for(None).get(reverse("portal:index")).content.decode()
     assert "A-REV" in portal and "B-REV" not in portal
+
+
+def test_the_parcel_card_shows_the_decision_beside_the_engine_reason(world, reviews):
+    decided(world, reviews.result_final_a, "A")
+    card = client_for(world.users["street_officer"]).get(
+        reverse("web:parcel_detail", args=[reviews.parcel_ra.pk])
+    )
+    html = card.content.decode()
+    assert "复核结论" in html and "现场核查，产值达标" in html
+    assert f"待复核：{REVIEW_REASON}" in html and "待确认" in html
+    plain = client_for(world.users["street_officer"]).get(
+        reverse("web:parcel_detail", args=[world.parcel_a.pk])
+    )
+    assert 'id="review-decisions"' not in plain.content.decode()
+
+
+def test_the_queue_filters_by_decision_status(world, reviews):
+    decided(world, reviews.result_final_a, "A")
+    client = client_for(world.users["evaluation_officer"])
+    url = reverse("evaluation:review_list", args=[world.run_final.pk])
+    awaiting = client.get(url + "?status=awaiting").content.decode()
+    assert "A-REV" in awaiting and "B-REV" not in awaiting
+    undecided = client.get(url + "?status=undecided").content.decode()
+    assert "A-REV" not in undecided and "B-REV" in undecided
+    assert "待确认 1 宗" in undecided
+    searched = client.get(url + "?q=乙化工").content.decode()
+    assert "B-REV" in searched and "A-REV" not in searched
