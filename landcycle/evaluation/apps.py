@@ -7,13 +7,14 @@ class EvaluationConfig(AppConfig):
     verbose_name = "评价 Evaluation"
 
     def ready(self):
+        from .models import ResultQuerySet
+        from .texts import ResultIterable
+
+        ResultQuerySet.result_iterable = ResultIterable
+
         from .permissions import register_rules
 
         register_rules()
-
-        from landcycle.web.navigation import MenuItem, register_menu_item
-
-        register_menu_item(MenuItem("Evaluations", "web:run_list", order=50))
 
         from landcycle.web.navigation import register_app_views
 

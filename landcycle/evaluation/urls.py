@@ -1,10 +1,11 @@
-"""URLs of the evaluation pages (namespace ``evaluation``): each views module keeps its own
+"""URLs of the evaluation's pages (namespace ``evaluation``): each views module keeps its own
 ``urlpatterns``; this list joins them."""
 
-from .views import lists, review
+from .views import lists, review, runs
 
 app_name = "evaluation"
-urlpatterns: list = [
+urlpatterns = [
+    *runs.urlpatterns,
     *review.urlpatterns,
     *lists.urlpatterns,
 ]

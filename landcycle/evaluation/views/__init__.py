@@ -1,2 +1,1 @@
-"""Pages of the evaluation app (namespace ``evaluation``), one module per topic; each declares
-its ``urlpatterns`` and ``MENU``."""
+"""Pages of the evaluation: one module per topic, each with its ``urlpatterns`` and ``MENU``."""
