@@ -7,9 +7,9 @@ from django.db.models import Count
 
 from landcycle.web.formatting import ha_mu, number
 
+from .engine.schema import REVIEW as REVIEW_CLASS
 from .engine.vocabulary import METRICS
 from .models import RESULT_FIGURES, EvaluationResult
-from .services import REVIEW_CLASS
 
 REVIEW_LABEL = "待复核"
 # Figures whose name the vocabulary does not give (stored by older runs or derived on read).

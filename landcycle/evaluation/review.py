@@ -22,8 +22,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from .engine.schema import REVIEW as REVIEW_CLASS
 from .models import RESULT_FIGURES, EvaluationResult, EvaluationRun, ReviewDecision
-from .services import REVIEW_CLASS, EvaluationError
+from .policies import EvaluationError, get_policy
 
 Status = ReviewDecision.Status
 
@@ -57,8 +58,6 @@ def run_policy(run: EvaluationRun):
 
     policy = run_policies([run.pk])[run.pk]
     if policy is None:
-        from .services import get_policy
-
         policy = get_policy(run.policy_name)
     return policy
 

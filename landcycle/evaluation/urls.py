@@ -4,8 +4,9 @@
 from .views import lists, review, runs
 
 app_name = "evaluation"
+# review before runs: runs/<pk>/review/ would otherwise be runs/<pk>/<step>/ (POST only).
 urlpatterns = [
-    *runs.urlpatterns,
     *review.urlpatterns,
     *lists.urlpatterns,
+    *runs.urlpatterns,
 ]

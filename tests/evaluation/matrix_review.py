@@ -33,6 +33,13 @@ CHANGES_STATE = {"evaluation:review_confirm"}
 
 
 def objects(world):
+    """Made once per world (the permission tests ask for the objects more than once)."""
+    if getattr(world, "review_objects", None) is None:
+        world.review_objects = _made(world)
+    return world.review_objects
+
+
+def _made(world):
     added = add_review_parcels(world)
     return {
         "own": {

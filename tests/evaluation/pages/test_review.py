@@ -116,13 +116,13 @@ def test_the_portal_and_lists_take_the_decided_class(world, reviews):
 def test_the_parcel_card_shows_the_decision_beside_the_engine_reason(world, reviews):
     decided(world, reviews.result_final_a, "A")
     card = client_for(world.users["street_officer"]).get(
-        reverse("web:parcel_detail", args=[reviews.parcel_ra.pk])
+        reverse("ledger:parcel_detail", args=[reviews.parcel_ra.pk])
     )
     html = card.content.decode()
     assert "复核结论" in html and "现场核查，产值达标" in html
     assert f"待复核：{REVIEW_REASON}" in html and "待确认" in html
     plain = client_for(world.users["street_officer"]).get(
-        reverse("web:parcel_detail", args=[world.parcel_a.pk])
+        reverse("ledger:parcel_detail", args=[world.parcel_a.pk])
     )
     assert 'id="review-decisions"' not in plain.content.decode()
 
