@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from landcycle.core.permissions import restricted, scope_of
 from landcycle.web import cache
 
+from .engine.schema import REVIEW
 from .models import EvaluationResult, EvaluationRun
 
 CLASS_COLOURS = {
@@ -71,4 +72,15 @@ def classes_of(user, parcel_ids=None, run=None) -> dict[int, str]:
         if not isinstance(parcel_ids, QuerySet):
             parcel_ids = list(parcel_ids)
         results = results.filter(parcel_id__in=parcel_ids)
-    return dict(results.values_list("parcel_id", "klass"))
+    rows = list(results.values_list("run_id", "parcel_id", "klass"))
+    # A REVIEW parcel is shown in the class its review decision in force gives it (复核结论).
+    review_runs = {run_id for run_id, _, klass in rows if klass == REVIEW}
+    if not review_runs:
+        return {parcel: klass for _, parcel, klass in rows}
+    from .review import in_force
+
+    decided = in_force(review_runs)
+    return {
+        parcel: decided.get((run_id, parcel), klass) if klass == REVIEW else klass
+        for run_id, parcel, klass in rows
+    }

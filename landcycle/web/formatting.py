@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 def number(value, digits: int = 2, grouping: bool = True) -> str:
     """``value`` rounded half-up to at most ``digits`` decimals (trailing zeros dropped), with
-    thousands separators; "" for None or a text that is not a number, "—" for NaN/infinity.
+    thousands separators; "" for None, "—" for NaN/infinity; anything not a number (a text,
+    even one of digits such as a parcel code) is returned as text unchanged.
 
     >>> number(61525.99999999999)
     '61,526'
@@ -22,12 +23,9 @@ def number(value, digits: int = 2, grouping: bool = True) -> str:
     """
     if value is None or value == "":
         return ""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return str(value)
-    try:
-        as_float = float(value)
-    except (TypeError, ValueError):
-        return str(value)
+    as_float = float(value)
     if not math.isfinite(as_float):
         return "—"
     # Through the shortest repr, so that 2.675 rounds as written (2.68), not as stored.

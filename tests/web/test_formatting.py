@@ -18,6 +18,7 @@ from landcycle.web.formatting import ha_mu, number, rounded
         (None, 2, ""),
         (float("nan"), 2, "—"),
         ("abc", 2, "abc"),
+        ("2024", 2, "2024"),  # a text of digits (a code) stays as written
     ],
 )
 def test_number(value, digits, shown):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -13,36 +14,57 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from landcycle.core.permissions import Action, Role, restricted, scope_of
+from landcycle.web.cache import per_request
 from landcycle.web.decorators import requires
+from landcycle.web.formatting import rounded
 from landcycle.web.navigation import MenuItem
 from landcycle.web.tables import PAGE_SIZE, Column, Table, export_response
 
-from .. import summaries
-from ..models import EvaluationResult, EvaluationRun
+from .. import display, summaries
+from ..models import EvaluationResult, EvaluationRun, ReviewDecision
 
 MENU = [MenuItem("Evaluations", "evaluation:run_list", order=50)]
+
+
+def _rank(r) -> str:
+    """第 N 名 / 共 M: M from the run's ranked results in the parcel's street (once a request)."""
+    totals = per_request(("rank_totals", r.run_id), lambda: display.rank_totals(r.run_id))
+    return display.rank_text(r.rank_jurisdiction, totals.get(r.jurisdiction_id))
+
+
+def _class(r) -> str:
+    """The class as shown: 待复核 for REVIEW, with the decided class when a decision is in force."""
+    shown = display.class_label(r.klass)
+    decided = getattr(r, "decided_class", None)
+    return f"{shown} → {decided}（复核）" if decided else shown
+
 
 RESULTS = Table(
     name="results",
     columns=(
         Column("parcel_code", _("Parcel code"), lambda r: r.parcel_code, "parcel_code", link=True),
         Column("holder", _("Right holder"), lambda r: r.holder.name if r.holder else "", None),
-        Column("klass", _("Class"), lambda r: r.klass, "klass"),
-        Column("previous", _("Last year"), lambda r: r.previous_class, "previous_class"),
-        Column("score", _("Score"), lambda r: r.score, "score"),
+        Column("klass", _("Class"), _class, "klass"),
+        Column(
+            "previous",
+            _("Last year"),
+            lambda r: display.class_label(r.previous_class),
+            "previous_class",
+        ),
+        Column("score", _("Score"), lambda r: rounded(r.score), "score"),
         Column(
             "output_per_ha",
-            _("Output per ha (10k CNY)"),
-            lambda r: _figure(r.output_10k_cny_per_ha),
+            display.figure_label("output_10k_cny_per_ha"),
+            lambda r: rounded(r.output_10k_cny_per_ha),
             "output_10k_cny_per_ha",
         ),
         Column(
             "tax_per_ha",
-            _("Tax per ha (10k CNY)"),
-            lambda r: _figure(r.tax_10k_cny_per_ha),
+            display.figure_label("tax_10k_cny_per_ha"),
+            lambda r: rounded(r.tax_10k_cny_per_ha),
             "tax_10k_cny_per_ha",
         ),
-        Column("rank", _("Rank in street"), lambda r: r.rank_jurisdiction, "rank_jurisdiction"),
+        Column("rank", _("Rank in street"), _rank, "rank_jurisdiction"),
         Column("reasons", _("Reasons"), lambda r: r.reasons_zh, None),
         Column("gap", _("Gap to next class"), lambda r: r.gap_zh, None),
     ),
@@ -51,13 +73,18 @@ RESULTS = Table(
 )
 
 
-def _figure(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
 def _run_and_results(request, pk):
     run = get_object_or_404(restricted(EvaluationRun, request.user), pk=pk)
-    results = restricted(EvaluationResult, request.user).filter(run=run)
+    decided = ReviewDecision.objects.filter(
+        run_id=OuterRef("run_id"),
+        parcel_id=OuterRef("parcel_id"),
+        status=ReviewDecision.Status.IN_FORCE,
+    ).values("decided_class")[:1]
+    results = (
+        restricted(EvaluationResult, request.user)
+        .filter(run=run)
+        .annotate(jurisdiction_id=F("parcel__jurisdiction_id"), decided_class=Subquery(decided))
+    )
     klass = request.GET.get("class")
     if klass:
         results = results.filter(klass=klass)
@@ -151,8 +178,24 @@ def run_detail(request, pk):
             "other_runs": runs[:20],
             "can_publish": scope_of(request.user).can(Action.PUBLISH),
             "what_if": is_what_if(run),
+            "about": _about(run),
+            "review_count": all_results.filter(klass=display.REVIEW_CLASS).count(),
         },
     )
+
+
+def _about(run) -> dict:
+    """What the run was made with, explained: the policy (title, version, file hash) and the
+    fingerprint of the ledger data it read."""
+    from ..review import run_policy
+
+    policy = run_policy(run)
+    return {
+        "policy_title": getattr(policy, "title_zh", "") or run.policy_name,
+        "policy_effective": getattr(policy, "effective", None),
+        "hash_short": run.policy_hash[:12],
+        "fingerprint_short": run.inputs_fingerprint[:12],
+    }
 
 
 @requires(Action.EXPORT)
