@@ -227,7 +227,13 @@ def related_party_rule_zh(policy) -> str:
     from .engine.graph import KIND_ZH
 
     rule = policy.consequences.related_parties
-    holder = "、".join(KIND_ZH[k] for k in rule.holder_roles) or "（无）"
+    holder = (
+        "、".join(
+            f"持股 ≥ {rule.holder_share_percent:g}% 的股东" if k == "shareholder" else KIND_ZH[k]
+            for k in rule.holder_roles
+        )
+        or "（无）"
+    )
     party = "、".join(
         f"持股 ≥ {rule.control_share_percent:g}% 的股东" if k == "shareholder" else KIND_ZH[k]
         for k in rule.party_roles
@@ -311,7 +317,8 @@ def build_lists(run: EvaluationRun, preview: bool = False, results=None) -> list
             frame.join(names, on="enterprise_id", how="left")
             .rename({"uscc": "统一社会信用代码", "name": "企业名称"})
             .select(list(_LIST_SCHEMA))
-            .sort("身份", "统一社会信用代码", descending=[True, False])
+            # right holders first, then their related parties
+            .sort(pl.col("身份") == "关联方", "统一社会信用代码")
         )
         built.append(
             BuiltList(

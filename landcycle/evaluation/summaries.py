@@ -12,7 +12,16 @@ from .models import EvaluationResult
 
 def class_distribution(results) -> list[dict]:
     rows = results.values("klass").annotate(count=Count("pk")).order_by("klass")
-    return [{**row, "colour": CLASS_COLOURS.get(row["klass"], NO_CLASS_COLOUR)} for row in rows]
+    from .display import class_label
+
+    return [
+        {
+            **row,
+            "label": class_label(row["klass"]),  # REVIEW → 待复核 (chart legend)
+            "colour": CLASS_COLOURS.get(row["klass"], NO_CLASS_COLOUR),
+        }
+        for row in rows
+    ]
 
 
 def class_moves(results) -> list[dict]:

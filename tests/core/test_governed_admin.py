@@ -12,12 +12,14 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from landcycle.core import uscc_exceptions
 from landcycle.core.governed_admin import GovernedAdmin, GovernedInline
 from landcycle.core.identifiers import uscc_with_check_digit
+from landcycle.evaluation import review
 from landcycle.evaluation import services as evaluation
 from landcycle.imports.models import ImportBatch
 from landcycle.jobs.models import Job
@@ -27,7 +29,7 @@ from landcycle.ledger.services import move_jurisdiction
 from landcycle.lifecycle import demo
 from landcycle.lifecycle.services.calendar import seed_from_package
 from tests.evaluation.conftest import YEAR, etown  # noqa: F401  (the fixture)
-from tests.factories import JurisdictionFactory, ParcelFactory
+from tests.factories import JurisdictionFactory, ParcelFactory, ViolationFactory
 
 LEDGER_REASON = "plain ledger record, every save change-logged (core.changelog); no state machine"
 GOVERNED = {
@@ -35,6 +37,8 @@ GOVERNED = {
     "evaluation.EvaluationRun": "draft → notice → final → corrected by landcycle.evaluation.services",
     "evaluation.EvaluationResult": "computed by a run; never edited by hand",
     "evaluation.Objection": "raised and answered during the notice through the evaluation service",
+    "evaluation.ReviewDecision": "decided, confirmed by a second officer and carried into "
+    "corrections by landcycle.evaluation.review (evidence checked and stored)",
     "lifecycle.CalendarYear": "a year is added whole (calendar add-year); deadlines depend on it",
     "lifecycle.Holiday": "part of a calendar year, replaced whole with it",
     "lifecycle.AdmissionApplication": "3-working-day assessment deadline, status machine",
@@ -101,7 +105,11 @@ def everything(etown, admin_user):  # noqa: F811
     """At least one row of every registered model, created through the services."""
     seed_from_package()  # a no-op after the data migration; needed under --nomigrations
     Building.objects.create(parcel=etown.a, name="1号厂房", floor_area_m2=8_000.0)
+    # An open breach of contract leaves ET-B to review (复核结论 through the review service).
+    ViolationFactory(parcel=etown.b, kind="breach_of_contract", found_on=dt.date(YEAR, 3, 1))
     run = evaluation.run_evaluation(YEAR)
+    evidence = SimpleUploadedFile("核查.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    review.decide(run, etown.b.pk, "B", "核查记录", evidence, admin_user)
     evaluation.publish(run, start=dt.date.today() - dt.timedelta(days=2))
     run.refresh_from_db()
     evaluation.raise_objection(run, "ET-C", "出租园区有限公司", "已收回出租", on=run.notice_start)

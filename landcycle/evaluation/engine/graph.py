@@ -252,12 +252,22 @@ def related_parties(
     )
 
 
+def _percent_text(share: pl.Expr) -> pl.Expr:
+    """60.0 → "60", 50.5 → "50.5" (a share as officers write it)."""
+    return (
+        pl.when(share == share.round(0))
+        .then(share.round(0).cast(pl.Int64).cast(pl.Utf8))
+        .otherwise(share.round(1).cast(pl.Utf8))
+    )
+
+
 def related_parties_by_rule(relations: pl.DataFrame, enterprise_ids, rule) -> pl.DataFrame:
     """Related parties (关联方) of each of ``enterprise_ids`` as ``rule`` (a policy's
     ``RelatedPartyRule``) reads the term.
 
     Three ways, the shortest kept per pair:
-    - a key person: a person in one of ``rule.holder_roles`` of the holder who controls the other
+    - a key person: a person in one of ``rule.holder_roles`` of the holder (a shareholder from
+      ``rule.holder_share_percent``; a share not recorded counts) who controls the other
       enterprise (one of ``rule.party_roles`` there; a shareholding from
       ``rule.control_share_percent``; a shareholding without a recorded share does not control);
     - a chain of controlling holdings between enterprises, up or down, at most
@@ -276,17 +286,33 @@ def related_parties_by_rule(relations: pl.DataFrame, enterprise_ids, rule) -> pl
         | (pl.col("share_percent").is_not_null() & (pl.col("share_percent") >= share))
     )
     persons = relations.filter(pl.col("party_person_id").is_not_null())
+
+    def role_text(share_column: str) -> pl.Expr:
+        # 股东 with its share (股东 60%), other roles by name
+        return (
+            pl.when((pl.col("kind") == "shareholder") & pl.col(share_column).is_not_null())
+            .then(pl.format("股东 {}%", _percent_text(pl.col(share_column))))
+            .otherwise(pl.col("kind").replace_strict(KIND_ZH))
+        )
+
+    principal = (pl.col("kind") != "shareholder") | (
+        pl.col("share_percent").is_null() | (pl.col("share_percent") >= rule.holder_share_percent)
+    )
     key_persons = persons.filter(
-        pl.col("kind").is_in(list(rule.holder_roles)) & pl.col("subject_id").is_in(ids.implode())
+        pl.col("kind").is_in(list(rule.holder_roles))
+        & principal
+        & pl.col("subject_id").is_in(ids.implode())
     ).select(
         pl.col("subject_id").alias("enterprise_id"),
         pl.col("party_person_id").alias("person_id"),
         pl.col("kind").alias("holder_role"),
+        role_text("share_percent").alias("holder_role_zh"),
     )
     controlled = persons.filter(controls).select(
         pl.col("subject_id").alias("related_id"),
         pl.col("party_person_id").alias("person_id"),
         pl.col("kind").alias("party_role"),
+        role_text("share_percent").alias("party_role_zh"),
     )
     via_person = (
         key_persons.join(controlled, on="person_id")
@@ -302,9 +328,9 @@ def related_parties_by_rule(relations: pl.DataFrame, enterprise_ids, rule) -> pl
             pl.format(
                 "企业{} —{}— 个人{} —{}— 企业{}",
                 "enterprise_id",
-                pl.col("holder_role").replace_strict(KIND_ZH),
+                "holder_role_zh",
                 "person_id",
-                pl.col("party_role").replace_strict(KIND_ZH),
+                "party_role_zh",
                 "related_id",
             ).alias("path_zh"),
         )

@@ -208,6 +208,9 @@ class RelatedPartyRule:
         "supervisor",
         "executive",
     )
+    # A shareholder of the holder is one of its key persons from this share (percent): a
+    # principal investor (主要投资者, significant influence: 20 %).
+    holder_share_percent: float = 20.0
     # The person's role in the other enterprise that relates it (control).
     party_roles: tuple[str, ...] = ("actual_controller", "shareholder")
     # A shareholding controls from this share (percent); a holding without a share counts.
@@ -799,7 +802,10 @@ def _consequences(raw: dict, check_class, class_keys) -> Consequences:
 
 def _related_party_rule(raw: dict) -> RelatedPartyRule:
     p = "consequences.related_parties"
-    keys = {"holder_roles", "party_roles", "control_share_percent", "shareholding_depth"}
+    keys = {
+        "holder_roles", "party_roles", "holder_share_percent", "control_share_percent",
+        "shareholding_depth",
+    }  # fmt: skip
     _check_keys(raw, keys, p)
     default = RelatedPartyRule()
     roles = {}
@@ -811,12 +817,18 @@ def _related_party_rule(raw: dict) -> RelatedPartyRule:
                     _join(p, key), f"{kind!r} is not a relation kind ({', '.join(RELATION_KINDS)})"
                 )
         roles[key] = value
-    share = float(
-        _get(raw, "control_share_percent", p, (int, float), False, default.control_share_percent)
-    )
-    if not 0 <= share <= 100:
-        raise _Invalid(_join(p, "control_share_percent"), "must be between 0 and 100")
+    shares = {}
+    for key in ("holder_share_percent", "control_share_percent"):
+        shares[key] = float(_get(raw, key, p, (int, float), False, getattr(default, key)))
+        if not 0 <= shares[key] <= 100:
+            raise _Invalid(_join(p, key), "must be between 0 and 100")
     depth = _get(raw, "shareholding_depth", p, int, False, default.shareholding_depth)
     if not 0 <= depth <= 10:
         raise _Invalid(_join(p, "shareholding_depth"), "must be between 0 and 10")
-    return RelatedPartyRule(roles["holder_roles"], roles["party_roles"], share, depth)
+    return RelatedPartyRule(
+        holder_roles=roles["holder_roles"],
+        holder_share_percent=shares["holder_share_percent"],
+        party_roles=roles["party_roles"],
+        control_share_percent=shares["control_share_percent"],
+        shareholding_depth=depth,
+    )

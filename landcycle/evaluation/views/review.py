@@ -125,7 +125,15 @@ def review_parcel(request, pk):
         .filter(run=run, parcel_id=result.parcel_id)
         .first()
     )
-    classes = [(c.key, f"{c.key} 类 · {c.label_zh}") for c in policy.classes]
+    classes = [
+        (
+            c.key,
+            c.label_zh
+            if c.label_zh.removesuffix("类").strip() == c.key
+            else f"{c.key} · {c.label_zh}",
+        )
+        for c in policy.classes
+    ]
     may_decide = scope.can(Action.EVALUATE) and run.status != run.Status.SUPERSEDED
     may_decide = may_decide and (decision is None or decision.status == decision.Status.FLAGGED)
     form = DecisionForm(classes=classes)

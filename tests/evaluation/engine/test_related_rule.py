@@ -88,3 +88,19 @@ def test_the_policy_file_declares_the_rule():
 def test_a_wrong_rule_is_refused_with_its_key(extra, key):
     with pytest.raises(PolicyError, match=key):
         _policy(extra)
+
+
+def test_a_minority_shareholder_of_the_holder_is_no_key_person():
+    rel = relations(
+        (1, "shareholder", None, 7, 10.0),  # 7 holds 10 % of holder 1
+        (1, "shareholder", None, 6, 25.0),  # 6 holds 25 %: a principal investor
+        (20, "shareholder", None, 7, 90.0),  # 7 controls 20
+        (21, "shareholder", None, 6, 70.0),  # 6 controls 21
+        (22, "shareholder", None, 6, 50.5),
+    )
+    out = related_parties_by_rule(rel, [1], RelatedPartyRule())
+    assert out["related_id"].to_list() == [21, 22]
+    assert out["path_zh"][0] == "企业1 —股东 25%— 个人6 —股东 70%— 企业21"
+    wider = related_parties_by_rule(rel, [1], RelatedPartyRule(holder_share_percent=5))
+    assert out["path_zh"][1].endswith("—股东 50.5%— 企业22")
+    assert wider["related_id"].to_list() == [20, 21, 22]

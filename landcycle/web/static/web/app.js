@@ -32,7 +32,7 @@
     "by-class": function (rows) {
       return {tooltip: {trigger: "item"}, legend: {bottom: 0},
         series: [{type: "pie", radius: ["35%", "65%"], data: rows.map(function (r) {
-          return {name: r.klass, value: r.count, itemStyle: {color: r.colour}}; })}]};
+          return {name: r.label || r.klass, value: r.count, itemStyle: {color: r.colour}}; })}]};
     },
     "by-street": function (rows) {
       return {tooltip: {}, grid: {left: 90, right: 20, top: 10, bottom: 30},
