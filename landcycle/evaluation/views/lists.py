@@ -21,6 +21,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from landcycle.core.permissions import Action
+from landcycle.web import cache
 from landcycle.web.decorators import requires
 from landcycle.web.formatting import number
 from landcycle.web.navigation import MenuItem
@@ -47,8 +48,15 @@ def _chosen_run(request) -> EvaluationRun | None:
 
 
 def _built(request, run):
+    """The run's lists from the user's results; computed once per data version and scope (a
+    decision or any ledger write is a new version), so paging and searching reuse it."""
     results = EvaluationResult.objects.restrict(request.user).filter(run=run)
-    return lists.build_lists(run, preview=run.status != run.Status.FINAL, results=results)
+    return cache.value(
+        f"lists:{run.pk}:{run.status}",
+        results,
+        cache.data_version(),
+        lambda: lists.build_lists(run, preview=run.status != run.Status.FINAL, results=results),
+    )
 
 
 def _searched(frame: pl.DataFrame, query: str) -> pl.DataFrame:
