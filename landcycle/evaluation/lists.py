@@ -347,6 +347,18 @@ def build_lists(run: EvaluationRun, preview: bool = False, results=None) -> list
     return built
 
 
+# Factor-price items (the policy's ``item`` keys) as officers name them.
+FACTOR_ITEMS_ZH = {
+    "electricity": "电价",
+    "water": "水价",
+    "gas": "气价",
+    "sewage": "污水处理费",
+    "land_use_tax": "城镇土地使用税",
+    "land": "用地",
+    "energy": "用能",
+}
+
+
 def factor_price_table(policy, holders: pl.DataFrame) -> pl.DataFrame | None:
     """One row per class and item (electricity, water…) with the surcharge and who pays it."""
     prices = policy.consequences.factor_prices
@@ -362,11 +374,11 @@ def factor_price_table(policy, holders: pl.DataFrame) -> pl.DataFrame | None:
         rows.append(
             (
                 price.klass,
-                price.item,
+                FACTOR_ITEMS_ZH.get(price.item, price.item),
                 price.label_zh,
                 price.surcharge.value,
                 price.surcharge.unit_text,
-                "示例" if price.example else "",
+                "示例值（文件未定数额）" if price.example else "",
                 row["parcels"],
                 row["holders"],
             )

@@ -166,4 +166,5 @@ def test_factor_price_table_from_a_policy_that_defines_one(etown, settings, tmp_
     rows = {r["类别"]: r for r in table.iter_rows(named=True)}
     assert set(rows) == {"C", "D"}
     assert rows["D"]["加价"] == 0.3 and rows["D"]["单位"] == "元/千瓦时"
+    assert rows["D"]["项目"] == "电价"  # the item in Chinese, not its key
     assert rows["D"]["宗地数"] == 1 and rows["C"]["企业数"] == 1
