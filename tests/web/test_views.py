@@ -174,7 +174,8 @@ def test_run_results_sort_by_figures_and_cards_show_ranks(world):
     assert "地均产值" in page and "街道内排名" in page
     parcel_a = results.get(parcel_code=codes[0]).parcel_id
     card = client.get(reverse("ledger:parcel_detail", args=[parcel_a])).content.decode()
-    assert "排名 (街道 / 行业)" in card and "1 / 11" in card
+    # ranks read as officers read them (第 N 名 / 共 M in the street; the industry rank)
+    assert "排名 (街道 / 行业)" in card and "第 1 名 / 共 1" in card and "行业第 11 名" in card
 
 
 def test_security_headers(world, client):

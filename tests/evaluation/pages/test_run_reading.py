@@ -34,3 +34,19 @@ def test_map_classes_take_the_decided_class(world, reviews):
     classes = classes_of(user)
     assert classes[reviews.parcel_ra.pk] == "D" and classes[reviews.parcel_rb.pk] == "REVIEW"
     assert classes[world.parcel_a.pk] == "A"
+
+
+def test_the_parcel_card_reads_as_an_officer_reads(world, reviews):
+    from django.urls import reverse as url
+
+    review.confirm(decided(world, reviews.result_final_a, "A"), world.users["administrator"])
+    html = (
+        client_for(world.users["street_officer"])
+        .get(url("ledger:parcel_detail", args=[reviews.parcel_ra.pk]))
+        .content.decode()
+    )
+    assert 'data-current-class="A"' in html and "待复核 → A（复核）" in html
+    assert "第 1 名 / 共 1" in html
+    area = reviews.parcel_ra.registered_area_m2 / 10_000
+    assert f"{area:g} 公顷" in html or "公顷（" in html
+    assert ">REVIEW<" not in html
