@@ -259,3 +259,5 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Uploads hold resident ID numbers: deleted when their job ends (a checked upload when its
 # commit ends), or this many hours after upload if never committed.
 LANDCYCLE_UPLOAD_RETENTION_HOURS = float(os.environ.get("LANDCYCLE_UPLOAD_RETENTION_HOURS", "24"))
+# Evidence of a review decision (复核结论): largest file accepted (landcycle.evaluation.review).
+LANDCYCLE_EVIDENCE_MAX_BYTES = int(float(os.environ.get("LANDCYCLE_EVIDENCE_MAX_MB", "10")) * 2**20)
