@@ -49,7 +49,9 @@ def test_map_tooltip_shows_a_hostile_holder_name_as_text(hostile_world, live_ser
     # The street outline's tooltip may open first when a redraw lands under the pointer (seen on
     # a loaded machine): hover again, up to three times, until the parcel's tooltip shows.
     for attempt in range(3):
-        page.mouse.move(box["x"] + 5, box["y"] + 5)
+        if attempt:  # leave the map, let it settle, come back
+            page.mouse.move(box["x"] - 20, box["y"] - 20)
+            page.wait_for_timeout(1_000)
         page.mouse.move(box["x"] + point[0], box["y"] + point[1])
         try:
             page.wait_for_selector(".leaflet-tooltip:has-text('A-0001')", timeout=5_000)
