@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from landcycle.core.bulk import bulk_session
 from landcycle.core.context import changes_by
+from landcycle.core.databases import sqlite_pragmas
 from landcycle.core.uscc_exceptions import exception_codes
 from landcycle.ledger import models as ledger
 
@@ -112,19 +113,9 @@ def _waiting_for_other_writers():
     """On SQLite, wait up to LANDCYCLE_IMPORT_LOCK_WAIT seconds for another import's write
     lock (imports then run one after the other, each validating what the other wrote)
     instead of the request path's short busy timeout."""
-    if connection.vendor != "sqlite":
-        yield
-        return
     wait_ms = int(1000 * getattr(settings, "LANDCYCLE_IMPORT_LOCK_WAIT", 600))
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        previous = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA busy_timeout = {wait_ms}")
-    try:
+    with sqlite_pragmas({"busy_timeout": wait_ms}):
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {previous}")
 
 
 def _run_import(
