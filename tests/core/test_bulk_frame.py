@@ -165,4 +165,3 @@ def test_frames_in_chunks_are_one_write():
     rows = list(Parcel.objects.order_by("code").values_list("code", "registered_area_m2"))
     assert rows == [(f"C{i:03d}", float(i + 1)) for i in range(7)]
     assert bulk_insert_frames(Parcel, iter(())) == 0
-
