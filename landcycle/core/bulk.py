@@ -280,6 +280,9 @@ def bulk_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
 
 
 def bulk_delete(model: type[models.Model], pks: Sequence[int]) -> int:
+    """Delete the rows of ``model`` with primary keys ``pks`` (in chunks of 900, SQLite's bound-parameter
+    limit), without signals, cascades or change records; returns the number of rows deleted.
+    """
     if not pks:
         return 0
     total = 0

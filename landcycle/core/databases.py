@@ -26,10 +26,14 @@ STATE_MODELS = {
 
 
 def has_state_database() -> bool:
+    """True when a ``state`` database is configured (SQLite deployments)."""
     return STATE in settings.DATABASES
 
 
 def is_state_model(app_label: str, model_name: str | None) -> bool:
+    """True when the model ``app_label.model_name`` (lower case; None = any model of the app) lives
+    in the ``state`` database (STATE_MODELS).
+    """
     return (app_label, None) in STATE_MODELS or (app_label, model_name) in STATE_MODELS
 
 
