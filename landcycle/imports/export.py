@@ -133,6 +133,10 @@ def _headers_keys(spec: Sheet, headers: list[str]):
 
 
 def ledger_frames(year: int | None = None) -> dict[str, pl.DataFrame]:
+    """The whole ledger as interchange frames ``{Chinese sheet name: frame}``, headers with units
+    (values in the export unit), codes and labels as the import reads them; ``year`` limits the
+    yearly figures; empty sheets left out. One query per table.
+    """
     frames = {}
     for spec in SHEETS:
         frame = sheet_frame(spec, year)

@@ -41,6 +41,8 @@ CONFLICT = (
 
 @dataclass
 class ImportResult(SortedProblems):
+    """What an import did: its batch, counts per sheet (created, updated, unchanged), problems."""
+
     batch: ImportBatch
     counts: dict[str, Counts] = field(default_factory=dict)
     problems: list[ImportProblem] = field(default_factory=list)
@@ -48,6 +50,7 @@ class ImportResult(SortedProblems):
 
     @property
     def ok(self) -> bool:
+        """True when no error stopped the import."""
         return not self.errors
 
 
@@ -56,6 +59,9 @@ class _DryRunRollback(Exception):
 
 
 def load_known() -> Known:
+    """What validation checks references against, read from the ledger (one query per table):
+    stored USCCs and names, parcel codes with their areas (m²) and holders, persons' ID numbers ….
+    """
     known = Known()
     # One query per table; enterprises also give names and the stored holders' codes (holders).
     enterprises = list(ledger.Enterprise.objects.values_list("id", "uscc", "name"))
