@@ -21,7 +21,8 @@ from landcycle.ledger import models as ledger
 class Kind(StrEnum):
     """How a column's cells are read: text, number (converted to the canonical unit of its
     dimension), integer, year, date (also partial), bool (是/否), enum, USCC (GB 32100), resident
-    ID number (GB 11643), party (a USCC or an ID number), tags, geometry, …
+    ID number (GB 11643), party (a USCC or an ID number), tags, geometry, unit (a unit
+    spelled out in a cell).
     """
 
     TEXT = "text"

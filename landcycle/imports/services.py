@@ -60,7 +60,8 @@ class _DryRunRollback(Exception):
 
 def load_known() -> Known:
     """What validation checks references against, read from the ledger (one query per table):
-    stored USCCs and names, parcel codes with their areas (m²) and holders, persons' ID numbers ….
+    stored USCCs and names, parcel codes with their areas (m²) and holders, persons' ID
+    numbers, and the GB 32100 exception list.
     """
     known = Known()
     # One query per table; enterprises also give names and the stored holders' codes (holders).

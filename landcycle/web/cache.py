@@ -192,7 +192,7 @@ def value(name: str, queryset: QuerySet, version: int, compute):
 
 
 def clear() -> None:
-    """Forget every cached value (tests; a restore)."""
+    """Forget every cached value in this process (the tests do, between cases)."""
     with _lock:
         _entries.clear()
         _computing.clear()
