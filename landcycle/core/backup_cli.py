@@ -16,6 +16,11 @@ def register(subparsers) -> None:
     parser.add_argument(
         "file", type=Path, help="the backup file to write, e.g. landcycle-2026-11-29.tar"
     )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the file if it exists (without it an existing file is refused)",
+    )
     parser.set_defaults(handler=handle_backup)
 
     parser = subparsers.add_parser(
@@ -42,7 +47,9 @@ def handle_backup(args) -> int:
     from .backup import BackupError, backup
 
     try:
-        summary = backup(args.file, say=lambda text: print(text, flush=True))
+        summary = backup(
+            args.file, say=lambda text: print(text, flush=True), overwrite=args.overwrite
+        )
     except BackupError as exc:
         raise CommandError(str(exc)) from exc
     print(

@@ -51,6 +51,18 @@ class UploadForm(forms.Form):
         required=False,
         max_length=100,
     )
+    crs = forms.IntegerField(
+        label="坐标系 EPSG（坐标不是经纬度、文件又未注明时，如 4548） coordinate system",
+        required=False,
+        min_value=1024,
+        max_value=32767,
+    )
+    encoding = forms.ChoiceField(
+        label="文件编码（CSV/文本/.dbf 乱码时） encoding",
+        required=False,
+        choices=[("", "自动识别 detect")]
+        + [(name, name) for name in ("GB18030", "GBK", "UTF-8", "UTF-16", "Big5")],
+    )
 
     def __init__(self, *args, refused_bytes: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,10 +100,12 @@ def _too_large(size: int) -> str:
     )
 
 
-def _options(form: UploadForm) -> dict[str, str]:
+def _options(form: UploadForm) -> dict:
     return {
         "profile": form.cleaned_data.get("profile") or "",
         "street": (form.cleaned_data.get("street") or "").strip(),
+        "crs": form.cleaned_data.get("crs"),
+        "encoding": form.cleaned_data.get("encoding") or "",
     }
 
 
