@@ -261,3 +261,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 LANDCYCLE_UPLOAD_RETENTION_HOURS = float(os.environ.get("LANDCYCLE_UPLOAD_RETENTION_HOURS", "24"))
 # Evidence of a review decision (复核结论): largest file accepted (landcycle.evaluation.review).
 LANDCYCLE_EVIDENCE_MAX_BYTES = int(float(os.environ.get("LANDCYCLE_EVIDENCE_MAX_MB", "10")) * 2**20)
+# A running job's worker writes a heartbeat this often; a job on another host whose heartbeat is
+# four beats old is taken for dead when a worker starts (same host: the worker's pid is checked).
+LANDCYCLE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("LANDCYCLE_JOB_HEARTBEAT_SECONDS", "30"))
