@@ -184,7 +184,7 @@ def test_plan_checks_and_project_transitions():
         5_400,
     )  # exactly 15 % / 30 %
     assert check_plan(project) == []
-    with pytest.raises(LifecycleError, match="不能执行 complete"):
+    with pytest.raises(LifecycleError, match="不能执行「竣工完成」"):
         transition(project, "complete", on=d("2025-01-10"))
     transition(project, "approve_plan", on=d("2025-01-10"))
     transition(project, "start", on=d("2025-02-10"))
