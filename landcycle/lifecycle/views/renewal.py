@@ -202,7 +202,7 @@ def _shown(indicator: str, value: float | None) -> float | None:
     if value is None:
         return None
     unit = SHOWN.get(indicator)
-    return value / unit[1] if unit else value
+    return round(value / unit[1] if unit else value, 6)  # 100 亩 read back from m², not 100.00
 
 
 @requires(Action.VIEW)
@@ -244,7 +244,7 @@ def renewal_table(request, pk):
                     "met": ratio is not None and ratio >= 1,
                 }
             )
-        streets.append({"item": item, "cells": cells})
+        streets.append({"item": item, "cells": cells, "mu": round(item.renovated_mu, 6)})
     totals = [_shown(key, table.district_totals.get(key)) for key, _l, _u in indicators]
     policy = rules()
     return render(
