@@ -162,7 +162,7 @@ def test_task_table_uploaded_progress_ranked_and_rewarded(world):
     )
     from tests.factories import EnterpriseFactory
 
-    for n in range(6):
+    for _n in range(6):
         EnterpriseMeasure.objects.create(
             enterprise=EnterpriseFactory(),
             street=world.street_a,
