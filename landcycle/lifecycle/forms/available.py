@@ -53,7 +53,9 @@ class FromStockForm(_Terms):
 
 
 class ConfirmForm(forms.Form):
-    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     confirm = forms.BooleanField(label="我已核对清单内容，确认执行此步骤")
 
     def __init__(self, *args, **kwargs):

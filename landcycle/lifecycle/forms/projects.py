@@ -12,7 +12,7 @@ from landcycle.ledger.models import Jurisdiction
 
 
 def _date_widget():
-    return forms.DateInput(attrs={"type": "date"})
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _districts(user, action):
