@@ -55,6 +55,22 @@ class ProjectForm(forms.Form):
         return [c for c in text.replace("，", ",").replace(",", " ").split() if c]
 
 
+class PlanForm(forms.Form):
+    """The plan of a project still 计划 (revised until it passes the checks)."""
+
+    planned_far = forms.FloatField(label="规划容积率", required=False)
+    planned_floor_area_m2 = forms.FloatField(label="规划总建筑面积（平方米）", required=False)
+    admin_living_land_m2 = forms.FloatField(
+        label="行政办公及生活服务设施用地（平方米）", required=False
+    )
+    admin_living_floor_m2 = forms.FloatField(
+        label="行政办公及生活服务设施建筑面积（平方米）", required=False
+    )
+    far_exception_reason = forms.CharField(
+        label="容积率低于2.0的理由", max_length=300, required=False
+    )
+
+
 class StepForm(forms.Form):
     on = forms.DateField(label="日期", widget=_date_widget())
     new_floor_area_m2 = forms.FloatField(

@@ -146,8 +146,7 @@ def parse_task_table(text_or_rows, source: str = "") -> ParsedTable:
                 value = None
             if value is None or not math.isfinite(value) or value < 0:
                 errors.append(
-                    f"{source} 第{number}行 第{col}列 ({name})「{header[col - 1]}」: "
-                    f"{cell!r} 不是非负数字"
+                    f"{at(number, col)} ({name})「{header[col - 1]}」: {cell!r} 不是非负数字"
                 )
                 continue
             values[key] = value
@@ -432,6 +431,38 @@ def create_project(
         )
         if parcels:
             project.parcels.set(parcels)
+    return project
+
+
+PLAN_FIELDS = (
+    "planned_far",
+    "planned_floor_area_m2",
+    "admin_living_land_m2",
+    "admin_living_floor_m2",
+    "far_exception_reason",
+)
+
+
+def revise_plan(project: RenewalProject, **plan) -> RenewalProject:
+    """Change the plan of a project not yet approved (状态: 计划): ``plan`` holds any of
+    PLAN_FIELDS (m², FAR, reason). The checks run again at approval (``check_plan``). Raises
+    LifecycleError once the plan is approved, for unknown fields or negative figures.
+    Source: seeds/002 六(五)."""
+    if project.status != RenewalProject.Status.PLANNED:
+        raise LifecycleError(f"项目处于「{project.get_status_display()}」，方案已批准，不能修改")
+    errors = [f"未知字段 {key}" for key in sorted(set(plan) - set(PLAN_FIELDS))]
+    for key, value in plan.items():
+        if key in PLAN_FIELDS[:4] and value is not None and value < 0:
+            errors.append(f"{RenewalProject._meta.get_field(key).verbose_name} 不能为负")
+    if errors:
+        raise LifecycleError("; ".join(errors))
+    for key, value in plan.items():
+        if key in ("admin_living_land_m2", "admin_living_floor_m2"):
+            value = value or 0.0
+        elif key == "far_exception_reason":
+            value = (value or "").strip()
+        setattr(project, key, value)
+    project.save()
     return project
 
 

@@ -25,7 +25,7 @@ from landcycle.ledger.models import Enterprise, Jurisdiction, Parcel
 from landcycle.web.decorators import requires
 from landcycle.web.navigation import MenuItem
 
-from ..forms.renewal import MeasureForm, ProjectForm, StepForm, TableUploadForm
+from ..forms.renewal import MeasureForm, PlanForm, ProjectForm, StepForm, TableUploadForm
 from ..models import RenewalProject, StreetTarget, TaskTable
 from ..models.renewal import TargetIndicator
 from ..rules import rules
@@ -37,6 +37,7 @@ R = RenewalProject
 PAGE_SIZE = 200
 # step → (action a role needs, label). The street works its projects; the zone approves plans.
 STEPS = {
+    "plan": (Action.CHANGE, "修改方案"),
     "approve_plan": (Action.CHANGE, service.STEP_LABELS["approve_plan"]),
     "start": (Action.HANDLE, service.STEP_LABELS["start"]),
     "complete": (Action.HANDLE, service.STEP_LABELS["complete"]),
@@ -131,9 +132,14 @@ def _detail_context(request, project, forms=None):
     scope = scope_of(request.user)
     steps = []
     for step, (action, label) in STEPS.items():
-        sources, _target = service.PROJECT_TRANSITIONS[step]
+        if step == "plan":
+            sources = (R.Status.PLANNED,)
+            initial = {k: getattr(project, k) for k in service.PLAN_FIELDS}
+            blank = PlanForm(prefix=step, initial=initial)
+        else:
+            sources, blank = service.PROJECT_TRANSITIONS[step][0], StepForm(prefix=step)
         if project.status in sources and scope.can(action):
-            form = (forms or {}).get(step) or StepForm(prefix=step)
+            form = (forms or {}).get(step) or blank
             steps.append({"step": step, "label": label, "form": form})
     policy = rules()
     land_share = floor_share = None
@@ -174,15 +180,18 @@ def renewal_step(request, pk, step):
     if not scope_of(request.user).can(action):
         raise PermissionDenied
     project = get_object_or_404(_projects(request.user, action), pk=pk)
-    form = StepForm(request.POST, prefix=step)
+    form = (PlanForm if step == "plan" else StepForm)(request.POST, prefix=step)
     if form.is_valid():
         try:
-            service.transition(
-                project,
-                step,
-                on=form.cleaned_data["on"],
-                new_floor_area_m2=form.cleaned_data["new_floor_area_m2"],
-            )
+            if step == "plan":
+                service.revise_plan(project, **form.cleaned_data)
+            else:
+                service.transition(
+                    project,
+                    step,
+                    on=form.cleaned_data["on"],
+                    new_floor_area_m2=form.cleaned_data["new_floor_area_m2"],
+                )
         except LifecycleError as exc:
             form.add_error(None, str(exc))
         else:
@@ -192,9 +201,9 @@ def renewal_step(request, pk, step):
             return redirect("lifecycle:renewal_detail", pk=project.pk)
     project.refresh_from_db()
     context = _detail_context(request, project, {step: form})
-    context["refused"] = (
-        f"不能{label}：" + "；".join(form.non_field_errors()) if form.non_field_errors() else ""
-    )
+    shown = any(s["step"] == step for s in context["steps"])  # else its form shows the reason
+    errors = form.non_field_errors()
+    context["refused"] = f"不能{label}：" + "；".join(errors) if errors and not shown else ""
     return render(request, "lifecycle/renewal/detail.html", context)
 
 

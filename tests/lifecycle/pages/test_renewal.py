@@ -75,8 +75,7 @@ def test_project_registered_refused_at_plan_check_then_walked_to_completion(worl
     # Refused: approving the plan shows the reasons; nothing changes.
     step = lambda name: reverse("lifecycle:renewal_step", args=[project.pk, name])  # noqa: E731
     response = officer.post(step("approve_plan"), {"approve_plan-on": "2026-01-05"})
-    text = response.content.decode()
-    assert response.status_code == 200 and "不能批准方案：方案不符合要求" in text
+    assert response.status_code == 200 and "不能批准方案：方案不符合要求" in text(response)
     project.refresh_from_db()
     assert project.status == "planned" and project.plan_approved_on is None
     # Refused: starting before approval.
@@ -86,10 +85,27 @@ def test_project_registered_refused_at_plan_check_then_walked_to_completion(worl
         response.content.decode()
     )
 
-    # The plan corrected (as the service would see it), then approved, started, completed.
-    RenewalProject.objects.filter(pk=project.pk).update(
-        planned_far=2.4, planned_floor_area_m2=48_000, admin_living_land_m2=2_000
+    # The plan revised on the page (a negative figure refused), then approved, started, completed.
+    plan = {
+        "plan-planned_far": "2.4",
+        "plan-planned_floor_area_m2": "48000",
+        "plan-admin_living_land_m2": "-1",
+        "plan-admin_living_floor_m2": "3000",
+        "plan-far_exception_reason": "",
+    }
+    response = officer.post(step("plan"), plan)
+    assert "不能修改方案：行政办公及生活服务设施用地 (平方米) 不能为负" in text(response)
+    project.refresh_from_db()
+    assert project.planned_far == 1.6 and project.admin_living_land_m2 == 4000
+    response = officer.post(step("plan"), {**plan, "plan-admin_living_land_m2": "2000"})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.planned_far, project.planned_floor_area_m2, project.admin_living_land_m2) == (
+        2.4,
+        48000,
+        2000,
     )
+    assert "方案符合要求" in text(officer.get(detail))
     assert officer.post(step("approve_plan"), {"approve_plan-on": "2026-01-05"}).status_code == 302
     # The street officer may not approve plans, but works its project.
     assert street.post(step("approve_plan"), {"approve_plan-on": "2026-01-05"}).status_code == 403
@@ -187,7 +203,7 @@ def test_task_table_uploaded_progress_ranked_and_rewarded(world):
         (
             "任务.csv",
             TABLE.replace("甲街道,2,100", "甲街道,2,一百").encode(),
-            "任务.csv 第3行 第3列 (甲街道)「完成老工业区块改造涉企用地（亩）」: '一百' 不是非负数字",
+            "任务.csv 第3行 第3列(C) (甲街道)「完成老工业区块改造涉企用地（亩）」: '一百' 不是非负数字",
         ),
         (
             "任务.csv",
@@ -226,7 +242,7 @@ def test_xlsx_sheet_named_in_errors(world, tmp_path):
     book.close()
     officer = client_for(world.users["administrator"])
     response = _upload(officer, world, "任务.xlsx", Path(path).read_bytes())
-    assert "任务.xlsx「附件2」 第4行 第2列 (乙街道)「改造提升老旧工业区块（个）」: '壹'" in text(
+    assert "任务.xlsx「附件2」 第4行 第2列(B) (乙街道)「改造提升老旧工业区块（个）」: '壹'" in text(
         response
     )
     assert not TaskTable.objects.exists()
