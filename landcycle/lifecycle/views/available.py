@@ -187,12 +187,13 @@ def available_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def available_from_stock(request, pk):
     land_list = _editable(request, pk)
-    visible = (
-        set(_in_area(land_list, request.user).values_list("pk", flat=True))
-        if land_list.status == Status.DRAFT
-        else set()
+    suggestions = service.suggest_from_stock(land_list) if land_list.status == Status.DRAFT else []
+    visible = set(
+        _in_area(land_list, request.user)
+        .filter(pk__in=[s["parcel"].pk for s in suggestions])
+        .values_list("pk", flat=True)
     )
-    suggestions = [s for s in service.suggest_from_stock(land_list) if s["parcel"].pk in visible]
+    suggestions = [s for s in suggestions if s["parcel"].pk in visible]
     form = FromStockForm(request.POST or None, suggestions=suggestions)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
