@@ -439,13 +439,7 @@ def _renewal_plan_refused(parcels):
 
 def _projects(today, parcels):
     district = _district(parcels)
-    # The city gives a stalled project to another district (not to a street of this one).
-    others = [
-        j
-        for j in Jurisdiction.objects.exclude(pk=district.pk)
-        .exclude(kind__in=[Jurisdiction.Kind.STREET, Jurisdiction.Kind.TOWN])
-        .order_by("path")[:1]
-    ]
+    others = [j for j in Jurisdiction.objects.exclude(pk=district.pk).order_by("path")[:1]]
     other = (
         others[0]
         if others

@@ -55,8 +55,11 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, user, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = _districts(user, Action.CHANGE).exclude(
-            pk=project.leading_district_id
+        # Any place of the ledger but the leading one: a one-zone ledger holds no other district.
+        self.fields["to"].queryset = (
+            restricted(Jurisdiction, user, Action.CHANGE)
+            .exclude(pk=project.leading_district_id)
+            .order_by("path")
         )
         self.fields["on"].initial = timezone.localdate()
         self.fields["confirm"].error_messages["required"] = "请勾选确认后再提交"
