@@ -290,3 +290,11 @@ def test_lists_are_cut_by_scope(world):
         page = client_for(world.users[role]).get(reverse("lifecycle:renewal_list")).content
         page = page.decode()
         assert seen in page and hidden not in page.split("改造项目</h2>")[1].replace("—", "")
+
+
+def test_task_table_beyond_the_import_limits_is_refused_before_reading(world, settings):
+    settings.LANDCYCLE_IMPORT_MAX_ROWS = 3  # the table has 4 lines
+    officer = client_for(world.users["administrator"])
+    response = _upload(officer, world, "任务.csv", TABLE.encode())
+    assert "行数过多" in text(response) and "上限 3 行" in text(response)
+    assert not TaskTable.objects.exists()
