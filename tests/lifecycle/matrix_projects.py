@@ -27,11 +27,11 @@ def objects(world):
     from landcycle.lifecycle.models import ProjectLead
 
     def lead(street):
-        return ProjectLead.objects.create(
+        # Called once per route (pk_values): the same object every time.
+        return ProjectLead.objects.get_or_create(
             name=f"{street.name}首谈项目",
-            total_investment_10k_cny=20_000,
             leading_district=street,
-            first_talk_on=dt.date(2026, 1, 5),
-        )
+            defaults={"total_investment_10k_cny": 20_000, "first_talk_on": dt.date(2026, 1, 5)},
+        )[0]
 
     return {"own": {"project": lead(world.street_a)}, "other": {"project": lead(world.street_b)}}

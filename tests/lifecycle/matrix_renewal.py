@@ -57,24 +57,33 @@ def objects(world):
         ("own", world.street_a, world.parcel_a),
         ("other", world.street_b, world.parcel_b),
     ):
-        project = RenewalProject.objects.create(
+        # Called once per route (pk_values): the same objects every time.
+        project, created = RenewalProject.objects.get_or_create(
             name=f"{street.name}区块改造",
             street=street,
-            kind="block",
-            mode="joint",
-            path="sort_upgrade",
-            land_area_m2=10_000,
+            defaults={
+                "kind": "block",
+                "mode": "joint",
+                "path": "sort_upgrade",
+                "land_area_m2": 10_000,
+            },
         )
-        project.parcels.set([parcel])
-        table = TaskTable.objects.create(
+        if created:
+            project.parcels.set([parcel])
+        table, _ = TaskTable.objects.get_or_create(
             name=f"{street.name}任务",
             district=world.district,
-            start_year=2026,
-            end_year=2026,
-            district_totals={"blocks_renovated": 1},
+            defaults={
+                "start_year": 2026,
+                "end_year": 2026,
+                "district_totals": {"blocks_renovated": 1},
+            },
         )
-        StreetTarget.objects.create(
-            table=table, street=street, indicator="blocks_renovated", value=1, unit="个"
+        StreetTarget.objects.get_or_create(
+            table=table,
+            street=street,
+            indicator="blocks_renovated",
+            defaults={"value": 1, "unit": "个"},
         )
         out[variant] = {"renewal": project, "task_table": table}
     return out

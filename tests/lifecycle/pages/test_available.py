@@ -158,14 +158,14 @@ def test_added_from_stock_land_findings(world):
 
 def test_parcel_card_offers_the_drafts_and_the_search_picks_it(world):
     officer = client_for(world.users["evaluation_officer"])
-    card = officer.get(reverse("web:parcel_detail", args=[world.parcel_a.pk])).content.decode()
+    card = officer.get(reverse("ledger:parcel_detail", args=[world.parcel_a.pk])).content.decode()
     land_list = AvailableLandList.objects.get(jurisdiction=world.street_a)
     link = f"{reverse('lifecycle:available_add', args=[land_list.pk])}?parcel=A-0001"
     assert link in card
     assert 'value="A-0001"' in officer.get(link).content.decode()
     # A reader sees the card without the offer.
     reader = client_for(world.users["department_reader"])
-    card = reader.get(reverse("web:parcel_detail", args=[world.parcel_a.pk])).content.decode()
+    card = reader.get(reverse("ledger:parcel_detail", args=[world.parcel_a.pk])).content.decode()
     assert link not in card
 
 
