@@ -71,6 +71,7 @@ class Summary:
 
     @property
     def rows(self) -> int:
+        """Rows in all tables together."""
         return sum(self.tables.values())
 
 
@@ -115,6 +116,7 @@ def known_migrations() -> set[tuple[str, str]]:
 
 
 def media_root() -> Path:
+    """The folder of stored documents (``settings.MEDIA_ROOT``) that a backup includes."""
     return Path(settings.MEDIA_ROOT)
 
 

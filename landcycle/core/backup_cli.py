@@ -6,6 +6,7 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
+    """Add ``landcycle backup FILE`` and ``landcycle restore FILE`` to the CLI's ``subparsers``."""
     parser = subparsers.add_parser(
         "backup",
         help="back up the database and the stored documents into one file (备份)",
@@ -37,6 +38,9 @@ def _size(count: int) -> str:
 
 
 def handle_backup(args) -> int:
+    """``landcycle backup FILE``: write the backup (database + documents), print its size and rows;
+    returns exit code 0. BackupError → CommandError (message Chinese first).
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     setup_django()
@@ -57,6 +61,9 @@ def handle_backup(args) -> int:
 
 
 def handle_restore(args) -> int:
+    """``landcycle restore FILE``: replace the database and documents with the backup's; prints what
+    came back; returns exit code 0. BackupError → CommandError.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     setup_django()

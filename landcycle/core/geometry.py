@@ -24,7 +24,7 @@ CHINA_LAT = (3.0, 54.0)
 
 
 class GeometryError(ValueError):
-    pass
+    """A geometry that cannot be read or used (invalid WKT/GeoJSON, wrong type, outside China)."""
 
 
 def gauss_kruger_epsg(longitude: float) -> int:
@@ -155,6 +155,9 @@ def projected_areas_m2(geometries: np.ndarray) -> np.ndarray:
 
 
 def projected_area_m2(geometry: shapely.Geometry) -> float:
+    """Area in m² of one CGCS2000 (EPSG:4490) longitude/latitude geometry, measured in its
+    3-degree Gauss–Krüger zone (``projected_areas_m2`` for one geometry; NaN when not measurable).
+    """
     return float(projected_areas_m2(np.array([geometry], dtype=object))[0])
 
 

@@ -1,3 +1,5 @@
+"""The import's record: one ImportBatch per run."""
+
 from django.conf import settings
 from django.db import models
 
@@ -8,6 +10,8 @@ class ImportBatch(models.Model):
     """One run of an import: who, when, which files, and what it did or why it did nothing."""
 
     class Status(models.TextChoices):
+        """running (进行中), succeeded (已导入), validated (校验通过, a dry run), failed (有错误未导入)."""
+
         RUNNING = "running", "进行中"
         SUCCEEDED = "succeeded", "已导入"
         VALIDATED = "validated", "校验通过(试运行)"

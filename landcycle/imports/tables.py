@@ -123,6 +123,8 @@ def _names(spec: Sheet) -> tuple[dict[str, str], dict]:
 
 @dataclass(frozen=True)
 class HeaderMatch:
+    """The column keys a header fills, and the unit written in it (``用地面积（亩）`` → 亩)."""
+
     keys: tuple[str, ...]  # column keys this header fills (a profile may fill several)
     unit: str | None  # unit written in the header, if it is not part of the column's name
 
@@ -159,6 +161,7 @@ def _match(sheet: str, names: dict[str, str], header: str, profile) -> HeaderMat
 
 
 def is_serial(header: str | None) -> bool:
+    """True for a serial-number header (序号 and the like) that is not data."""
     return header is not None and normalise(header) in SERIAL_HEADERS
 
 
@@ -226,6 +229,10 @@ def _score(spec: Sheet, headers: list[str | None], profile) -> tuple[int, int]:
 
 @dataclass
 class Found:
+    """Where a sheet's table was found: the sheet spec, header row index, one or two header rows,
+    the headers, and the match score.
+    """
+
     spec: Sheet
     header_row: int  # index into the scanned rows of the (first) header row
     two_rows: bool

@@ -16,6 +16,7 @@ from .jobs import start_import
 
 
 def upload_dir() -> Path:
+    """The folder uploads are stored in (the job queue's ``upload_root``)."""
     return upload_root()
 
 

@@ -61,6 +61,10 @@ class Known:
 
 @dataclass
 class SheetData:
+    """One sheet validated: spec, name as written, source file, the typed frame (``_row``, column
+    keys in canonical units, ``x:<header>`` extras), the present keys and headers as written.
+    """
+
     spec: Sheet
     name: str  # as the user wrote it
     source: str
@@ -70,11 +74,17 @@ class SheetData:
 
     @property
     def extra_columns(self) -> list[str]:
+        """The frame's extra columns (``x:<header>``: headers the schema does not know, kept in
+        ``extra``)."""
         return [c for c in self.frame.columns if c.startswith(EXTRA)]
 
 
 @dataclass
 class Validated(SortedProblems):
+    """Everything validated: sheets by key, geometry updates for stored parcels, problems, and the
+    sheets refused whole.
+    """
+
     sheets: dict[str, SheetData] = field(default_factory=dict)  # by sheet key
     # Geometry for stored parcels not in this import's 宗地 sheet: code + GEOMETRY_FIELDS + extras.
     geometry_updates: pl.DataFrame | None = None

@@ -40,6 +40,8 @@ def _profile_choices() -> list[tuple[str, str]]:
 
 
 class UploadForm(forms.Form):
+    """The import form: a workbook or data file, an optional column profile and default street."""
+
     workbook = forms.FileField(label=_("Workbook (.xlsx) or data file"))
     profile = forms.ChoiceField(
         label="列名方案 column profile", required=False, choices=_profile_choices
@@ -70,6 +72,9 @@ class UploadForm(forms.Form):
             self.fields["workbook"].required = False
 
     def clean_workbook(self):
+        """The uploaded file; a ValidationError when it was too large (also when the upload handler
+        dropped it) or its suffix is not one the import reads.
+        """
         if self.refused_bytes:
             raise forms.ValidationError(_too_large(self.refused_bytes))
         uploaded = self.cleaned_data["workbook"]
@@ -111,6 +116,10 @@ def _batches(user):
 @requires(Action.IMPORT)
 @require_http_methods(["GET", "POST"])
 def import_page(request):
+    """The import page (导入): GET shows the form and the user's last 20 batches; POST stores the
+    file, checks its size and dimensions (400 with the reason when refused; 413 when too large)
+    and starts a dry-run job, then redirects to the job's page.
+    """
     posted = request.method == "POST"
     data, files = (request.POST, request.FILES) if posted else (None, None)  # body parsed here
     refused_bytes = getattr(request, "upload_refused_bytes", None)  # set by web.uploads
@@ -134,6 +143,9 @@ def import_page(request):
 @requires(Action.IMPORT)
 @require_safe
 def import_job(request, job_id):
+    """A job's page (or, for htmx, its progress fragment): state, and the batch's problems;
+    404 for another user's job.
+    """
     job = jobs.get(job_id, request.user.pk)
     if job is None:
         raise Http404

@@ -42,6 +42,7 @@ class JobError(Exception):
 
 
 def upload_root() -> Path:
+    """The folder uploaded files are kept in: ``<DATA_DIR>/uploads``."""
     return Path(settings.DATA_DIR) / "uploads"
 
 

@@ -17,6 +17,10 @@ GEODATA_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json"}
 
 @dataclass
 class RawSheet:
+    """A sheet as read: name and file, headers, cells as text (columns ``c0``…, plus ``_row``), and
+    the spreadsheet row of its last header row.
+    """
+
     name: str  # sheet name as the user wrote it
     source: str  # file name
     headers: list[str]
@@ -42,6 +46,10 @@ class Grid:
 
 @dataclass
 class GeoLayer:
+    """A geodata layer as read: file, declared EPSG (if any), attribute fields as text with
+    ``_row``, and the geometries (shapely array).
+    """
+
     source: str
     crs_epsg: int | None  # declared by the file, if any
     fields: list[str]
@@ -51,6 +59,10 @@ class GeoLayer:
 
 @dataclass
 class Inputs:
+    """Everything read from the given paths: sheets, grids (header still to find), geodata layers,
+    and the problems met reading them (capped list).
+    """
+
     sheets: list[RawSheet] = field(default_factory=list)  # header already known
     grids: list[Grid] = field(default_factory=list)  # header to be found by imports.tables
     layers: list[GeoLayer] = field(default_factory=list)
