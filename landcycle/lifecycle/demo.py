@@ -81,6 +81,7 @@ def populate(today: dt.date) -> dict[str, dict[str, int]]:
         _stock_land(today, calendar)
         _available(today, parcels)
         _renewal(today, parcels)
+        _renewal_plan_refused(parcels)
         _projects(today, parcels)
     return summary()
 
@@ -412,6 +413,30 @@ def _renewal(today, parcels):
             )
 
 
+# ---- l3 (issue 13): a plan the checks refuse, so the renewal pages show the reasons --------
+
+
+def _renewal_plan_refused(parcels):
+    """A planned block whose plan fails the checks (FAR 1.5 without a reason, 20 % of the land
+    for offices and living): 批准方案 is refused with these reasons on its page."""
+    street = parcels[-1].jurisdiction
+    area = parcels[-1].registered_area_m2
+    R = m.RenewalProject
+    renewal.create_project(
+        name=f"{street.name}低容积率厂区改造（演示：方案待修改）",
+        street=street,
+        kind=R.Kind.BLOCK,
+        mode=R.Mode.MARKET_PARTICIPATION,
+        path=R.Path.DEMOLISH_RELOCATE,
+        land_area_m2=area,
+        parcels=parcels[-1:],
+        planned_far=1.5,
+        planned_floor_area_m2=area * 1.5,
+        admin_living_land_m2=area * 0.2,
+        admin_living_floor_m2=area * 1.5 * 0.1,
+    )
+
+
 def _projects(today, parcels):
     district = _district(parcels)
     others = [j for j in Jurisdiction.objects.exclude(pk=district.pk).order_by("path")[:1]]
@@ -427,6 +452,7 @@ def _projects(today, parcels):
         ("工业机器人总部（演示）", 15_000, 220, None, "reassign"),
         ("生物医药中试平台（演示）", 12_000, 300, 280, "dropped"),
         ("数字视听制作中心（演示）", 8_000, 120, None, None),  # below 1 亿元: no alert
+        ("智能装备研发中心（演示）", 20_000, 85, None, None),  # due within days (l3)
     ]
     for name, amount, age, progress_age, outcome in plans:
         project = projects.register(

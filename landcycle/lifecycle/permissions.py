@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from landcycle.core.permissions import RowRule, publish, register
 from landcycle.ledger.models import Parcel
-from landcycle.ledger.permissions import in_jurisdictions, parcels_in
+from landcycle.ledger.permissions import in_jurisdictions, jurisdictions_in, parcels_in
 
 from . import models as lifecycle
 
@@ -63,3 +63,58 @@ def register_rules() -> None:
     )
     # The public sees the parcels of a published available-land list (the portal map).
     publish(Parcel, _on_published_available_list)
+    register_renewal_and_project_rules()
+
+
+# ---- renewal and the project library (issue 13, helper l3) ----------------------------------
+
+_NOTHING = Q(pk__in=[])
+
+
+def _renewal_projects_of(enterprise_id: int) -> Q:
+    through = lifecycle.RenewalProject.parcels.through
+    return Q(
+        pk__in=through.objects.filter(parcel__holder_id=enterprise_id).values("renewalproject_id")
+    )
+
+
+def _task_tables_in(path: str) -> Q:
+    """A table of the district, or one naming a street of the subtree among its targets."""
+    streets = jurisdictions_in(path)
+    return Q(district_id__in=streets) | Q(
+        pk__in=lifecycle.StreetTarget.objects.filter(street_id__in=streets).values("table_id")
+    )
+
+
+def register_renewal_and_project_rules() -> None:
+    """A street reaches the renewal projects, measures and task tables of its streets, the
+    projects of the library its subtree leads (or was given); an enterprise the renewal
+    projects on its parcels and its own measures, nothing of the library or the tables."""
+    register(
+        lifecycle.RenewalProject,
+        RowRule(
+            by_jurisdiction=lambda path: Q(street_id__in=jurisdictions_in(path)),
+            by_enterprise=_renewal_projects_of,
+        ),
+    )
+    register(
+        lifecycle.EnterpriseMeasure,
+        RowRule(
+            by_jurisdiction=lambda path: Q(street_id__in=jurisdictions_in(path)),
+            by_enterprise=lambda eid: Q(enterprise_id=eid),
+        ),
+    )
+    register(
+        lifecycle.TaskTable,
+        RowRule(by_jurisdiction=_task_tables_in, by_enterprise=lambda eid: _NOTHING),
+    )
+    register(
+        lifecycle.ProjectLead,
+        RowRule(
+            by_jurisdiction=lambda path: (
+                Q(leading_district_id__in=jurisdictions_in(path))
+                | Q(reassigned_to_id__in=jurisdictions_in(path))
+            ),
+            by_enterprise=lambda eid: _NOTHING,
+        ),
+    )

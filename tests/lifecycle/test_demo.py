@@ -69,3 +69,21 @@ def test_populate_late_in_2026_flags_unknown_2027_deadlines(ledger):
 def test_populate_needs_a_ledger(calendar):
     with pytest.raises(LifecycleError, match="needs"):
         demo.populate(d("2025-11-24"))
+
+
+# ---- l3 (issue 13): the renewal and project-library pages have something in every state ----
+
+
+def test_demo_has_a_refused_plan_and_every_first_talk_clock(ledger):
+    from landcycle.lifecycle.services.projects import talk_clocks
+    from landcycle.lifecycle.services.renewal import check_plan
+
+    today = d("2025-11-24")
+    demo.populate(today)
+    refused = [p for p in RenewalProject.objects.all() if check_plan(p)]
+    assert [p.status for p in refused] == ["planned"]
+    assert any("容积率 1.5 低于 2" in reason for reason in check_plan(refused[0]))
+    states = {clock.state(today) for clock in talk_clocks().values()}
+    assert states == {"overdue", "due_soon", "running", "out_of_scope"}
+    reassigned = ProjectLead.objects.get(status="reassigned")
+    assert reassigned.reassigned_to != reassigned.leading_district

@@ -101,7 +101,7 @@ def test_totals_mismatch_and_bad_cells_are_reported():
     text = text.replace("（亩）", "（公里）")
     with pytest.raises(LifecycleError) as info:
         parse_task_table(text, "t.csv")
-    assert "第1行 第3列" in str(info.value) and "第4行 第2列 (小港)" in str(info.value)
+    assert "第1行 第3列" in str(info.value) and "第4行 第2列(B) (小港)" in str(info.value)
 
 
 @pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_plan_checks_and_project_transitions():
         5_400,
     )  # exactly 15 % / 30 %
     assert check_plan(project) == []
-    with pytest.raises(LifecycleError, match="不能执行 complete"):
+    with pytest.raises(LifecycleError, match="不能执行「竣工完成」"):
         transition(project, "complete", on=d("2025-01-10"))
     transition(project, "approve_plan", on=d("2025-01-10"))
     transition(project, "start", on=d("2025-02-10"))
@@ -257,3 +257,34 @@ def test_record_measure_once_per_enterprise_and_kind():
         "green_factory",
         "helped",
     ]
+
+
+@pytest.mark.django_db
+def test_revise_plan_only_before_approval_and_checked_again():
+    from landcycle.lifecycle.services.renewal import revise_plan
+
+    project = RenewalProjectFactory(
+        planned_far=1.5, planned_floor_area_m2=150_000, admin_living_land_m2=20_000
+    )
+    assert len(check_plan(project)) == 2
+    with pytest.raises(LifecycleError, match="规划容积率 不能为负"):
+        revise_plan(project, planned_far=-1)
+    with pytest.raises(LifecycleError, match="未知字段 status"):
+        revise_plan(project, status="completed")
+    project.refresh_from_db()
+    assert project.planned_far == 1.5 and project.status == "planned"
+    revise_plan(
+        project, planned_far=1.8, far_exception_reason=" 临近机场限高 ", admin_living_land_m2=None
+    )
+    project.refresh_from_db()
+    assert (project.planned_far, project.far_exception_reason, project.admin_living_land_m2) == (
+        1.8,
+        "临近机场限高",
+        0.0,
+    )
+    assert check_plan(project) == []
+    transition(project, "approve_plan", on=d("2025-01-10"))
+    with pytest.raises(LifecycleError, match="方案已批准，不能修改"):
+        revise_plan(project, planned_far=3.0)
+    project.refresh_from_db()
+    assert project.planned_far == 1.8

@@ -23,6 +23,19 @@ _FROM_STOCK = {c: c for c in ("unsupplied", "idle", "low_efficiency")}
 
 
 def create_list(year: int, jurisdiction: Jurisdiction, title: str = "") -> AvailableLandList:
+    """A draft list of ``jurisdiction`` for ``year`` (one per year and jurisdiction).
+
+    Raises LifecycleError for a missing jurisdiction, a year outside 2000–2100 or a list that
+    exists already. Source: seeds/004 任务8."""
+    if jurisdiction is None:
+        raise LifecycleError("须选择区域")
+    if year is None or not 2000 <= int(year) <= 2100:
+        raise LifecycleError(f"年度 {year!r} 无效（2000–2100）")
+    existing = AvailableLandList.objects.filter(year=year, jurisdiction=jurisdiction).first()
+    if existing is not None:
+        raise LifecycleError(
+            f"{jurisdiction.name}{year}年度已有清单「{existing.title}」（{existing.get_status_display()}）"
+        )
     return AvailableLandList.objects.create(
         year=year,
         jurisdiction=jurisdiction,

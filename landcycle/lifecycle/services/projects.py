@@ -87,25 +87,53 @@ class StallAlert:
         return f"自 {self.since} 起洽谈超过3个月无实质性进展，由市产业主管部门另行择优选择落地区"
 
 
-def stalled(today: dt.date, queryset=None) -> list[StallAlert]:
-    """Projects in scope still talking with no substantive progress for 3 months (one query)."""
+@dataclass(frozen=True)
+class TalkClock:
+    """The first-talk clock of one project: from ``since`` (first talk or last substantive
+    progress) the leading district has until ``due`` (+ 3 months) before the city may reassign."""
+
+    since: dt.date
+    due: dt.date
+    in_scope: bool  # ≥ 1 亿元 or strategic: the rule applies
+
+    def state(self, today: dt.date) -> str:
+        """ "overdue" (reassignable), "due_soon" (within rules.toml [due] soon_within),
+        "running" or "out_of_scope" (below 1 亿元 and not strategic)."""
+        if not self.in_scope:
+            return "out_of_scope"
+        if today >= self.due:
+            return "overdue"
+        soon = add_calendar_period(today, rules().period("due", "soon_within"))
+        return "due_soon" if self.due <= soon else "running"
+
+
+def talk_clocks(queryset=None) -> dict[int, TalkClock]:
+    """Project id → TalkClock for the projects still talking in ``queryset`` (one query).
+
+    Period and threshold from rules.toml [projects]. Source: seeds/001 第五条."""
     period = rules().period("projects", "no_progress_alert_after")
     projects = (queryset if queryset is not None else ProjectLead.objects.all()).filter(
         status=ProjectLead.Status.TALKING
     )
-    projects = projects.annotate(
+    rows = projects.annotate(
         last_progress=Max("progress__on", filter=Q(progress__substantive=True))
-    ).select_related("leading_district")
+    ).values_list("pk", "first_talk_on", "last_progress", "total_investment_10k_cny", "strategic")
     threshold = first_talk_threshold_10k_cny()
-    alerts = []
-    for project in projects:
-        if not (project.strategic or project.total_investment_10k_cny >= threshold):
-            continue
-        since = max(project.first_talk_on, project.last_progress or project.first_talk_on)
+    out = {}
+    for pk, first_talk_on, last_progress, amount, strategic in rows:
+        since = max(first_talk_on, last_progress or first_talk_on)
         due = add_calendar_period(since, period)
-        if today >= due:
-            alerts.append(StallAlert(project, since, due))
-    return alerts
+        out[pk] = TalkClock(since, due, bool(strategic or amount >= threshold))
+    return out
+
+
+def stalled(today: dt.date, queryset=None) -> list[StallAlert]:
+    """Projects in scope still talking with no substantive progress for 3 months (two queries)."""
+    projects = queryset if queryset is not None else ProjectLead.objects.all()
+    clocks = talk_clocks(projects)
+    late = [pk for pk, c in clocks.items() if c.in_scope and today >= c.due]
+    objects = ProjectLead.objects.filter(pk__in=late).select_related("leading_district")
+    return [StallAlert(p, clocks[p.pk].since, clocks[p.pk].due) for p in objects]
 
 
 def reassign(project: ProjectLead, *, to, on: dt.date) -> ProjectLead:

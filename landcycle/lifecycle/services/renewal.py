@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import transaction
 
 from landcycle.core.units import MU, Dimension, UnknownUnit, split_header, unit_named
+from landcycle.imports.tables import column_letter
 from landcycle.ledger.models import Enterprise, IndicatorReport, Jurisdiction, Parcel
 
 from ..models import EnterpriseMeasure, RenewalProject, StreetTarget, TaskTable
@@ -66,64 +67,89 @@ class ParsedTable:
     units: dict[str, str] = field(default_factory=dict)
 
 
-def read_rows(path: Path) -> list[list[str]]:
-    """Rows of a CSV (UTF-8, optional BOM) or of the first sheet of an .xlsx/.xls workbook."""
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            from python_calamine import CalamineError, load_workbook
+def read_rows(path: Path) -> tuple[str, list[tuple[int, list[str]]]]:
+    """(where: file and sheet, [(row number as the user sees it, cells as text)]) of a task
+    table file.
 
-            try:
-                sheet = load_workbook(str(path)).get_sheet_by_index(0)
-            except CalamineError as exc:
-                raise LifecycleError(f"{path.name}: {exc}") from None
-            return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=True)]
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LifecycleError(f"{path}: {exc.strerror}") from exc
-    return [list(row) for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))]
+    Read by the import's own readers (``landcycle.imports.readers``), so the same size and cell
+    limits (``imports.limits``), encodings (UTF-8 / GBK CSV) and workbook kinds (.xlsx .xls
+    .ods …) apply as to a ledger import; the first sheet holding anything is the table. Raises
+    LifecycleError naming the file or sheet and why it could not be read.
+    """
+    from landcycle.imports.readers import read_file
+    from landcycle.imports.readers.shapes import ROW, Inputs
 
-
-def _cell(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
+    path = Path(path)
+    if not path.is_file():
+        raise LifecycleError(f"{path.name}: 文件不存在 file not found")
+    inputs = Inputs()
+    read_file(path, inputs, alone=True)
+    errors = [p for p in inputs.problems if not p.warning]
+    if errors:
+        raise LifecycleError("; ".join(p.line() for p in errors))
+    for grid in inputs.grids:
+        if grid.frame.height and len(grid.frame.columns) > 1:
+            cells = [c for c in grid.frame.columns if c != ROW]
+            rows = grid.frame.select(ROW, *cells).rows()
+            where = path.name if grid.name == path.stem else f"{path.name}「{grid.name}」"
+            return where, [(row[0], ["" if v is None else v for v in row[1:]]) for row in rows]
+    raise LifecycleError(f"{path.name}: 空表 (no cells)")
 
 
 def parse_task_table(text_or_rows, source: str = "") -> ParsedTable:
     """Read a task decomposition table: a street column, one column per indicator with its
-    unit in the header, a 全区 row and one row per street (CSV text or rows). Every error names
-    row and column; the streets must add up to the 全区 row."""
+    unit in the header, a 全区 row and one row per street.
+
+    ``text_or_rows``: CSV text, rows of cells, or ``(row number, cells)`` pairs as
+    ``read_rows`` gives them. Every error names the row (as the user sees it), the column
+    (number, letter and header) and the value; the streets must add up to the 全区 row.
+    Raises LifecycleError with all errors. Source: seeds/002 附件2.
+    """
     if isinstance(text_or_rows, str):
-        reader = list(csv.reader(io.StringIO(text_or_rows.lstrip("\ufeff"))))
+        rows = list(csv.reader(io.StringIO(text_or_rows.lstrip("\ufeff"))))
     else:
-        reader = [[str(c) for c in row] for row in text_or_rows]
-    reader = [r for r in reader if any(c.strip() for c in r)]
-    if not reader:
+        rows = list(text_or_rows)
+    if rows and isinstance(rows[0], tuple) and len(rows[0]) == 2 and isinstance(rows[0][0], int):
+        numbered = [(n, [str(c) for c in cells]) for n, cells in rows]
+    else:
+        numbered = [(n, [str(c) for c in cells]) for n, cells in enumerate(rows, start=1)]
+    numbered = [(n, r) for n, r in numbered if any(c.strip() for c in r)]
+    if not numbered:
         raise LifecycleError(f"{source}: 空表")
     errors, columns = [], []
-    header = [c.strip() for c in reader[0]]
+    header_number, header = numbered[0][0], [c.strip() for c in numbered[0][1]]
+
+    def at(number: int, col: int) -> str:
+        return f"{source} 第{number}行 第{col}列({column_letter(col - 1)})"
+
     if header[0] not in STREET_HEADERS:
-        errors.append(f"{source} 第1行 第1列: 应为「街道」，而非 {header[0]!r}")
+        errors.append(f"{at(header_number, 1)}: 应为「街道」，而非 {header[0]!r}")
     for col, cell in enumerate(header[1:], start=2):
         base, unit = split_header(cell)
         key = LABELS.get(base) or (base if base in Ind.values else None)
         if key is None:
-            errors.append(f"{source} 第1行 第{col}列: 未知指标 {base!r}")
+            errors.append(f"{at(header_number, col)}: 未知指标 {base!r}")
             continue
         try:
             columns.append((col, key, _factor(key, unit), unit or ""))
         except LifecycleError as exc:
-            errors.append(f"{source} 第1行 第{col}列: {exc}")
+            errors.append(f"{at(header_number, col)}「{cell}」: {exc}")
     totals, streets = None, {}
-    for number, row in enumerate(reader[1:], start=2):
+    for number, row in numbered[1:]:
         name = row[0].strip()
         values = {}
         for col, key, factor, _unit in columns:
             cell = row[col - 1].strip() if col - 1 < len(row) else ""
             try:
-                values[key] = float(cell.replace(",", "")) * factor
+                value = float(cell.replace(",", "")) * factor
             except ValueError:
-                errors.append(f"{source} 第{number}行 第{col}列 ({name}): {cell!r} 不是数字")
+                value = None
+            if value is None or not math.isfinite(value) or value < 0:
+                errors.append(
+                    f"{at(number, col)} ({name})「{header[col - 1]}」: {cell!r} 不是非负数字"
+                )
+                continue
+            values[key] = value
         if not name:
             errors.append(f"{source} 第{number}行: 街道为空")
         elif name in TOTAL_ROW:
@@ -134,6 +160,8 @@ def parse_task_table(text_or_rows, source: str = "") -> ParsedTable:
             streets[name] = values
     if totals is None:
         errors.append(f"{source}: 缺少「全区」行")
+    elif not streets:
+        errors.append(f"{source}: 没有街道行")
     elif not errors:
         for _col, key, factor, unit in columns:
             if key not in ADDITIVE:
@@ -164,27 +192,34 @@ def _street(district: Jurisdiction, name: str, children: list[Jurisdiction]) -> 
 def import_task_table(
     path: Path | str,
     *,
-    district_name: str,
+    district_name: str = "",
     name: str,
     start_year: int,
     end_year: int,
     source: str = "",
+    district: Jurisdiction | None = None,
 ) -> TaskTable:
     """Validate the whole table first, then write it in one transaction (replacing a table of
-    the same name)."""
+    the same name and district). ``district`` (a Jurisdiction) or ``district_name`` (found, or
+    created as a district). Raises LifecycleError (nothing written) naming file, sheet, row,
+    column and value of every problem. Source: seeds/002 附件2."""
     path = Path(path)
+    if not (name or "").strip():
+        raise LifecycleError("任务表名称为空")
     if start_year > end_year:
-        raise LifecycleError(f"years {start_year}-{end_year} are reversed")
-    parsed = parse_task_table(read_rows(path), path.name)
+        raise LifecycleError(f"起始年度 {start_year} 晚于终止年度 {end_year}")
+    where, rows = read_rows(path)
+    parsed = parse_task_table(rows, where)
     with transaction.atomic():
-        district = Jurisdiction.objects.filter(name=district_name).order_by("path").first()
+        if district is None:
+            district = Jurisdiction.objects.filter(name=district_name).order_by("path").first()
         if district is None:
             district = Jurisdiction.objects.create(
                 name=district_name, kind=Jurisdiction.Kind.DISTRICT
             )
         TaskTable.objects.filter(district=district, name=name).delete()
         table = TaskTable.objects.create(
-            name=name,
+            name=name.strip(),
             source=source or path.name,
             district=district,
             start_year=start_year,
@@ -399,6 +434,38 @@ def create_project(
     return project
 
 
+PLAN_FIELDS = (
+    "planned_far",
+    "planned_floor_area_m2",
+    "admin_living_land_m2",
+    "admin_living_floor_m2",
+    "far_exception_reason",
+)
+
+
+def revise_plan(project: RenewalProject, **plan) -> RenewalProject:
+    """Change the plan of a project not yet approved (状态: 计划): ``plan`` holds any of
+    PLAN_FIELDS (m², FAR, reason). The checks run again at approval (``check_plan``). Raises
+    LifecycleError once the plan is approved, for unknown fields or negative figures.
+    Source: seeds/002 六(五)."""
+    if project.status != RenewalProject.Status.PLANNED:
+        raise LifecycleError(f"项目处于「{project.get_status_display()}」，方案已批准，不能修改")
+    errors = [f"未知字段 {key}" for key in sorted(set(plan) - set(PLAN_FIELDS))]
+    for key, value in plan.items():
+        if key in PLAN_FIELDS[:4] and value is not None and value < 0:
+            errors.append(f"{RenewalProject._meta.get_field(key).verbose_name} 不能为负")
+    if errors:
+        raise LifecycleError("; ".join(errors))
+    for key, value in plan.items():
+        if key in ("admin_living_land_m2", "admin_living_floor_m2"):
+            value = value or 0.0
+        elif key == "far_exception_reason":
+            value = (value or "").strip()
+        setattr(project, key, value)
+    project.save()
+    return project
+
+
 def record_measure(
     *, enterprise: Enterprise, street: Jurisdiction, kind: str, completed_on: dt.date, note=""
 ) -> EnterpriseMeasure:
@@ -448,6 +515,8 @@ def check_plan(project: RenewalProject) -> list[str]:
     return problems
 
 
+STEP_LABELS = {"approve_plan": "批准方案", "start": "开工", "complete": "竣工完成"}
+R_STATUS_LABELS = dict(RenewalProject.Status.choices)
 PROJECT_TRANSITIONS = {
     "approve_plan": ((RenewalProject.Status.PLANNED,), RenewalProject.Status.APPROVED),
     "start": ((RenewalProject.Status.APPROVED,), RenewalProject.Status.IN_PROGRESS),
@@ -456,11 +525,16 @@ PROJECT_TRANSITIONS = {
 
 
 def transition(project: RenewalProject, action: str, *, on: dt.date, new_floor_area_m2=None):
+    """Move a project one step: approve_plan (plan checks must pass), start, complete
+    (``new_floor_area_m2`` in m², ≥ 0). Raises LifecycleError with the reasons. seeds/002 四–六."""
     if action not in PROJECT_TRANSITIONS:
-        raise LifecycleError(f"unknown action {action!r}")
+        raise LifecycleError(f"未知步骤 {action!r}")
     sources, target = PROJECT_TRANSITIONS[action]
     if project.status not in sources:
-        raise LifecycleError(f"项目处于「{project.get_status_display()}」，不能执行 {action}")
+        raise LifecycleError(
+            f"项目处于「{project.get_status_display()}」，不能执行「{STEP_LABELS[action]}」"
+            f"（须处于「{'、'.join(R_STATUS_LABELS[s] for s in sources)}」）"
+        )
     if action == "approve_plan":
         problems = check_plan(project)
         if problems:
