@@ -11,12 +11,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from landcycle.ledger import models as ledger
+from landcycle.lifecycle import models as lifecycle
 from landcycle.web import jobs
 from landcycle.web.models import Profile, Role
 from landcycle.web.permissions import Action, restricted
 from tests.web.conftest import DRAFT_MARKER, client_for
 
-NAMESPACES = ("web", "portal", "api")
+NAMESPACES = ("web", "portal", "api", "lifecycle")
 ROLES = [
     "administrator",
     "evaluation_officer",
@@ -70,9 +71,20 @@ def pk_values(name, world):
         "evaluationrun": type(w.run_final),
         "evaluationresult": type(w.run_final).results.rel.related_model,
         "run": type(w.run_final),
+        # lifecycle (l1): admission applications and supervision agreements
+        "admission": lifecycle.AdmissionApplication,
+        "agreement": lifecycle.SupervisionAgreement,
     }
     base = name.split(":")[1]
-    for suffix in ("-detail", "_detail", "_export", "_compare", "_transition"):
+    for suffix in (
+        "-detail",
+        "_detail",
+        "_export",
+        "_compare",
+        "_transition",
+        "_step",
+        "_decision",
+    ):
         base = base.removesuffix(suffix)
     if base not in models:
         raise AssertionError(f"{name}: no objects known for its pk; add it to pk_values")
