@@ -69,3 +69,17 @@ def test_populate_late_in_2026_flags_unknown_2027_deadlines(ledger):
 def test_populate_needs_a_ledger(calendar):
     with pytest.raises(LifecycleError, match="needs"):
         demo.populate(d("2025-11-24"))
+
+
+def test_populate_gives_the_enterprise_its_own_cases_and_decisions_their_documents(ledger):
+    """l1 (admission/agreement pages): the demo enterprise user's side has cases to show."""
+    from landcycle.ledger.models import Parcel
+
+    demo.populate(d("2025-11-24"))
+    holder = Parcel.objects.order_by("-registered_area_m2", "code").first().holder
+    own = AdmissionApplication.objects.filter(enterprise=holder)
+    assert own.filter(material_submitted_on=None).exclude(material_request="").count() == 1
+    assert own.exclude(material_submitted_on=None).count() == 1
+    assert SupervisionAgreement.objects.filter(enterprise=holder, status="active").exists()
+    decided = AdmissionApplication.objects.filter(status__in=["approved", "rejected"])
+    assert decided and all(app.decision_document for app in decided)

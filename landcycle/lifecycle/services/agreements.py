@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from landcycle.core.units import parse_unit
 from landcycle.ledger.models import IndicatorReport, Parcel
 
 from ..models import AgreementTerm, SupervisionAgreement
@@ -30,6 +31,11 @@ PLAIN_UNITS = {
     Ind.RD_INTENSITY: ("%", "percent"),
     Ind.GREEN_BUILDING_STARS: ("星", "star", "stars"),
 }
+
+
+def unit_label(key: str) -> str:
+    """The Chinese label of a canonical unit key ("10k_cny/ha" → "万元/公顷"; "" stays "")."""
+    return parse_unit(key).label if key else ""
 
 
 def canonical_value(indicator: str, value: float, unit: str) -> float:
@@ -177,7 +183,7 @@ class Breach:
     indicator: str
     committed: float  # canonical unit
     actual: float | None  # None: no figures reported
-    unit: str
+    unit: str  # the canonical unit's Chinese label (万元/公顷), or the term's (%, 星)
     reason: str
 
 
@@ -266,7 +272,7 @@ def check_year(year: int, agreements=None) -> list[Breach]:
                 continue
             committed = canonical_value(term.indicator, term.value, term.unit)
             actual = _actual(term.indicator, figures[a.pk], area_ha, a)
-            unit = CANONICAL[term.indicator] or term.unit
+            unit = unit_label(CANONICAL[term.indicator]) or term.unit
             label = Ind(term.indicator).label
             if actual is None:
                 reason = f"{year}年{label}无数据（未报送或无法计算）"

@@ -97,7 +97,7 @@ def _detail_context(request, agreement, failed="", form=None, error="") -> dict:
             canonical = agreements.canonical_value(term.indicator, term.value, term.unit)
         except LifecycleError:
             canonical = None
-        unit = agreements.CANONICAL[term.indicator] or term.unit
+        unit = agreements.unit_label(agreements.CANONICAL[term.indicator]) or term.unit
         terms.append((term, canonical, unit))
     breaches = [
         (breach, AgreementTerm.Indicator(breach.indicator).label)
