@@ -20,15 +20,20 @@ class AdmissionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         field_name="enterprise_name", lookup_expr="icontains", label="企业名称"
     )
-    status = django_filters.ChoiceFilter(choices=App.Status.choices, label="状态")
+    status = django_filters.ChoiceFilter(
+        choices=App.Status.choices, label="状态", empty_label="全部"
+    )
     jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.none(), method="in_street", label="街道/园区"
+        queryset=Jurisdiction.objects.none(),
+        method="in_street",
+        label="街道/园区",
+        empty_label="全部",
     )
     due_before = django_filters.DateFilter(
         field_name="assessment_due", lookup_expr="lte", label="初评期限不晚于", widget=DATE
     )
     assigned_to = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.none(), label="承办人"
+        queryset=get_user_model().objects.none(), label="承办人", empty_label="全部"
     )
     overdue = django_filters.BooleanFilter(
         method="only_overdue", label="只看逾期", widget=forms.CheckboxInput

@@ -16,9 +16,14 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class AgreementFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="协议编号/企业/宗地")
-    status = django_filters.ChoiceFilter(choices=Agreement.Status.choices, label="状态")
+    status = django_filters.ChoiceFilter(
+        choices=Agreement.Status.choices, label="状态", empty_label="全部"
+    )
     jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.none(), method="in_street", label="街道/园区"
+        queryset=Jurisdiction.objects.none(),
+        method="in_street",
+        label="街道/园区",
+        empty_label="全部",
     )
     due_before = django_filters.DateFilter(
         field_name="attainment_due", lookup_expr="lte", label="达产日期不晚于", widget=DATE

@@ -6,10 +6,11 @@ from django import forms
 from django.utils import timezone
 
 from landcycle.core.permissions import Action, restricted
-from landcycle.ledger.models import Enterprise, Jurisdiction, Parcel
+from landcycle.ledger.models import Jurisdiction, Parcel
 
 from ..models import AdmissionApplication as App
 from ..services import admission
+from .lookups import EnterpriseField, ParcelCodeField, scope_lookups
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,7 +40,7 @@ class ApplicationForm(forms.Form):
     supply_method = forms.ChoiceField(
         choices=Parcel.SupplyMethod.choices, label="拟取得土地方式（供地方式）"
     )
-    parcel = forms.ModelChoiceField(Parcel.objects.none(), label="拟用宗地", required=False)
+    parcel = ParcelCodeField(label="拟用宗地（宗地代码）", required=False)
     land_area_m2 = forms.FloatField(label="拟用地面积（平方米）", min_value=0)
     planned_investment_10k_cny = forms.FloatField(label="计划总投资（万元）", min_value=0)
     expected_tax_10k_cny = forms.FloatField(label="预计年纳税（万元）", min_value=0, required=False)
@@ -47,7 +48,7 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, user, action: Action, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = restricted(Jurisdiction, user, action)
-        self.fields["parcel"].queryset = restricted(Parcel, user, action).order_by("code")
+        scope_lookups(self, user, action)
         tags = sorted(admission.thresholds().class_a_tags)
         self.fields["tags"].choices = [(t, t) for t in tags]
 
@@ -62,11 +63,10 @@ class ApplicationForm(forms.Form):
 class OfficerApplicationForm(ApplicationForm):
     """An application received at the committee's desk (the officer records it)."""
 
-    enterprise = forms.ModelChoiceField(
-        Enterprise.objects.none(),
-        label="台账中的企业",
+    enterprise = EnterpriseField(
+        label="台账中的企业（统一社会信用代码或企业全称）",
         required=False,
-        help_text="新设企业可不选，只填企业名称",
+        help_text="新设企业可不填，只填下面的企业名称",
     )
     enterprise_name = forms.CharField(label="企业名称", max_length=200, required=False)
     received_on = _date("受理日期", "初评期限自受理日起按3个工作日（节假日表）计算")
@@ -75,7 +75,6 @@ class OfficerApplicationForm(ApplicationForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, action=Action.HANDLE, **kwargs)
-        self.fields["enterprise"].queryset = restricted(Enterprise, user, Action.HANDLE)
 
     def clean(self):
         data = super().clean()

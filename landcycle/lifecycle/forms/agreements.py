@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from landcycle.core.permissions import Action, restricted
-from landcycle.ledger.models import Enterprise, Parcel
+from landcycle.core.permissions import Action
 
 from ..models import AgreementTerm
 from ..rules import rules
+from .lookups import EnterpriseField, ParcelCodeField, scope_lookups
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_TERMS = 6
@@ -17,9 +17,11 @@ MAX_TERMS = 6
 
 class AgreementForm(forms.Form):
     number = forms.CharField(label="协议编号", max_length=64)
-    parcel = forms.ModelChoiceField(Parcel.objects.none(), label="宗地")
-    enterprise = forms.ModelChoiceField(
-        Enterprise.objects.none(), label="乙方企业", required=False, help_text="不选则为宗地权利人"
+    parcel = ParcelCodeField(label="宗地代码")
+    enterprise = EnterpriseField(
+        label="乙方企业（统一社会信用代码或企业全称）",
+        required=False,
+        help_text="不填则为宗地权利人",
     )
     signed_on = forms.DateField(label="签订日期", widget=DATE, initial=timezone.localdate)
     valid_from = forms.DateField(
@@ -35,8 +37,7 @@ class AgreementForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parcel"].queryset = restricted(Parcel, user, Action.HANDLE).order_by("code")
-        self.fields["enterprise"].queryset = restricted(Enterprise, user, Action.HANDLE)
+        scope_lookups(self, user, Action.HANDLE)
 
     def clean(self):
         data = super().clean()

@@ -130,6 +130,15 @@ def _detail_context(request, app, failed: str = "", form=None, error: str = "") 
         "failed": failed,
         "error": error,
         "material_open": bool(app.material_request) and app.material_submitted_on is None,
+        "is_enterprise": scope.enterprise_id is not None
+        and scope.enterprise_id == app.enterprise_id,
+        "late_days": (
+            (today - app.assessment_due).days
+            if app.status == App.Status.SUBMITTED
+            and app.assessment_due
+            and app.assessment_due < today
+            else 0
+        ),
     }
 
 

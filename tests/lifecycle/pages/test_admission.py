@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def officer_post(world, role="street_officer", **extra):
     data = {
-        "enterprise": world.ent_a.pk,
+        "enterprise": world.ent_a.uscc,
         "enterprise_name": "",
         "received_on": "2025-03-03",
         "jurisdiction": world.street_a.pk,
@@ -70,6 +70,15 @@ def test_a_new_enterprise_needs_a_name_and_the_form_says_so(world, calendar):
     assert response.status_code == 200
     assert "请选择台账中的企业或填写企业名称" in response.content.decode()
     assert not App.objects.exists()
+
+
+def test_an_enterprise_outside_the_officers_streets_is_not_found(world, calendar):
+    response = officer_post(world, enterprise=world.ent_b.uscc)
+    assert response.status_code == 200 and not App.objects.exists()
+    assert f"企业「{world.ent_b.uscc}」台账中没有或不在您可办理的范围内" in response.content.decode()
+    ok = officer_post(world, enterprise="甲制造有限公司", parcel=world.parcel_a.code)
+    app = App.objects.get()
+    assert ok.status_code == 302 and app.enterprise == world.ent_a and app.parcel == world.parcel_a
 
 
 def test_officer_cannot_file_into_another_street(world, calendar):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def form_data(world, **extra):
     data = {
         "number": "MTG-LY-2021-001",
-        "parcel": world.parcel_a.pk,
+        "parcel": world.parcel_a.code,
         "enterprise": "",
         "signed_on": "2021-06-01",
         "terms-TOTAL_FORMS": "6",
@@ -86,8 +86,9 @@ def test_a_wrong_unit_or_a_duplicate_number_is_refused_on_the_page(world):
 
 
 def test_street_officer_cannot_register_on_another_streets_parcel(world):
-    response = create(world, parcel=world.parcel_b.pk)
+    response = create(world, parcel=world.parcel_b.code)
     assert response.status_code == 200 and not Agreement.objects.exists()
+    assert "宗地代码「B-0001」不存在或不在您可办理的范围内" in response.content.decode()
 
 
 def test_steps_stars_then_early_expiry_refused_then_terminate(world):
