@@ -23,7 +23,7 @@ from ..services import LifecycleError, admission
 from ._common import list_context, requires_step
 
 MENU = [
-    MenuItem("准入申请", "lifecycle:admission_list", action=Action.VIEW, order=110, group="全生命周期"),
+    MenuItem("入园申请", "lifecycle:admission_list", action=Action.VIEW, order=110, group="全生命周期"),
     MenuItem("申请入园", "lifecycle:admission_apply", action=Action.SUBMIT, order=111, group="全生命周期"),
 ]  # fmt: skip
 

@@ -75,7 +75,9 @@ def test_a_new_enterprise_needs_a_name_and_the_form_says_so(world, calendar):
 def test_an_enterprise_outside_the_officers_streets_is_not_found(world, calendar):
     response = officer_post(world, enterprise=world.ent_b.uscc)
     assert response.status_code == 200 and not App.objects.exists()
-    assert f"企业「{world.ent_b.uscc}」台账中没有或不在您可办理的范围内" in response.content.decode()
+    assert (
+        f"企业「{world.ent_b.uscc}」台账中没有或不在您可办理的范围内" in response.content.decode()
+    )
     ok = officer_post(world, enterprise="甲制造有限公司", parcel=world.parcel_a.code)
     app = App.objects.get()
     assert ok.status_code == 302 and app.enterprise == world.ent_a and app.parcel == world.parcel_a
@@ -189,7 +191,9 @@ def test_escalate_to_the_district_then_approve(world, calendar):
         reverse("lifecycle:admission_detail", args=[app.pk])
     )
     text = page.content.decode()
-    assert "报请区政府审批" in text and "区政府批复：准予入园" in text and "门政批〔2025〕2号" in text
+    assert (
+        "报请区政府审批" in text and "区政府批复：准予入园" in text and "门政批〔2025〕2号" in text
+    )
     assert "没有可办理的步骤" in text
 
 
