@@ -39,6 +39,13 @@ CHANGES_STATE = {"lifecycle:admission_step", "lifecycle:admission_create"}
 
 
 def objects(world):
+    """Made once per world (the permission tests ask for them once per route)."""
+    if not hasattr(world, "_admission_objects"):
+        world._admission_objects = _make(world)
+    return world._admission_objects
+
+
+def _make(world):
     from landcycle.lifecycle.models import AdmissionApplication
     from landcycle.lifecycle.services import admission
 

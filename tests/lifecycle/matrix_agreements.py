@@ -24,6 +24,13 @@ CHANGES_STATE = {"lifecycle:agreement_step", "lifecycle:agreement_create"}
 
 
 def objects(world):
+    """Made once per world (the permission tests ask for them once per route)."""
+    if not hasattr(world, "_agreement_objects"):
+        world._agreement_objects = _make(world)
+    return world._agreement_objects
+
+
+def _make(world):
     from landcycle.lifecycle.services import agreements
 
     def agreement(number, parcel, enterprise):
