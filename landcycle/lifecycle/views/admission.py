@@ -113,7 +113,7 @@ def admission_detail(request, pk):
 def _detail_context(request, app, failed: str = "", form=None, error: str = "") -> dict:
     scope = scope_of(request.user)
     today = timezone.localdate()
-    steps = [(s, *_deadline(s, today)) for s in admission.timeline(app)]
+    steps = [(s, *s.deadline(today)) for s in admission.timeline(app)]
     forms_shown = []
     for name in admission.next_steps(app):
         title, actions = STEPS[name]
@@ -140,10 +140,6 @@ def _detail_context(request, app, failed: str = "", form=None, error: str = "") 
             else 0
         ),
     }
-
-
-def _deadline(step, today):
-    return step.deadline(today)
 
 
 def _blank_form(name, app):
