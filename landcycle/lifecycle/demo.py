@@ -226,15 +226,23 @@ def _admissions(today, pool, calendar):
             admission.withdraw(app, on=on)
             continue
         admission.record_assessment(app, on=on)
+        number = f"门园准〔{today.year}〕{index + 1}号"
         if outcome == "approve":
-            admission.decide(app, approve=True, on=on + dt.timedelta(days=3), note="管委会同意准入")
+            admission.decide(
+                app, approve=True, on=on + dt.timedelta(days=3), note="管委会同意准入",
+                document=number,
+            )  # fmt: skip
         elif outcome == "reject":
             admission.decide(
-                app, approve=False, on=on + dt.timedelta(days=3), note="不符合A类标准且非主导产业"
-            )
+                app, approve=False, on=on + dt.timedelta(days=3),
+                note="不符合A类标准且非主导产业", document=number,
+            )  # fmt: skip
         elif outcome == "escalate":
             admission.escalate(app, on=on + dt.timedelta(days=1), note="申请一企一策，报区政府")
-            admission.decide(app, approve=True, on=on + dt.timedelta(days=10), note="区政府批准")
+            admission.decide(
+                app, approve=True, on=on + dt.timedelta(days=10), note="区政府批准",
+                document=f"门政批〔{today.year}〕{index + 1}号",
+            )  # fmt: skip
     # one more application waiting for the district
     app = admission.submit(
         received_on=_days(today, 12),
@@ -251,6 +259,53 @@ def _admissions(today, pool, calendar):
     )
     admission.record_assessment(app, on=min(app.assessment_due or today, today))
     admission.escalate(app, on=today, note="国家重大项目，报区政府审批")
+    _enterprise_side(today, calendar, zone)
+
+
+# ---- l1: the demo enterprise user's own cases (admission pages, issue 13) -------------------
+
+
+def _enterprise_side(today, calendar, zone):
+    """The demo enterprise user (holder of the largest parcel, see web.demo_users) gets an
+    application waiting for its supplementary material, one whose material it answered, and a
+    supervision agreement on its parcel, so its side of the pages has something to show."""
+    parcel = (
+        Parcel.objects.filter(holder__isnull=False)
+        .select_related("holder", "jurisdiction")
+        .order_by("-registered_area_m2", "code")
+        .first()
+    )
+    holder = parcel.holder
+    for age, answered in ((2, False), (9, True)):
+        app = admission.submit(
+            received_on=_days(today, age),
+            calendar=calendar,
+            enterprise=holder,
+            enterprise_name=holder.name,
+            jurisdiction=parcel.jurisdiction or zone,
+            industry_field="medical_devices",
+            tags=["行业龙头"],
+            supply_method="tender_auction",
+            land_area_m2=15_000.0,
+            planned_investment_10k_cny=18_000.0,
+            expected_tax_10k_cny=None if not answered else 3_300.0,
+        )
+        admission.request_material(
+            app, items="请补充预计年纳税额及测算依据（演示）", on=app.received_on, calendar=calendar
+        )
+        if answered:
+            admission.submit_material(
+                app, reply="预计年纳税 3300 万元，附测算表（演示）", on=_days(today, age - 2)
+            )
+    if not m.SupervisionAgreement.objects.filter(parcel=parcel).exists():
+        signed = add_months(today, -12 * 4)
+        agreements.create_agreement(
+            number="DEMO-LY-ENT",
+            parcel=parcel,
+            enterprise=holder,
+            signed_on=signed,
+            valid_to=add_months(signed, 12 * 10),
+        )
 
 
 def _stock_land(today, calendar):

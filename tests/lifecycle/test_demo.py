@@ -87,3 +87,17 @@ def test_demo_has_a_refused_plan_and_every_first_talk_clock(ledger):
     assert states == {"overdue", "due_soon", "running", "out_of_scope"}
     reassigned = ProjectLead.objects.get(status="reassigned")
     assert reassigned.reassigned_to != reassigned.leading_district
+
+
+def test_populate_gives_the_enterprise_its_own_cases_and_decisions_their_documents(ledger):
+    """l1 (admission/agreement pages): the demo enterprise user's side has cases to show."""
+    from landcycle.ledger.models import Parcel
+
+    demo.populate(d("2025-11-24"))
+    holder = Parcel.objects.order_by("-registered_area_m2", "code").first().holder
+    own = AdmissionApplication.objects.filter(enterprise=holder)
+    assert own.filter(material_submitted_on=None).exclude(material_request="").count() == 1
+    assert own.exclude(material_submitted_on=None).count() == 1
+    assert SupervisionAgreement.objects.filter(enterprise=holder, status="active").exists()
+    decided = AdmissionApplication.objects.filter(status__in=["approved", "rejected"])
+    assert decided and all(app.decision_document for app in decided)

@@ -84,6 +84,14 @@ class AdmissionApplication(AssignedCase):
     decision_body = models.CharField(
         "审批机关", max_length=20, choices=DecisionBody.choices, blank=True
     )
+    escalated_on = models.DateField("报区政府日期", null=True, blank=True)
+    withdrawn_on = models.DateField("撤回日期", null=True, blank=True)
+    # 补正材料: what the officer asked for, by when, and what the enterprise answered.
+    material_request = models.TextField("补正材料要求", blank=True)
+    material_requested_on = models.DateField("要求补正日期", null=True, blank=True)
+    material_due = models.DateField("补正期限", null=True, blank=True)
+    material_reply = models.TextField("补正材料说明", blank=True)
+    material_submitted_on = models.DateField("提交补正日期", null=True, blank=True)
     decided_on = models.DateField("批复日期", null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -22,6 +22,7 @@ from ..models import AdmissionApplication
 from ..rules import rules
 from ..workcalendar import WorkCalendar
 from . import LifecycleError, deadlines
+from . import timeline as timeline_steps
 from .calendar import load_calendar
 
 App = AdmissionApplication
@@ -169,6 +170,9 @@ def submit(*, received_on: dt.date, calendar: WorkCalendar | None = None, **fiel
 
 
 def record_assessment(app: App, *, on: dt.date, user=None) -> Assessment:
+    """The initial assessment (第七条, 3 working days): the checks of ``assess`` with their
+    reasons, a late assessment noted. Raises LifecycleError unless the application is
+    submitted and ``on`` is not before its receipt."""
     if app.status != App.Status.SUBMITTED:
         raise LifecycleError(f"申请处于「{app.get_status_display()}」，不能初评")
     if on < app.received_on:
@@ -187,9 +191,14 @@ def record_assessment(app: App, *, on: dt.date, user=None) -> Assessment:
 
 
 def escalate(app: App, *, on: dt.date, note: str = "") -> App:
+    """An assessed application goes to the district government (第七条: 需报请区政府批准的企业).
+
+    Raises LifecycleError unless it is assessed and ``on`` is not before the assessment."""
     if app.status != App.Status.ASSESSED:
         raise LifecycleError(f"申请处于「{app.get_status_display()}」，不能报请区政府")
-    app.status, app.decision_note = App.Status.ESCALATED, note
+    if app.assessed_on and on < app.assessed_on:
+        raise LifecycleError(f"报区政府日期 {on} 早于初评日期 {app.assessed_on}")
+    app.status, app.decision_note, app.escalated_on = App.Status.ESCALATED, note, on
     app.save()
     return app
 
@@ -220,8 +229,141 @@ def decide(
 
 
 def withdraw(app: App, *, on: dt.date) -> App:
+    """The enterprise withdraws an application not yet decided (recorded with its date)."""
     if app.status in (App.Status.APPROVED, App.Status.REJECTED, App.Status.WITHDRAWN):
         raise LifecycleError(f"申请已{app.get_status_display()}，不能撤回")
-    app.status = App.Status.WITHDRAWN
+    if on < app.received_on:
+        raise LifecycleError(f"撤回日期 {on} 早于受理日期 {app.received_on}")
+    app.status, app.withdrawn_on = App.Status.WITHDRAWN, on
     app.save()
     return app
+
+
+def request_material(
+    app: App, *, items: str, on: dt.date, calendar: WorkCalendar | None = None
+) -> App:
+    """Ask the enterprise for supplementary material (补正材料), due in the rules'
+    ``admission.material_within`` (working days, holiday table). Raises LifecycleError when the
+    application is decided or withdrawn, another request is open, or ``items`` is empty."""
+    if app.status not in (App.Status.SUBMITTED, App.Status.ASSESSED):
+        raise LifecycleError(f"申请处于「{app.get_status_display()}」，不能要求补正材料")
+    if not items.strip():
+        raise LifecycleError("请写明需要补正的材料")
+    if app.material_request and app.material_submitted_on is None:
+        raise LifecycleError(f"已要求补正材料（期限 {app.material_due or '待定'}），企业尚未提交")
+    if on < app.received_on:
+        raise LifecycleError(f"要求补正日期 {on} 早于受理日期 {app.received_on}")
+    calendar = calendar or load_calendar()
+    period = rules().period("admission", "material_within")
+    app.material_request, app.material_requested_on = items.strip(), on
+    app.material_reply, app.material_submitted_on = "", None
+    deadlines.store(app, "material_due", deadlines.compute(on, period, calendar))
+    app.save()
+    return app
+
+
+def submit_material(app: App, *, reply: str, on: dt.date) -> App:
+    """The enterprise answers the open material request (a late answer is kept and shown as
+    late). Raises LifecycleError when nothing was asked, it was answered, or ``reply`` is empty."""
+    if not app.material_request or app.material_submitted_on is not None:
+        raise LifecycleError("本申请没有待提交的补正材料")
+    if app.status not in (App.Status.SUBMITTED, App.Status.ASSESSED):
+        raise LifecycleError(f"申请处于「{app.get_status_display()}」，不能提交材料")
+    if not reply.strip():
+        raise LifecycleError("请填写提交的材料说明")
+    if app.material_requested_on and on < app.material_requested_on:
+        raise LifecycleError(f"提交日期 {on} 早于要求补正日期 {app.material_requested_on}")
+    app.material_reply, app.material_submitted_on = reply.strip(), on
+    app.save()
+    return app
+
+
+def next_steps(app: App) -> list[str]:
+    """The steps the service allows now (names of the page forms): assess, material, reply,
+    escalate, approve, reject, withdraw."""
+    S = App.Status
+    steps = []
+    open_request = bool(app.material_request) and app.material_submitted_on is None
+    if app.status == S.SUBMITTED:
+        steps.append("assess")
+    if app.status in (S.SUBMITTED, S.ASSESSED):
+        steps.append("reply" if open_request else "material")
+    if app.status == S.ASSESSED:
+        steps.append("escalate")
+    if app.status in (S.ASSESSED, S.ESCALATED):
+        steps += ["approve", "reject"]
+    if app.status in (S.SUBMITTED, S.ASSESSED, S.ESCALATED):
+        steps.append("withdraw")
+    return steps
+
+
+def timeline(app: App) -> list[timeline_steps.Step]:
+    """The application's steps in order, done ones with date, who and deadline; the pending
+    deadline (assessment or material) as an open step."""
+    Step = timeline_steps.Step
+    who = timeline_steps.recorded(
+        app,
+        [
+            "received_on",
+            "material_requested_on",
+            "material_submitted_on",
+            "assessed_on",
+            "escalated_on",
+            "decided_on",
+            "withdrawn_on",
+        ],
+    )
+
+    def step(label, field, on, **extra):
+        by, at = who.get(field, ("", None))
+        return Step(label, on, recorded_by=by, recorded_at=at, **extra)
+
+    flags = app.deadline_flags or {}
+    steps = [step("受理申请", "received_on", app.received_on, detail=app.enterprise_name)]
+    if app.material_requested_on:
+        steps.append(
+            step(
+                "要求补正材料",
+                "material_requested_on",
+                app.material_requested_on,
+                detail=app.material_request,
+            )  # fmt: skip
+        )
+        steps.append(
+            step(
+                "企业提交补正材料",
+                "material_submitted_on",
+                app.material_submitted_on,
+                due=app.material_due,
+                due_flag=flags.get("material_due", ""),
+                detail=app.material_reply,
+            )  # fmt: skip
+        )
+    if app.status != App.Status.WITHDRAWN or app.assessed_on:
+        detail = app.get_proposed_class_display() if app.proposed_class else ""
+        steps.append(
+            step(
+                "初步评估（3个工作日内）",
+                "assessed_on",
+                app.assessed_on,
+                due=app.assessment_due,
+                due_flag=flags.get("assessment_due", ""),
+                detail=detail,
+            )  # fmt: skip
+        )
+    if app.escalated_on:
+        steps.append(step("报请区政府审批", "escalated_on", app.escalated_on))
+    if app.decided_on:
+        label = "准予入园" if app.status == App.Status.APPROVED else "不予准入"
+        steps.append(
+            step(
+                f"{app.get_decision_body_display()}批复：{label}",
+                "decided_on",
+                app.decided_on,
+                document=app.decision_document,
+                detail=app.decision_note,
+            )  # fmt: skip
+        )
+    if app.withdrawn_on:
+        steps.append(step("企业撤回申请", "withdrawn_on", app.withdrawn_on))
+    return steps

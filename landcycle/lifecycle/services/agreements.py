@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from landcycle.core.units import parse_unit
 from landcycle.ledger.models import IndicatorReport, Parcel
 
 from ..models import AgreementTerm, SupervisionAgreement
@@ -30,6 +31,11 @@ PLAIN_UNITS = {
     Ind.RD_INTENSITY: ("%", "percent"),
     Ind.GREEN_BUILDING_STARS: ("星", "star", "stars"),
 }
+
+
+def unit_label(key: str) -> str:
+    """The Chinese label of a canonical unit key ("10k_cny/ha" → "万元/公顷"; "" stays "")."""
+    return parse_unit(key).label if key else ""
 
 
 def canonical_value(indicator: str, value: float, unit: str) -> float:
@@ -56,7 +62,9 @@ def create_agreement(
     attainment_due: dt.date | None = None,
     terms: list[dict] | None = None,
 ) -> SupervisionAgreement:
-    """An agreement with its terms (default: the rules' default terms); attainment in 3 years."""
+    """An agreement with its terms (default: the rules' default terms); attainment in the rules'
+    ``agreements.attainment_within`` (3 years) unless given. ``terms``: dicts of indicator, op,
+    value, unit (e.g. 万元/公顷), from_year. Raises LifecycleError listing every problem."""
     policy = rules()
     terms = terms if terms is not None else list(policy.get("agreements", "default_terms"))
     errors = []
@@ -67,6 +75,14 @@ def create_agreement(
             errors.append(f"承诺 {index}: {exc}")
         if term.get("op", ">=") not in AgreementTerm.Op.values:
             errors.append(f"承诺 {index}: 比较 {term.get('op')!r} 无效")
+    if not str(number).strip():
+        errors.append("请填写协议编号")
+    elif SupervisionAgreement.objects.filter(number=number).exists():
+        errors.append(f"协议编号 {number} 已存在")
+    if enterprise is None:
+        errors.append("请指定乙方企业")
+    if valid_to is not None and valid_to < (valid_from or signed_on):
+        errors.append(f"有效期止 {valid_to} 早于有效期起 {valid_from or signed_on}")
     if len({t.get("indicator") for t in terms}) != len(terms):
         errors.append("同一指标只能承诺一次")
     if errors:
@@ -127,6 +143,26 @@ def terminate(agreement: SupervisionAgreement, *, on: dt.date) -> SupervisionAgr
     return agreement
 
 
+def review_window(year: int) -> tuple[dt.date, dt.date]:
+    """(end of ``year``'s first-quarter review, latest entry date of an enterprise reviewed):
+    from the rules' ``annual_review_month_end`` and ``annual_review_min_tenure``."""
+    policy = rules()
+    month = int(policy.get("agreements", "annual_review_month_end"))
+    due = add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
+    tenure = policy.period("agreements", "annual_review_min_tenure")
+    if tenure.unit not in ("months", "years"):
+        raise LifecycleError("annual_review_min_tenure must be in months or years")
+    return due, add_months(due, -tenure.value * (12 if tenure.unit == "years" else 1))
+
+
+def review_due(agreement: SupervisionAgreement, year: int) -> dt.date | None:
+    """End of ``year``'s first-quarter review if the agreement is in it (active, in the park
+    long enough by then), else None (seeds/003 附件 五)."""
+    due, latest_entry = review_window(year)
+    active = agreement.status == SupervisionAgreement.Status.ACTIVE
+    return due if active and agreement.valid_from <= latest_entry else None
+
+
 def record_green_building(
     agreement: SupervisionAgreement, *, stars: int | None
 ) -> SupervisionAgreement:
@@ -147,7 +183,7 @@ class Breach:
     indicator: str
     committed: float  # canonical unit
     actual: float | None  # None: no figures reported
-    unit: str
+    unit: str  # the canonical unit's Chinese label (万元/公顷), or the term's (%, 星)
     reason: str
 
 
@@ -236,7 +272,7 @@ def check_year(year: int, agreements=None) -> list[Breach]:
                 continue
             committed = canonical_value(term.indicator, term.value, term.unit)
             actual = _actual(term.indicator, figures[a.pk], area_ha, a)
-            unit = CANONICAL[term.indicator] or term.unit
+            unit = unit_label(CANONICAL[term.indicator]) or term.unit
             label = Ind(term.indicator).label
             if actual is None:
                 reason = f"{year}年{label}无数据（未报送或无法计算）"
@@ -270,18 +306,15 @@ class AnnualReview:
     breaches: list[Breach]  # on the previous year's figures
 
 
-def annual_review(year: int) -> AnnualReview:
+def annual_review(year: int, agreements=None) -> AnnualReview:
     """The first-quarter review of ``year`` (seeds/003 附件 五): enterprises in the park for a
-    year or more by the end of the quarter, checked on the previous year's figures."""
-    policy = rules()
-    month = int(policy.get("agreements", "annual_review_month_end"))
-    due = add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
-    tenure = policy.period("agreements", "annual_review_min_tenure")
-    if tenure.unit not in ("months", "years"):
-        raise LifecycleError("annual_review_min_tenure must be in months or years")
-    latest_entry = add_months(due, -tenure.value * (12 if tenure.unit == "years" else 1))
-    agreements = SupervisionAgreement.objects.filter(
+    year or more by the end of the quarter, checked on the previous year's figures.
+    ``agreements``: the queryset to review (default all; pages pass the user's rows)."""
+    due, latest_entry = review_window(year)
+    if agreements is None:
+        agreements = SupervisionAgreement.objects.all()
+    agreements = agreements.filter(
         status=SupervisionAgreement.Status.ACTIVE, valid_from__lte=latest_entry
     )
-    listed = list(agreements.select_related("parcel", "enterprise"))
+    listed = list(agreements.select_related("parcel", "enterprise").order_by("number"))
     return AnnualReview(year, due, listed, check_year(year - 1, agreements))
