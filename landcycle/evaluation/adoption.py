@@ -38,8 +38,15 @@ def _services():
 
 
 def zones() -> list[Jurisdiction]:
-    """Top-level jurisdictions (辖区): the units that adopt a policy."""
-    return list(Jurisdiction.objects.filter(parent__isnull=True).order_by("name", "pk"))
+    """Top-level jurisdictions (辖区): the units that adopt a policy. Read once per reading
+    request (``web.cache.per_request``: a card asks for the current runs and the what-ifs)."""
+    from landcycle.web.cache import per_request
+
+    return list(per_request(("adoption.zones",), _read_zones))
+
+
+def _read_zones() -> tuple[Jurisdiction, ...]:
+    return tuple(Jurisdiction.objects.filter(parent__isnull=True).order_by("name", "pk"))
 
 
 def zone_of(jurisdiction: Jurisdiction) -> Jurisdiction:
@@ -94,7 +101,8 @@ class Adopted:
 
 class PolicyBook:
     """Adoptions and final runs, read once (two queries): which policy counts for a zone and
-    year, and which run is the current one."""
+    year, and which run is the current one. Pages read it through ``policy_book`` (once per
+    request); a change (``adopt``) reads its own inside its transaction."""
 
     def __init__(self, year: int | None = None):
         # All adoptions up to the year (a few per zone and year): earlier ones carry on.
@@ -135,13 +143,22 @@ class PolicyBook:
         return sorted({r.year for r in self.runs if r.status == Status.FINAL}, reverse=True)
 
 
+def policy_book(year: int | None = None) -> PolicyBook:
+    """``PolicyBook(year)``, read once per reading request (``web.cache.per_request``; every
+    time outside one). Read-only: callers never change it."""
+    from landcycle.web.cache import per_request
+
+    return per_request(("adoption.book", year), lambda: PolicyBook(year))
+
+
 def what_if_ids(runs) -> set[int]:
     """Ids of the ``runs`` that are what-ifs: their policy is not the one counted as adopted
-    for their year in any zone. Two queries whatever the number of runs."""
+    for their year in any zone. Two queries whatever the number of runs (none more within a
+    request that read them already)."""
     runs = list(runs)
     if not runs:
         return set()
-    book = PolicyBook()
+    book = policy_book()
     zone_ids = [z.pk for z in zones()] or [0]
     return {
         run.pk

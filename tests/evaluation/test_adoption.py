@@ -150,3 +150,21 @@ def test_each_zone_reads_its_own_adopted_run(zone):
     assert classes == {"BL-1": "A", "NH-1": "D"}
     assert [c.run for c in services.current_runs(zone=street_2)] == [etown]
     assert adoption.what_if_ids([mujun, etown]) == set()
+
+
+def test_a_reading_request_reads_adoptions_runs_and_zones_once(zone, django_assert_num_queries):
+    from landcycle.web import cache
+
+    adoption.adopt(2024, MUJUN, "亩均")
+    adopted = final_run(2024, MUJUN)
+    what_if = final_run(2024, ETOWN, minutes=10)
+    with cache.request_scope():
+        with django_assert_num_queries(3):  # adoptions, runs, zones
+            assert [c.run for c in services.current_runs()] == [adopted]
+            assert adoption.what_if_ids([adopted, what_if]) == {what_if.pk}
+            assert [c.run for c in services.current_runs()] == [adopted]
+    # outside a request every call reads afresh: a change shows at once
+    adoption.adopt(2025, ETOWN, "试行")
+    newer = final_run(2025, ETOWN, minutes=20)
+    assert [c.run for c in services.current_runs()] == [newer]
+    assert adoption.what_if_ids([adopted, newer]) == set()
