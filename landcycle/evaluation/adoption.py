@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -38,11 +38,15 @@ def _services():
 
 
 def zones() -> list[Jurisdiction]:
-    """Top-level jurisdictions (辖区): the units that adopt a policy. Read once per reading
-    request (``web.cache.per_request``: a card asks for the current runs and the what-ifs)."""
-    from landcycle.web.cache import per_request
+    """Top-level jurisdictions (辖区): the units that adopt a policy. In a reading request,
+    read once per ledger data version (jurisdictions are change-logged; ``web.cache``)."""
+    from landcycle.web import cache
 
-    return list(per_request(("adoption.zones",), _read_zones))
+    if not cache.in_request():
+        return list(_read_zones())
+    return list(
+        cache.per_request(("adoption.zones",), lambda: cache.remember(("zones",), _read_zones))
+    )
 
 
 def _read_zones() -> tuple[Jurisdiction, ...]:
@@ -144,11 +148,40 @@ class PolicyBook:
 
 
 def policy_book(year: int | None = None) -> PolicyBook:
-    """``PolicyBook(year)``, read once per reading request (``web.cache.per_request``; every
-    time outside one). Read-only: callers never change it."""
-    from landcycle.web.cache import per_request
+    """``PolicyBook(year)``; read afresh outside a reading request. In one (every page showing
+    current results asks), kept per ledger data version (adoptions are change-logged) and
+    signature of the runs that are or were final (``runs_signature``: one small query instead
+    of the book's two), shared by the process's threads (``web.cache``). Read-only: callers
+    never change the book or its runs."""
+    from landcycle.web import cache
 
-    return per_request(("adoption.book", year), lambda: PolicyBook(year))
+    if not cache.in_request():
+        return PolicyBook(year)
+
+    def shared():
+        key = ("policy_book", year, runs_signature())
+        return cache.remember(key, lambda: PolicyBook(year))
+
+    return cache.per_request(("adoption.book", year), shared)
+
+
+def runs_signature() -> tuple:
+    """``(id, status, finalized_at)`` of every run that is or was final, by id: all that can
+    change of the runs a ``PolicyBook`` reads (a run's year and policy never change; a run
+    becomes final or superseded through ``services.finalize``). One query, without the ORM."""
+    meta = EvaluationRun._meta
+    connection = connections[router.db_for_read(EvaluationRun)]
+    quote = connection.ops.quote_name
+    pk, status, finalized = (
+        quote(meta.get_field(name).column) for name in ("id", "status", "finalized_at")
+    )
+    sql = (
+        f"SELECT {pk}, {status}, {finalized} FROM {quote(meta.db_table)}"
+        f" WHERE {status} = %s OR {finalized} IS NOT NULL ORDER BY {pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Status.FINAL.value])
+        return tuple(map(tuple, cursor.fetchall()))
 
 
 def what_if_ids(runs) -> set[int]:
