@@ -165,8 +165,16 @@ def test_a_page_reads_the_data_version_and_the_current_run_once(world):
         assert officer.get(reverse("overview:map_parcels"), view).status_code == 200
     sql = [q["sql"] for q in queries.captured_queries]
     assert sum("core_changerecord" in s for s in sql) == 1
-    assert sum('FROM "evaluation_evaluationrun"' in s for s in sql) == 1
+    # the runs' signature, then the policy book's runs (kept for the next requests)
+    assert sum('FROM "evaluation_evaluationrun"' in s for s in sql) == 2
     assert not any('FROM "web_profile"' in s for s in sql)  # loaded with the user
+    with CaptureQueriesContext(connection) as queries:
+        other = {"bbox": "116.4,39.7,116.7,39.8", "zoom": 16}
+        assert officer.get(reverse("overview:map_parcels"), other).status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum("core_changerecord" in s for s in sql) == 1
+    assert sum('FROM "evaluation_evaluationrun"' in s for s in sql) == 1  # the signature
+    assert not any('FROM "evaluation_policyadoption"' in s for s in sql)
     # outside a request nothing is remembered: a write shows at once
     version = cache.data_version()
     f.EnterpriseFactory(name="又一家")
