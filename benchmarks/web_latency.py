@@ -2,7 +2,7 @@
 
     python benchmarks/web_latency.py [--parcels 100000] [--clients 20] [--requests 1000]
                                      [--data-dir DIR] [--database-url URL] [--rebuild] [--workers 2]
-                                     [--threads 4]
+                                     [--threads 4] [--kinds list,sorted,card,map]
 
 Builds the demo district once (``landcycle.demo`` generator → importer → evaluation; kept in
 DATA_DIR for later runs), starts the server in a subprocess on a free loopback port, logs 20
@@ -101,11 +101,13 @@ def logged_in_opener(base: str, username: str):
     return opener
 
 
-def requests_plan(count: int, ids: list[int], box: dict, pages: int, rng: random.Random):
+def requests_plan(
+    count: int, ids: list[int], box: dict, pages: int, rng: random.Random, kinds=KINDS
+):
     plan = []
     width, height = 0.02, 0.012  # about a 1400 x 900 px view at zoom 15
     for i in range(count):
-        kind = KINDS[i % len(KINDS)]
+        kind = kinds[i % len(kinds)]
         if kind == "dashboard":
             url = "/"
         elif kind == "portal":
@@ -140,6 +142,12 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="delete the data dir first")
     parser.add_argument("--workers", type=int, default=2, help="server processes (2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per server process (4)")
+    parser.add_argument(
+        "--kinds",
+        default=",".join(dict.fromkeys(KINDS)),
+        help="comma-separated kinds of request to make, in equal shares (default: all, "
+        "dashboard and portal one in ten each)",
+    )
     args = parser.parse_args()
 
     data_dir = args.data_dir or Path(tempfile.gettempdir()) / f"landcycle-web-bench-{args.parcels}"
@@ -176,7 +184,11 @@ def main() -> int:
                 time.sleep(0.2)
         rng = random.Random(7)
         pages = max(1, len(info["ids"]) // 50)
-        plan = requests_plan(args.requests, info["ids"], info["box"], pages, rng)
+        chosen = args.kinds.split(",")
+        if unknown := set(chosen) - set(KINDS):
+            raise SystemExit(f"unknown kinds: {sorted(unknown)}")
+        kinds = KINDS if set(chosen) == set(KINDS) else tuple(chosen)
+        plan = requests_plan(args.requests, info["ids"], info["box"], pages, rng, kinds)
         openers = [logged_in_opener(base, "evaluator") for _ in range(args.clients)]
         # The portal is public: its requests go without the session (an anonymous visitor).
         public = urllib.request.build_opener()
@@ -184,7 +196,7 @@ def main() -> int:
         firsts = {kind: url for kind, url in reversed(plan)}
         for kind, url in firsts.items():
             (public if kind == "portal" else openers[0]).open(base + url).read()
-        timings: dict[str, list[float]] = {kind: [] for kind in dict.fromkeys(KINDS)}
+        timings: dict[str, list[float]] = {kind: [] for kind in dict.fromkeys(kinds)}
         lock = threading.Lock()
         cursor = iter(plan)
         failures = []
@@ -222,7 +234,11 @@ def main() -> int:
         load_after = os.getloadavg()[0]
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:  # the supervisor stops its workers once their requests end
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
     print(
         f"web latency: {len(info['ids'])} parcels, {args.clients} concurrent clients, "
