@@ -9,6 +9,18 @@ settings.register_profile(
 settings.load_profile("landcycle")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_web_cache():
+    """Each test rolls its database back, so change-record ids (the data version) repeat
+    across tests with different data: start every test with an empty per-process cache
+    (pages of every app and the current runs keep values there)."""
+    from landcycle.web import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def change_context():
     from landcycle.core.context import changes_by

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -33,8 +33,19 @@ Status = EvaluationRun.Status
 
 
 def zones() -> list[Jurisdiction]:
-    """Top-level jurisdictions (辖区): the units that adopt a policy."""
-    return list(Jurisdiction.objects.filter(parent__isnull=True).order_by("name", "pk"))
+    """Top-level jurisdictions (辖区): the units that adopt a policy. In a reading request,
+    read once per ledger data version (jurisdictions are change-logged; ``web.cache``)."""
+    from landcycle.web import cache
+
+    if not cache.in_request():
+        return list(_read_zones())
+    return list(
+        cache.per_request(("adoption.zones",), lambda: cache.remember(("zones",), _read_zones))
+    )
+
+
+def _read_zones() -> tuple[Jurisdiction, ...]:
+    return tuple(Jurisdiction.objects.filter(parent__isnull=True).order_by("name", "pk"))
 
 
 def zone_of(jurisdiction: Jurisdiction) -> Jurisdiction:
@@ -89,7 +100,8 @@ class Adopted:
 
 class PolicyBook:
     """Adoptions and final runs, read once (two queries): which policy counts for a zone and
-    year, and which run is the current one."""
+    year, and which run is the current one. Pages read it through ``policy_book`` (once per
+    request); a change (``adopt``) reads its own inside its transaction."""
 
     def __init__(self, year: int | None = None):
         # All adoptions up to the year (a few per zone and year): earlier ones carry on.
@@ -130,13 +142,51 @@ class PolicyBook:
         return sorted({r.year for r in self.runs if r.status == Status.FINAL}, reverse=True)
 
 
+def policy_book(year: int | None = None) -> PolicyBook:
+    """``PolicyBook(year)``; read afresh outside a reading request. In one (every page showing
+    current results asks), kept per ledger data version (adoptions are change-logged) and
+    signature of the runs that are or were final (``runs_signature``: one small query instead
+    of the book's two), shared by the process's threads (``web.cache``). Read-only: callers
+    never change the book or its runs."""
+    from landcycle.web import cache
+
+    if not cache.in_request():
+        return PolicyBook(year)
+
+    def shared():
+        key = ("policy_book", year, runs_signature())
+        return cache.remember(key, lambda: PolicyBook(year))
+
+    return cache.per_request(("adoption.book", year), shared)
+
+
+def runs_signature() -> tuple:
+    """``(id, status, finalized_at)`` of every run that is or was final, by id: all that can
+    change of the runs a ``PolicyBook`` reads (a run's year and policy never change; a run
+    becomes final or superseded through ``services.finalize``). One query, without the ORM."""
+    meta = EvaluationRun._meta
+    connection = connections[router.db_for_read(EvaluationRun)]
+    quote = connection.ops.quote_name
+    pk, status, finalized = (
+        quote(meta.get_field(name).column) for name in ("id", "status", "finalized_at")
+    )
+    sql = (
+        f"SELECT {pk}, {status}, {finalized} FROM {quote(meta.db_table)}"
+        f" WHERE {status} = %s OR {finalized} IS NOT NULL ORDER BY {pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Status.FINAL.value])
+        return tuple(map(tuple, cursor.fetchall()))
+
+
 def what_if_ids(runs) -> set[int]:
     """Ids of the ``runs`` that are what-ifs: their policy is not the one counted as adopted
-    for their year in any zone. Two queries whatever the number of runs."""
+    for their year in any zone. Two queries whatever the number of runs (none more within a
+    request that read them already)."""
     runs = list(runs)
     if not runs:
         return set()
-    book = PolicyBook()
+    book = policy_book()
     zone_ids = [z.pk for z in zones()] or [0]
     return {
         run.pk

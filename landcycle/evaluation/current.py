@@ -31,6 +31,13 @@ def current(user, year: int | None = None) -> tuple[EvaluationRun | None, Q | No
     notice), filter ``run = it``. The run shown is the first zone's. Read once per request.
     """
 
+    return _current(user, year)[:2]
+
+
+def _current(user, year: int | None = None) -> tuple:
+    """``current`` and, third, the ``(zone path or None, run id)`` pairs its filter stands for
+    (a result is current when its run is a pair's and its parcel lies in the pair's zone)."""
+
     def lookup():
         from . import services as evaluation
         from .adoption import current_results_q, what_if_ids
@@ -38,16 +45,37 @@ def current(user, year: int | None = None) -> tuple[EvaluationRun | None, Q | No
         # Final runs reach every role and the public (``permissions``): no visibility query.
         found = evaluation.current_runs(year)
         if found:
-            return found[0].run, current_results_q(found)
+            pairs = tuple((c.zone.path if c.zone else None, c.run.pk) for c in found)
+            return found[0].run, current_results_q(found), pairs
         runs = restricted(EvaluationRun, user).exclude(status="superseded")
         if year is not None:
             runs = runs.filter(year=year)
         candidates = list(runs.order_by("-year", "-id")[:20])
         skipped = what_if_ids(candidates)
         run = next((r for r in candidates if r.pk not in skipped), None)
-        return run, (Q(run_id=run.pk) if run else None)
+        if run is None:
+            return None, None, ()
+        return run, Q(run_id=run.pk), ((None, run.pk),)
 
     return cache.per_request(("current", getattr(user, "pk", None), scope_of(user), year), lookup)
+
+
+def current_key(user) -> tuple:
+    """What the current results of ``user`` depend on besides the ledger's data version: the
+    scope (restriction), the (zone, run) pairs and the shown run's status. For ``web.cache``
+    keys of pages summing them (results of a run are written once and never change)."""
+    run, _q, pairs = _current(user)
+    return (scope_of(user), pairs, (run.pk, run.status) if run is not None else None)
+
+
+def current_result_of(user, parcel, results):
+    """The parcel's current result among ``results`` (the parcel's results ``user`` may see,
+    restricted as ``current_results``): the one whose run is current for the parcel's zone,
+    as the filter of ``current`` selects it (the lowest id if several); None if none. Spares
+    the card a query (and writing the result's texts twice)."""
+    path = parcel.jurisdiction.path if parcel.jurisdiction_id else ""
+    runs = {run for zone, run in _current(user)[2] if zone is None or path.startswith(zone)}
+    return min((r for r in results if r.run_id in runs), key=lambda r: r.pk, default=None)
 
 
 def current_run(user, year: int | None = None):

@@ -385,9 +385,9 @@ def current_runs(year: int | None = None, zone=None) -> list[CurrentRun]:
     Every page and command showing "current results" reads this (portal, dashboard, map, card,
     lists and prices, stock land); other runs are what-ifs. Two queries plus the zones'.
     """
-    from .adoption import PolicyBook, zone_of, zones
+    from .adoption import policy_book, zone_of, zones
 
-    book = PolicyBook(year)
+    book = policy_book(year)
     chosen = [zone_of(zone)] if zone is not None else (zones() or [None])
     found = []
     for top in chosen:

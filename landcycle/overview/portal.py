@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from landcycle.evaluation.disclosure import disclosure
 from landcycle.ledger import models as ledger
+from landcycle.web import cache
 from landcycle.web.maps import BBox, overlapping, simplified
 
 # Labels of the lifecycle list's public fields, in display order.
@@ -114,30 +115,36 @@ def overlapping_entries(box: BBox):
 
 def published_a_list() -> tuple[object, list[dict]]:
     """The A list of the current results (final runs of the adopted policies), public fields
-    only; a what-if run never reaches it (``evaluation.services.current_runs``)."""
-    from landcycle.core.permissions import restricted
+    only; a what-if run never reaches it (``evaluation.services.current_runs``).
+
+    ``(run, rows)``: the first zone's current run and one dict per listed parcel (by parcel
+    code) with the fields ``disclosure.toml`` names. Read once per ledger data version and set
+    of current runs (``web.cache``; tens of thousands of rows on a large district): results
+    are written once and never change, names follow the ledger."""
     from landcycle.evaluation import services as evaluation
+
+    found = evaluation.current_runs()
+    if not found:
+        return None, []
+    key = ("portal.a_list", tuple((c.zone and c.zone.path, c.run.pk) for c in found))
+    return found[0].run, cache.remember(key, lambda: _a_list_rows(found))
+
+
+def _a_list_rows(found) -> list[dict]:
+    from landcycle.core.permissions import restricted
     from landcycle.evaluation.adoption import current_results_q
     from landcycle.evaluation.models import EvaluationResult
 
     rules = disclosure()["a_list"]
-    found = evaluation.current_runs()
-    if not found:
-        return None, []
-    run = found[0].run
-    results = (
+    # Plain values, not results: instances would each get their reasons written (Polars).
+    rows = (
         restricted(EvaluationResult, PUBLIC)
         .filter(current_results_q(found))
-        .select_related("holder", "parcel__jurisdiction", "run")
         .order_by("parcel_code")
+        .values_list("parcel_code", "holder__name", "parcel__jurisdiction__name", "run__year")
     )
-    rows = []
-    for result in results:
-        values = {
-            "parcel_code": result.parcel_code,
-            "holder": result.holder.name if result.holder else "",
-            "street": result.parcel.jurisdiction.name if result.parcel else "",
-            "year": result.run.year,
-        }
-        rows.append({key: values[key] for key in rules["fields"]})
-    return run, rows
+    listed = []
+    for code, holder, street, year in rows:
+        values = {"parcel_code": code, "holder": holder or "", "street": street or "", "year": year}
+        listed.append({key: values[key] for key in rules["fields"]})
+    return listed

@@ -11,14 +11,24 @@ from landcycle.core.units import HECTARE, SQUARE_METRE, WAN_YUAN, YI_YUAN, conve
 from landcycle.evaluation.current import (
     CLASS_COLOURS,
     NO_CLASS_COLOUR,
+    current_key,
     current_results,
     current_run,
 )
 from landcycle.ledger import models as ledger
+from landcycle.web import cache
 
 
 def dashboard(user) -> dict:
-    """Parcels, area and output by class and by street, and the trend over the years."""
+    """Parcels, area and output by class and by street, and the trend over the years.
+
+    Five sums over every parcel, result and report the user may see (~1 s for 100k parcels on
+    PostgreSQL), so computed once per ledger data version, scope and current runs
+    (``web.cache``; ``evaluation.current.current_key``). Shared: callers never change it."""
+    return cache.remember(("dashboard", *current_key(user)), lambda: _dashboard(user))
+
+
+def _dashboard(user) -> dict:
     parcels = restricted(ledger.Parcel, user)
     by_street = list(
         parcels.values("jurisdiction__name")

@@ -57,6 +57,11 @@ def per_request(key, compute):
     return memo[key]
 
 
+def in_request() -> bool:
+    """Whether a reading request's memo is open (see ``RequestMemoMiddleware``)."""
+    return _request_memo.get() is not None
+
+
 def forget_request_memo() -> None:
     """Drop what this request has remembered (after a write within the request)."""
     memo = _request_memo.get()
@@ -184,6 +189,13 @@ def _write_ids(path: Path, values: array) -> None:
                 old.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def remember(key: tuple, compute):
+    """``compute()`` once per data version (``data_version``) for ``key``: a hashable tuple
+    naming the value and all else it depends on besides the ledger (the user's scope, the
+    current runs…). Values are shared by the threads of the process: never change them."""
+    return _remember(("remember", *key), data_version(), compute)
 
 
 def value(name: str, queryset: QuerySet, version: int, compute):

@@ -150,3 +150,41 @@ def test_each_zone_reads_its_own_adopted_run(zone):
     assert classes == {"BL-1": "A", "NH-1": "D"}
     assert [c.run for c in services.current_runs(zone=street_2)] == [etown]
     assert adoption.what_if_ids([mujun, etown]) == set()
+
+
+def test_reading_requests_share_the_book_until_a_run_or_adoption_changes(
+    zone, django_assert_num_queries
+):
+    from landcycle.web import cache
+
+    adoption.adopt(2024, MUJUN, "亩均")
+    adopted = final_run(2024, MUJUN)
+    what_if = final_run(2024, ETOWN, minutes=10)
+    with cache.request_scope():
+        # data version, runs' signature, then the book (adoptions, runs) and the zones
+        with django_assert_num_queries(5):
+            assert [c.run for c in services.current_runs()] == [adopted]
+            assert adoption.what_if_ids([adopted, what_if]) == {what_if.pk}
+            assert [c.run for c in services.current_runs()] == [adopted]
+    with cache.request_scope():  # the next request: the two version queries only
+        with django_assert_num_queries(2):
+            assert [c.run for c in services.current_runs()] == [adopted]
+            assert adoption.what_if_ids([adopted, what_if]) == {what_if.pk}
+    # a new final run, or a status changed even without the services (no change record),
+    # shows at once
+    correction = final_run(2024, MUJUN, minutes=30, corrects=adopted)
+    with cache.request_scope():
+        assert [c.run for c in services.current_runs()] == [correction]
+    correction.status = "superseded"
+    correction.save()
+    with cache.request_scope():
+        assert [c.run for c in services.current_runs()] == [adopted]
+    # an adoption is change-logged: a new data version
+    adoption.adopt(2025, ETOWN, "试行")
+    newer = final_run(2025, ETOWN, minutes=40)
+    with cache.request_scope():
+        assert [c.run for c in services.current_runs()] == [newer]
+        assert adoption.what_if_ids([adopted, newer]) == set()
+    # outside a request every call reads afresh
+    with django_assert_num_queries(3):
+        assert [c.run for c in services.current_runs()] == [newer]

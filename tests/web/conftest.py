@@ -57,17 +57,6 @@ class World:
     users: dict
 
 
-@pytest.fixture(autouse=True)
-def _fresh_web_cache():
-    """Each test rolls its database back, so change-record ids (the data version) repeat
-    across tests with different data: start every test with an empty per-process cache."""
-    from landcycle.web import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def world(db, change_context):
     district = f.JurisdictionFactory(name="测试区", kind=ledger.Jurisdiction.Kind.DISTRICT)

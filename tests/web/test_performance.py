@@ -165,8 +165,16 @@ def test_a_page_reads_the_data_version_and_the_current_run_once(world):
         assert officer.get(reverse("overview:map_parcels"), view).status_code == 200
     sql = [q["sql"] for q in queries.captured_queries]
     assert sum("core_changerecord" in s for s in sql) == 1
-    assert sum('FROM "evaluation_evaluationrun"' in s for s in sql) == 1
+    # the runs' signature, then the policy book's runs (kept for the next requests)
+    assert sum('FROM "evaluation_evaluationrun"' in s for s in sql) == 2
     assert not any('FROM "web_profile"' in s for s in sql)  # loaded with the user
+    with CaptureQueriesContext(connection) as queries:
+        other = {"bbox": "116.4,39.7,116.7,39.8", "zoom": 16}
+        assert officer.get(reverse("overview:map_parcels"), other).status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum("core_changerecord" in s for s in sql) == 1
+    assert sum('FROM "evaluation_evaluationrun"' in s for s in sql) == 1  # the signature
+    assert not any('FROM "evaluation_policyadoption"' in s for s in sql)
     # outside a request nothing is remembered: a write shows at once
     version = cache.data_version()
     f.EnterpriseFactory(name="又一家")
@@ -254,3 +262,162 @@ def test_a_stale_or_broken_shared_file_is_not_read(tmp_path):
     old = stale.stat().st_mtime - 2 * cache.MAX_AGE_S
     os.utime(stale, (old, old))
     assert cache._read_ids(stale) is None
+
+
+# ---- pages summing many rows are kept per data version and current runs --------------------
+
+
+def _second_zone(world):
+    """A second zone that adopted another policy: its parcel's current run is not run_final."""
+    from django.utils import timezone
+
+    from landcycle.core.context import changes_by
+    from landcycle.evaluation.models import PolicyAdoption
+    from tests.web.factories import EvaluationResultFactory, EvaluationRunFactory
+
+    other = f.JurisdictionFactory(name="宁海县", kind=ledger.Jurisdiction.Kind.DISTRICT)
+    street = f.JurisdictionFactory(name="跃龙街道", parent=other)
+    nh = parcel("NH-0001", street, world.ent_b, 116.70, 39.80)
+    # as adopted before run_final became final (adopt() now refuses a change for 2024)
+    with changes_by(source="test"):
+        PolicyAdoption.objects.create(
+            zone=other, year=2024, policy_name="zhejiang-mujun", reason="亩均",
+            adopted_at=timezone.now(),
+        )  # fmt: skip
+    mujun = EvaluationRunFactory(year=2024, status="final", policy_name="zhejiang-mujun")
+    for run, klass in ((world.run_final, "A"), (mujun, "C")):
+        EvaluationResultFactory(run=run, parcel=nh, klass=klass)
+    EvaluationResultFactory(run=mujun, parcel=world.parcel_a, klass="D")  # not its zone's
+    return nh
+
+
+def test_card_takes_the_current_result_from_the_parcels_results(world):
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.evaluation.current import current_results
+    from landcycle.evaluation.views.panels import parcel_evaluations
+
+    nh = _second_zone(world)
+    parcels = [world.parcel_a, world.parcel_a1, world.parcel_b, nh]
+    shown = {}
+    for role, user in world.users.items():
+        for p in parcels:
+            request = RequestFactory().get("/")
+            request.user = user
+            with cache.request_scope():
+                panel = parcel_evaluations(request, p)
+                before = current_results(user).filter(parcel_id=p.pk).first()  # the old query
+            assert panel["current"] == before, (role, p.code)
+            shown[(role, p.code)] = panel["current"] and panel["current"].klass
+    assert shown[("evaluation_officer", "A-0001")] == "A"
+    assert shown[("evaluation_officer", "NH-0001")] == "C"  # its own zone's run
+    assert shown[("street_officer", "NH-0001")] is None  # outside the street
+    officer = client_for(world.users["evaluation_officer"])
+    with CaptureQueriesContext(connection) as queries:
+        page = officer.get(reverse("ledger:parcel_detail", args=[nh.pk])).content.decode()
+    assert 'data-current-class="C"' in page
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "evaluation_evaluationresult"' in s for s in sql) == 1
+
+
+def test_dashboard_is_kept_and_equals_a_fresh_sum_after_each_change(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.overview import services
+
+    officer_user = world.users["evaluation_officer"]
+    officer = client_for(officer_user)
+    street = client_for(world.users["street_officer"])
+    url = reverse("overview:dashboard")
+
+    def shown(client, user):
+        response = client.get(url)
+        assert response.status_code == 200
+        with cache.request_scope():
+            fresh = services._dashboard(user)
+        assert response.context["data"] == fresh
+        return fresh
+
+    first = shown(officer, officer_user)
+    assert first["total_count"] == 5 and {r["klass"] for r in first["by_class"]} == {"A", "B", "D"}
+    with CaptureQueriesContext(connection) as queries:
+        assert officer.get(url).context["data"] is not None
+    assert not any("SUM(" in q["sql"] for q in queries.captured_queries)  # kept
+    # another scope sums its own rows
+    assert shown(street, world.users["street_officer"])["total_count"] == 2
+    # a ledger write (change-logged) shows on the next request
+    world.parcel_a.registered_area_m2 += 10_000
+    world.parcel_a.save()
+    after = shown(officer, officer_user)
+    assert after["total_area_ha"] == round(first["total_area_ha"] + 1.0, 2)
+    # the current runs change (another zone adopts, its run is final): the sums follow
+    _second_zone(world)
+    moved = shown(officer, officer_user)
+    assert moved["total_count"] == 6 and moved != after
+    # a run's status changed without the change log shows too
+    world.run_final.status = "superseded"
+    world.run_final.save()
+    assert shown(officer, officer_user)["by_class"] != moved["by_class"]
+
+
+def test_portal_a_list_is_kept_and_renders_as_the_template_did(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.core.permissions import restricted as restricted_to
+    from landcycle.evaluation import services as evaluation
+    from landcycle.evaluation.adoption import current_results_q
+    from landcycle.evaluation.models import EvaluationResult
+    from landcycle.overview.portal import PUBLIC
+
+    old_loop = Template(
+        "{% for row in a_list %}<tr><td>{{ row.parcel_code }}</td><td>{{ row.holder }}</td>"
+        "<td>{{ row.street }}</td></tr>{% endfor %}"
+    )
+
+    def before():  # the A list as the portal built it from result instances
+        found = evaluation.current_runs()
+        results = (
+            restricted_to(EvaluationResult, PUBLIC)
+            .filter(current_results_q(found))
+            .select_related("holder", "parcel__jurisdiction", "run")
+            .order_by("parcel_code")
+        )
+        rows = [
+            {
+                "parcel_code": r.parcel_code,
+                "holder": r.holder.name if r.holder else "",
+                "street": r.parcel.jurisdiction.name if r.parcel else "",
+                "year": r.run.year,
+            }
+            for r in results
+        ]
+        return old_loop.render(Context({"a_list": rows}))
+
+    def tbody(page: str) -> str:
+        return re.findall(r"<tbody>(.*?)</tbody>", page, re.S)[1]
+
+    world.ent_a.name = "甲&<b>\"制造'</b>"  # escaped like the template escaped it
+    world.ent_a.save()
+    _second_zone(world)
+    extra = parcel("A-0002", world.street_a, None, 116.52, 39.78)  # no holder
+    from tests.web.factories import EvaluationResultFactory
+
+    EvaluationResultFactory(run=world.run_final, parcel=extra, klass="A")
+    url = reverse("portal:index")
+    page = client.get(url).content.decode()
+    assert tbody(page) == before() and "&lt;b&gt;&quot;" in tbody(page)
+    assert "A-0002</td><td></td>" in tbody(page)
+    expected = before()
+    with CaptureQueriesContext(connection) as queries:
+        assert tbody(client.get(url).content.decode()) == expected
+    assert not any("evaluation_evaluationresult" in q["sql"] for q in queries.captured_queries)
+    world.ent_a.name = "甲制造有限公司（更名）"  # a ledger write: the next request shows it
+    world.ent_a.save()
+    assert "（更名）" in tbody(client.get(url).content.decode())
+    world.run_final.status = "superseded"  # no current run: the empty list's row
+    world.run_final.save()
+    assert tbody(client.get(url).content.decode()).startswith('<tr><td colspan="3">')

@@ -9,7 +9,7 @@ from landcycle.web.panels import Panel
 
 from .. import display
 from ..adoption import what_if_ids
-from ..current import current_results
+from ..current import current_result_of
 from ..engine.schema import REVIEW
 from ..models import EvaluationResult
 from ..naming import name_references
@@ -19,14 +19,16 @@ from ..review import in_force
 def parcel_evaluations(request, parcel: Parcel) -> dict:
     """``{"evaluations": [results, newest first], "current": result | None}`` for the card."""
     user = request.user
-    evaluations = list(
+    every = list(
         restrict(EvaluationResult.objects.filter(parcel_id=parcel.pk), user)
         .select_related("run")
+        .defer("run__policy_source")  # the policy's whole text: its hash names it
         .order_by("-run__year", "-run_id")
     )
-    what_ifs = what_if_ids({r.run for r in evaluations})
-    evaluations = [r for r in evaluations if r.run_id not in what_ifs]
-    current = current_results(user).filter(parcel_id=parcel.pk).select_related("run").first()
+    # The current result is one of these (same restriction): no query of its own.
+    current = current_result_of(user, parcel, every)
+    what_ifs = what_if_ids({r.run for r in every})
+    evaluations = [r for r in every if r.run_id not in what_ifs]
     _for_reading(parcel, [*evaluations, *([current] if current else [])])
     return {"evaluations": evaluations, "current": current}
 
