@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/", include("landcycle.web.api.urls")),
     path("portal/", include("landcycle.web.portal_urls")),
     path("", include("landcycle.lifecycle.urls")),
+    path("", include("landcycle.evaluation.urls")),
     path("", include("landcycle.web.urls")),
 ]

@@ -14,3 +14,7 @@ class EvaluationConfig(AppConfig):
         from landcycle.web.navigation import MenuItem, register_menu_item
 
         register_menu_item(MenuItem("Evaluations", "web:run_list", order=50))
+
+        from landcycle.web.navigation import register_app_views
+
+        register_app_views("landcycle.evaluation.views")

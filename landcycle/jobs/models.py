@@ -14,6 +14,7 @@ from django.db import models
 class Job(models.Model):
     class Kind(models.TextChoices):
         IMPORT = "import", "导入"
+        EVALUATE = "evaluate", "评价"
 
     class State(models.TextChoices):
         QUEUED = "queued", "排队"
@@ -45,6 +46,8 @@ class Job(models.Model):
     done = models.IntegerField("已完成步骤", default=0)
     total = models.IntegerField("总步骤", default=1)
     batch_id = models.BigIntegerField("导入批次", null=True, blank=True)
+    # What a job other than an import made, e.g. an evaluation: {"run_id": 7}.
+    result = models.JSONField("结果", default=dict, blank=True)
     failure = models.TextField("失败原因", blank=True, default="")
     interrupted = models.BooleanField("被中断", default=False)
     worker = models.CharField("后台进程", max_length=200, blank=True, default="")

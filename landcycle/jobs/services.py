@@ -131,9 +131,11 @@ def run(job_id) -> None:
         RUNNERS[job.kind](job, progress)
         job.state = Job.State.SUCCEEDED
     except Exception as exc:  # a bug or a database failure: show it rather than hang the page
+        from landcycle.evaluation.services import EvaluationError
         from landcycle.imports.services import ImportConflict
 
-        plain = isinstance(exc, ImportConflict)  # its message is for the user as it is
+        # Their messages are for the user as they are (Chinese first).
+        plain = isinstance(exc, ImportConflict | EvaluationError)
         job.failure = (str(exc) if plain else f"{type(exc).__name__}: {exc}")[:2000]
         job.state = Job.State.FAILED
     finally:
@@ -141,7 +143,10 @@ def run(job_id) -> None:
     job.finished_at = timezone.now()
     job.stage, job.done, job.total = "完成 done", 1, 1
     job.save(
-        update_fields=["state", "failure", "finished_at", "batch_id", "stage", "done", "total"]
+        update_fields=[
+            *("state", "failure", "finished_at", "batch_id", "stage", "done", "total"),
+            "result",
+        ]
     )
     _after(job)
 
@@ -164,9 +169,73 @@ def _run_import(job: Job, progress: Callable[[str, int, int], None]) -> None:
     job.batch_id = result.batch.pk
 
 
+def _run_evaluation(job: Job, progress: Callable[[str, int, int], None]) -> None:
+    """An evaluation run (or a corrected run) started from the browser, as its user."""
+    from landcycle.core.context import changes_by
+    from landcycle.evaluation.background import run_job
+
+    with changes_by(user_id=job.user_id, source="web 评价任务 evaluation job"):
+        job.result = run_job(job.options, progress)
+
+
 RUNNERS: dict[str, Callable[[Job, Callable[[str, int, int], None]], None]] = {
     Job.Kind.IMPORT: _run_import,
+    Job.Kind.EVALUATE: _run_evaluation,
 }
+
+
+# ---- jobs of other kinds, for pages below this app (web.background) ---------------------------
+
+
+def start_job(kind: str, user_id: int | None, options: dict) -> Job:
+    """Queue a job of ``kind`` (not an import: ``start_import``) with JSON ``options``.
+
+    With ``LANDCYCLE_WEB_SYNC_JOBS`` (tests) the job runs before this returns.
+    """
+    from .tasks import run_job
+
+    if kind not in RUNNERS or kind == Job.Kind.IMPORT:
+        raise ValueError(f"unknown job kind {kind!r}")
+    sync = getattr(settings, "LANDCYCLE_WEB_SYNC_JOBS", False)
+    with transaction.atomic(using=_db()):
+        job = Job.objects.create(kind=kind, user_id=user_id, options=dict(options))
+        if not sync:
+            run_job.enqueue(str(job.pk))
+    if sync:
+        run(job.pk)
+        job.refresh_from_db()
+    return job
+
+
+class QueueBackend:
+    """``web.background``'s backend: jobs in this app's queue (installed by ``ready``)."""
+
+    def start(self, kind: str, user_id: int | None, options: dict) -> str:
+        return str(start_job(kind, user_id, options).pk)
+
+    def status(self, job_id: str, user_id: int | None, kind: str):
+        import uuid
+
+        from landcycle.web.background import JobStatus
+
+        try:
+            key = uuid.UUID(str(job_id))
+        except ValueError:
+            return None
+        job = Job.objects.filter(pk=key, user_id=user_id, kind=kind).first()
+        if job is None:
+            return None
+        return JobStatus(
+            id=str(job.pk),
+            kind=job.kind,
+            state=job.state,
+            state_label=job.get_state_display(),
+            stage=job.stage,
+            percent=job.percent,
+            failure=job.failure,
+            result=dict(job.result or {}),
+            options=dict(job.options or {}),
+        )
 
 
 def _progress_writer(job: Job) -> Callable[[str, int, int], None]:

@@ -9,6 +9,8 @@ from . import mapdata, portal
 
 @require_safe
 def index(request):
+    from landcycle.evaluation.notice import public_notice_runs
+
     run, a_list = portal.published_a_list()
     box = mapdata.extent(portal.available_parcels())
     return render(
@@ -21,6 +23,7 @@ def index(request):
             "a_list": a_list,
             "a_rules": portal.disclosure()["a_list"],
             "map_settings": {"extent": box, "public": True},
+            "notices": public_notice_runs(),
         },
     )
 

@@ -128,6 +128,7 @@ def run_adopt(request):
 @require_safe
 def run_detail(request, pk):
     from landcycle.evaluation.adoption import is_what_if
+    from landcycle.evaluation.views.runs_workflow import run_context
 
     run, results = _run_and_results(request, pk)
     all_results = restricted(EvaluationResult, request.user).filter(run=run)
@@ -148,6 +149,7 @@ def run_detail(request, pk):
             "other_runs": runs[:20],
             "can_publish": scope_of(request.user).can(Action.PUBLISH),
             "what_if": is_what_if(run),
+            **run_context(request, run),
         },
     )
 

@@ -10,13 +10,14 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from landcycle.evaluation.models import Objection
 from landcycle.ledger import models as ledger
 from landcycle.web import jobs
 from landcycle.web.models import Profile, Role
 from landcycle.web.permissions import Action, restricted
 from tests.web.conftest import DRAFT_MARKER, client_for
 
-NAMESPACES = ("web", "portal", "api")
+NAMESPACES = ("web", "portal", "api", "evaluation")
 ROLES = [
     "administrator",
     "evaluation_officer",
@@ -53,6 +54,20 @@ def url_patterns():
     return sorted(found)
 
 
+# Routes whose pk names another kind of object than the route's name says.
+PK_OBJECTS = {
+    **dict.fromkeys(
+        ["evaluation:run_publish", "evaluation:run_finalize", "evaluation:run_correct"], "run"
+    ),
+    "evaluation:notice_run": "run",
+    "evaluation:objection_new": "evaluationresult",
+    **dict.fromkeys(
+        ["evaluation:objection_detail", "evaluation:objection_answer", "evaluation:objection_file"],
+        "objection",
+    ),
+}
+
+
 def pk_values(name, world):
     """The objects a pk parameter of route ``name`` can name: in every scope and out of it."""
     w = world
@@ -70,8 +85,9 @@ def pk_values(name, world):
         "evaluationrun": type(w.run_final),
         "evaluationresult": type(w.run_final).results.rel.related_model,
         "run": type(w.run_final),
+        "objection": Objection,
     }
-    base = name.split(":")[1]
+    base = PK_OBJECTS.get(name) or name.split(":")[1]
     for suffix in ("-detail", "_detail", "_export", "_compare", "_transition"):
         base = base.removesuffix(suffix)
     if base not in models:

@@ -188,6 +188,10 @@ class FactorPrice:
     example: bool = False
 
 
+# Units of consequences.notice_days: calendar days (自然日) or working days (工作日).
+NOTICE_UNITS = ("days", "working_days")
+
+
 @dataclass(frozen=True)
 class Consequences:
     lists: tuple[ResultList, ...] = ()
@@ -196,6 +200,8 @@ class Consequences:
     public_fields: tuple[str, ...] = ()
     factor_prices: tuple[FactorPrice, ...] = ()
     measures_zh: dict[str, str] = field(default_factory=dict)
+    # How notice_days count: calendar days (自然日) or working days (工作日, official calendar).
+    notice_unit: str = "days"
 
 
 @dataclass(frozen=True)
@@ -698,7 +704,10 @@ def _consequences(raw: dict, check_class, class_keys) -> Consequences:
     p0 = "consequences"
     _check_keys(
         raw,
-        {"lists", "notice_days", "notice_example", "public_fields", "factor_prices", "measures_zh"},
+        {
+            *("lists", "notice_days", "notice_example", "notice_unit", "public_fields"),
+            *("factor_prices", "measures_zh"),
+        },
         p0,
     )
     lists = []
@@ -741,6 +750,9 @@ def _consequences(raw: dict, check_class, class_keys) -> Consequences:
     notice = _get(raw, "notice_days", p0, int, False, 0)
     if notice < 0:
         raise _Invalid(_join(p0, "notice_days"), "must not be negative")
+    notice_unit = _get(raw, "notice_unit", p0, str, False, "days")
+    if notice_unit not in NOTICE_UNITS:
+        raise _Invalid(_join(p0, "notice_unit"), f"must be one of {', '.join(NOTICE_UNITS)}")
     return Consequences(
         tuple(lists),
         notice,
@@ -748,4 +760,5 @@ def _consequences(raw: dict, check_class, class_keys) -> Consequences:
         tuple(_get(raw, "public_fields", p0, list, False, [])),
         tuple(prices),
         dict(measures),
+        notice_unit,
     )
