@@ -360,6 +360,11 @@ class Objection(models.Model):
     def answered(self) -> bool:
         return self.upheld is not None
 
+    @property
+    def attachment_name(self) -> str:
+        """The evidence's file name as uploaded (without the storage folder)."""
+        return self.attachment.name.rsplit("/", 1)[-1] if self.attachment else ""
+
 
 class PolicyAdoption(ChangeLogged):
     """The policy a zone (top-level jurisdiction) adopts for a year's evaluation (采用政策).

@@ -27,7 +27,10 @@ class StartRunForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
+            from landcycle.evaluation.services import DEFAULT_POLICY
+
             self.fields["year"].initial = timezone.localdate().year - 1
+            self.fields["policy"].initial = DEFAULT_POLICY
 
 
 class ConfirmForm(forms.Form):

@@ -33,9 +33,9 @@ PAGE_SIZE = 50
 
 MENU = [
     MenuItem(
-        "本企业评价结果", "evaluation:my_results", action=Action.SUBMIT, order=54, group="评价"
+        "本企业评价结果", "evaluation:my_results", action=Action.SUBMIT, order=54, group="年度评价"
     ),
-    MenuItem("评价公示", "evaluation:notice_index", action=Action.VIEW, order=56, group="评价"),
+    MenuItem("评价公示", "evaluation:notice_index", action=Action.VIEW, order=56, group="年度评价"),
 ]
 
 
@@ -222,8 +222,7 @@ def objection_file(request, pk):
         handle = objection.attachment.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    name = objection.attachment.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return FileResponse(handle, as_attachment=True, filename=objection.attachment_name)
 
 
 # ---------------------------------------------------------------- the parcel card

@@ -27,7 +27,9 @@ Status = EvaluationRun.Status
 RUN_DETAIL = "web:run_detail"
 
 MENU = [
-    MenuItem("开始评价", "evaluation:run_start", action=Action.EVALUATE, order=52, group="评价"),
+    MenuItem(
+        "开始评价", "evaluation:run_start", action=Action.EVALUATE, order=52, group="年度评价"
+    ),
 ]
 
 
