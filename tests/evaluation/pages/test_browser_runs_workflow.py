@@ -59,9 +59,14 @@ def confirm_step(page, link_text, **fields):  # noqa: F811
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_yearly_cycle_in_the_browser(
-    etown, live_server, page, settings, tmp_path, change_context
-):  # noqa: F811
+def test_the_yearly_cycle_in_the_browser(  # noqa: F811
+    etown,
+    live_server,
+    page,  # noqa: F811
+    settings,
+    tmp_path,
+    change_context,
+):
     settings.LANDCYCLE_WEB_SYNC_JOBS = True
     settings.MEDIA_ROOT = tmp_path
     base = live_server.url
