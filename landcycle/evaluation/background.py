@@ -1,16 +1,23 @@
-"""Evaluation work run in the background (the jobs app's queue): a new run, or a corrected run.
+"""Evaluation work as background jobs of the queue (``landcycle.jobs``): a new run, or a
+corrected run, with progress. Registered with the queue by ``EvaluationConfig.ready``.
 
-Pages start it through ``landcycle.web.background.start("evaluate", user_id, options)``; the
-worker calls ``run_job``. Options (JSON): ``{"action": "start", "year": 2024, "policy": "…"}``
-or ``{"action": "correct", "run_id": 7, "note": "…"}``. Long runs (100,000 parcels take about a
-minute) report their steps through ``progress``.
+Options (JSON): ``{"action": "start", "year": 2024, "policy": "…", "note": "…"}`` or
+``{"action": "correct", "run_id": 7, "note": "…"}``. The job's result is ``{"run_id": id}``.
+A refusal (``EvaluationError``) is shown to the user as its message (Chinese first).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from landcycle.core.context import changes_by
+from landcycle.jobs.models import Job
+from landcycle.jobs.services import JobKind, register_kind, start
+
 from . import services
 
-KIND = "evaluate"
+KIND = Job.Kind.EVALUATE
+OPTIONS = ("action", "year", "policy", "note", "run_id")
 
 
 def run_job(options: dict, progress: services.Progress) -> dict:
@@ -30,3 +37,30 @@ def run_job(options: dict, progress: services.Progress) -> dict:
     else:
         raise ValueError(f"unknown evaluation job action {action!r}")
     return {"run_id": run.pk}
+
+
+def _run(job: Job, progress: Callable[[str, int, int], None]) -> None:
+    with changes_by(user_id=job.user_id, source="web 评价任务 evaluation job"):
+        job.result = run_job(job.options, progress)
+
+
+def register() -> None:
+    register_kind(
+        KIND, JobKind(run=_run, options=OPTIONS, plain_errors=(services.EvaluationError,))
+    )
+
+
+def start_job(user_id: int | None, options: dict) -> Job:
+    """Queue an evaluation job for ``user_id`` (with LANDCYCLE_WEB_SYNC_JOBS it runs now)."""
+    return start(KIND, [], user_id, False, options=options)
+
+
+def find_job(job_id, user_id: int | None) -> Job | None:
+    """The user's evaluation job ``job_id`` (a UUID as text), or None."""
+    import uuid
+
+    try:
+        key = uuid.UUID(str(job_id))
+    except ValueError:
+        return None
+    return Job.objects.filter(pk=key, user_id=user_id, kind=KIND).first()

@@ -1,2 +1,1 @@
-"""The evaluation's pages: one module per topic, each with its views, ``urlpatterns`` and
-``MENU`` / ``PANELS`` (registered by ``EvaluationConfig.ready``)."""
+"""Pages of the evaluation: one module per topic, each with its ``urlpatterns`` and ``MENU``."""

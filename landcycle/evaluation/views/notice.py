@@ -28,7 +28,7 @@ from .. import notice, services
 from ..forms.objections import AnswerForm, ObjectionForm
 from ..models import EvaluationResult, EvaluationRun, Objection
 
-RUN_DETAIL = "web:run_detail"
+RUN_DETAIL = "evaluation:run_detail"
 PAGE_SIZE = 50
 
 MENU = [

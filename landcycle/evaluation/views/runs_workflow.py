@@ -13,18 +13,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from landcycle.core.permissions import Action
-from landcycle.web import background
 from landcycle.web.decorators import requires
 from landcycle.web.navigation import MenuItem
 
-from .. import notice, services
+from .. import background, notice, services
 from ..adoption import is_what_if
-from ..background import KIND
 from ..forms.runs import CorrectForm, FinalizeForm, PublishForm, StartRunForm
 from ..models import EvaluationRun
 
 Status = EvaluationRun.Status
-RUN_DETAIL = "web:run_detail"
+RUN_DETAIL = "evaluation:run_detail"
 
 MENU = [
     MenuItem(
@@ -62,19 +60,18 @@ def run_start(request):
             "evaluation/runs/start_confirm.html",
             {"form": form, "view": view, "year": year, "policy": policy},
         )
-    job_id = background.start(
-        KIND,
+    job = background.start_job(
         request.user.pk,
         {"action": "start", "year": year, "policy": policy, "note": form.cleaned_data["note"]},
     )
-    return redirect("evaluation:run_job", job_id=job_id)
+    return redirect("evaluation:run_job", job_id=job.pk)
 
 
 @requires(Action.EVALUATE)
 @require_safe
 def run_job(request, job_id):
     """A run being made: its step and share done (htmx refreshes the card every second)."""
-    job = background.status(job_id, request.user.pk, KIND)
+    job = background.find_job(job_id, request.user.pk)
     if job is None:
         raise Http404
     run = None
@@ -170,10 +167,10 @@ def run_correct(request, pk):
         except services.EvaluationError as exc:
             form.add_error(None, str(exc))
         else:
-            job_id = background.start(
-                KIND, request.user.pk, {"action": "correct", "run_id": run.pk, "note": note}
+            job = background.start_job(
+                request.user.pk, {"action": "correct", "run_id": run.pk, "note": note}
             )
-            return redirect("evaluation:run_job", job_id=job_id)
+            return redirect("evaluation:run_job", job_id=job.pk)
     upheld = [
         o
         for o in notice.objections_of(request.user, run=run)

@@ -112,9 +112,9 @@ def test_the_officer_upholds_and_the_card_and_run_page_show_it(notice_run, enter
     )
 
     etown_d = stored.parcel
-    card = officer.get(reverse("web:parcel_detail", args=[etown_d.pk])).content.decode()
+    card = officer.get(reverse("ledger:parcel_detail", args=[etown_d.pk])).content.decode()
     assert 'id="panel-objections"' in card and "成立：属实，已更正台账" in card
-    run_page = officer.get(reverse("web:run_detail", args=[notice_run.pk])).content.decode()
+    run_page = officer.get(reverse("evaluation:run_detail", args=[notice_run.pk])).content.decode()
     assert "异议（1）" in run_page and f"#{stored.pk}" in run_page
     # The enterprise reads the answer on its page; answering twice is refused in Chinese.
     assert (
@@ -128,7 +128,7 @@ def test_the_officer_upholds_and_the_card_and_run_page_show_it(notice_run, enter
 def test_the_card_shows_no_objection_panel_to_others(notice_run, enterprise, etown):
     _object(enterprise, notice_run)
     other = client_for(user_with_role("holder_a", Role.ENTERPRISE_USER, enterprise=etown.a.holder))
-    card = other.get(reverse("web:parcel_detail", args=[etown.a.pk])).content.decode()
+    card = other.get(reverse("ledger:parcel_detail", args=[etown.a.pk])).content.decode()
     assert 'id="panel-objections"' not in card
     objection = Objection.objects.get()
     assert other.get(reverse("evaluation:objection_detail", args=[objection.pk])).status_code == 404

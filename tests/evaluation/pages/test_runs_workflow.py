@@ -136,7 +136,7 @@ def test_a_final_run_is_corrected_in_the_background_with_its_reason(officer):
 
 def test_the_run_page_links_the_steps_and_lists_objections(officer):
     run = services.publish(services.run_evaluation(YEAR))
-    text = officer.get(reverse("web:run_detail", args=[run.pk])).content.decode()
+    text = officer.get(reverse("evaluation:run_detail", args=[run.pk])).content.decode()
     assert reverse("evaluation:run_finalize", args=[run.pk]) in text
     assert reverse("evaluation:run_correct", args=[run.pk]) in text
     assert re.search(r"异议（0）", text) and "没有异议" in text
@@ -145,6 +145,6 @@ def test_the_run_page_links_the_steps_and_lists_objections(officer):
 def test_a_reader_sees_no_step_links(etown, change_context):
     run = services.publish(services.run_evaluation(YEAR))
     reader = client_for(user_with_role("reader", Role.DEPARTMENT_READER))
-    text = reader.get(reverse("web:run_detail", args=[run.pk])).content.decode()
+    text = reader.get(reverse("evaluation:run_detail", args=[run.pk])).content.decode()
     assert reverse("evaluation:run_finalize", args=[run.pk]) not in text
     assert reader.get(reverse("evaluation:run_finalize", args=[run.pk])).status_code == 403
