@@ -44,7 +44,7 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from landcycle.web.demo_users import create_demo_users
+    from landcycle.demo.users import create_demo_users
 
     from landcycle.core.context import changes_by
     from landcycle.demo.services import build_demo
@@ -107,14 +107,12 @@ def main() -> int:
             f"{name:<14} {statistics.median(times):8.1f} {p95:8.1f} {times[-1]:8.1f} {queries:8d}"
         )
 
-    from landcycle.web import background
+    from landcycle.evaluation import background
 
     started = time.perf_counter()
-    with changes_by(user_id=officer.pk, source="benchmark"):
-        job_id = background.start(
-            "evaluate", officer.pk, {"action": "start", "year": run.year, "policy": run.policy_name}
-        )
-    job = background.status(job_id, officer.pk, "evaluate")
+    job = background.start_job(
+        officer.pk, {"action": "start", "year": run.year, "policy": run.policy_name}
+    )
     elapsed = time.perf_counter() - started
     made = services.find_run(job.result["run_id"])
     print(

@@ -76,28 +76,56 @@ def public_columns(run: EvaluationRun) -> list[tuple[str, str]]:
     return [(f, PUBLIC_FIELD_LABELS[f]) for f in public_fields(run)]
 
 
-def public_values(result: EvaluationResult, fields: list[str]) -> list:
-    """One result's public fields, in ``fields`` order (holder loaded by the caller)."""
-    holder = result.holder.name if result.holder_id and result.holder else ""
+def public_values(row: dict, fields: list[str]) -> list:
+    """One result's public fields, in ``fields`` order, from a ``notice_results`` row."""
+    holder = row["holder__name"] or ""
     values = {
-        "parcel_code": result.parcel_code,
+        "parcel_code": row["parcel_code"],
         "holder_name": holder,
         "enterprise_name": holder,
-        "group": result.group,
-        "class": CLASS_LABELS.get(result.klass, result.klass),
-        "area_m2": None if result.area_m2 is None else round(result.area_m2 / 10_000, 4),
+        "group": row["group"],
+        "class": CLASS_LABELS.get(row["klass"], row["klass"]),
+        "area_m2": None if row["area_m2"] is None else round(row["area_m2"] / 10_000, 4),
     }
     return [values[f] for f in fields]
 
 
-def notice_results(run: EvaluationRun, user, search: str = ""):
-    """Results of ``run`` that ``user`` may view (the public: those of a public notice), by
-    parcel code; ``search`` matches the parcel code or the holder's name."""
+def notice_results(run: EvaluationRun, user, search: str = "") -> NoticeRows:
+    """Rows (dicts of the fields a policy may publish) of ``run``'s results that ``user`` may
+    view (the public: those of a public notice), in the ledger's parcel order (the unique
+    (run, parcel) index serves it: a page of 100,000 results needs no sort); ``search``
+    matches the parcel code or the holder's name. Values, not instances: no reasons are
+    written for the public. Paged with Django's Paginator (its count leaves out the holder)."""
     rows = restrict(EvaluationResult.objects.filter(run=run), user, Action.VIEW)
     if search.strip():
         text = search.strip()
         rows = rows.filter(Q(parcel_code__icontains=text) | Q(holder__name__icontains=text))
-    return rows.select_related("holder").order_by("parcel_code")
+    values = rows.order_by("parcel_id").values(
+        "parcel_code", "holder__name", "group", "klass", "area_m2"
+    )
+    return NoticeRows(values, rows)
+
+
+class NoticeRows:
+    """A values queryset whose count is taken without its joins (for ``Paginator``)."""
+
+    def __init__(self, values, counted):
+        self.values, self.counted = values, counted
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __getitem__(self, index):
+        return self.values[index]
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def exists(self) -> bool:
+        return self.counted.exists()
 
 
 @dataclass(frozen=True)
