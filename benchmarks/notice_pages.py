@@ -44,10 +44,10 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from landcycle.demo.users import create_demo_users
 
     from landcycle.core.context import changes_by
     from landcycle.demo.services import build_demo
+    from landcycle.demo.users import create_demo_users
     from landcycle.evaluation import notice, services
     from landcycle.evaluation.models import EvaluationRun
     from landcycle.ledger.models import Parcel

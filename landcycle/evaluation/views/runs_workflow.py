@@ -201,6 +201,8 @@ def run_context(request, run: EvaluationRun) -> dict:
         "workflow": {
             "can_publish": scope_of(request.user).can(Action.PUBLISH),
             "objections": list(notice.objections_of(request.user, run=run)),
+            # objections of the corrected run that this correction settles
+            "settled": list(notice.objections_of(request.user).filter(correction=run)),
         },
         "run_detail": RUN_DETAIL,
     }

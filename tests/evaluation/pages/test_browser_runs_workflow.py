@@ -131,6 +131,7 @@ def test_the_yearly_cycle_in_the_browser(  # noqa: F811
     page.click("#new-run")
     page.wait_for_selector("#run-workflow")
     correction = EvaluationRun.objects.get(corrects_id=run_id)
+    assert "诉讼已撤诉" in page.inner_text("#run-settled")
     assert EvaluationRun.objects.get(pk=run_id).status == "superseded"
     assert Objection.objects.get().correction_id == correction.pk
     assert correction.results.get(parcel_code="ET-D").klass != "D"
