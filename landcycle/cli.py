@@ -27,6 +27,7 @@ COMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``landcycle`` argument parser: every app's command registered by its ``register``."""
     parser = argparse.ArgumentParser(
         prog="landcycle",
         description="Industrial land over its whole life (产业用地全生命周期管理).",
@@ -45,6 +46,9 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``landcycle`` with ``argv`` (default sys.argv); returns the exit code: the handler's,
+    2 without a command, CommandError's status (message on stderr), 130 when interrupted.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

@@ -259,3 +259,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Uploads hold resident ID numbers: deleted when their job ends (a checked upload when its
 # commit ends), or this many hours after upload if never committed.
 LANDCYCLE_UPLOAD_RETENTION_HOURS = float(os.environ.get("LANDCYCLE_UPLOAD_RETENTION_HOURS", "24"))
+# A running job's worker writes a heartbeat this often; a job on another host whose heartbeat is
+# four beats old is taken for dead when a worker starts (same host: the worker's pid is checked).
+LANDCYCLE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("LANDCYCLE_JOB_HEARTBEAT_SECONDS", "30"))

@@ -1,3 +1,5 @@
+"""The project's URLconf: admin, API, portal, then every app's pages mounted at "/"."""
+
 from django.contrib import admin
 from django.urls import include, path
 

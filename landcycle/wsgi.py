@@ -1,3 +1,5 @@
+"""The WSGI entry point (``landcycle.wsgi:application``) for servers other than ``landcycle serve``."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

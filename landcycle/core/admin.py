@@ -13,11 +13,16 @@ from .models import UsccException
 
 
 class UsccExceptionForm(forms.ModelForm):
+    """The admin's add form for a GB 32100 exception (校验码例外): code and reason, checked by
+    ``uscc_exceptions.check_addable``.
+    """
+
     class Meta:
         model = UsccException
         fields = ["code", "reason"]
 
     def clean(self):
+        """The service's check of ``code`` and ``reason``; its ExceptionRefused becomes a form error."""
         data = super().clean()
         if self.errors:
             return data
@@ -28,11 +33,15 @@ class UsccExceptionForm(forms.ModelForm):
         return data
 
     def validate_unique(self):
-        pass  # the service says "already listed" in its own words
+        """No model check: ``check_addable`` already refuses a listed code in its own words."""
 
 
 @admin.register(UsccException)
 class UsccExceptionAdmin(admin.ModelAdmin):
+    """The USCC exception list (校验码例外名单) in the admin: added and removed only through
+    ``landcycle.core.uscc_exceptions`` (so each change is logged with a reason); read-only once added.
+    """
+
     form = UsccExceptionForm
     list_display = ["code", "reason", "added_by", "added_at"]
     search_fields = ["code", "reason", "added_by"]
@@ -42,6 +51,7 @@ class UsccExceptionAdmin(admin.ModelAdmin):
         return ["code", "reason", "added_by", "added_at", "user"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
+        """Add the code through ``uscc_exceptions.add`` (the admin user as ``added_by``); edits are ignored."""
         if change:
             return  # read-only once added
         saved = uscc_exceptions.add(
@@ -53,6 +63,7 @@ class UsccExceptionAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):
+        """Remove the code through ``uscc_exceptions.remove``; a refusal is shown as an error message."""
         name = request.user.get_username()
         try:
             uscc_exceptions.remove(

@@ -1,7 +1,11 @@
+"""The core app: units, identifiers, the change log and the restrict mechanism (no pages)."""
+
 from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
+    """Connects the change-log signals and replaces Django's ``update_last_login`` (see databases)."""
+
     name = "landcycle.core"
     label = "core"
     verbose_name = "基础 Core"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
+    """Add ``landcycle backup FILE`` and ``landcycle restore FILE`` to the CLI's ``subparsers``."""
     parser = subparsers.add_parser(
         "backup",
         help="back up the database and the stored documents into one file (备份)",
@@ -14,6 +15,11 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "file", type=Path, help="the backup file to write, e.g. landcycle-2026-11-29.tar"
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the file if it exists (without it an existing file is refused)",
     )
     parser.set_defaults(handler=handle_backup)
 
@@ -32,13 +38,18 @@ def _size(count: int) -> str:
 
 
 def handle_backup(args) -> int:
+    """``landcycle backup FILE``: write the backup (database + documents), print its size and rows;
+    returns exit code 0. BackupError → CommandError (message Chinese first).
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     setup_django()
     from .backup import BackupError, backup
 
     try:
-        summary = backup(args.file, say=lambda text: print(text, flush=True))
+        summary = backup(
+            args.file, say=lambda text: print(text, flush=True), overwrite=args.overwrite
+        )
     except BackupError as exc:
         raise CommandError(str(exc)) from exc
     print(
@@ -50,6 +61,9 @@ def handle_backup(args) -> int:
 
 
 def handle_restore(args) -> int:
+    """``landcycle restore FILE``: replace the database and documents with the backup's; prints what
+    came back; returns exit code 0. BackupError → CommandError.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     setup_django()

@@ -18,6 +18,8 @@ import orjson
 import polars as pl
 from django.db import connection, models
 
+from .databases import sqlite_pragmas
+
 
 def _column_adapters(model: type[models.Model], fields: Sequence[str]):
     """Per-column converters for values the driver cannot take as they are (None = keep)."""
@@ -235,24 +237,12 @@ def bulk_session(cache_mb: int = 256):
     SQLite: a larger page cache (a big transaction otherwise spills pages to the WAL while it
     runs) and temporary indexes in memory. Durability settings are left as they are.
     """
-    if connection.vendor != "sqlite":
-        yield
-        return
     # temp_store cannot change inside a transaction (e.g. a caller's atomic block, a test).
-    pragmas = ["cache_size"] + ([] if connection.in_atomic_block else ["temp_store"])
-    wanted = {"cache_size": -1024 * int(cache_mb), "temp_store": 2}  # 2 = MEMORY
-    with connection.cursor() as cursor:
-        previous = {}
-        for name in pragmas:
-            cursor.execute(f"PRAGMA {name}")
-            previous[name] = int(cursor.fetchone()[0])
-            cursor.execute(f"PRAGMA {name} = {wanted[name]}")
-    try:
+    wanted = {"cache_size": -1024 * int(cache_mb)}
+    if not connection.in_atomic_block:
+        wanted["temp_store"] = 2  # 2 = MEMORY
+    with sqlite_pragmas(wanted, using=connection.alias):
         yield
-    finally:
-        with connection.cursor() as cursor:
-            for name, value in previous.items():
-                cursor.execute(f"PRAGMA {name} = {value}")
 
 
 def bulk_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence]) -> int:
@@ -290,6 +280,9 @@ def bulk_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
 
 
 def bulk_delete(model: type[models.Model], pks: Sequence[int]) -> int:
+    """Delete the rows of ``model`` with primary keys ``pks`` (in chunks of 900, SQLite's bound-parameter
+    limit), without signals, cascades or change records; returns the number of rows deleted.
+    """
     if not pks:
         return 0
     total = 0

@@ -46,6 +46,9 @@ class ChangeLoggedQuerySet(RestrictedQuerySet):
     CHUNK = 10_000  # rows read back per query (SQLite's bound-parameter limit)
 
     def update(self, **kwargs):
+        """Django's ``update(**kwargs)`` plus one ChangeRecord (action update, before/after of the
+        updated fields) per row whose values changed, in one transaction; returns the rows matched.
+        """
         fields = [self.model._meta.get_field(name) for name in kwargs]
         attnames = [field.attname for field in fields]
         with transaction.atomic(using=self.db):
@@ -88,6 +91,9 @@ class ChangeLogged(models.Model):
         abstract = True
 
     def snapshot(self) -> dict:
+        """The record as JSON values: ``{attname: value}`` of every concrete field but ``id`` (dates as
+        ISO text, Decimal as float, NaN as None); what a change record stores as before/after.
+        """
         return {
             field.attname: _json_value(getattr(self, field.attname))
             for field in self._meta.concrete_fields
@@ -96,6 +102,7 @@ class ChangeLogged(models.Model):
 
 
 def snapshot_from_row(row: dict) -> dict:
+    """``ChangeLogged.snapshot`` for a row read with ``values()``: ``{attname: JSON value}`` minus ``id``."""
     return {key: _json_value(value) for key, value in row.items() if key != "id"}
 
 

@@ -6,6 +6,7 @@ import getpass
 
 
 def register(subparsers) -> None:
+    """Add ``landcycle uscc-exceptions list|add|remove`` (the GB 32100 exception list) to ``subparsers``."""
     parser = subparsers.add_parser(
         "uscc-exceptions",
         help="verified credit codes that fail the GB 32100 check (校验码例外名单)",
@@ -39,6 +40,7 @@ def _who(args) -> str:
 
 
 def list_command(args) -> int:
+    """``uscc-exceptions list``: print code, time added, who and why, one tab-separated line each."""
     from landcycle.core.commands import setup_django
 
     setup_django()
@@ -54,6 +56,9 @@ def list_command(args) -> int:
 
 
 def add_command(args) -> int:
+    """``uscc-exceptions add CODE --reason R``: list a verified code that fails the GB 32100 check.
+    ExceptionRefused (malformed, passes the check anyway, already listed, no reason) → CommandError.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     setup_django()
@@ -68,6 +73,9 @@ def add_command(args) -> int:
 
 
 def remove_command(args) -> int:
+    """``uscc-exceptions remove CODE --reason R``: take a code off the list (logged with the reason).
+    ExceptionRefused (not listed, no reason) → CommandError.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     setup_django()

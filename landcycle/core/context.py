@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ChangeContext:
+    """Who makes the current changes (user id and name copied), from where (``source``), and the
+    operation (an import batch, an evaluation run …) each change record links to.
+    """
+
     user_id: int | None = None
     source: str = ""  # e.g. "web POST /imports/", "cli import demo.xlsx", "demo"
     # The actor's name as it reads at the time of the change (kept when the user is deleted).
@@ -24,6 +28,7 @@ _current: ContextVar[ChangeContext | None] = ContextVar("landcycle_change_contex
 
 
 def current() -> ChangeContext:
+    """The ChangeContext in force (set by ``changes_by``); an anonymous empty one outside any."""
     return _current.get() or _NOBODY
 
 

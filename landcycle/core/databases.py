@@ -9,6 +9,9 @@ never wait behind an import. Without a ``state`` database (PostgreSQL) every mod
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator, Mapping
+
 from django.conf import settings
 from django.db import OperationalError, connections, router
 
@@ -23,10 +26,14 @@ STATE_MODELS = {
 
 
 def has_state_database() -> bool:
+    """True when a ``state`` database is configured (SQLite deployments)."""
     return STATE in settings.DATABASES
 
 
 def is_state_model(app_label: str, model_name: str | None) -> bool:
+    """True when the model ``app_label.model_name`` (lower case; None = any model of the app) lives
+    in the ``state`` database (STATE_MODELS).
+    """
     return (app_label, None) in STATE_MODELS or (app_label, model_name) in STATE_MODELS
 
 
@@ -69,13 +76,33 @@ def update_last_login(sender, user, **kwargs):
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         user.save(update_fields=["last_login"])
         return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        previous = cursor.fetchone()[0]
-        cursor.execute("PRAGMA busy_timeout = 0")
+    with sqlite_pragmas({"busy_timeout": 0}, using=alias):
         try:
             user.save(update_fields=["last_login"])
         except OperationalError:  # locked by a long write: skip, do not wait
             pass
-        finally:
-            cursor.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+
+@contextlib.contextmanager
+def sqlite_pragmas(values: Mapping[str, int], using: str = "default") -> Iterator[None]:
+    """Set integer SQLite PRAGMAs (``{"busy_timeout": ms, "cache_size": -KiB, ...}``) on the
+    connection ``using`` for the block, and restore the values they had afterwards (also when
+    the block raises). Does nothing on another database (PostgreSQL). Names are ours, never
+    user input; a PRAGMA that cannot change in a transaction (temp_store) must be left out by
+    the caller when ``connection.in_atomic_block``."""
+    connection = connections[using]
+    if connection.vendor != "sqlite" or not values:
+        yield
+        return
+    previous = {}
+    with connection.cursor() as cursor:
+        for name, value in values.items():
+            cursor.execute(f"PRAGMA {name}")
+            previous[name] = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in previous.items():
+                cursor.execute(f"PRAGMA {name} = {value}")

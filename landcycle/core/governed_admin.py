@@ -31,6 +31,7 @@ class GovernedAdmin(ReadOnly, admin.ModelAdmin):
     actions = None  # bulk actions (delete_selected) would bypass the service
 
     def changelist_view(self, request, extra_context=None):
+        """The admin list, with a subtitle naming the service where the records are worked."""
         context = dict(extra_context or {})
         if self.service:  # say on the list where the records are worked
             context.setdefault("subtitle", f"只读，经 {self.service} 办理 (read-only)")

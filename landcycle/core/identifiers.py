@@ -11,7 +11,9 @@ from stdnum.exceptions import ValidationError
 
 
 class InvalidIdentifier(ValueError):
-    pass
+    """A credit code (USCC, GB 32100) or resident ID number (GB 11643) that is not valid; the
+    message says why, Chinese first, with personal numbers masked.
+    """
 
 
 def normalise_uscc(value: str, exceptions: frozenset[str] = frozenset()) -> str:
@@ -81,6 +83,7 @@ def uscc_with_check_digit(first17: str) -> str:
 
 def resident_id_with_check_digit(first17: str) -> str:
     # stdnum's ric.calc_check_digit expects a placeholder check digit on the end.
+    """Append the GB 11643 (ISO 7064 MOD 11-2) check character to 17 digits (the demo's made-up IDs)."""
     return first17 + ric.calc_check_digit(first17 + "0")
 
 

@@ -1,3 +1,5 @@
+"""Middleware attributing the ledger changes of a request to its user (the change log's actor)."""
+
 from .context import changes_by
 
 

@@ -1,3 +1,5 @@
+"""Core's models: the change log (ChangeRecord) and the USCC exception list (UsccException)."""
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -10,6 +12,8 @@ class ChangeRecord(models.Model):
     """One change to one ledger record: who, when, before and after."""
 
     class Action(models.TextChoices):
+        """What a change did: create (新增), update (修改), delete (删除)."""
+
         CREATE = "create", "新增"
         UPDATE = "update", "修改"
         DELETE = "delete", "删除"

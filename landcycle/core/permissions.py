@@ -21,6 +21,10 @@ from django.db.models import Model, Q, QuerySet
 
 
 class Action(StrEnum):
+    """What a user may do with rows (the restrict mechanism's actions); roles get them by
+    ``ROLE_ACTIONS``.
+    """
+
     VIEW = "view"
     EXPORT = "export"
     CHANGE = "change"
@@ -34,6 +38,10 @@ class Action(StrEnum):
 
 
 class Role(models.TextChoices):
+    """A user's role (角色): administrator, evaluation officer, street officer, department reader,
+    enterprise user; stored on the web Profile.
+    """
+
     ADMINISTRATOR = "administrator", "管理员"
     EVALUATION_OFFICER = "evaluation_officer", "评价专员"
     STREET_OFFICER = "street_officer", "街道/镇干部"
@@ -67,21 +75,26 @@ class Scope:
 
     @property
     def actions(self) -> frozenset[Action]:
+        """The actions the role may take (``ROLE_ACTIONS``); none without a role."""
         return ROLE_ACTIONS.get(self.role, frozenset()) if self.role else frozenset()
 
     @property
     def zone_wide(self) -> bool:
+        """True for roles that see the whole zone without a row filter (ZONE_WIDE_ROLES)."""
         return self.role in ZONE_WIDE_ROLES
 
     @property
     def sees_personal_data(self) -> bool:
+        """True for roles that see whole resident ID numbers and other personal data."""
         return self.role in PERSONAL_DATA_ROLES
 
     @property
     def sees_unpublished(self) -> bool:
+        """True for roles that see evaluation runs before they are published."""
         return self.role in UNPUBLISHED_ROLES
 
     def can(self, action: Action | str) -> bool:
+        """True when the role may take ``action`` (an Action or its value; another text is a ValueError)."""
         return Action(action) in self.actions
 
 
@@ -169,4 +182,5 @@ class RestrictedQuerySet(QuerySet):
     reach rows."""
 
     def restrict(self, user, action: Action | str = Action.VIEW) -> QuerySet:
+        """The rows ``user`` may ``action`` (``permissions.restrict`` on this queryset)."""
         return restrict(self, user, action)

@@ -13,6 +13,8 @@ from enum import StrEnum
 
 
 class Dimension(StrEnum):
+    """What a unit measures (area, money, energy, …); only units of one dimension convert."""
+
     AREA = "area"
     MONEY = "money"
     ENERGY = "energy"
@@ -26,6 +28,10 @@ class Dimension(StrEnum):
 
 @dataclass(frozen=True)
 class Unit:
+    """A unit: its key, dimension, ``factor`` to the canonical unit of the dimension (m², 万元, tce,
+    tonne …) and the spellings accepted in headers (Chinese first).
+    """
+
     key: str  # English key used in policy files and code
     dimension: Dimension
     factor: float  # multiply a value in this unit by factor to get the canonical unit
@@ -33,6 +39,7 @@ class Unit:
 
     @property
     def label(self) -> str:
+        """The Chinese name shown to users (the first spelling), e.g. 公顷."""
         return self.names[0]
 
 
@@ -96,7 +103,7 @@ for _unit in ALL_UNITS:
 
 
 class UnknownUnit(ValueError):
-    pass
+    """A unit name no Unit spells (``unit_named``, ``parse_unit``)."""
 
 
 def unit_named(name: str) -> Unit:
@@ -108,10 +115,12 @@ def unit_named(name: str) -> Unit:
 
 
 def to_canonical(value: float, unit: Unit) -> float:
+    """``value`` in ``unit`` → the canonical unit of its dimension (m², 万元, tce, t …)."""
     return value * unit.factor
 
 
 def convert(value: float, from_unit: Unit, to_unit: Unit) -> float:
+    """``value`` from ``from_unit`` to ``to_unit``, e.g. 15 亩 → 1 公顷. ValueError between dimensions."""
     if from_unit.dimension != to_unit.dimension:
         raise ValueError(f"cannot convert {from_unit.key} to {to_unit.key}")
     return value * from_unit.factor / to_unit.factor
@@ -130,10 +139,12 @@ class RateUnit:
 
     @property
     def key(self) -> str:
+        """The English key, e.g. ``10k_cny/ha``."""
         return f"{self.numerator.key}/{self.denominator.key}"
 
     @property
     def label(self) -> str:
+        """The Chinese label, e.g. 万元/公顷."""
         return f"{self.numerator.label}/{self.denominator.label}"
 
     @property
@@ -142,6 +153,9 @@ class RateUnit:
         return self.numerator.factor / self.denominator.factor
 
     def convert_to(self, value: float, other: RateUnit) -> float:
+        """``value`` in this rate → in ``other`` (e.g. 万元/亩 → 万元/公顷 multiplies by 15).
+        ValueError when numerator or denominator dimensions differ.
+        """
         if (self.numerator.dimension, self.denominator.dimension) != (
             other.numerator.dimension,
             other.denominator.dimension,
@@ -171,6 +185,9 @@ def split_header(header: str) -> tuple[str, str | None]:
 
 
 def format_quantity(value: float | None, unit: Unit | RateUnit, digits: int = 2) -> str:
+    """``value`` with thousands separators, ``digits`` decimals and the unit's Chinese label
+    ("1,234.50 公顷"); None → "—".
+    """
     if value is None:
         return "—"
     return f"{value:,.{digits}f} {unit.label}"

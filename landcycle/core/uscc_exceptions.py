@@ -104,4 +104,5 @@ def remove(code: str, reason: str, removed_by: str, user_id: int | None = None) 
 
 
 def listed() -> list[UsccException]:
+    """Every listed exception (UsccException rows), by code."""
     return list(UsccException.objects.order_by("code"))

@@ -6,6 +6,10 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
+    """Add ``landcycle demo [--no-serve] [--parcels N] [--seed S] [--output DIR] [--csv] [--policy
+    P]``
+    (and serve's ``--host``/``--port``) to ``subparsers``.
+    """
     parser = subparsers.add_parser(
         "demo",
         help="build a demo district (Beilun) in the database, evaluate it and serve the web app",
@@ -28,6 +32,10 @@ def register(subparsers) -> None:
 
 
 def handle_demo(args) -> int:
+    """``landcycle demo``: build the demo district (at least 20 parcels), import it, evaluate it,
+    print the summary, then serve the web app (unless ``--no-serve``); exit code 0.
+    DemoError, EvaluationError or ValueError → CommandError.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     if args.parcels < 20:

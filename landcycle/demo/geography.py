@@ -23,6 +23,11 @@ from landcycle.core.geometry import CGCS2000, gauss_kruger_epsg
 
 @dataclass(frozen=True)
 class Street:
+    """A Beilun street (北仑区) of the demo: name as written in 所属街道, short name as seed 002's
+    Attachment 2 writes it, pinyin initials for parcel codes, centre (degrees, CGCS2000), and
+    its share of parcels (Attachment 2's low-efficiency enterprises to help, 家).
+    """
+
     name: str  # as an officer writes it in 所属街道
     short: str  # as seed 002's Attachment 2 writes it
     abbr: str  # pinyin initials used in parcel codes
@@ -115,6 +120,9 @@ def _spread(centres: np.ndarray, sides: np.ndarray) -> float:
 
 
 def layout_parcels(parcels: int, rng: np.random.Generator) -> Parcels:
+    """Lay out ``parcels`` parcels street by street (counts by the streets' weights) in blocks of
+    templates drawn with ``rng``: the Parcels (vertices in degrees, EPSG:4490), no overlaps.
+    """
     counts = street_counts(parcels)
     parcels_per_template = TEMPLATES[:, 0] * TEMPLATES[:, 1]
     mean_per_block = float(parcels_per_template @ TEMPLATE_P)

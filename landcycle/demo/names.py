@@ -37,6 +37,10 @@ ID_REGIONS = (
 
 @dataclass(frozen=True)
 class Industry:
+    """An industry of the demo (GB/T 4754-2017 code) with its name words, share of enterprises,
+    median output per hectare (万元/公顷), tax / output, value added per tce (万元) and land use.
+    """
+
     code: str  # GB/T 4754-2017
     words: tuple[str, ...]  # the business words of an enterprise name
     share: float  # share of enterprises

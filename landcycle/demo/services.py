@@ -37,11 +37,15 @@ ADOPTION_REASON = "示范：北仑区属浙江省，按亩均论英雄改革开�
 
 
 class DemoError(Exception):
-    pass
+    """The demo's own import failed (its errors listed in the message, Chinese first)."""
 
 
 @dataclass
 class DemoResult:
+    """What ``build_demo`` did: the file imported, import counts per sheet, warnings, the runs
+    (new or reused, status, notice end, previous and what-if) and the class counts.
+    """
+
     path: Path  # the workbook (or CSV folder) that was imported
     import_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     warnings: int = 0
@@ -63,6 +67,7 @@ class DemoResult:
 
 
 def demo_dir() -> Path:
+    """Where the demo's files go by default: ``<DATA_DIR>/demo``."""
     return Path(settings.DATA_DIR) / "demo"
 
 
@@ -248,6 +253,9 @@ def _lifecycle_cases(today: dt.date) -> tuple[dict[str, dict[str, int]], str]:
 
 
 def summary_lines(result: DemoResult) -> list[str]:
+    """The demo's summary for the console, Chinese first: import counts per sheet (created /
+    updated / unchanged), warnings, the run and its class shares, notice end, what-if run.
+    """
     lines = ["导入 import (created / updated / unchanged):"]
     for sheet, counts in result.import_counts.items():
         lines.append(

@@ -1,7 +1,11 @@
+"""The imports app: reading officers' workbooks and geodata into the ledger, and the export."""
+
 from django.apps import AppConfig
 
 
 class ImportsConfig(AppConfig):
+    """Registers the import's row rules, its background-job kind and its views' menu entries."""
+
     name = "landcycle.imports"
     label = "imports"
     verbose_name = "导入 Imports"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
+    """Add ``landcycle import``, ``export`` and ``profiles list|show|save`` to ``subparsers``."""
     parser = subparsers.add_parser(
         "import",
         help="import workbooks, CSV folders and geodata into the ledger (导入)",
@@ -83,6 +84,12 @@ def register(subparsers) -> None:
 
 
 def import_command(args) -> int:
+    """``landcycle import PATH… [--dry-run] [--crs EPSG] [--profile P] [--street S] [--encoding
+    E]``:
+    validate everything, then write it all or nothing; prints warnings and the per-sheet summary;
+    exit code 0. Errors (each as sheet, row, column, value: reason), an unknown CRS or encoding,
+    a missing profile or another import holding the lock → CommandError, nothing written.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     crs = args.crs
@@ -159,6 +166,7 @@ def summary(result, names: list[str]) -> list[str]:
 
 
 def profiles_list(args) -> int:
+    """``profiles list``: name, sheet, title and file of each column profile (列名方案), one a line."""
     from landcycle.core.commands import setup_django
 
     setup_django(migrate=False)
@@ -170,6 +178,9 @@ def profiles_list(args) -> int:
 
 
 def profiles_show(args) -> int:
+    """``profiles show NAME``: the profile's headers and the column keys each fills.
+    ProfileError (no such profile, unreadable) → CommandError.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     setup_django(migrate=False)
@@ -191,6 +202,9 @@ def profiles_show(args) -> int:
 
 
 def profiles_save(args) -> int:
+    """``profiles save NAME --sheet KEY --map HEADER=KEY[,KEY]…``: write a column profile.
+    A malformed ``--map``, none given, or ProfileError (unknown sheet or key) → CommandError.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     setup_django(migrate=False)
@@ -223,6 +237,10 @@ def _check_crs(crs: int, error) -> None:
 
 
 def export_command(args) -> int:
+    """``landcycle export PATH [--year Y]``: the ledger as an interchange workbook (.xlsx) or a
+    folder of CSV files; prints rows per sheet. Another suffix, a sheet over Excel's rows
+    (ValueError) or a write failure (OSError) → CommandError.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     setup_django()

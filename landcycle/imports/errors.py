@@ -8,6 +8,11 @@ from dataclasses import asdict, dataclass
 
 @dataclass(frozen=True)
 class ImportProblem:
+    """One problem of an import: where (sheet, spreadsheet row with header = 1, column as written,
+    value) and why (``reason``, Chinese first); ``warning`` ones do not stop the import;
+    ``more`` > 0 makes it a summary of that many further problems of its column.
+    """
+
     sheet: str
     row: int | None  # the spreadsheet row number a user sees (header = 1); None = whole sheet
     column: str | None  # the header as written
@@ -27,6 +32,8 @@ class ImportProblem:
         return self.more or 1
 
     def line(self) -> str:
+        """The problem as one line:
+        ``[警告 warning: ]<sheet> 行<row> 列<column> 值<value>: <reason>``."""
         parts = [self.sheet]
         if self.row is not None:
             parts.append(f"行{self.row}")
@@ -38,6 +45,7 @@ class ImportProblem:
         return f"{prefix}{' '.join(parts)}: {self.reason}"
 
     def as_dict(self) -> dict:
+        """The problem's fields as a dict (stored in ``ImportBatch.errors`` / ``warnings``)."""
         return asdict(self)
 
 
@@ -76,10 +84,15 @@ class ProblemList(list):
         return max(0, min(self.per_column - self.kept[key], self.total - len(self)))
 
     def count_dropped(self, sheet: str, column: str | None, warning: bool, n: int) -> None:
+        """Count ``n`` further problems of (sheet, column, warning) not kept one by one."""
         if n > 0:
             self.dropped[(sheet, column, warning)] += n
 
     def append(self, problem: ImportProblem) -> None:
+        """Keep ``problem`` while its (sheet, column) has room under the cap, else count it as
+        dropped;
+        a summary problem (``more`` > 0) adds to the dropped count.
+        """
         if problem.more:
             self.count_dropped(problem.sheet, problem.column, problem.warning, problem.more)
         elif self.room(problem.sheet, problem.column, problem.warning):
@@ -89,6 +102,7 @@ class ProblemList(list):
             self.count_dropped(problem.sheet, problem.column, problem.warning, 1)
 
     def extend(self, problems) -> None:
+        """``append`` each of ``problems``."""
         for problem in problems:
             self.append(problem)
 
@@ -125,6 +139,8 @@ def take(problems: list, sheet: str, column: str | None, frame, warning: bool = 
 
 
 def listed(problems: list) -> list[ImportProblem]:
+    """The problems as a plain list: a ProblemList's kept ones with its summaries, any other list as
+    is."""
     return problems.listed() if isinstance(problems, ProblemList) else list(problems)
 
 
@@ -136,16 +152,20 @@ class SortedProblems:
 
     @property
     def errors(self) -> list[ImportProblem]:
+        """The problems that stop the import (summaries included)."""
         return [p for p in listed(self.problems) if not p.warning]
 
     @property
     def warnings(self) -> list[ImportProblem]:
+        """The problems reported without stopping the import (summaries included)."""
         return [p for p in listed(self.problems) if p.warning]
 
     @property
     def error_count(self) -> int:
+        """How many errors, a summary counting for all it stands for."""
         return sum(p.count for p in self.errors)
 
     @property
     def warning_count(self) -> int:
+        """How many warnings, a summary counting for all it stands for."""
         return sum(p.count for p in self.warnings)

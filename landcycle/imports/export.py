@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from landcycle.core import units
-from landcycle.core.safe_output import csv_safe_frame, open_workbook
+from landcycle.core.safe_output import write_csv_folder, write_workbook
 from landcycle.ledger import models as ledger
 
 from .schema import SHEETS, Column, Kind, Sheet
@@ -133,6 +133,10 @@ def _headers_keys(spec: Sheet, headers: list[str]):
 
 
 def ledger_frames(year: int | None = None) -> dict[str, pl.DataFrame]:
+    """The whole ledger as interchange frames ``{Chinese sheet name: frame}``, headers with units
+    (values in the export unit), codes and labels as the import reads them; ``year`` limits the
+    yearly figures; empty sheets left out. One query per table.
+    """
     frames = {}
     for spec in SHEETS:
         frame = sheet_frame(spec, year)
@@ -148,7 +152,8 @@ def export_ledger(path: Path, year: int | None = None) -> dict[str, int]:
     """Write ``path`` (.xlsx) or a folder of CSV files (a path without a suffix); returns rows
     written per sheet. Raises ValueError for another suffix (.ods, .csv, .xls: say .xlsx or a
     folder). A workbook is written under a temporary name and renamed when complete, so a
-    failed export never leaves a cut-off file that looks like a ledger."""
+    failed export never leaves a cut-off file that looks like a ledger; a sheet over Excel's
+    1,048,575 rows raises ``core.safe_output.WorkbookTooLarge`` (export to a folder instead)."""
     suffix = path.suffix.lower()
     if suffix and suffix != WORKBOOK_SUFFIX and not path.is_dir():
         raise ValueError(
@@ -159,36 +164,10 @@ def export_ledger(path: Path, year: int | None = None) -> dict[str, int]:
     if suffix == WORKBOOK_SUFFIX:
         partial = path.with_name(f".{path.name}.partial.xlsx")
         try:
-            write_workbook(partial, frames)
+            write_workbook(frames, partial, title="landcycle 台账导出 ledger export")
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)
     else:
-        write_csv_folder(path, frames)
+        write_csv_folder(frames, path)
     return {name: frame.height for name, frame in frames.items()}
-
-
-def write_workbook(path: Path, frames: dict[str, pl.DataFrame]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = open_workbook(
-        str(path),
-        {"constant_memory": True, "default_date_format": "yyyy-mm-dd"},
-    )
-    bold = workbook.add_format({"bold": True})
-    try:
-        for name, frame in frames.items():
-            sheet = workbook.add_worksheet(name)
-            sheet.write_row(0, 0, frame.columns, bold)
-            for index, row in enumerate(frame.iter_rows(), start=1):
-                # Text stays text (codes, and names like "=1+1"): see open_workbook.
-                sheet.write_row(index, 0, row)
-    finally:
-        workbook.close()
-
-
-def write_csv_folder(path: Path, frames: dict[str, pl.DataFrame]) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    for name, frame in frames.items():
-        csv_safe_frame(frame).write_csv(
-            path / f"{name}.csv", include_bom=True, date_format="%Y-%m-%d"
-        )

@@ -10,7 +10,7 @@ from pathlib import Path
 from landcycle.jobs.models import Job
 from landcycle.jobs.services import INTERRUPTED, JobKind, register_kind, start
 
-IMPORT_OPTIONS = ("profile", "street")  # run_import's keyword options a job may carry
+IMPORT_OPTIONS = ("profile", "street", "crs", "encoding")  # run_import's options a job carries
 
 
 def start_import(
@@ -21,7 +21,8 @@ def start_import(
     options: dict | None = None,
 ) -> Job:
     """Queue an import (or, ``dry_run``, a check) of ``paths``; returns the queued job.
-    ``options``: run_import's ``profile`` / ``street`` (others are a ValueError)."""
+    ``options``: run_import's ``profile`` / ``street`` / ``crs`` / ``encoding`` (others are a
+    ValueError)."""
     return start(Job.Kind.IMPORT, paths, user_id, dry_run, source, options)
 
 

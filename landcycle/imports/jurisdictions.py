@@ -22,6 +22,8 @@ DEFAULT_ROOT = "辖区"  # created when a new street has no district and the tre
 
 @dataclass
 class Node:
+    """A stored jurisdiction as the import reads it: id, name, parent id, kind, path."""
+
     id: int
     name: str
     parent_id: int | None
@@ -32,6 +34,10 @@ class Node:
 @dataclass
 class JurisdictionPlan:
     # (district or None, street) → existing id, or a (district, street) pair to create
+    """What the sheet's (district, street) pairs resolve to: existing ids, new districts, and new
+    streets to create (with their district name or parent id).
+    """
+
     resolved: dict[tuple[str | None, str], int] = field(default_factory=dict)
     new_districts: list[str] = field(default_factory=list)
     new_streets: list[tuple[str | int, str]] = field(default_factory=list)  # (district, street)
@@ -39,6 +45,7 @@ class JurisdictionPlan:
 
 
 def load_nodes() -> list[Node]:
+    """Every stored jurisdiction as a Node (one query)."""
     return [
         Node(*row)
         for row in Jurisdiction.objects.values_list("id", "name", "parent_id", "kind", "path")
@@ -48,6 +55,10 @@ def load_nodes() -> list[Node]:
 def plan(
     frame: pl.DataFrame, sheet: str, headers: dict, nodes: list[Node], problems
 ) -> JurisdictionPlan:
+    """Resolve the (所属区县, 所属街道) pairs of ``frame`` against ``nodes`` without writing:
+    returns the JurisdictionPlan; appends to ``problems`` (sheet, first row, column, value) an
+    ambiguous district or street name, or a new street with no district when the tree has several.
+    """
     result = JurisdictionPlan()
     by_name: dict[str, list[Node]] = {}
     for node in nodes:
@@ -182,6 +193,9 @@ def create(jplan: JurisdictionPlan) -> dict[tuple[str | None, str], int]:
 
 
 def ids_for(frame: pl.DataFrame, resolved: dict[tuple[str | None, str], int]) -> pl.Series:
+    """The jurisdiction id of each row of ``frame`` (Int64 Series, null where unresolved), from
+    ``resolved`` ``{(district or None, street): id}``.
+    """
     district = (
         frame["district"] if "district" in frame.columns else pl.Series([None] * frame.height)
     )

@@ -39,6 +39,10 @@ class ProfileError(Exception):
 
 @dataclass(eq=False)  # hashed by identity: cached header matches are per loaded profile
 class Profile:
+    """A column profile (列名方案): a district's own headers → interchange column keys of one sheet,
+    with a unit per header where the header carries none.
+    """
+
     name: str
     title: str
     sheet: str  # sheet key (parcels, enterprises …)
@@ -52,6 +56,7 @@ class Profile:
         return self.columns.get(normalise(header), ())
 
     def unit_for(self, header: str) -> str | None:
+        """The unit text the profile gives ``header`` (normalised or not), or None."""
         return self.units.get(normalise(header))
 
     def key_for(self, name: str) -> str | None:
@@ -99,6 +104,7 @@ def names() -> list[str]:
 
 
 def available() -> list[Profile]:
+    """Every column profile found (shipped and saved), loaded; ProfileError if one is unreadable."""
     return [load(name) for name in names()]
 
 

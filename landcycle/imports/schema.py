@@ -19,6 +19,12 @@ from landcycle.ledger import models as ledger
 
 
 class Kind(StrEnum):
+    """How a column's cells are read: text, number (converted to the canonical unit of its
+    dimension), integer, year, date (also partial), bool (是/否), enum, USCC (GB 32100), resident
+    ID number (GB 11643), party (a USCC or an ID number), tags, geometry, unit (a unit
+    spelled out in a cell).
+    """
+
     TEXT = "text"
     NUMBER = "number"  # float; converted to the canonical unit of its dimension
     INTEGER = "integer"
@@ -74,10 +80,12 @@ class Column:
 
     @property
     def dimension(self) -> units.Dimension | None:
+        """The dimension of the column's unit (area, money …), None for unitless columns."""
         return self.unit.dimension if self.unit else None
 
     @property
     def model_field(self) -> str:
+        """The model field the column is stored in (``field``, else its key)."""
         return self.field or self.key
 
     @property
@@ -109,12 +117,17 @@ class Column:
         return (name,)
 
     def export_header(self) -> str:
+        """The header the export writes: Chinese name and unit, e.g. ``用地面积 (平方米)``."""
         unit = self.export_unit or (units.CANONICAL[self.unit.dimension] if self.unit else None)
         return f"{self.header} ({unit.label})" if unit else self.header
 
 
 @dataclass(frozen=True)
 class Sheet:
+    """One interchange sheet (/work/shared/spec/interchange.md): key, Chinese name, columns, the
+    natural key that identifies a record, date pairs to check, the model its rows go to.
+    """
+
     key: str
     name: str  # Chinese sheet name
     columns: tuple[Column, ...]
@@ -123,6 +136,7 @@ class Sheet:
     model: type[models.Model] | None = None  # where the rows are stored
 
     def column(self, key: str) -> Column:
+        """The column with ``key``; StopIteration when the sheet has none."""
         return next(c for c in self.columns if c.key == key)
 
     @property
@@ -393,6 +407,7 @@ _SHEET_BY_NAME = {name.lower(): s for s in SHEETS for name in (s.key, s.name)}
 
 
 def sheet_named(name: str) -> Sheet | None:
+    """The sheet whose Chinese name or key is ``name`` (case and outer spaces ignored), or None."""
     return _SHEET_BY_NAME.get(str(name).strip().lower())
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from landcycle.core.bulk import bulk_session
 from landcycle.core.context import changes_by
+from landcycle.core.databases import sqlite_pragmas
 from landcycle.core.uscc_exceptions import exception_codes
 from landcycle.ledger import models as ledger
 
@@ -40,6 +41,8 @@ CONFLICT = (
 
 @dataclass
 class ImportResult(SortedProblems):
+    """What an import did: its batch, counts per sheet (created, updated, unchanged), problems."""
+
     batch: ImportBatch
     counts: dict[str, Counts] = field(default_factory=dict)
     problems: list[ImportProblem] = field(default_factory=list)
@@ -47,6 +50,7 @@ class ImportResult(SortedProblems):
 
     @property
     def ok(self) -> bool:
+        """True when no error stopped the import."""
         return not self.errors
 
 
@@ -55,6 +59,10 @@ class _DryRunRollback(Exception):
 
 
 def load_known() -> Known:
+    """What validation checks references against, read from the ledger (one query per table):
+    stored USCCs and names, parcel codes with their areas (m²) and holders, persons' ID
+    numbers, and the GB 32100 exception list.
+    """
     known = Known()
     # One query per table; enterprises also give names and the stored holders' codes (holders).
     enterprises = list(ledger.Enterprise.objects.values_list("id", "uscc", "name"))
@@ -112,19 +120,9 @@ def _waiting_for_other_writers():
     """On SQLite, wait up to LANDCYCLE_IMPORT_LOCK_WAIT seconds for another import's write
     lock (imports then run one after the other, each validating what the other wrote)
     instead of the request path's short busy timeout."""
-    if connection.vendor != "sqlite":
-        yield
-        return
     wait_ms = int(1000 * getattr(settings, "LANDCYCLE_IMPORT_LOCK_WAIT", 600))
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        previous = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA busy_timeout = {wait_ms}")
-    try:
+    with sqlite_pragmas({"busy_timeout": wait_ms}):
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {previous}")
 
 
 def _run_import(

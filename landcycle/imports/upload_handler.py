@@ -13,10 +13,13 @@ class LimitedUploadHandler(FileUploadHandler):
     ``upload_refused_bytes`` so the view can say why. First in ``FILE_UPLOAD_HANDLERS``."""
 
     def new_file(self, *args, **kwargs):
+        """Start a file: read the size limit (LANDCYCLE_IMPORT_MAX_FILE_MB) for it."""
         super().new_file(*args, **kwargs)
         self.limit = limit("LANDCYCLE_IMPORT_MAX_FILE_MB") * MB
 
     def receive_data_chunk(self, raw_data, start):
+        """Pass the chunk on; past the limit mark the request (``upload_refused_bytes``) and
+        SkipFile."""
         if start + len(raw_data) > self.limit:
             if self.request is not None:
                 self.request.upload_refused_bytes = max(
@@ -26,4 +29,5 @@ class LimitedUploadHandler(FileUploadHandler):
         return raw_data
 
     def file_complete(self, file_size):
+        """None: the handler keeps no file (the next handler stores it)."""
         return None

@@ -16,6 +16,7 @@ from .jobs import start_import
 
 
 def upload_dir() -> Path:
+    """The folder uploads are stored in (the job queue's ``upload_root``)."""
     return upload_root()
 
 
@@ -39,11 +40,10 @@ def get(job_id: str, user_id: int) -> Job | None:
     return Job.objects.filter(pk=key, user_id=user_id).first()
 
 
-def start(
-    paths: list[Path], user_id: int, dry_run: bool, profile: str = "", street: str = ""
-) -> Job:
-    """Queue an import of uploaded files with the form's column profile and 所属街道."""
-    return start_import(paths, user_id, dry_run, options={"profile": profile, "street": street})
+def start(paths: list[Path], user_id: int, dry_run: bool, **options) -> Job:
+    """Queue an import of uploaded files with the form's options (column profile, 所属街道,
+    EPSG code, encoding; empty ones dropped)."""
+    return start_import(paths, user_id, dry_run, options=options)
 
 
 __all__ = ["Job", "JobError", "follow", "get", "save_upload", "start"]

@@ -40,6 +40,8 @@ def _profile_choices() -> list[tuple[str, str]]:
 
 
 class UploadForm(forms.Form):
+    """The import form: a workbook or data file, an optional column profile and default street."""
+
     workbook = forms.FileField(label=_("Workbook (.xlsx) or data file"))
     profile = forms.ChoiceField(
         label="列名方案 column profile", required=False, choices=_profile_choices
@@ -48,6 +50,18 @@ class UploadForm(forms.Form):
         label="所属街道（表中没有时） street for rows without one",
         required=False,
         max_length=100,
+    )
+    crs = forms.IntegerField(
+        label="坐标系 EPSG（坐标不是经纬度、文件又未注明时，如 4548） coordinate system",
+        required=False,
+        min_value=1024,
+        max_value=32767,
+    )
+    encoding = forms.ChoiceField(
+        label="文件编码（CSV/文本/.dbf 乱码时） encoding",
+        required=False,
+        choices=[("", "自动识别 detect")]
+        + [(name, name) for name in ("GB18030", "GBK", "UTF-8", "UTF-16", "Big5")],
     )
 
     def __init__(self, *args, refused_bytes: int | None = None, **kwargs):
@@ -58,6 +72,9 @@ class UploadForm(forms.Form):
             self.fields["workbook"].required = False
 
     def clean_workbook(self):
+        """The uploaded file; a ValidationError when it was too large (also when the upload handler
+        dropped it) or its suffix is not one the import reads.
+        """
         if self.refused_bytes:
             raise forms.ValidationError(_too_large(self.refused_bytes))
         uploaded = self.cleaned_data["workbook"]
@@ -83,10 +100,12 @@ def _too_large(size: int) -> str:
     )
 
 
-def _options(form: UploadForm) -> dict[str, str]:
+def _options(form: UploadForm) -> dict:
     return {
         "profile": form.cleaned_data.get("profile") or "",
         "street": (form.cleaned_data.get("street") or "").strip(),
+        "crs": form.cleaned_data.get("crs"),
+        "encoding": form.cleaned_data.get("encoding") or "",
     }
 
 
@@ -97,6 +116,10 @@ def _batches(user):
 @requires(Action.IMPORT)
 @require_http_methods(["GET", "POST"])
 def import_page(request):
+    """The import page (导入): GET shows the form and the user's last 20 batches; POST stores the
+    file, checks its size and dimensions (400 with the reason when refused; 413 when too large)
+    and starts a dry-run job, then redirects to the job's page.
+    """
     posted = request.method == "POST"
     data, files = (request.POST, request.FILES) if posted else (None, None)  # body parsed here
     refused_bytes = getattr(request, "upload_refused_bytes", None)  # set by web.uploads
@@ -120,6 +143,9 @@ def import_page(request):
 @requires(Action.IMPORT)
 @require_safe
 def import_job(request, job_id):
+    """A job's page (or, for htmx, its progress fragment): state, and the batch's problems;
+    404 for another user's job.
+    """
     job = jobs.get(job_id, request.user.pk)
     if job is None:
         raise Http404

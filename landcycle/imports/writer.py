@@ -32,16 +32,23 @@ _TABLE_OF = {spec.model: spec.key for spec in SHEETS}
 
 @dataclass
 class Counts:
+    """Rows of one table created, updated and left unchanged by an import."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
 
     def as_dict(self) -> dict:
+        """``{"created": n, "updated": n, "unchanged": n}``."""
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
 @dataclass
 class TablePlan:
+    """What to write to one table: model, natural-key attnames, value attnames, the frame of rows
+    (keys, fields, extras, ``_repr``), extra columns, whether new rows are inserted.
+    """
+
     model: type[models.Model]
     keys: tuple[str, ...]  # natural-key attnames
     fields: list[str]  # value attnames written and compared
@@ -314,6 +321,9 @@ def _reprs(sheet: str, frame: pl.DataFrame) -> pl.Series:
 
 
 def geometry_plan(updates: pl.DataFrame) -> TablePlan:
+    """The plan that updates only the geometry fields (and extras) of stored parcels, by code; no
+    inserts.
+    """
     extra = [c for c in updates.columns if c.startswith(EXTRA)]
     frame = updates.select("code", *GEOMETRY_FIELDS, *extra).with_columns(
         pl.col("code").alias("_repr")

@@ -12,6 +12,8 @@ from .models import Job
 
 @admin.register(Job)
 class JobAdmin(GovernedAdmin):
+    """Background jobs (后台任务) in the admin, read-only: jobs are written by ``jobs.services``."""
+
     service = "landcycle.jobs.services"
     list_display = ["created_at", "kind", "state", "stage", "user_id", "dry_run", "batch_id"]
     list_filter = ["kind", "state", "dry_run", "interrupted"]
@@ -25,4 +27,6 @@ admin.site.unregister(DBTaskResult)
 
 @admin.register(DBTaskResult)
 class QueueAdmin(GovernedAdmin, DBTaskResultAdmin):
+    """The task queue's results (django-tasks), read-only like every record a service writes."""
+
     service = "landcycle.jobs.services"

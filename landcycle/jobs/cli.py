@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
+    """Add ``landcycle worker [--batch] [--interval S]`` to ``subparsers``."""
     parser = subparsers.add_parser(
         "worker",
         help="run queued background jobs (imports); `landcycle serve` starts one itself",
@@ -16,6 +17,10 @@ def register(subparsers) -> None:
 
 
 def handle_worker(args) -> int:
+    """``landcycle worker``: run queued jobs (``--batch``: those waiting now, then exit), looking
+    at the queue every ``--interval`` seconds; exit code 0. An interval outside (0, 60] s →
+    CommandError.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     if not 0 < args.interval <= 60:

@@ -12,11 +12,19 @@ from django.db import models
 
 
 class Job(models.Model):
+    """One background job (an import …): kind, state, who (a plain user id: jobs may live in the
+    state database), uploaded paths, progress (stage, done/total), the batch it wrote, failure.
+    """
+
     class Kind(models.TextChoices):
+        """What the job runs: import (导入); each kind's runner is registered by its app."""
+
         IMPORT = "import", "导入"
         EVALUATE = "evaluate", "评价"
 
     class State(models.TextChoices):
+        """queued (排队), running (进行中), succeeded (完成), failed (失败)."""
+
         QUEUED = "queued", "排队"
         RUNNING = "running", "进行中"
         SUCCEEDED = "succeeded", "完成"
@@ -51,6 +59,8 @@ class Job(models.Model):
     failure = models.TextField("失败原因", blank=True, default="")
     interrupted = models.BooleanField("被中断", default=False)
     worker = models.CharField("后台进程", max_length=200, blank=True, default="")
+    # Written by the running worker every LANDCYCLE_JOB_HEARTBEAT_SECONDS (a thread of its own).
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     uploads_deleted = models.BooleanField("上传已删除", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
@@ -67,12 +77,15 @@ class Job(models.Model):
 
     @property
     def finished(self) -> bool:
+        """True once the job succeeded or failed."""
         return self.state in (self.State.SUCCEEDED, self.State.FAILED)
 
     @property
     def percent(self) -> int:
+        """Progress as a whole percentage (0 while the total is unknown)."""
         return int(100 * self.done / self.total) if self.total else 0
 
     @property
     def file_name(self) -> str:
+        """The first uploaded file's name ("" without files)."""
         return Path(self.paths[0]).name if self.paths else ""

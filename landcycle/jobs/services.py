@@ -18,7 +18,9 @@ import datetime as dt
 import os
 import shutil
 import socket
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,7 @@ class JobError(Exception):
 
 
 def upload_root() -> Path:
+    """The folder uploaded files are kept in: ``<DATA_DIR>/uploads``."""
     return Path(settings.DATA_DIR) / "uploads"
 
 
@@ -146,7 +149,11 @@ def run(job_id) -> None:
     """Run a queued job in this process (the worker's task); a job already claimed is left."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, worker=worker_name(), started_at=now, stage="开始 starting"
+        state=Job.State.RUNNING,
+        worker=worker_name(),
+        started_at=now,
+        heartbeat_at=now,
+        stage="开始 starting",
     )
     if not claimed:
         return
@@ -154,7 +161,8 @@ def run(job_id) -> None:
     kind = KINDS[job.kind]
     progress = _progress_writer(job)
     try:
-        kind.run(job, progress)
+        with _heartbeat(job.pk):
+            kind.run(job, progress)
         job.state = Job.State.SUCCEEDED
     except Exception as exc:  # a bug or a database failure: show it rather than hang the page
         plain = isinstance(exc, kind.plain_errors)  # its message is for the user as it is
@@ -171,6 +179,30 @@ def run(job_id) -> None:
         ]
     )
     _after(job)
+
+
+@contextmanager
+def _heartbeat(job_id):
+    """While the block runs, a thread writes the job's ``heartbeat_at`` every
+    ``LANDCYCLE_JOB_HEARTBEAT_SECONDS`` on a connection of its own (the work's transaction does
+    not hold it back), so a worker on another host can tell a running job from a dead one."""
+    interval = float(settings.LANDCYCLE_JOB_HEARTBEAT_SECONDS)
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                Job.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+        finally:
+            connections.close_all()  # this thread's connections
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=interval + 5)
 
 
 def _progress_writer(job: Job) -> Callable[[str, int, int], None]:
@@ -231,11 +263,13 @@ def _delete_uploads(*jobs: Job) -> None:
 # ---- after a crash, and housekeeping --------------------------------------------------------
 
 
-def _alive(worker: str) -> bool:
-    """Whether the worker ``host:pid`` still runs (a worker on another host is assumed to)."""
-    host, _, pid_text = worker.rpartition(":")
+def _alive(job: Job, now: dt.datetime) -> bool:
+    """Whether the job's worker (``host:pid``) still runs: on this host, its process; on another,
+    a heartbeat within four beats (``LANDCYCLE_JOB_HEARTBEAT_SECONDS``)."""
+    host, _, pid_text = job.worker.rpartition(":")
     if host != socket.gethostname() or not pid_text.isdigit():
-        return True
+        late = dt.timedelta(seconds=4 * float(settings.LANDCYCLE_JOB_HEARTBEAT_SECONDS))
+        return job.heartbeat_at is not None and now - job.heartbeat_at < late
     pid = int(pid_text)
     if pid == os.getpid():  # the pid of a dead worker, reused by this one
         return False
@@ -257,8 +291,8 @@ def fail_stale() -> list[Job]:
     Called when a worker starts. The import ran in one transaction, so the ledger has nothing
     of it; the upload is kept (until it expires) so the job can be retried.
     """
-    stale = [j for j in Job.objects.filter(state=Job.State.RUNNING) if not _alive(j.worker)]
     now = timezone.now()
+    stale = [j for j in Job.objects.filter(state=Job.State.RUNNING) if not _alive(j, now)]
     for job in stale:
         updated = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
             state=Job.State.FAILED, failure=INTERRUPTED, interrupted=True, finished_at=now

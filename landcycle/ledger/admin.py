@@ -1,3 +1,5 @@
+"""The ledger in Django's admin (for administrators; officers use the pages)."""
+
 from django.contrib import admin
 
 from . import models
@@ -5,6 +7,10 @@ from . import models
 
 @admin.register(models.Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
+    """Jurisdictions (行政区划); the parent of a stored node is read-only (moves go through
+    ``landcycle jurisdictions move``, which rewrites the subtree's paths).
+    """
+
     list_display = ["name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -16,6 +22,8 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 @admin.register(models.Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
+    """Enterprises (企业) by USCC, name, GB/T 4754 industry code and scale."""
+
     list_display = ["uscc", "name", "industry_code", "scale"]
     list_filter = ["scale"]
     search_fields = ["uscc", "name"]
@@ -23,6 +31,8 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 @admin.register(models.Person)
 class PersonAdmin(admin.ModelAdmin):
+    """Persons (责任人); the resident ID number is shown masked and never edited here."""
+
     list_display = ["name", "masked_id_number"]
     search_fields = ["name"]
     exclude = ["id_number"]  # never shown whole in the admin list or form
@@ -30,6 +40,8 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(models.Parcel)
 class ParcelAdmin(admin.ModelAdmin):
+    """Parcels (宗地) with street, project type, registered and computed area (m²) and holder."""
+
     list_display = [
         "code",
         "name",
@@ -47,6 +59,8 @@ class ParcelAdmin(admin.ModelAdmin):
 
 @admin.register(models.Lease)
 class LeaseAdmin(admin.ModelAdmin):
+    """Leases (租赁) of parcels to tenants: area (m²), dates, approval."""
+
     list_display = ["parcel", "tenant", "area_m2", "start", "end", "approved"]
     list_filter = ["approved"]
     raw_id_fields = ["parcel", "tenant"]
@@ -55,6 +69,8 @@ class LeaseAdmin(admin.ModelAdmin):
 
 @admin.register(models.IndicatorReport)
 class IndicatorReportAdmin(admin.ModelAdmin):
+    """Yearly indicator reports (年度指标) of enterprises: output and tax in 万元 (10k CNY)."""
+
     list_display = ["enterprise", "year", "parcel", "output_10k_cny", "tax_10k_cny"]
     list_filter = ["year"]
     raw_id_fields = ["enterprise", "parcel"]
@@ -63,6 +79,8 @@ class IndicatorReportAdmin(admin.ModelAdmin):
 
 @admin.register(models.Violation)
 class ViolationAdmin(admin.ModelAdmin):
+    """Violations (违规事项) found on parcels, by kind and rectification status."""
+
     list_display = ["parcel", "kind", "found_on", "status"]
     list_filter = ["kind", "status"]
     raw_id_fields = ["parcel", "enterprise"]
@@ -70,6 +88,8 @@ class ViolationAdmin(admin.ModelAdmin):
 
 @admin.register(models.Commitment)
 class CommitmentAdmin(admin.ModelAdmin):
+    """Commitments (承诺) of a parcel's enterprise: indicator, value, unit, year."""
+
     list_display = ["parcel", "indicator", "value", "unit", "year"]
     raw_id_fields = ["parcel", "enterprise"]
 

@@ -1,7 +1,11 @@
+"""The ledger app: jurisdictions, enterprises, persons, parcels and their yearly figures."""
+
 from django.apps import AppConfig
 
 
 class LedgerConfig(AppConfig):
+    """Registers the ledger's row rules and its views' menu entries and panels."""
+
     name = "landcycle.ledger"
     label = "ledger"
     verbose_name = "台账 Ledger"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
+    """Add ``landcycle jurisdictions list`` and ``jurisdictions move NODE --to PARENT`` to ``subparsers``."""
     parser = subparsers.add_parser(
         "jurisdictions", help="list the jurisdiction tree or move a node (行政区划)"
     )
@@ -48,6 +49,7 @@ def _find(text: str):
 
 
 def handle_list(args) -> int:
+    """``jurisdictions list``: print the tree, one node a line (indented name, kind, id); exit code 0."""
     from landcycle.core.commands import setup_django
 
     setup_django()
@@ -60,6 +62,11 @@ def handle_list(args) -> int:
 
 
 def handle_move(args) -> int:
+    """``jurisdictions move NODE --to PARENT`` (a name, a path of names or an id; ``/`` = top
+    level): move the node and its subtree (``ledger.services.move_jurisdiction``), logged as a
+    CLI change; prints how many nodes moved. Unknown or ambiguous names and LedgerError
+    (e.g. a move under its own subtree) → CommandError.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     setup_django()

@@ -1,3 +1,5 @@
+"""Filters of the ledger's lists and API: parcels and enterprises (search, street, kind, bbox, area)."""
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -12,6 +14,7 @@ class BBoxField(forms.CharField):
     """``min_lon,min_lat,max_lon,max_lat`` (EPSG:4490) → BBox; a clear error otherwise."""
 
     def clean(self, value):
+        """The text as a BBox (None when empty); a bad box is a form ValidationError with the reason."""
         value = super().clean(value)
         if not value:
             return None
@@ -25,9 +28,12 @@ class BBoxField(forms.CharField):
 
 @extend_schema_field(OpenApiTypes.STR)
 class BBoxFilter(django_filters.Filter):
+    """Parcels whose stored bounds overlap a bbox (``min_lon,min_lat,max_lon,max_lat``, degrees)."""
+
     field_class = BBoxField
 
     def filter(self, qs, value):
+        """``qs`` cut to the rows overlapping the box ``value`` (``web.maps.overlapping``); unchanged for None."""
         if value is None:
             return qs
         from landcycle.web.maps import overlapping
@@ -68,14 +74,23 @@ class VersionedChoiceIterator(django_filters.fields.ModelChoiceIterator):
 
 
 class VersionedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """A model choice field whose options are read once per data version (VersionedChoiceIterator)."""
+
     iterator = VersionedChoiceIterator
 
 
 class VersionedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter over VersionedModelChoiceField."""
+
     field_class = VersionedModelChoiceField
 
 
 class ParcelFilterSet(django_filters.FilterSet):
+    """Parcel list / API filters: ``q`` (code, name or holder name), street, supply method (供地方式),
+    project type, in the industrial control line (工业控制线), ``bbox``, minimum area (m²).
+    ``user=``: the street options are restricted to what the user may see.
+    """
+
     q = django_filters.CharFilter(method="search", label=_("Search"))
     jurisdiction = VersionedModelChoiceFilter(
         queryset=ledger.Jurisdiction.objects.all(), label=_("Street")
@@ -104,12 +119,17 @@ class ParcelFilterSet(django_filters.FilterSet):
             self.filters["jurisdiction"].queryset = restricted(ledger.Jurisdiction, user)
 
     def search(self, queryset, name, value):
+        """Parcels whose code, name or holder's name contains ``value`` (case-insensitive)."""
         return queryset.filter(
             Q(code__icontains=value) | Q(name__icontains=value) | Q(holder__name__icontains=value)
         )
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
+    """Enterprise list / API filters: ``q`` (USCC or name), scale (规上/规下), GB/T 4754 industry
+    code prefix.
+    """
+
     q = django_filters.CharFilter(method="search", label=_("Search"))
     scale = django_filters.ChoiceFilter(choices=ledger.Enterprise.Scale.choices, label=_("Scale"))
     industry_code = django_filters.CharFilter(lookup_expr="startswith", label=_("Industry code"))
@@ -119,4 +139,5 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         fields = ["q", "scale", "industry_code"]
 
     def search(self, queryset, name, value):
+        """Enterprises whose USCC or name contains ``value`` (case-insensitive)."""
         return queryset.filter(Q(uscc__icontains=value) | Q(name__icontains=value))

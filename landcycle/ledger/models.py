@@ -18,6 +18,8 @@ class Jurisdiction(ChangeLogged):
     """District → street / town / zone. Officers are scoped to a node and everything below it."""
 
     class Kind(models.TextChoices):
+        """Kind of node: city (市), district (区县), street (街道), town (镇), zone (园区/开发区)."""
+
         CITY = "city", "市"
         DISTRICT = "district", "区县"
         STREET = "street", "街道"
@@ -66,11 +68,18 @@ class Jurisdiction(ChangeLogged):
             type(self).objects.filter(pk=self.pk).update(path=path)
 
     def subtree(self):
+        """This node and every node below it (one prefix query on ``path``)."""
         return Jurisdiction.objects.filter(path__startswith=self.path)
 
 
 class Enterprise(ChangeLogged):
+    """An enterprise (企业), keyed by its USCC (统一社会信用代码, GB 32100); industry code per
+    GB/T 4754; scale 规上/规下 (above/below the statistical size threshold).
+    """
+
     class Scale(models.TextChoices):
+        """规上 (above designated size, the statistics bureau's threshold) or 规下 (below it)."""
+
         ABOVE = "above", "规上"
         BELOW = "below", "规下"
 
@@ -106,6 +115,7 @@ class Person(ChangeLogged):
 
     @property
     def masked_id_number(self) -> str:
+        """The resident ID number with all but the first 6 and last 4 characters masked."""
         return mask_id_number(self.id_number)
 
 
@@ -113,6 +123,10 @@ class Relation(ChangeLogged):
     """subject enterprise ← party (an enterprise or a person) with a kind and, for 股东, a share."""
 
     class Kind(models.TextChoices):
+        """How the party relates to the subject enterprise: 法定代表人, 股东 (with a share %), 实际控制人,
+        董事, 监事, 高管.
+        """
+
         LEGAL_REPRESENTATIVE = "legal_representative", "法定代表人"
         SHAREHOLDER = "shareholder", "股东"
         ACTUAL_CONTROLLER = "actual_controller", "实际控制人"
@@ -208,6 +222,10 @@ class Parcel(ChangeLogged):
     """One parcel of land (宗地): one card per parcel (一宗一卡)."""
 
     class SupplyMethod(models.TextChoices):
+        """How the land was supplied (供地方式): 招拍挂出让 (tender/auction/listing), 协议出让,
+        先租后让, 弹性年期出让, 租让结合, 长期租赁, 划拨 (allocation).
+        """
+
         TENDER_AUCTION = "tender_auction", "招拍挂出让"
         AGREEMENT = "agreement", "协议出让"
         LEASE_THEN_SELL = "lease_then_sell", "先租后让"
@@ -217,6 +235,8 @@ class Parcel(ChangeLogged):
         ALLOCATION = "allocation", "划拨"
 
     class ProjectType(models.TextChoices):
+        """What the parcel is used as: 自用 (own use), 立项园区 (approved park), 城市更新园区 (renewal park)."""
+
         SELF_USED = "self_used", "自用"
         APPROVED_PARK = "approved_park", "立项园区"
         RENEWAL_PARK = "renewal_park", "城市更新园区"
@@ -310,6 +330,8 @@ class Parcel(ChangeLogged):
 
 
 class Building(ChangeLogged):
+    """A building (建筑) on a parcel: floor area (m²), floors, use, completion date."""
+
     parcel = models.ForeignKey(
         Parcel, verbose_name="宗地", related_name="buildings", on_delete=models.CASCADE
     )
@@ -332,6 +354,8 @@ class Building(ChangeLogged):
 
 
 class Lease(ChangeLogged):
+    """A lease (租赁) of (part of) a parcel to a tenant enterprise: area (m²), dates, whether approved."""
+
     parcel = models.ForeignKey(
         Parcel, verbose_name="宗地", related_name="leases", on_delete=models.CASCADE
     )
@@ -411,7 +435,13 @@ class IndicatorReport(ChangeLogged):
 
 
 class Violation(ChangeLogged):
+    """A violation (违规事项) found on a parcel (擅自出租、擅自转让、违法建设 …), with its status and
+    the enterprise's stance (refuses correction, agrees to renewal).
+    """
+
     class Kind(models.TextChoices):
+        """The kind of violation (违规类型), Chinese labels as the workbook's 违规事项 sheet writes them."""
+
         UNAUTHORISED_LEASE = "unauthorised_lease", "擅自出租"
         UNAUTHORISED_TRANSFER = "unauthorised_transfer", "擅自转让"
         LITIGATION = "litigation", "涉法涉诉"
@@ -423,6 +453,8 @@ class Violation(ChangeLogged):
         ILLEGAL_OPERATION = "illegal_operation", "违法经营"
 
     class Status(models.TextChoices):
+        """Rectification status: 未整改 (open), 整改中 (in progress), 已整改 (remediated)."""
+
         OPEN = "open", "未整改"
         IN_PROGRESS = "in_progress", "整改中"
         REMEDIATED = "remediated", "已整改"

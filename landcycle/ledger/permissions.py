@@ -2,7 +2,8 @@
 
 A street officer reaches what lies in their jurisdiction subtree; an enterprise user what
 concerns the parcels it holds or rents. The helpers ``parcels_in`` / ``parcels_of`` /
-``enterprises_in`` / ``in_jurisdictions`` are for the rules of the apps above the ledger.
+``on_parcels_in`` / ``on_parcels_of`` / ``enterprises_in`` / ``in_jurisdictions`` are for the
+rules of the apps above the ledger.
 """
 
 from __future__ import annotations
@@ -39,6 +40,18 @@ def parcels_of(enterprise_id: int) -> QuerySet:
         Q(holder_id=enterprise_id)
         | Q(pk__in=ledger.Lease.objects.filter(tenant_id=enterprise_id).values("parcel_id"))
     ).values("pk")
+
+
+def on_parcels_in(path: str) -> Q:
+    """Rows whose ``parcel`` lies in the jurisdiction subtree at ``path``: the
+    ``by_jurisdiction`` of every model with a ``parcel`` foreign key (ledger, evaluation and
+    lifecycle rules)."""
+    return Q(parcel_id__in=parcels_in(path))
+
+
+def on_parcels_of(enterprise_id: int) -> Q:
+    """Rows whose ``parcel`` the enterprise holds or rents (``parcels_of``)."""
+    return Q(parcel_id__in=parcels_of(enterprise_id))
 
 
 def enterprises_in(path: str) -> QuerySet:
@@ -104,15 +117,15 @@ def register_rules() -> None:
     register(
         ledger.Building,
         RowRule(
-            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
-            by_enterprise=lambda eid: Q(parcel_id__in=parcels_of(eid)),
+            by_jurisdiction=on_parcels_in,
+            by_enterprise=on_parcels_of,
         ),
     )
     # A holder sees what concerns its parcels; a tenant or party sees only its own rows.
     register(
         ledger.Lease,
         RowRule(
-            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_jurisdiction=on_parcels_in,
             by_enterprise=lambda eid: Q(parcel__holder_id=eid) | Q(tenant_id=eid),
         ),
     )
@@ -120,7 +133,7 @@ def register_rules() -> None:
         register(
             model,
             RowRule(
-                by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+                by_jurisdiction=on_parcels_in,
                 by_enterprise=lambda eid: Q(parcel__holder_id=eid) | Q(enterprise_id=eid),
             ),
         )
@@ -128,8 +141,7 @@ def register_rules() -> None:
         ledger.IndicatorReport,
         RowRule(
             by_jurisdiction=lambda path: (
-                Q(parcel_id__in=parcels_in(path))
-                | Q(parcel__isnull=True, enterprise_id__in=enterprises_in(path))
+                on_parcels_in(path) | Q(parcel__isnull=True, enterprise_id__in=enterprises_in(path))
             ),
             by_enterprise=lambda eid: Q(enterprise_id=eid),
         ),

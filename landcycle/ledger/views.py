@@ -30,6 +30,7 @@ MENU = [
 @requires(Action.VIEW)
 @require_safe
 def parcel_list(request):
+    """Parcel list (宗地): the user's restricted parcels, filtered (ParcelFilterSet), sorted, paged."""
     parcels = restricted(ledger.Parcel, request.user)
     filterset = ParcelFilterSet(request.GET, queryset=parcels, user=request.user)
     return list_page(
@@ -45,6 +46,7 @@ def parcel_list(request):
 @requires(Action.EXPORT)
 @require_safe
 def parcel_export(request, fmt):
+    """The filtered parcel list as CSV or xlsx (``fmt``), restricted for EXPORT; other fmt → 404."""
     parcels = restricted(ledger.Parcel, request.user, Action.EXPORT)
     filterset = ParcelFilterSet(request.GET, queryset=parcels, user=request.user)
     return export_page(request, PARCELS, filterset, fmt)
@@ -53,6 +55,7 @@ def parcel_export(request, fmt):
 @requires(Action.VIEW)
 @require_safe
 def enterprise_list(request):
+    """Enterprise list (企业): restricted, filtered (EnterpriseFilterSet), sorted, paged."""
     enterprises = restricted(ledger.Enterprise, request.user)
     filterset = EnterpriseFilterSet(request.GET, queryset=enterprises)
     return list_page(
@@ -68,6 +71,7 @@ def enterprise_list(request):
 @requires(Action.EXPORT)
 @require_safe
 def enterprise_export(request, fmt):
+    """The filtered enterprise list as CSV or xlsx (``fmt``), restricted for EXPORT; other fmt → 404."""
     enterprises = restricted(ledger.Enterprise, request.user, Action.EXPORT)
     filterset = EnterpriseFilterSet(request.GET, queryset=enterprises)
     return export_page(request, ENTERPRISES, filterset, fmt)
@@ -79,6 +83,7 @@ def enterprise_export(request, fmt):
 @requires(Action.VIEW)
 @require_safe
 def parcel_detail(request, pk):
+    """The parcel card (宗地档案): facts, map, and the panels other apps add; 404 when out of scope."""
     parcel = get_object_or_404(
         restricted(ledger.Parcel, request.user).select_related("jurisdiction", "holder"), pk=pk
     )
@@ -94,6 +99,9 @@ def parcel_detail(request, pk):
 @requires(Action.VIEW)
 @require_safe
 def enterprise_detail(request, pk):
+    """The enterprise card (企业档案): its parcels, leases, figures and relation graph, each
+    restricted to the user; ID numbers masked unless the role sees personal data; 404 out of scope.
+    """
     enterprise = get_object_or_404(restricted(ledger.Enterprise, request.user), pk=pk)
     user = request.user
     context = {

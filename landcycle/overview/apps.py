@@ -1,3 +1,5 @@
+"""Pages that combine the apps (dashboard, map, portal); above every app in the layers."""
+
 from django.apps import AppConfig
 
 

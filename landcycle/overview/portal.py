@@ -57,6 +57,9 @@ def available_parcels() -> QuerySet:
 
 
 def available_columns() -> list[tuple[str, str]]:
+    """The available-land columns the portal shows: ``[(key, Chinese label)]`` of the public fields
+    in the lifecycle rules (``[available_land] public_fields``), in display order.
+    """
     public = set(_public_fields())
     return [(key, label) for key, label in AVAILABLE_LABELS.items() if key in public]
 
@@ -74,6 +77,10 @@ def available_land() -> list[dict]:
 
 
 def available_features(box: BBox, zoom: int, limit: int = 2000) -> dict:
+    """The published available land overlapping ``box`` as a GeoJSON FeatureCollection (dict):
+    geometries simplified for ``zoom``, public fields only as properties (area in m², cost in
+    万元); at most ``limit`` features.
+    """
     public = set(_public_fields())
     entries = overlapping_entries(box).select_related("parcel__jurisdiction")[:limit]
     features = []
@@ -100,6 +107,7 @@ def available_features(box: BBox, zoom: int, limit: int = 2000) -> dict:
 
 
 def overlapping_entries(box: BBox):
+    """The published available-land entries whose parcel (with a geometry) overlaps ``box``."""
     parcels = overlapping(available_parcels().exclude(geometry_wkt=""), box)
     return _published_entries().filter(parcel__in=parcels)
 

@@ -1,3 +1,5 @@
+"""The public portal's routes (namespace ``portal``, mounted at /portal/)."""
+
 from django.urls import path
 
 from . import portal_views

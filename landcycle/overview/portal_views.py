@@ -11,6 +11,10 @@ from . import portal
 
 @require_safe
 def index(request):
+    """The portal's front page (no login): published available land and its columns, the A list of
+    the current results with its disclosure rules, the runs on public notice (公示), and the map's
+    extent.
+    """
     from landcycle.evaluation.notice import public_notice_runs
 
     run, a_list = portal.published_a_list()
@@ -32,6 +36,9 @@ def index(request):
 
 @require_safe
 def available_geojson(request):
+    """The published available land in ``?bbox=min_lon,min_lat,max_lon,max_lat`` at ``?zoom=``
+    (0–22, default 14) as GeoJSON; a bad bbox or zoom answers 400 with the reason.
+    """
     try:
         box = mapdata.BBox.parse(request.GET.get("bbox"))
         zoom = max(0, min(int(request.GET.get("zoom", "14")), 22))

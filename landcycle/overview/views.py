@@ -33,6 +33,7 @@ MENU = [
 @requires(Action.VIEW)
 @require_safe
 def dashboard(request):
+    """The dashboard (总览): the user's restricted figures (``overview.services.dashboard``)."""
     return render(request, "overview/dashboard.html", {"data": services.dashboard(request.user)})
 
 
@@ -42,6 +43,7 @@ def dashboard(request):
 @requires(Action.VIEW)
 @require_safe
 def map_view(request):
+    """The officers' map page, opened on the extent of the user's parcels."""
     box = maps.extent(restricted(ledger.Parcel, request.user))
     return render(
         request,
@@ -67,6 +69,10 @@ LAYERS = {
 @require_safe
 @gzip_page
 def map_parcels(request):
+    """The user's parcels of ``?layer=`` (parcels, control_line, available) in ``?bbox=`` at
+    ``?zoom=`` (0–22) as gzipped GeoJSON; 400 for an unknown layer or a bad bbox/zoom; an
+    ETag (data version, current run, scope, request) answers 304 when unchanged.
+    """
     layer = request.GET.get("layer", "parcels")
     if layer not in LAYERS:
         return HttpResponseBadRequest("unknown layer")
@@ -114,6 +120,7 @@ def _map_etag(request, layer: str) -> str | None:
 @requires(Action.VIEW)
 @require_safe
 def map_streets(request):
+    """The bounding box of the user's parcels per street, as JSON (``web.maps.street_extents``)."""
     return JsonResponse(maps.street_extents(restricted(ledger.Parcel, request.user)))
 
 

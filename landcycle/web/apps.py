@@ -1,7 +1,11 @@
+"""The web frame's app: accounts (Profile), login, base templates, navigation, API base."""
+
 from django.apps import AppConfig
 
 
 class WebConfig(AppConfig):
+    """Installs the scope loader, creates STATIC_ROOT and revokes API tokens on a password change."""
+
     name = "landcycle.web"
     label = "web"
     verbose_name = "网页与权限 Web"

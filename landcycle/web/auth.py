@@ -63,6 +63,9 @@ class LockoutModelBackend(ModelBackend):
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
+        """The user for ``username``/``password``, or None; records a LoginAttempt (address, success).
+        Raises PermissionDenied while the username or the address is locked out (not recorded).
+        """
         if username is None:
             username = kwargs.get("username")
         if username is None or password is None or not str(username).strip():

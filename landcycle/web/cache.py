@@ -39,6 +39,7 @@ _request_memo: ContextVar[dict | None] = ContextVar("landcycle_request_memo", de
 
 @contextmanager
 def request_scope():
+    """Context manager: a fresh per-request memo (``per_request``) for the block, dropped after it."""
     token = _request_memo.set({})
     try:
         yield
@@ -191,6 +192,7 @@ def value(name: str, queryset: QuerySet, version: int, compute):
 
 
 def clear() -> None:
+    """Forget every cached value in this process (the tests do, between cases)."""
     with _lock:
         _entries.clear()
         _computing.clear()

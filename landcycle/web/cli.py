@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
+    """Add ``landcycle serve [--host H] [--port P] [--threads N] [--workers W]`` to ``subparsers``."""
     parser = subparsers.add_parser(
         "serve",
         help="serve the web app: officers' UI at /, portal at /portal/, API at /api/",
@@ -28,6 +29,10 @@ def register(subparsers) -> None:
 
 
 def handle_serve(args) -> int:
+    """``landcycle serve``: check the port (1..65535) and workers (1..64), refuse to start without
+    LANDCYCLE_SECRET_KEY (unless DEBUG or a demo data directory), then serve until stopped;
+    returns exit code 0. Refusals and a port that cannot be bound → CommandError.
+    """
     from landcycle.core.commands import CommandError, setup_django
 
     if not 0 < args.port < 65536:

@@ -1,3 +1,5 @@
+"""Template context of every page: the user's role label and the navigation menu."""
+
 from .navigation import menu_for
 from .permissions import Action, scope_of
 

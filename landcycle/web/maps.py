@@ -28,11 +28,13 @@ GRID_CELLS = 24  # cells across the view at low zoom
 
 
 class BadBBox(ValueError):
-    pass
+    """A ``bbox`` query parameter that is not four numbers in range (answered with 400)."""
 
 
 @dataclass(frozen=True)
 class BBox:
+    """A longitude/latitude box in degrees (CGCS2000): min_lon, min_lat, max_lon, max_lat."""
+
     min_lon: float
     min_lat: float
     max_lon: float
@@ -40,6 +42,9 @@ class BBox:
 
     @classmethod
     def parse(cls, text: str | None) -> BBox:
+        """``"min_lon,min_lat,max_lon,max_lat"`` → BBox. Raises BadBBox when not four numbers, out of
+        ±180/±90 or empty (min ≥ max).
+        """
         try:
             values = [float(v) for v in (text or "").split(",")]
         except ValueError:
@@ -86,6 +91,9 @@ def tolerance_for_zoom(zoom: int) -> float:
 
 @lru_cache(maxsize=200_000)
 def simplified(wkt: str, zoom: int) -> dict | None:
+    """A parcel's WKT as GeoJSON geometry (dict) simplified for map ``zoom`` (half a pixel,
+    topology kept), coordinates to 7 decimals; None when the WKT does not parse. Cached.
+    """
     try:
         geometry = parse_geometry(wkt)
     except ValueError:
@@ -179,6 +187,9 @@ def street_extents(parcels: QuerySet) -> dict:
 
 
 def extent(parcels: QuerySet) -> list[float] | None:
+    """The bounding box ``[min_lon, min_lat, max_lon, max_lat]`` (degrees) of ``parcels`` (one
+    aggregate query over their stored bounds); None when there are none.
+    """
     box = parcels.aggregate(
         x0=Min("min_lon"), y0=Min("min_lat"), x1=Max("max_lon"), y1=Max("max_lat")
     )

@@ -39,6 +39,7 @@ def default_workers() -> int:
 
 
 def gunicorn_available() -> bool:
+    """True when gunicorn can run here (installed, and a Unix system with ``fcntl``)."""
     try:
         import fcntl  # noqa: F401  gunicorn is for Unix
 
@@ -49,6 +50,7 @@ def gunicorn_available() -> bool:
 
 
 def application():
+    """The project's WSGI application (settings ``landcycle.settings`` unless set)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "landcycle.settings")
     from django.core.wsgi import get_wsgi_application
 
@@ -108,6 +110,7 @@ class Supervisor:
         self.stopping = threading.Event()
 
     def start(self, name: str) -> None:
+        """Start (or restart) the child ``name`` with its command line."""
         self.processes[name] = subprocess.Popen(
             self.commands[name], env=self.env, pass_fds=self.pass_fds
         )
@@ -137,6 +140,7 @@ class Supervisor:
         self._terminate()
 
     def stop(self, *_args) -> None:
+        """Ask ``run()`` to end (signal handler): it then terminates the children."""
         self.stopping.set()
 
     def _terminate(self) -> None:

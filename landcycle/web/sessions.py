@@ -12,7 +12,12 @@ from django.utils import timezone
 
 
 class SessionStore(db.SessionStore):
+    """Django's database session store with ``load`` as one prepared SELECT."""
+
     def load(self):
+        """The session's data (dict) when the key exists and has not expired; otherwise a new empty
+        session (Django's behaviour: the key is dropped).
+        """
         model = self.model
         meta = model._meta
         connection = connections[router.db_for_read(model)]

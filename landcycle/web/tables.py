@@ -22,6 +22,8 @@ from . import cache
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a list page: key, Chinese label, ``value(row)`` → cell, sort field, link to card."""
+
     key: str
     label: str
     value: Callable[[object], object]
@@ -31,6 +33,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
+    """A list page's columns and how its rows load (``fields`` / ``values``); also its export."""
+
     name: str
     columns: tuple[Column, ...]
     select_related: tuple[str, ...] = ()
@@ -60,6 +64,7 @@ class Table:
         return self.default_order
 
     def rows(self, objects: Iterable) -> list[list]:
+        """The cell values of ``objects``: one list per row, in column order."""
         return [[column.value(obj) for column in self.columns] for obj in objects]
 
     def body_html(self, objects, links: list[str]) -> str:
@@ -163,6 +168,10 @@ PAGE_SIZE = 50
 
 
 def list_page(request, table: Table, filterset, template: str, card: str, export: str):
+    """Render ``template`` with the filtered, sorted page (PAGE_SIZE rows) of ``table``: ``filterset``
+    must be over a restricted queryset; ``card`` is the row link's URL name (pk argument),
+    ``export`` the export's URL name (fmt argument). Sorting: ``?sort=`` (``-`` descending).
+    """
     ordering = table.ordering(request.GET.get("sort"))
     # Deferred join: sort and page over ids only (narrow rows), then load the 50 rows shown.
     # The sorted ids are cached per data version: sorting by a joined column (street, holder)
@@ -202,10 +211,14 @@ def list_page(request, table: Table, filterset, template: str, card: str, export
 
 
 def row_pk(row):
+    """The primary key of a row, whether a ``values()`` dict or a model instance."""
     return row["pk"] if isinstance(row, dict) else row.pk
 
 
 def export_page(request, table: Table, filterset, fmt: str):
+    """The filtered, sorted rows of ``table`` as a download (``export_response``); ``fmt`` ``csv``
+    or ``xlsx``, anything else is a 404.
+    """
     if fmt not in ("csv", "xlsx"):
         raise Http404
     queryset = filterset.qs.order_by(table.ordering(request.GET.get("sort")), "pk")

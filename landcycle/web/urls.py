@@ -1,3 +1,5 @@
+"""The frame's own pages: login and logout (namespace ``web``)."""
+
 from django.urls import path
 
 from . import views

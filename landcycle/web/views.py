@@ -19,6 +19,10 @@ from .decorators import requires  # noqa: F401  (kept importable from here)
 
 @require_http_methods(["GET", "POST"])
 def login_view(request):
+    """The login page: GET shows the form; POST logs in and redirects to ``next`` (own host only)
+    or LOGIN_REDIRECT_URL. Wrong credentials show the form again; a locked-out username or
+    address answers 429 with the lockout minutes.
+    """
     form = AuthenticationForm(request, data=request.POST or None)
     locked = False
     if request.method == "POST":
@@ -49,5 +53,6 @@ def login_view(request):
 
 @require_POST
 def logout_view(request):
+    """Log out (POST only) and go to the login page."""
     auth_logout(request)
     return redirect("web:login")

@@ -60,9 +60,10 @@ def test_csv_folder_has_a_bom_and_reads_back(tmp_path, small):
 
 
 def test_too_many_rows_for_excel_is_refused_before_writing(tmp_path, monkeypatch):
+    from landcycle.core import safe_output
     from landcycle.demo import workbook
 
-    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 10)
+    monkeypatch.setattr(safe_output, "EXCEL_MAX_ROWS", 10)
     with pytest.raises(WorkbookTooLarge, match="CSV"):
         workbook.write_workbook({"宗地": pl.DataFrame({"a": range(20)})}, tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()

@@ -2,7 +2,7 @@ import threading
 
 import openpyxl
 import pytest
-from django.db import connections
+from django.db import connection, connections
 
 from landcycle.imports.models import ImportBatch
 from landcycle.imports.services import CONFLICT, ImportConflict, run_import
@@ -68,3 +68,20 @@ def test_two_imports_at_once_end_in_a_clear_message_and_one_write(tmp_path):
     assert CONFLICT.startswith("写入时与同时进行的另一写入")
     assert ImportBatch.objects.get(pk=winner.batch.pk).status == ImportBatch.Status.SUCCEEDED
     assert sorted(Parcel.objects.values_list("code", flat=True)) == codes  # written once
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite connection settings")
+@pytest.mark.django_db
+def test_import_waits_for_other_writers_for_the_configured_time_then_restores(settings):
+    # The import's lock wait and bulk_session share core.databases.sqlite_pragmas.
+    from landcycle.imports.services import _waiting_for_other_writers
+
+    settings.LANDCYCLE_IMPORT_LOCK_WAIT = 2.5
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        was = cursor.fetchone()[0]
+        with _waiting_for_other_writers():
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 2500
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == was

@@ -142,7 +142,7 @@ def test_export_refuses_a_kind_it_does_not_write(tmp_path, name):
 def test_failed_workbook_export_leaves_no_file(tmp_path, monkeypatch):
     from landcycle.imports import export
 
-    def broken(path, frames):
+    def broken(frames, path, **options):
         path.write_bytes(b"half a workbook")
         raise OSError("disk full")
 
@@ -150,3 +150,30 @@ def test_failed_workbook_export_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         export.export_ledger(tmp_path / "ledger.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_workbook_uses_the_shared_writer_layout(tmp_path):
+    # One writer for the ledger export and the demo (core.safe_output): header frozen,
+    # autofilter on, title in the document properties.
+    import openpyxl
+
+    run_import([write_xlsx(tmp_path / "in.xlsx", district(2))])
+    export_ledger(tmp_path / "ledger.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "ledger.xlsx")
+    sheet = book["宗地"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.cell(1, 1).font.bold
+    assert book.properties.title == "landcycle 台账导出 ledger export"
+
+
+def test_export_too_large_for_excel_is_refused_and_leaves_no_file(tmp_path, monkeypatch):
+    # xlsxwriter drops rows past Excel's limit without a word; the shared writer refuses.
+    from landcycle.core import safe_output
+
+    run_import([write_xlsx(tmp_path / "in.xlsx", district(3))])
+    monkeypatch.setattr(safe_output, "EXCEL_MAX_ROWS", 3)
+    with pytest.raises(safe_output.WorkbookTooLarge, match="CSV"):
+        export_ledger(tmp_path / "out" / "ledger.xlsx")
+    assert not (tmp_path / "out" / "ledger.xlsx").exists()
+    assert list((tmp_path / "out").glob("*")) == []

@@ -16,16 +16,10 @@ from landcycle.web.models import Profile, Role
 from landcycle.web.permissions import Action, restricted
 from tests.web.conftest import DRAFT_MARKER, client_for
 from tests.web.permission_codes import KWARGS, OBJECT_KEYS, app_objects, url_patterns
+from tests.web.permission_codes import ROLES as MATRIX_ROLES
 
-ROLES = [
-    "administrator",
-    "evaluation_officer",
-    "street_officer",
-    "department_reader",
-    "enterprise_user",
-    "no_role",
-    None,  # anonymous
-]
+# Every role of the matrix; anonymous as None (no user).
+ROLES = [None if role == "anonymous" else role for role in MATRIX_ROLES]
 # Query strings some endpoints need to do real work (without them they answer 400).
 QUERIES = {
     "overview:map_parcels": [

@@ -17,6 +17,10 @@ GEODATA_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json"}
 
 @dataclass
 class RawSheet:
+    """A sheet as read: name and file, headers, cells as text (columns ``c0``…, plus ``_row``), and
+    the spreadsheet row of its last header row.
+    """
+
     name: str  # sheet name as the user wrote it
     source: str  # file name
     headers: list[str]
@@ -34,10 +38,18 @@ class Grid:
     # Cell problems found while reading, named by header once the table is found:
     # (row, column index, reason).
     cell_problems: list[tuple[int, int, str]] = field(default_factory=list)
+    # Merged cells: (first row, first column index, last row, last column index), rows as in
+    # ``_row``. Below the header, a merge down a column (所属街道 written once for several
+    # parcels) gives its value to every row it covers.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass
 class GeoLayer:
+    """A geodata layer as read: file, declared EPSG (if any), attribute fields as text with
+    ``_row``, and the geometries (shapely array).
+    """
+
     source: str
     crs_epsg: int | None  # declared by the file, if any
     fields: list[str]
@@ -47,6 +59,10 @@ class GeoLayer:
 
 @dataclass
 class Inputs:
+    """Everything read from the given paths: sheets, grids (header still to find), geodata layers,
+    and the problems met reading them (capped list).
+    """
+
     sheets: list[RawSheet] = field(default_factory=list)  # header already known
     grids: list[Grid] = field(default_factory=list)  # header to be found by imports.tables
     layers: list[GeoLayer] = field(default_factory=list)

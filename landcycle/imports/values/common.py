@@ -30,6 +30,7 @@ class Parsed:
     unit: pl.Series | None = None
 
     def first_error(self) -> str | None:
+        """The first row's error reason, or None when every row parsed."""
         errors = self.error.drop_nulls()
         return errors[0] if errors.len() else None
 

@@ -44,6 +44,9 @@ class DatePrecision(StrEnum):
 
 @dataclass(frozen=True)
 class PartialDate:
+    """A date as precise as written: the first day of the period and its precision (day, month,
+    year)."""
+
     date: dt.date  # the first day of the period
     precision: DatePrecision
 

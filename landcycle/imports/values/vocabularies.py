@@ -52,6 +52,10 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class SupplyTerm:
+    """One supply-method word (供地方式) of ``data/supply_methods.csv``: the term, the
+    ``Parcel.SupplyMethod`` key it is stored as (None: no such kind), synonyms, source.
+    """
+
     term: str  # the land market's word, kept in supply_method_detail when it is a sub-kind
     kind: str | None  # Parcel.SupplyMethod key; None: the ledger has no such kind
     synonyms: tuple[str, ...]
@@ -98,6 +102,10 @@ def supply_method_words() -> str:
 
 @dataclass
 class SupplyMethods:
+    """A 供地方式 column read: kind key, detail (sub-kind word), and masks of unknown words (errors)
+    and known words without a ledger kind (warnings); Series aligned with the input.
+    """
+
     kind: pl.Series  # Utf8: Parcel.SupplyMethod key, null where blank, unknown or without kind
     detail: pl.Series  # Utf8: the land market's word where it says more than the kind
     unknown: pl.Series  # Boolean: a word in no vocabulary (an error)
@@ -136,6 +144,10 @@ def supply_methods(raw: pl.Series) -> SupplyMethods:
 
 @dataclass(frozen=True)
 class LandClass:
+    """A land-use class (``data/land_use_codes.csv``) of GB/T 21010-2017 or the 2023 用地用海分类
+    guide: code, name, level, and the ledger's word for it (工业, 仓储) if any.
+    """
+
     standard: str
     code: str
     name: str
@@ -144,6 +156,7 @@ class LandClass:
 
     @property
     def stored_name(self) -> str:
+        """What the ledger stores for the class: its own word, else the standard's name."""
         return self.ledger or self.name
 
 
@@ -185,6 +198,10 @@ def _named(name: str, by_name) -> list[LandClass]:
 
 @dataclass
 class LandUse:
+    """A land-use column read: the stored word per row, the class code (null when none is known),
+    and the errors and warnings by cell value.
+    """
+
     land_use: pl.Series  # Utf8: the ledger's word, the standard's name, or free text as written
     code: pl.Series  # Utf8: the class code, null where none is known
     errors: dict[str, str]  # cell value → reason

@@ -7,12 +7,16 @@ from landcycle.ledger import models as ledger
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):
+    """A jurisdiction in the API: id, name, kind, parent id, materialised path."""
+
     class Meta:
         model = ledger.Jurisdiction
         fields = ["id", "name", "kind", "parent", "path"]
 
 
 class ParcelSerializer(serializers.ModelSerializer):
+    """A parcel in the API (no geometry), with its street's and matched holder's names."""
+
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     holder_name = serializers.CharField(source="holder.name", read_only=True, default=None)
     # The model's holder_name (土地使用权人 as written) under a name that keeps the API's
@@ -37,17 +41,23 @@ class ParcelSerializer(serializers.ModelSerializer):
 
 
 class ParcelGeometrySerializer(ParcelSerializer):
+    """A parcel in the API with its geometry as WKT (EPSG:4490); the detail route only."""
+
     class Meta(ParcelSerializer.Meta):
         fields = [*ParcelSerializer.Meta.fields, "geometry_wkt"]
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
+    """An enterprise in the API: USCC, name, GB/T 4754 industry code, scale, tags."""
+
     class Meta:
         model = ledger.Enterprise
         fields = ["id", "uscc", "name", "industry_code", "scale", "tags"]
 
 
 class PersonSerializer(serializers.ModelSerializer):
+    """A person in the API; the ID number masked unless the role sees personal data."""
+
     id_number = serializers.SerializerMethodField()
 
     class Meta:
@@ -55,29 +65,40 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "id_number"]
 
     def get_id_number(self, person) -> str:
+        """The whole ID number for roles that see personal data, else the masked one."""
         user = self.context["request"].user
         return person.id_number if scope_of(user).sees_personal_data else person.masked_id_number
 
 
 class RelationSerializer(serializers.ModelSerializer):
+    """A relation in the API: subject enterprise, party (enterprise or person), kind, share %."""
+
     class Meta:
         model = ledger.Relation
         fields = ["id", "subject", "party_enterprise", "party_person", "kind", "share_percent"]
 
 
 class BuildingSerializer(serializers.ModelSerializer):
+    """A building in the API: parcel id, name, floor area (m²), floors, use, completion date."""
+
     class Meta:
         model = ledger.Building
         fields = ["id", "parcel", "name", "floor_area_m2", "floors", "use", "completed_on"]
 
 
 class LeaseSerializer(serializers.ModelSerializer):
+    """A lease in the API: parcel, tenant, area (m²), dates, approved."""
+
     class Meta:
         model = ledger.Lease
         fields = ["id", "parcel", "tenant", "area_m2", "start", "end", "approved"]
 
 
 class IndicatorReportSerializer(serializers.ModelSerializer):
+    """A yearly indicator report in the API: money in 万元 (``*_10k_cny``), energy in tce,
+    emissions in t, electricity in kWh, water in t.
+    """
+
     class Meta:
         model = ledger.IndicatorReport
         fields = [
@@ -89,6 +110,8 @@ class IndicatorReportSerializer(serializers.ModelSerializer):
 
 
 class ViolationSerializer(serializers.ModelSerializer):
+    """A violation in the API: parcel, enterprise, kind, date found, status, stance."""
+
     class Meta:
         model = ledger.Violation
         fields = [
@@ -98,6 +121,8 @@ class ViolationSerializer(serializers.ModelSerializer):
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
+    """A commitment in the API: parcel, enterprise, indicator, value and unit, year."""
+
     class Meta:
         model = ledger.Commitment
         fields = ["id", "parcel", "enterprise", "indicator", "value", "unit", "year"]

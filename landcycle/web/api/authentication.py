@@ -44,6 +44,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's token authentication refusing (and deleting) expired tokens."""
 
     def authenticate_credentials(self, key):
+        """DRF's token check, plus: an expired token is deleted and refused (AuthenticationFailed)."""
         user, token = super().authenticate_credentials(key)
         if token_expired(token):
             token.delete()

@@ -29,6 +29,9 @@ class RestrictedFilterBackend(DjangoFilterBackend):
     """``DjangoFilterBackend`` whose related-object filters are restricted to the user."""
 
     def get_filterset(self, request, queryset, view):
+        """The view's filterset with each related-object filter either restricted to the user (models
+        in LISTABLE) or replaced by a plain id filter.
+        """
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None

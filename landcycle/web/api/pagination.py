@@ -31,12 +31,15 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
 
     @property
     def max_limit(self) -> int:
+        """The largest ``limit`` a request may ask (LANDCYCLE_API_MAX_LIMIT)."""
         return settings.LANDCYCLE_API_MAX_LIMIT
 
     def get_limit(self, request):
+        """``?limit=`` as 1..max_limit (default when absent); anything else is a 400."""
         value = _whole_number(request, self.limit_query_param, 1, self.max_limit)
         return self.default_limit if value is None else value
 
     def get_offset(self, request):
+        """``?offset=`` as 0..10¹² (0 when absent); anything else is a 400."""
         value = _whole_number(request, self.offset_query_param, 0, MAX_OFFSET)
         return value or 0

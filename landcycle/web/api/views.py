@@ -20,6 +20,7 @@ class RestrictedViewSet(viewsets.ReadOnlyModelViewSet):
     action_name = Action.VIEW
 
     def get_queryset(self):
+        """The viewset's queryset restricted to the rows the user may ``action_name``."""
         return restrict(super().get_queryset(), self.request.user, self.action_name)
 
 
@@ -37,6 +38,9 @@ class ObtainTokenView(APIView):
         responses=inline_serializer("TokenResponse", {"token": drf_serializers.CharField()}),
     )
     def post(self, request):
+        """``{"username", "password"}`` → ``{"token": key}`` (a fresh token); 400 for wrong
+        credentials, 429 while locked out.
+        """
         username = str(request.data.get("username", ""))
         user = authenticate(request, username=username, password=request.data.get("password"))
         if user is None and is_locked(username, client_address(request)):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0002_job_options'),
+        ('jobs', '0003_job_heartbeat'),
     ]
 
     operations = [
