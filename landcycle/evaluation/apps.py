@@ -16,6 +16,10 @@ class EvaluationConfig(AppConfig):
 
         register_rules()
 
+        from .background import register as register_jobs
+
+        register_jobs()  # runs and corrected runs in the background (the jobs app's queue)
+
         from landcycle.web.navigation import register_app_views
 
         register_app_views("landcycle.evaluation.views")

@@ -99,9 +99,19 @@ class EvaluationRun(models.Model):
         on_delete=models.PROTECT,
     )
     notice_days = models.PositiveSmallIntegerField("公示期 (天)", null=True, blank=True)
+    # How notice_days count, from the policy (consequences.notice_unit): 自然日 or 工作日.
+    notice_unit = models.CharField(
+        "公示期计法",
+        max_length=12,
+        choices=[("days", "自然日"), ("working_days", "工作日")],
+        default="days",
+    )
     notice_start = models.DateField("公示开始", null=True, blank=True)
     notice_end = models.DateField("公示结束", null=True, blank=True)
     published_at = models.DateTimeField("公示时间", null=True, blank=True)
+    # Set when published: the notice is the public's (the run is of the adopted policy, not a
+    # what-if), so the portal shows it and its public fields.
+    notice_public = models.BooleanField("向社会公示", default=False)
     finalized_at = models.DateTimeField("生效时间", null=True, blank=True)
     finalized_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -285,9 +295,29 @@ class Objection(models.Model):
     raised_by = models.CharField("提出人", max_length=100)
     text = models.TextField("异议内容")
     raised_on = models.DateField("提出日期")
+    # Filed online: the account that filed it and its evidence (证明材料), kept under MEDIA_ROOT.
+    raised_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提出账号",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    attachment = models.FileField(
+        "证明材料", upload_to="evaluation/objections/%Y/", blank=True, max_length=300
+    )
     answer = models.TextField("答复", blank=True)
     answered_by = models.CharField("答复人", max_length=100, blank=True)
     answered_on = models.DateField("答复日期", null=True, blank=True)
+    answered_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="答复账号",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
     upheld = models.BooleanField("异议成立", null=True, blank=True)
     # The run re-made after the ledger was corrected because this objection was upheld.
     correction = models.ForeignKey(
@@ -312,6 +342,11 @@ class Objection(models.Model):
     @property
     def answered(self) -> bool:
         return self.upheld is not None
+
+    @property
+    def attachment_name(self) -> str:
+        """The evidence's file name as uploaded (without the storage folder)."""
+        return self.attachment.name.rsplit("/", 1)[-1] if self.attachment else ""
 
 
 class PolicyAdoption(ChangeLogged):

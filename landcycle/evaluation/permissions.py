@@ -24,7 +24,7 @@ def register_rules() -> None:
             by_jurisdiction=lambda path: Q(),
             by_enterprise=lambda eid: Q(),
             published=Q(status__in=PUBLISHED),
-            public=lambda: Q(status="final"),
+            public=lambda: Q(status="final") | Q(status="notice", notice_public=True),
         ),
     )
     register(
@@ -34,8 +34,13 @@ def register_rules() -> None:
             by_enterprise=lambda eid: Q(parcel_id__in=parcels_of(eid)) | Q(holder_id=eid),
             published=Q(run__status__in=PUBLISHED),
             # the published lists (the A list): final runs, the classes the disclosure names
-            # (a REVIEW parcel by the class decided for it: ``review.in_classes_q``)
-            public=lambda: Q(run__status="final") & _decided_in(disclosure()["a_list"]["classes"]),
+            # (a REVIEW parcel by the class decided for it: ``review.in_classes_q``); and during
+            # a public notice (公示) the results of the run on notice, whose pages show only the
+            # fields its policy marks public (``notice.public_fields``)
+            public=lambda: (
+                (Q(run__status="final") & _decided_in(disclosure()["a_list"]["classes"]))
+                | Q(run__status="notice", run__notice_public=True)
+            ),
         ),
     )
     register(
@@ -51,7 +56,9 @@ def register_rules() -> None:
         RowRule(
             by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
             by_enterprise=lambda eid: Q(enterprise_id=eid),
-            published=Q(run__status__in=PUBLISHED),
+            # objections are raised on notice; a superseded run was on notice (or final) too,
+            # and its objections stay visible with their answers and the correction
+            published=Q(run__status__in=(*PUBLISHED, "superseded")),
         ),
     )
 

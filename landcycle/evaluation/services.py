@@ -14,7 +14,7 @@ the run); unanswered or upheld-but-uncorrected objections refuse it even with ``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -72,7 +72,7 @@ def load_inputs(policy, year: int):
     try:
         return EvaluationInputs(**load_frames(window))
     except ValueError as exc:  # the engine's InputError: the ledger breaks the contract
-        raise EvaluationError(f"the ledger cannot be evaluated: {exc}") from exc
+        raise EvaluationError(f"台账数据无法评价：{exc} (the ledger cannot be evaluated)") from exc
 
 
 def indicator_years_back(policy) -> int:
@@ -124,18 +124,33 @@ class Prepared:
     previous: EvaluationRun | None = None  # the run previous_class comes from
 
 
-def prepare(policy, year: int) -> Prepared:
+def prepare(policy, year: int, progress: Progress | None = None) -> Prepared:
+    """Load the ledger and evaluate; ``progress(stage, done, total)`` hears each step."""
     from .engine import inputs_fingerprint
 
+    progress = progress or _silent
+    progress("读取台账 loading the ledger", 0, STEPS)
     inputs = load_inputs(policy, year)
     if inputs.parcels.is_empty():
-        raise EvaluationError("the ledger has no parcels: import them first (`landcycle import`)")
+        raise EvaluationError(
+            "台账中没有宗地，请先导入台账 (the ledger has no parcels: import them)"
+        )
+    progress(f"计算 {inputs.parcels.height} 宗地 evaluating", 1, STEPS)
     results = compute(policy, inputs, year)
     previous = latest_final_run(year - 1, policy.name)
     results = results.rename({"code": "parcel_code"}).join(
         _previous_classes(previous), on="parcel_id", how="left"
     )
     return Prepared(policy, year, inputs_fingerprint(inputs, year), results, previous)
+
+
+# progress(stage, done, total): what a background job shows while a run is made.
+Progress = Callable[[str, int, int], None]
+STEPS = 3  # load, evaluate, store
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    return None
 
 
 def run_evaluation(
@@ -145,10 +160,12 @@ def run_evaluation(
     corrects: EvaluationRun | None = None,
     objections: Iterable[Objection] = (),
     note: str = "",
+    progress: Progress | None = None,
 ) -> EvaluationRun:
     """Evaluate ``year`` with the policy and store the run (draft) and its results."""
     policy = get_policy(policy_name)
-    prepared = prepare(policy, year)
+    prepared = prepare(policy, year, progress)
+    (progress or _silent)(f"写入 {prepared.results.height} 条结果 storing", 2, STEPS)
     return store(prepared, corrects=corrects, objections=objections, note=note)
 
 
@@ -193,6 +210,7 @@ def store(
             previous_run=prepared.previous,
             corrects=corrects,
             notice_days=_notice_days(policy),
+            notice_unit=policy.consequences.notice_unit,
             note=note,
         )
         write_results(run, results, exact=_quoted_figures(policy))
@@ -348,7 +366,7 @@ def find_run(run_id: int) -> EvaluationRun:
     try:
         return EvaluationRun.objects.get(pk=run_id)
     except EvaluationRun.DoesNotExist:
-        raise EvaluationError(f"no evaluation run #{run_id}") from None
+        raise EvaluationError(f"没有评价批次 #{run_id} (no evaluation run #{run_id})") from None
 
 
 def latest_run(year: int, policy_name: str | None = None) -> EvaluationRun:
@@ -406,8 +424,8 @@ def current_runs(year: int | None = None, zone=None) -> list[CurrentRun]:
 def _move(run: EvaluationRun, target: str) -> None:
     if target not in TRANSITIONS[run.status]:
         raise TransitionError(
-            f"run #{run.pk} is {run.get_status_display()} ({run.status}); "
-            f"it cannot become {Status(target).label} ({target})"
+            f"评价批次 #{run.pk} 为{run.get_status_display()}，不能转为{Status(target).label}"
+            f" (run #{run.pk} is {run.status}; it cannot become {target})"
         )
     run.status = target
 
@@ -418,13 +436,65 @@ def publish(run: EvaluationRun, start: dt.date | None = None) -> EvaluationRun:
     with transaction.atomic():
         run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
         _move(run, Status.NOTICE)
-        days = run.notice_days or 0
+        _refuse_second_notice(run)
         run.notice_start = start
-        # The end is the notice's last day; with no notice period it is the start day itself.
-        run.notice_end = start + dt.timedelta(days=max(days - 1, 0))
+        run.notice_end = notice_end(start, run.notice_days or 0, run.notice_unit)
         run.published_at = timezone.now()
-        run.save(update_fields=["status", "notice_start", "notice_end", "published_at"])
+        run.notice_public = _public_notice(run)
+        run.save(
+            update_fields=["status", "notice_start", "notice_end", "published_at", "notice_public"]
+        )
     return run
+
+
+# ---------------------------------------------------------------- notice periods (issue 12)
+
+
+def notice_end(start: dt.date, days: int, unit: str = "days", calendar=None) -> dt.date:
+    """The last day of a notice of ``days`` starting ``start`` (counted as its first day).
+
+    ``unit`` "days": calendar days; "working_days": working days of the official calendar
+    (``core.workcalendar.official_calendar``: weekends, official days off and make-up workdays),
+    so a notice posted on a Saturday begins counting on Monday. No period: the start day itself.
+    Raises EvaluationError when the calendar does not know a year the notice reaches.
+    """
+    from landcycle.core.workcalendar import CalendarUnknown, official_calendar
+
+    if days <= 0:
+        return start
+    if unit != "working_days":
+        return start + dt.timedelta(days=days - 1)
+    calendar = calendar or official_calendar()
+    try:
+        return calendar.add_working_days(start - dt.timedelta(days=1), days)
+    except CalendarUnknown as exc:
+        raise EvaluationError(
+            f"{exc.year} 年节假日安排未录入，无法按工作日计算公示期，请管理员先录入该年节假日"
+            f" (the official calendar of {exc.year} is not known)"
+        ) from exc
+
+
+def _refuse_second_notice(run: EvaluationRun) -> None:
+    """One notice at a time for a year and policy: the public must know which results to read."""
+    other = (
+        EvaluationRun.objects.filter(year=run.year, policy_name=run.policy_name)
+        .filter(status=Status.NOTICE)
+        .exclude(pk=run.pk)
+        .first()
+    )
+    if other is not None:
+        raise TransitionError(
+            f"{run.year} 年度「{run.policy_name}」已有评价批次 #{other.pk} 在公示中"
+            f"（至 {other.notice_end}），同一年度同一政策同时只能公示一个批次；"
+            f"请先使 #{other.pk} 生效或更正 (run #{other.pk} is already on notice)"
+        )
+
+
+def _public_notice(run: EvaluationRun) -> bool:
+    """A notice the public sees: the run is of the policy adopted for its year (not a what-if)."""
+    from .adoption import is_what_if
+
+    return not is_what_if(run)
 
 
 def final_from(run: EvaluationRun) -> dt.date:
@@ -444,25 +514,30 @@ def finalize(
         open_objections = list(run.objections.filter(upheld__isnull=True))
         if open_objections:
             ids = ", ".join(f"#{o.pk}" for o in open_objections)
-            raise TransitionError(f"run #{run.pk} has unanswered objections: {ids}")
+            raise TransitionError(
+                f"评价批次 #{run.pk} 尚有未答复的异议 {ids}，答复后才能生效"
+                f" (run #{run.pk} has unanswered objections)"
+            )
         upheld = list(run.objections.filter(upheld=True))
         if upheld:
             ids = ", ".join(f"#{o.pk}" for o in upheld)
             raise TransitionError(
-                f"run #{run.pk} has upheld objections ({ids}): correct the ledger and make a "
-                f"corrected run (`landcycle correct {run.pk}`) instead"
+                f"评价批次 #{run.pk} 有成立的异议 {ids}：请更正台账后生成更正评价，"
+                f"由更正评价生效 (run #{run.pk} has upheld objections: make a corrected run)"
             )
         if today < final_from(run) and not force:
             raise TransitionError(
-                f"run #{run.pk} is on public notice until {run.notice_end}; "
-                f"it can become final from {final_from(run)} (or use --force)"
+                f"评价批次 #{run.pk} 公示期至 {run.notice_end}，{final_from(run)} 起方可生效；"
+                f"如确需提前生效，请勾选“提前生效”并记录 (run #{run.pk} is on public notice "
+                f"until {run.notice_end}; it can become final from {final_from(run)})"
             )
         if run.corrects_id is None:
             existing = latest_final_run(run.year, run.policy_name)
             if existing is not None:
                 raise TransitionError(
-                    f"run #{existing.pk} is already final for {run.year} with {run.policy_name}; "
-                    f"a change is a corrected run of #{existing.pk}"
+                    f"{run.year} 年度「{run.policy_name}」已有生效的评价批次 #{existing.pk}；"
+                    f"如需改变，请生成 #{existing.pk} 的更正评价 (run #{existing.pk} is already "
+                    f"final for {run.year} with {run.policy_name}: correct it instead)"
                 )
         run.forced = today < final_from(run)
         run.finalized_at = timezone.now()
@@ -486,7 +561,9 @@ def finalize(
 def _result_for(run: EvaluationRun, parcel_code: str) -> EvaluationResult:
     result = EvaluationResult.objects.filter(run=run, parcel_code=parcel_code).first()
     if result is None:
-        raise EvaluationError(f"parcel {parcel_code} is not in run #{run.pk}")
+        raise EvaluationError(
+            f"宗地 {parcel_code} 不在评价批次 #{run.pk} 中 (parcel not in run #{run.pk})"
+        )
     return result
 
 
@@ -502,23 +579,25 @@ def raise_objection(
     on = on or timezone.localdate()
     if run.status != Status.NOTICE:
         raise TransitionError(
-            f"run #{run.pk} is {run.get_status_display()}: objections are taken during the notice"
+            f"评价批次 #{run.pk} 为{run.get_status_display()}，只在公示期内受理异议"
+            f" (run #{run.pk} is {run.status}: objections are taken during the notice)"
         )
     if not (run.notice_start <= on <= run.notice_end):
         raise EvaluationError(
-            f"{on} is outside the notice of run #{run.pk} ({run.notice_start} – {run.notice_end})"
+            f"{on} 不在评价批次 #{run.pk} 的公示期（{run.notice_start} 至 {run.notice_end}）内，"
+            f"不能提出异议 ({on} is outside the notice of run #{run.pk})"
         )
     if not text.strip() or not raised_by.strip():
-        raise EvaluationError("an objection needs who raises it and its text")
+        raise EvaluationError("异议须写明提出人和异议理由 (an objection needs who and why)")
     result = _result_for(run, parcel_code)
     enterprise_id = result.holder_id
     if enterprise_uscc:
         enterprise = Enterprise.objects.filter(uscc=enterprise_uscc).first()
         if enterprise is None:
-            raise EvaluationError(f"no enterprise with USCC {enterprise_uscc}")
+            raise EvaluationError(f"没有统一社会信用代码为 {enterprise_uscc} 的企业 (no such USCC)")
         enterprise_id = enterprise.pk
     if not Parcel.objects.filter(pk=result.parcel_id).exists():
-        raise EvaluationError(f"parcel {parcel_code} is no longer in the ledger")
+        raise EvaluationError(f"宗地 {parcel_code} 已不在台账中 (parcel no longer in the ledger)")
     return Objection.objects.create(
         run=run,
         parcel_id=result.parcel_id,
@@ -537,14 +616,19 @@ def answer_objection(
     on: dt.date | None = None,
 ) -> Objection:
     if objection.answered:
-        raise TransitionError(f"objection #{objection.pk} has already been answered")
+        raise TransitionError(
+            f"异议 #{objection.pk} 已答复 (objection #{objection.pk} has already been answered)"
+        )
     if objection.run.status != Status.NOTICE:
         raise TransitionError(
-            f"run #{objection.run_id} is {objection.run.get_status_display()}: "
-            "objections are answered while it is on notice"
+            f"评价批次 #{objection.run_id} 为{objection.run.get_status_display()}，异议须在公示期内答复"
+            f" (run #{objection.run_id} is {objection.run.status}: objections are answered "
+            "while it is on notice)"
         )
     if not answer.strip() or not answered_by.strip():
-        raise EvaluationError("an answer needs its text and who gives it")
+        raise EvaluationError(
+            "答复须写明答复内容和答复人 (an answer needs its text and who gives it)"
+        )
     objection.answer = answer.strip()
     objection.answered_by = answered_by.strip()
     objection.answered_on = on or timezone.localdate()
@@ -557,31 +641,24 @@ def find_objection(objection_id: int) -> Objection:
     try:
         return Objection.objects.select_related("run").get(pk=objection_id)
     except Objection.DoesNotExist:
-        raise EvaluationError(f"no objection #{objection_id}") from None
+        raise EvaluationError(f"没有异议 #{objection_id} (no objection #{objection_id})") from None
 
 
-def correct(run: EvaluationRun, note: str = "") -> EvaluationRun:
+def correct(run: EvaluationRun, note: str = "", progress: Progress | None = None) -> EvaluationRun:
     """Re-run after the ledger was corrected; the new draft names ``run`` and the objections.
 
     A run on notice is corrected because of its upheld objections (at least one is needed); a
     final run may be corrected too (e.g. a D parcel re-evaluated after remediation) and then
     ``note`` must say why.
     """
-    if run.status == Status.NOTICE:
-        objections = list(run.objections.filter(upheld=True, correction__isnull=True))
-        if not objections:
-            raise TransitionError(f"run #{run.pk} has no upheld objection awaiting a correction")
-    elif run.status == Status.FINAL:
-        objections = []
-        if not note.strip():
-            raise EvaluationError(f"correcting final run #{run.pk} needs a note saying why")
-    else:
-        raise TransitionError(
-            f"run #{run.pk} is {run.get_status_display()}: only a run on notice or a final run "
-            "is corrected (a draft is simply evaluated again)"
-        )
+    objections = correction_objections(run, note)
     corrected = run_evaluation(
-        run.year, run.policy_name, corrects=run, objections=objections, note=note
+        run.year,
+        run.policy_name,
+        corrects=run,
+        objections=objections,
+        note=note,
+        progress=progress,
     )
     if run.status == Status.NOTICE:
         # Its upheld objections are settled by the correction; it can no longer become final.
@@ -589,3 +666,27 @@ def correct(run: EvaluationRun, note: str = "") -> EvaluationRun:
             _move(run, Status.SUPERSEDED)
             run.save(update_fields=["status"])
     return corrected
+
+
+def correction_objections(run: EvaluationRun, note: str = "") -> list[Objection]:
+    """The upheld objections a correction of ``run`` settles (none for a final run, which needs
+    a ``note``); raises TransitionError / EvaluationError when ``run`` cannot be corrected."""
+    if run.status == Status.NOTICE:
+        objections = list(run.objections.filter(upheld=True, correction__isnull=True))
+        if not objections:
+            raise TransitionError(
+                f"评价批次 #{run.pk} 没有待更正的成立异议；公示中的批次因成立的异议而更正"
+                f" (run #{run.pk} has no upheld objection awaiting a correction)"
+            )
+    elif run.status == Status.FINAL:
+        objections = []
+        if not note.strip():
+            raise EvaluationError(
+                f"更正已生效的评价批次 #{run.pk} 须写明原因 (correcting a final run needs a note)"
+            )
+    else:
+        raise TransitionError(
+            f"评价批次 #{run.pk} 为{run.get_status_display()}：只有公示中或已生效的批次可以更正，"
+            f"草稿直接重新评价即可 (only a run on notice or a final run is corrected)"
+        )
+    return objections

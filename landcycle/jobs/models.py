@@ -20,6 +20,7 @@ class Job(models.Model):
         """What the job runs: import (导入); each kind's runner is registered by its app."""
 
         IMPORT = "import", "导入"
+        EVALUATE = "evaluate", "评价"
 
     class State(models.TextChoices):
         """queued (排队), running (进行中), succeeded (完成), failed (失败)."""
@@ -53,6 +54,8 @@ class Job(models.Model):
     done = models.IntegerField("已完成步骤", default=0)
     total = models.IntegerField("总步骤", default=1)
     batch_id = models.BigIntegerField("导入批次", null=True, blank=True)
+    # What a job other than an import made, e.g. an evaluation: {"run_id": 7}.
+    result = models.JSONField("结果", default=dict, blank=True)
     failure = models.TextField("失败原因", blank=True, default="")
     interrupted = models.BooleanField("被中断", default=False)
     worker = models.CharField("后台进程", max_length=200, blank=True, default="")

@@ -173,7 +173,10 @@ def run(job_id) -> None:
     job.finished_at = timezone.now()
     job.stage, job.done, job.total = "完成 done", 1, 1
     job.save(
-        update_fields=["state", "failure", "finished_at", "batch_id", "stage", "done", "total"]
+        update_fields=[
+            *("state", "failure", "finished_at", "batch_id", "stage", "done", "total"),
+            "result",  # what a kind's run made (e.g. an evaluation: {"run_id": 7})
+        ]
     )
     _after(job)
 

@@ -11,6 +11,13 @@ class LifecycleConfig(AppConfig):
 
         register_rules()
 
+        # The official calendar other apps count working days with is this app's holiday table.
+        from landcycle.core.workcalendar import register_source
+
+        from .services.calendar import load_calendar
+
+        register_source(load_calendar)
+
         from landcycle.web.navigation import register_app_views
 
         register_app_views("landcycle.lifecycle.views")

@@ -33,8 +33,11 @@ def _paged(request, rows: list[dict], prefix: str, keys) -> dict:
 @require_safe
 def index(request):
     """The portal's front page (no login): published available land and its columns, the A list of
-    the current results with its disclosure rules, and the map's extent.
+    the current results with its disclosure rules, the runs on public notice (公示), and the map's
+    extent.
     """
+    from landcycle.evaluation.notice import public_notice_runs
+
     run, a_list = portal.published_a_list()
     box = mapdata.extent(portal.available_parcels())
     available = portal.available_land()
@@ -48,6 +51,7 @@ def index(request):
             "a_list": _paged(request, a_list, "a", ("parcel_code", "holder", "street")),
             "a_rules": portal.disclosure()["a_list"],
             "map_settings": {"extent": box, "public": True},
+            "notices": public_notice_runs(),
         },
     )
 

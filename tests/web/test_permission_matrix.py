@@ -300,7 +300,11 @@ def test_every_cell_of_the_matrix(matrix_world):
 @pytest.mark.parametrize(
     "change, first_wrong_cell",
     [
-        ("street_officer_may_publish", r"street_officer GET /runs/\d+/publish/: 405"),
+        # the first PUBLISH page in the matrix's order (an app's rows may come first)
+        (
+            "street_officer_may_publish",
+            r"street_officer GET /(runs/\d+/publish/: 405|objections/\d+/answer/: 200)",
+        ),
         ("enterprise_user_may_import", "enterprise_user GET /imports/"),
         ("administrator_may_do_nothing", "administrator GET /: 403"),
     ],

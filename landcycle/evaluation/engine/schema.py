@@ -188,6 +188,10 @@ class FactorPrice:
     example: bool = False
 
 
+# Units of consequences.notice_days: calendar days (自然日) or working days (工作日).
+NOTICE_UNITS = ("days", "working_days")
+
+
 @dataclass(frozen=True)
 class RelatedPartyRule:
     """Who counts as a right holder's related party (关联方) on a list that takes them in.
@@ -236,6 +240,8 @@ class Consequences:
     factor_prices: tuple[FactorPrice, ...] = ()
     measures_zh: dict[str, str] = field(default_factory=dict)
     related_parties: RelatedPartyRule = RelatedPartyRule()
+    # How notice_days count: calendar days (自然日) or working days (工作日, official calendar).
+    notice_unit: str = "days"
 
 
 @dataclass(frozen=True)
@@ -744,8 +750,8 @@ def _consequences(raw: dict, check_class, class_keys) -> Consequences:
     _check_keys(
         raw,
         {
-            "lists", "notice_days", "notice_example", "public_fields", "factor_prices",
-            "measures_zh", "related_parties",
+            "lists", "notice_days", "notice_example", "notice_unit", "public_fields",
+            "factor_prices", "measures_zh", "related_parties",
         },
         p0,
     )  # fmt: skip
@@ -789,6 +795,9 @@ def _consequences(raw: dict, check_class, class_keys) -> Consequences:
     notice = _get(raw, "notice_days", p0, int, False, 0)
     if notice < 0:
         raise _Invalid(_join(p0, "notice_days"), "must not be negative")
+    notice_unit = _get(raw, "notice_unit", p0, str, False, "days")
+    if notice_unit not in NOTICE_UNITS:
+        raise _Invalid(_join(p0, "notice_unit"), f"must be one of {', '.join(NOTICE_UNITS)}")
     return Consequences(
         tuple(lists),
         notice,
@@ -797,6 +806,7 @@ def _consequences(raw: dict, check_class, class_keys) -> Consequences:
         tuple(prices),
         dict(measures),
         _related_party_rule(_get(raw, "related_parties", p0, dict, False, {})),
+        notice_unit,
     )
 
 

@@ -1,1 +1,1 @@
-"""Forms of the evaluation pages, one module per topic."""
+"""Forms of the evaluation's pages, one module per topic."""

@@ -158,6 +158,7 @@ def run_adopt(request):
 @require_safe
 def run_detail(request, pk):
     from landcycle.evaluation.adoption import is_what_if
+    from landcycle.evaluation.views.runs_workflow import run_context
 
     run, results = _run_and_results(request, pk)
     all_results = restricted(EvaluationResult, request.user).filter(run=run)
@@ -180,6 +181,7 @@ def run_detail(request, pk):
             "what_if": is_what_if(run),
             "about": _about(run),
             "review_count": all_results.filter(klass=display.REVIEW_CLASS).count(),
+            **run_context(request, run),
         },
     )
 
