@@ -11,12 +11,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from landcycle.ledger import models as ledger
+from landcycle.lifecycle import models as lifecycle
 from landcycle.web import jobs
 from landcycle.web.models import Profile, Role
 from landcycle.web.permissions import Action, restricted
 from tests.web.conftest import DRAFT_MARKER, client_for
 
-NAMESPACES = ("web", "portal", "api")
+NAMESPACES = ("web", "portal", "api", "lifecycle")
 ROLES = [
     "administrator",
     "evaluation_officer",
@@ -70,6 +71,12 @@ def pk_values(name, world):
         "evaluationrun": type(w.run_final),
         "evaluationresult": type(w.run_final).results.rel.related_model,
         "run": type(w.run_final),
+        # lifecycle: exit proceedings and stock land (l2)
+        "exit": lifecycle.ExitCase,
+        "exit_step": lifecycle.ExitCase,
+        "exit_document": lifecycle.ExitStep,
+        "stock": lifecycle.StockLandCase,
+        "stock_step": lifecycle.StockLandCase,
     }
     base = name.split(":")[1]
     for suffix in ("-detail", "_detail", "_export", "_compare", "_transition"):

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 
 from ..models import Clawback, ExitCase, ExitStep
 from ..rules import rules
@@ -95,8 +96,10 @@ def open_case(
     actor=None,
     assigned_to=None,
     calendar: WorkCalendar | None = None,
+    issue_notice: bool = False,
 ) -> ExitCase:
-    """A verified trigger opens a case; the interview is due within 30 days of verification."""
+    """A verified trigger opens a case; the interview is due within 30 days of verification.
+    With ``issue_notice`` the interview notice (约谈通知书, DOCX) is stored on the first step."""
     if trigger not in ExitCase.Trigger.values:
         raise LifecycleError(f"退出情形 {trigger!r} 不在《管理办法》第八条所列情形之内")
     if not facts.strip():
@@ -123,7 +126,7 @@ def open_case(
     )
     with transaction.atomic():
         case.save()
-        ExitStep.objects.create(
+        step = ExitStep.objects.create(
             case=case,
             from_state="",
             to_state=S.VERIFIED,
@@ -133,6 +136,8 @@ def open_case(
             document_title="退出情形核实材料",
             note=facts,
         )
+        if issue_notice:
+            store_notice(case, step, OPEN_NOTICE)
     return case
 
 
@@ -149,10 +154,12 @@ def transition(
     clawbacks: list[dict] | None = None,
     contract_terminated: bool = False,
     calendar: WorkCalendar | None = None,
+    issue_notice: bool = False,
 ) -> ExitStep:
     """Apply ``action`` to ``case``; refuses moves the state machine or the periods forbid.
 
-    Raises LifecycleError with the reason in Chinese (the pages show it as it is)."""
+    Raises LifecycleError with the reason in Chinese (the pages show it as it is). With
+    ``issue_notice`` the step's DOCX notice (rectification / exit) is stored on the step."""
     spec = TRANSITIONS.get(action)
     if spec is None:
         raise LifecycleError(f"unknown action {action!r}; one of {', '.join(TRANSITIONS)}")
@@ -214,6 +221,8 @@ def transition(
         if spec.target in (S.EXITED, S.CLOSED_CORRECTED):
             case.closed_on = on
         case.save()
+        if issue_notice and spec.notice:
+            store_notice(case, step, spec.notice)
     return step
 
 
@@ -356,7 +365,11 @@ def store_notice(case: ExitCase, step: ExitStep, kind: str) -> ExitStep:
 
     from ..notices import exit_notice_docx
 
-    titles = {"interview": "约谈通知书", "rectification": "限期整改通知书", "exit": "限期退出通知书"}
+    titles = {
+        "interview": "约谈通知书",
+        "rectification": "限期整改通知书",
+        "exit": "限期退出通知书",
+    }
     data = exit_notice_docx(case, kind, today=step.on)
     name = f"exit-{case.pk}-{kind}-{step.on:%Y%m%d}.docx"
     step.document_file.save(name, ContentFile(data), save=False)
@@ -388,9 +401,7 @@ def timeline(case: ExitCase) -> list[TimelineEntry]:
         if step.to_state == S.VERIFIED:
             label = "核实退出情形，立案"
         else:
-            action = next(
-                (t.action for t in TRANSITIONS.values() if t.target == step.to_state), ""
-            )
+            action = next((t.action for t in TRANSITIONS.values() if t.target == step.to_state), "")
             label = action_label(action)
         if step.to_state == S.INTERVIEWED:
             deadline, what = case.interview_due, "约谈期限（核实后30日内）"
@@ -445,8 +456,6 @@ def next_deadline(case: ExitCase, today: dt.date) -> NextDeadline | None:
 
 def due_q(by: dt.date):
     """Open cases whose current deadline falls on or before ``by`` (a list filter)."""
-    from django.db.models import Q
-
     return (
         Q(state=S.VERIFIED, interview_due__lte=by)
         | Q(state=S.RECTIFICATION, rectification_due__lte=by)

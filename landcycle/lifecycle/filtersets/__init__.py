@@ -1,0 +1,1 @@
+"""Filters of the lifecycle lists (django-filter), one module per workflow."""
