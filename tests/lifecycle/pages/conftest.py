@@ -6,3 +6,4 @@ from tests.web.conftest import (  # noqa: F401 - fixtures for the page tests
     fast_password_hashing,
     world,
 )
+from tests.web.test_browser import browser, page  # noqa: F401 - chromium for the browser tests

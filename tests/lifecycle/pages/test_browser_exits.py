@@ -11,7 +11,7 @@ import pytest
 
 from landcycle.lifecycle.models import ExitCase
 from landcycle.lifecycle.services.calendar import seed_from_package
-from tests.web.test_browser import CHROMIUM, browser, log_in, page  # noqa: F401 (fixtures)
+from tests.web.test_browser import CHROMIUM, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,13 +21,13 @@ pytestmark = [
 SHOTS = os.environ.get("LANDCYCLE_SCREENSHOTS")
 
 
-def shot(page, name):  # noqa: F811
+def shot(page, name):
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-def submit_step(page, on: dt.date, **fields):  # noqa: F811
+def submit_step(page, on: dt.date, **fields):
     page.fill("input[name=on]", on.isoformat())
     for name, value in fields.items():
         page.fill(f"[name={name}]", value)
@@ -42,7 +42,7 @@ def test_an_exit_case_from_verification_to_exit(
     page,
     browser,
     settings,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     settings.MEDIA_ROOT = tmp_path / "documents"
     seed_from_package()
