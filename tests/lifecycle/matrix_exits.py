@@ -22,6 +22,10 @@ def handle(get=HANDLERS):
 ROWS = {
     ("lifecycle:exit_list", ""): page(),
     ("lifecycle:exit_new", ""): handle(),
+    ("lifecycle:exit_candidates", ""): {
+        "GET": HANDLERS,
+        **dict.fromkeys(METHODS[1:], HANDLERS_NO_METHOD),
+    },
     ("lifecycle:exit_detail", "own"): page(),
     ("lifecycle:exit_detail", "other"): page(OWN_ONLY),
     ("lifecycle:exit_document", "own"): page(),

@@ -5,6 +5,7 @@ timeline and notices, opening a case and one form per step. Every step goes thro
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from landcycle.core.permissions import Action, restricted, scope_of
+from landcycle.ledger.models import Enterprise, Parcel
 from landcycle.web.decorators import requires
 from landcycle.web.navigation import MenuItem
 from landcycle.web.tables import filter_form_html
@@ -71,11 +73,54 @@ def exit_list(request):
 
 
 @requires(Action.HANDLE)
+@require_safe
+def exit_candidates(request):
+    """Exit triggers the ledger suggests (第八条) in the user's scope, each a link to open a case
+    once verified."""
+    today = dt.date.today()
+    try:
+        year = int(request.GET.get("year") or today.year - 1)
+    except ValueError:
+        year = today.year - 1
+    found = exits.candidates(year)
+    parcels = dict(
+        restricted(Parcel, request.user, Action.HANDLE)
+        .filter(pk__in={c.parcel_id for c in found if c.parcel_id})
+        .values_list("pk", "code")
+    )
+    names = dict(
+        Enterprise.objects.filter(pk__in={c.enterprise_id for c in found}).values_list("pk", "name")
+    )
+    rows = [
+        {
+            "enterprise": names.get(c.enterprise_id, ""),
+            "parcel": parcels[c.parcel_id],
+            "trigger": ExitCase.Trigger(c.trigger).label,
+            "facts": c.facts,
+            "open": reverse("lifecycle:exit_new")
+            + "?"
+            + urlencode(
+                {"parcel_code": parcels[c.parcel_id], "trigger": c.trigger, "facts": c.facts}
+            ),
+        }
+        for c in found
+        if c.parcel_id in parcels  # outside the user's streets: not theirs to verify
+    ]
+    return render(
+        request,
+        "lifecycle/exits/candidates.html",
+        {"rows": rows, "year": year, "years": range(today.year - 5, today.year + 1)},
+    )
+
+
+@requires(Action.HANDLE)
 @require_http_methods(["GET", "POST"])
 def exit_new(request):
     if not may_take(request.user, "open"):
         return render(request, "lifecycle/exits/refused.html", {"reason": REFUSED_ROLE}, status=403)
-    form = OpenCaseForm(request.POST or None, user=request.user)
+    # a candidate's link fills the form; the officer verifies and confirms
+    initial = {k: request.GET[k] for k in ("parcel_code", "trigger", "facts") if k in request.GET}
+    form = OpenCaseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         parcel = d["parcel_code"]
@@ -196,6 +241,7 @@ def document_url(step: ExitStep) -> str:
 urlpatterns = [
     path("exits/", exit_list, name="exit_list"),
     path("exits/new/", exit_new, name="exit_new"),
+    path("exits/candidates/", exit_candidates, name="exit_candidates"),
     path("exits/<int:pk>/", exit_detail, name="exit_detail"),
     path("exits/documents/<int:pk>/", exit_document, name="exit_document"),
     path("exits/<int:pk>/<slug:step>/", exit_step, name="exit_step"),

@@ -290,3 +290,44 @@ def test_readers_see_no_step_buttons(world, media):
     )
     assert step_url(case, "interview") in page
     assert Clawback.objects.count() == 0
+
+
+def test_candidates_in_scope_link_to_a_prefilled_form(world, media):
+    from landcycle.lifecycle.services.agreements import create_agreement
+    from tests.factories import ViolationFactory
+
+    for parcel, enterprise in ((world.parcel_a, world.ent_a), (world.parcel_b, world.ent_b)):
+        create_agreement(
+            number=f"LY-{parcel.code}",
+            parcel=parcel,
+            enterprise=enterprise,
+            signed_on=dt.date(2020, 1, 1),
+            terms=[{"indicator": "tax_per_ha", "value": 2_000, "unit": "万元/公顷"}],
+        )
+        ViolationFactory(
+            parcel=parcel,
+            enterprise=enterprise,
+            kind="unauthorised_lease",
+            found_on=dt.date(2025, 2, 1),
+        )
+    url = reverse("lifecycle:exit_candidates") + "?year=2025"
+    zone = client_for(world.users["evaluation_officer"]).get(url).content.decode()
+    assert "甲制造有限公司" in zone and "乙化工有限公司" in zone
+    street = client_for(world.users["street_officer"]).get(url).content.decode()
+    assert "甲制造有限公司" in street and "乙化工有限公司" not in street
+    assert "2025-02-01 发现擅自出租，尚未整改" in street
+    link = reverse("lifecycle:exit_new") + "?parcel_code=A-0001&amp;trigger=unauthorised_disposal"
+    assert link in street
+    form = (
+        client_for(world.users["street_officer"])
+        .get(
+            reverse("lifecycle:exit_new"),
+            {
+                "parcel_code": "A-0001",
+                "trigger": "unauthorised_disposal",
+                "facts": "2025-02-01 发现",
+            },
+        )
+        .content.decode()
+    )
+    assert 'value="A-0001"' in form and "2025-02-01 发现</textarea>" in form
