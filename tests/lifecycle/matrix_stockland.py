@@ -14,21 +14,21 @@ HANDLERS_OWN = "200 200 404 403 403 403 302"
 ZONE_NO_METHOD = "405 405 403 403 403 403 302"
 
 ROWS = {
-    ("lifecycle:stock_list", ""): page(),
-    ("lifecycle:stock_rate", ""): page(),
+    ("lifecycle:stockland_list", ""): page(),
+    ("lifecycle:stockland_rate", ""): page(),
     # Running the identification: zone officers, POST only; back to the list with a message.
-    ("lifecycle:stock_identify", ""): {
+    ("lifecycle:stockland_identify", ""): {
         "POST": "302 302 403 403 403 403 302",
         **{m: ZONE_NO_METHOD for m in METHODS if m != "POST"},
     },
-    ("lifecycle:stock_detail", "own"): page(),
-    ("lifecycle:stock_detail", "other"): page(OWN_ONLY),
-    ("lifecycle:stock_step", "own"): handle(),
-    ("lifecycle:stock_step", "other"): handle(HANDLERS_OWN),
+    ("lifecycle:stockland_detail", "own"): page(),
+    ("lifecycle:stockland_detail", "other"): page(OWN_ONLY),
+    ("lifecycle:stockland_step", "own"): handle(),
+    ("lifecycle:stockland_step", "other"): handle(HANDLERS_OWN),
 }
-KWARGS = {"lifecycle:stock_step": {"step": "progress"}}
-OBJECT_KEYS = {"lifecycle:stock_detail": "stock_case", "lifecycle:stock_step": "stock_case"}
-CHANGES_STATE = {"lifecycle:stock_identify"}
+KWARGS = {"lifecycle:stockland_step": {"step": "progress"}}
+OBJECT_KEYS = {"lifecycle:stockland_detail": "stock_case", "lifecycle:stockland_step": "stock_case"}
+CHANGES_STATE = {"lifecycle:stockland_identify"}
 
 
 def objects(world):

@@ -75,8 +75,8 @@ def pk_values(name, world):
         "exit": lifecycle.ExitCase,
         "exit_step": lifecycle.ExitCase,
         "exit_document": lifecycle.ExitStep,
-        "stock": lifecycle.StockLandCase,
-        "stock_step": lifecycle.StockLandCase,
+        "stockland": lifecycle.StockLandCase,
+        "stockland_step": lifecycle.StockLandCase,
     }
     base = name.split(":")[1]
     for suffix in ("-detail", "_detail", "_export", "_compare", "_transition"):

@@ -27,9 +27,15 @@ from .exits import actor_name
 
 PAGE_SIZE = 50
 MENU = [
-    MenuItem("存量土地", "lifecycle:stock_list", action=Action.VIEW, order=150, group="全生命周期"),
     MenuItem(
-        "存量土地处置率", "lifecycle:stock_rate", action=Action.VIEW, order=151, group="全生命周期"
+        "存量土地", "lifecycle:stockland_list", action=Action.VIEW, order=150, group="全生命周期"
+    ),
+    MenuItem(
+        "存量土地处置率",
+        "lifecycle:stockland_rate",
+        action=Action.VIEW,
+        order=151,
+        group="全生命周期",
     ),
 ]
 REFUSED_ROLE = (
@@ -44,7 +50,7 @@ def may_take(user, action: str) -> bool:
 
 @requires(Action.VIEW)
 @require_safe
-def stock_list(request):
+def stockland_list(request):
     cases = restricted(StockLandCase, request.user)
     filterset = StockLandFilterSet(request.GET, queryset=cases, user=request.user)
     rows = filterset.qs.select_related("parcel", "parcel__jurisdiction", "assigned_to")
@@ -81,7 +87,7 @@ def stock_list(request):
 
 @requires(Action.CHANGE)
 @require_POST
-def stock_identify(request):
+def stockland_identify(request):
     """Run the identification (53号令 idle, unsupplied, class C/D) and open new cases."""
     try:
         report = stockland.sync_cases(dt.date.today())
@@ -93,12 +99,12 @@ def stock_identify(request):
         if report.no_longer_found:
             text += f"；{len(report.no_longer_found)} 件已认定案件不再符合认定条件，请核查后撤销"
         messages.success(request, text + "。")
-    return redirect("lifecycle:stock_list")
+    return redirect("lifecycle:stockland_list")
 
 
 @requires(Action.VIEW)
 @require_safe
-def stock_detail(request, pk):
+def stockland_detail(request, pk):
     case = get_object_or_404(
         restricted(StockLandCase, request.user).select_related(
             "parcel", "parcel__jurisdiction", "parcel__holder", "assigned_to"
@@ -129,7 +135,7 @@ def stock_detail(request, pk):
 
 @requires(Action.HANDLE)
 @require_http_methods(["GET", "POST"])
-def stock_step(request, pk, step):
+def stockland_step(request, pk, step):
     if step not in FORMS:
         raise Http404
     case = get_object_or_404(
@@ -164,7 +170,7 @@ def stock_step(request, pk, step):
             messages.success(
                 request, f"已办理「{label}」，处置案件现为「{case.get_status_display()}」。"
             )
-            return redirect("lifecycle:stock_detail", pk=case.pk)
+            return redirect("lifecycle:stockland_detail", pk=case.pk)
     elif request.method == "GET" and step not in stockland.allowed_actions(case):
         allowed = "、".join(
             f"「{stockland.ACTION_LABELS[a]}」" for a in stockland.allowed_actions(case)
@@ -178,7 +184,7 @@ def stock_step(request, pk, step):
 
 @requires(Action.VIEW)
 @require_safe
-def stock_rate(request):
+def stockland_rate(request):
     today = dt.date.today()
     overview = stockland.rate_overview(restricted(StockLandCase, request.user), today)
     chart = {
@@ -202,9 +208,9 @@ def stock_rate(request):
 
 
 urlpatterns = [
-    path("stockland/", stock_list, name="stock_list"),
-    path("stockland/identify/", stock_identify, name="stock_identify"),
-    path("stockland/rate/", stock_rate, name="stock_rate"),
-    path("stockland/<int:pk>/", stock_detail, name="stock_detail"),
-    path("stockland/<int:pk>/<slug:step>/", stock_step, name="stock_step"),
+    path("stockland/", stockland_list, name="stockland_list"),
+    path("stockland/identify/", stockland_identify, name="stockland_identify"),
+    path("stockland/rate/", stockland_rate, name="stockland_rate"),
+    path("stockland/<int:pk>/", stockland_detail, name="stockland_detail"),
+    path("stockland/<int:pk>/<slug:step>/", stockland_step, name="stockland_step"),
 ]

@@ -29,7 +29,7 @@ def idle_case(parcel, years_idle: float, **fields):
 
 def post(client, case, step, **data):
     payload = {"on": TODAY.isoformat(), "note": "", "confirm": "on", **data}
-    return client.post(reverse("lifecycle:stock_step", args=[case.pk, step]), payload)
+    return client.post(reverse("lifecycle:stockland_step", args=[case.pk, step]), payload)
 
 
 def test_identification_opens_cases_from_the_page(world):
@@ -38,11 +38,11 @@ def test_identification_opens_cases_from_the_page(world):
     world.parcel_a.extra = {"土地价款 (万元)": 1000}
     world.parcel_a.save()
     client = client_for(world.users["evaluation_officer"])
-    response = client.post(reverse("lifecycle:stock_identify"))
+    response = client.post(reverse("lifecycle:stockland_identify"))
     assert response.status_code == 302
     case = StockLandCase.objects.get(parcel=world.parcel_a, category="idle")
     assert case.idle_since == world.parcel_a.agreed_start and case.status == "identified"
-    page = client.get(reverse("lifecycle:stock_list"))
+    page = client.get(reverse("lifecycle:stockland_list"))
     text = page.content.decode()
     assert "认定完成" in text
     assert "可无偿收回" in text and "可征闲置费 200.0 万元" in text  # 20 % of 1000
@@ -100,7 +100,7 @@ def test_plan_start_progress_dispose_through_the_pages(world):
         ("in_progress", "disposed", "evaluator", None, ""),
     ]
     # a closed case: progress is refused on the page
-    response = street.get(reverse("lifecycle:stock_step", args=[case.pk, "progress"]))
+    response = street.get(reverse("lifecycle:stockland_step", args=[case.pk, "progress"]))
     assert "不能办理「报告处置进展」" in response.content.decode()
     response = post(street, case, "progress", note="再报")
     assert "不能再报告进展" in response.content.decode()
@@ -121,7 +121,7 @@ def test_flags_and_filters(world):
     young = idle_case(world.parcel_a1, 1.2)
     fresh = idle_case(world.parcel_b, 0.3, deadline=TODAY - dt.timedelta(days=1))
     client = client_for(world.users["department_reader"])
-    url = reverse("lifecycle:stock_list")
+    url = reverse("lifecycle:stockland_list")
 
     def shown(**query):
         text = client.get(url, query).content.decode()
@@ -147,7 +147,9 @@ def test_rate_page_counts_by_area_against_the_target(world):
     stockland.transition(done, "plan", on=TODAY, plan="p", task_force="t", lead_unit="l")
     stockland.transition(done, "dispose", on=TODAY, disposal_method="收回")
     idle_case(world.parcel_b, 1.0)
-    response = client_for(world.users["evaluation_officer"]).get(reverse("lifecycle:stock_rate"))
+    response = client_for(world.users["evaluation_officer"]).get(
+        reverse("lifecycle:stockland_rate")
+    )
     text = response.content.decode()
     data = json.loads(re.search(r'id="stock-rate-data"[^>]*>(.*?)</script>', text, re.S).group(1))
     assert data["target"] == 60.0
@@ -160,7 +162,7 @@ def test_rate_page_counts_by_area_against_the_target(world):
     # the street officer's chart counts only their street
     text = (
         client_for(world.users["street_officer"])
-        .get(reverse("lifecycle:stock_rate"))
+        .get(reverse("lifecycle:stockland_rate"))
         .content.decode()
     )
     data = json.loads(re.search(r'id="stock-rate-data"[^>]*>(.*?)</script>', text, re.S).group(1))
@@ -171,7 +173,7 @@ def test_rate_page_counts_by_area_against_the_target(world):
 def test_zone_steps_refused_to_street_officers(world, step):
     case = idle_case(world.parcel_a, 1.0)
     response = client_for(world.users["street_officer"]).get(
-        reverse("lifecycle:stock_step", args=[case.pk, step])
+        reverse("lifecycle:stockland_step", args=[case.pk, step])
     )
     assert response.status_code == 403
     assert "街道干部可开始处置和报告处置进展" in response.content.decode()
