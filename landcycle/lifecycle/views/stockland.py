@@ -9,6 +9,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -66,9 +67,11 @@ def stockland_list(request):
         )
         for case in page.object_list
     ]
-    counts = {c: 0 for c in StockLandCase.Category.values}
-    for category in cases.filter(stockland.open_cases_q()).values_list("category", flat=True):
-        counts[category] += 1
+    counts = dict.fromkeys(StockLandCase.Category.values, 0)
+    open_by_category = (
+        cases.filter(stockland.open_cases_q()).values_list("category").annotate(n=Count("pk"))
+    )
+    counts.update(dict(open_by_category.order_by()))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
