@@ -54,7 +54,9 @@ def may_take(user, action: str) -> bool:
 def stockland_list(request):
     cases = restricted(StockLandCase, request.user)
     filterset = StockLandFilterSet(request.GET, queryset=cases, user=request.user)
-    rows = filterset.qs.select_related("parcel", "parcel__jurisdiction", "assigned_to")
+    rows = filterset.qs.select_related(
+        "parcel", "parcel__jurisdiction", "parcel__holder", "assigned_to"
+    )
     page = Paginator(rows.order_by("parcel__code", "category", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

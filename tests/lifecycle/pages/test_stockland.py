@@ -177,3 +177,35 @@ def test_zone_steps_refused_to_street_officers(world, step):
     )
     assert response.status_code == 403
     assert "街道干部可开始处置和报告处置进展" in response.content.decode()
+
+
+def test_lists_read_a_constant_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.lifecycle.services import exits
+    from landcycle.lifecycle.services.calendar import seed_from_package
+    from tests.factories import ParcelFactory
+
+    seed_from_package()
+    client = client_for(world.users["evaluation_officer"])
+
+    def queries(route):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(route)).status_code == 200
+        return len(captured)
+
+    def add(n):
+        for _ in range(n):
+            parcel = ParcelFactory(jurisdiction=world.street_a)
+            idle_case(parcel, 1.5, assigned_to=world.users["street_officer"])
+            exits.open_case(
+                enterprise=parcel.holder, parcel=parcel, trigger="not_producing", facts="x",
+                verified_on=TODAY, actor_name="x", assigned_to=world.users["street_officer"],
+            )  # fmt: skip
+
+    add(2)
+    before = {r: queries(r) for r in ("lifecycle:exit_list", "lifecycle:stockland_list")}
+    add(20)
+    after = {r: queries(r) for r in ("lifecycle:exit_list", "lifecycle:stockland_list")}
+    assert after == before, (before, after)
