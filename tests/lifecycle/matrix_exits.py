@@ -33,11 +33,26 @@ ROWS = {
     ("lifecycle:exit_step", "own"): handle(),
     ("lifecycle:exit_step", "other"): handle(HANDLERS_OWN),
 }
+# Putting an officer in charge: zone officers only (an empty POST leaves nobody in charge).
+ZONE_ASSIGN = {
+    "GET": "200 200 403 403 403 403 302",
+    "POST": "302 302 403 403 403 403 302",
+    **dict.fromkeys(METHODS[2:], "405 405 403 403 403 403 302"),
+}
+ROWS |= {
+    ("lifecycle:exit_assign", "own"): ZONE_ASSIGN,
+    ("lifecycle:exit_assign", "other"): ZONE_ASSIGN,
+    ("lifecycle:stockland_assign", "own"): ZONE_ASSIGN,
+    ("lifecycle:stockland_assign", "other"): ZONE_ASSIGN,
+}
+CHANGES_STATE = {"lifecycle:exit_assign", "lifecycle:stockland_assign"}
 KWARGS = {"lifecycle:exit_step": {"step": "interview"}}
 OBJECT_KEYS = {
     "lifecycle:exit_detail": "exit_case",
     "lifecycle:exit_step": "exit_case",
     "lifecycle:exit_document": "exit_notice_step",
+    "lifecycle:exit_assign": "exit_case",
+    "lifecycle:stockland_assign": "stock_case",
 }
 
 

@@ -189,3 +189,29 @@ def test_rate_overview_by_area_month_and_street_in_one_query():
     # the same figures as disposal_rate on the day
     rate = stockland.disposal_rate(d("2025-06-30"))
     assert rate.area_rate == overview.current.area_rate == 0.75
+
+
+def test_assign_refuses_an_officer_who_may_not_work_the_case(calendar):
+    from landcycle.lifecycle.services.assignment import assign
+    from landcycle.web.models import Role
+    from tests.web.factories import user_with_role
+
+    case = _case(calendar)
+    street = case.jurisdiction
+    other_street = JurisdictionFactory(name="别的街道")
+    inside = user_with_role("in_street", Role.STREET_OFFICER, jurisdiction=street)
+    outside = user_with_role("out_street", Role.STREET_OFFICER, jurisdiction=other_street)
+    reader = user_with_role("reader", Role.DEPARTMENT_READER)
+    assign(case, inside)
+    case.refresh_from_db()
+    assert case.assigned_to == inside
+    for user in (outside, reader):
+        with pytest.raises(LifecycleError, match="无权办理本案件"):
+            assign(case, user)
+    case.refresh_from_db()
+    assert case.assigned_to == inside
+    stock = _stock(case.parcel)
+    assign(stock, inside)
+    assign(stock, None)
+    stock.refresh_from_db()
+    assert stock.assigned_to is None

@@ -75,6 +75,8 @@ def pk_values(name, world):
         "exit": lifecycle.ExitCase,
         "exit_step": lifecycle.ExitCase,
         "exit_document": lifecycle.ExitStep,
+        "exit_assign": lifecycle.ExitCase,
+        "stockland_assign": lifecycle.StockLandCase,
         "stockland": lifecycle.StockLandCase,
         "stockland_step": lifecycle.StockLandCase,
     }

@@ -138,7 +138,7 @@ class CompleteExitForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.clawbacks = ClawbackFormSet(self.data or None, prefix="clawback")
+        self.clawbacks = ClawbackFormSet(self.data if self.is_bound else None, prefix="clawback")
 
     def is_valid(self):
         return super().is_valid() & self.clawbacks.is_valid()

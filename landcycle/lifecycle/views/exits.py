@@ -120,7 +120,9 @@ def exit_new(request):
         return render(request, "lifecycle/exits/refused.html", {"reason": REFUSED_ROLE}, status=403)
     # a candidate's link fills the form; the officer verifies and confirms
     initial = {k: request.GET[k] for k in ("parcel_code", "trigger", "facts") if k in request.GET}
-    form = OpenCaseForm(request.POST or None, user=request.user, initial=initial)
+    form = OpenCaseForm(
+        request.POST if request.method == "POST" else None, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         parcel = d["parcel_code"]
@@ -170,6 +172,7 @@ def exit_detail(request, pk):
             "timeline": exits.timeline(case),
             "next": exits.next_deadline(case, dt.date.today()),
             "steps": steps if handles else [],
+            "can_assign": scope_of(request.user).can(Action.CHANGE),
             "clawbacks": list(case.clawbacks.all()),
             "flags": (case.deadline_flags or {}).values(),
         },
@@ -191,7 +194,7 @@ def exit_step(request, pk, step):
         return render(
             request, "lifecycle/exits/step.html", {**context, "refused": REFUSED_ROLE}, status=403
         )
-    form = FORMS[step](request.POST or None)
+    form = FORMS[step](request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

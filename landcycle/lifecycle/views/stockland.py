@@ -133,6 +133,7 @@ def stockland_detail(request, pk):
             and case.deadline < today,
             "record": list(case.steps.all()),
             "steps": steps if handles else [],
+            "can_assign": scope_of(request.user).can(Action.CHANGE),
             "deadline_flags": (case.deadline_flags or {}).values(),
         },
     )
@@ -159,7 +160,7 @@ def stockland_step(request, pk, step):
     if step == "plan":
         initial = {"plan": case.plan, "task_force": case.task_force, "lead_unit": case.lead_unit}
         initial["deadline"] = case.deadline
-    form = FORMS[step](request.POST or None, initial=initial)
+    form = FORMS[step](request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         who = {"actor": request.user, "actor_name": actor_name(request.user)}
         try:

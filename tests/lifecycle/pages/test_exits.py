@@ -331,3 +331,32 @@ def test_candidates_in_scope_link_to_a_prefilled_form(world, media):
         .content.decode()
     )
     assert 'value="A-0001"' in form and "2025-02-01 发现</textarea>" in form
+
+
+def test_zone_officer_puts_an_officer_of_the_street_in_charge(world, media):
+    case = exits.open_case(
+        enterprise=world.ent_a, parcel=world.parcel_a, trigger="not_producing", facts="x",
+        verified_on=VERIFIED, actor_name="x",
+    )  # fmt: skip
+    url = reverse("lifecycle:exit_assign", args=[case.pk])
+    zone = client_for(world.users["administrator"])
+    page = zone.get(url).content.decode()
+    assert "street_a（街道/镇干部）" in page and "evaluator（评价专员）" in page
+    street = world.users["street_officer"]
+    assert zone.post(url, {"officer": street.pk}).status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_to == street
+    # the street officer of street A is not offered for a case in street B
+    other = exits.open_case(
+        enterprise=world.ent_b, parcel=world.parcel_b, trigger="not_producing", facts="y",
+        verified_on=VERIFIED, actor_name="x",
+    )  # fmt: skip
+    url = reverse("lifecycle:exit_assign", args=[other.pk])
+    assert "street_a（街道/镇干部）" not in zone.get(url).content.decode()
+    assert zone.post(url, {"officer": street.pk}).status_code == 200
+    other.refresh_from_db()
+    assert other.assigned_to is None
+    # readers and street officers may not assign
+    assert (
+        client_for(street).get(reverse("lifecycle:exit_assign", args=[case.pk])).status_code == 403
+    )
