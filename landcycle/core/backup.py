@@ -129,18 +129,24 @@ def _sha256(path: Path) -> str:
 # ---------------------------------------------------------------- backup
 
 
-def backup(target: Path, say=lambda text: None) -> Summary:
+def backup(target: Path, say=lambda text: None, overwrite: bool = False) -> Summary:
     """Write a backup of the configured database and the documents to ``target`` (a tar file).
 
-    Raises ``BackupError`` when the database tool fails (``pg_dump`` missing or refusing) or the
-    target cannot be written. The file is written under a temporary name and renamed at the end,
-    so a failed backup never leaves a file that looks complete.
+    Raises ``BackupError`` when the database tool fails (``pg_dump`` missing or refusing), the
+    target cannot be written, or it exists already and ``overwrite`` is not given (an earlier
+    backup is never replaced by accident). The file is written under a temporary name and
+    renamed at the end, so a failed backup never leaves a file that looks complete.
     """
     target = Path(target)
     kind = vendor()
     if target.exists() and target.is_dir():
         raise BackupError(
             f"目标是一个文件夹 {target} is a folder: give a file name, e.g. backup.tar"
+        )
+    if target.exists() and not overwrite:
+        raise BackupError(
+            f"备份文件已存在，未覆盖：{target}；请换一个文件名，或确认要替换时加 --overwrite "
+            f"{target} exists: choose another name, or give --overwrite to replace it"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="landcycle-backup-") as work:

@@ -15,6 +15,11 @@ def register(subparsers) -> None:
     parser.add_argument(
         "file", type=Path, help="the backup file to write, e.g. landcycle-2026-11-29.tar"
     )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the file if it exists (without it an existing file is refused)",
+    )
     parser.set_defaults(handler=handle_backup)
 
     parser = subparsers.add_parser(
@@ -32,13 +37,15 @@ def _size(count: int) -> str:
 
 
 def handle_backup(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     setup_django()
     from .backup import BackupError, backup
 
     try:
-        summary = backup(args.file, say=lambda text: print(text, flush=True))
+        summary = backup(
+            args.file, say=lambda text: print(text, flush=True), overwrite=args.overwrite
+        )
     except BackupError as exc:
         raise CommandError(str(exc)) from exc
     print(
@@ -50,7 +57,7 @@ def handle_backup(args) -> int:
 
 
 def handle_restore(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     setup_django()
     from .backup import BackupError, restore

@@ -239,7 +239,7 @@ def guess_projected(bounds: tuple[float, float, float, float]) -> ProjectedGuess
                 swapped,
                 f"坐标为带号{zone}的高斯投影（{kind}，按CGCS2000 EPSG:{epsg}读取{order}）"
                 f" projected Gauss-Kruger zone {zone} ({seen}), read as EPSG:{epsg}; "
-                f"若为西安80/北京54坐标请用 --crs 指定 if Xian 80 / Beijing 54, give --crs",
+                f"若为西安80/北京54坐标请指定坐标系（导入页面「坐标系 EPSG」栏；命令行 --crs） if Xian 80 / Beijing 54, give the EPSG code",
             )
     for swapped, (elow, ehigh), (nlow, nhigh) in (
         (False, (minx, maxx), (miny, maxy)),
@@ -252,8 +252,8 @@ def guess_projected(bounds: tuple[float, float, float, float]) -> ProjectedGuess
                 swapped,
                 f"坐标不是经纬度，是不带带号的投影坐标（米）{order} not longitude/latitude: "
                 f"projected metres without zone number "
-                f"({seen}): 无法判断中央经线 the central meridian is unknown; 请用 --crs 指定，"
-                f"如CGCS2000 3度带中央经线117°E为 --crs 4548 (3度带 CM 75°E–135°E: "
+                f"({seen}): 无法判断中央经线 the central meridian is unknown; 请指定坐标系（导入页面「坐标系 EPSG」栏；命令行 --crs），"
+                f"如CGCS2000 3度带中央经线117°E为 4548 (3度带 CM 75°E–135°E: "
                 f"EPSG:4534–4554; 6度带: EPSG:4502–4512)",
             )
     if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
@@ -261,7 +261,7 @@ def guess_projected(bounds: tuple[float, float, float, float]) -> ProjectedGuess
             None,
             False,
             f"坐标不是经纬度，也不是可识别的高斯投影坐标 not longitude/latitude, nor "
-            f"Gauss-Kruger metres ({seen}): 请用 --crs 指定坐标系 give --crs EPSG",
+            f"Gauss-Kruger metres ({seen}): 请指定坐标系（导入页面「坐标系 EPSG」栏；命令行 --crs） give the EPSG code",
         )
     return None
 

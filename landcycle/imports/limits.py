@@ -15,7 +15,6 @@ _MAX_CELLS, _MAX_ERRORS_PER_COLUMN, _MAX_ERRORS.
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import zipfile
@@ -25,49 +24,22 @@ from operator import itemgetter
 from pathlib import Path
 
 from .errors import ImportProblem
+from .limit_settings import DEFAULTS, MB, limit  # noqa: F401  (re-exported)
 
-MB = 1 << 20
 _PIECE = MB
-# Defaults: together they keep one import under ~1 GiB. Measured (landcycle import, max RSS):
-# a workbook sheet costs ~110 MB + ~270 B per row + ~90 B per cell, so 6M cells ≈ 1 GiB at worst
-# (1,048,575 rows × 3 columns: 680 MB; 300k × 15: 600 MB). A CSV file (no cell limit: read by
-# Polars, far more compact) is bounded by its size; the 100k-parcel district's largest CSV (500k
-# indicator rows) is ~50 MB.
-DEFAULTS = {
-    "LANDCYCLE_IMPORT_MAX_FILE_MB": 100,
-    "LANDCYCLE_IMPORT_MAX_INFLATED_MB": 512,
-    "LANDCYCLE_IMPORT_MAX_ZIP_RATIO": 100,
-    "LANDCYCLE_IMPORT_MAX_ROWS": 1_048_576,
-    "LANDCYCLE_IMPORT_MAX_COLUMNS": 1_000,
-    "LANDCYCLE_IMPORT_MAX_CELLS": 6_000_000,
-    "LANDCYCLE_IMPORT_MAX_ERRORS_PER_COLUMN": 100,
-    "LANDCYCLE_IMPORT_MAX_ERRORS": 5_000,
-}
 # The compression ratio is judged only on parts that inflate to more than this: small XML
 # parts (styles, a sheet of one repeated value) legitimately compress far better than 100:1.
 _RATIO_FLOOR = 8 * MB
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods", ".zip"}
 _SHEET_SUFFIXES = {".xlsx", ".xlsm"}  # sheet dimensions scanned (and .ods); .xlsb: sizes, DTDs
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_SHEET_BIN_PART = re.compile(r"^xl/worksheets/[^/]+\.bin$")  # .xlsb sheets (BIFF12 records)
 _XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
 _DTD_MARKS = tuple(
     mark.encode(encoding)
     for mark in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
-
-
-def limit(name: str) -> int:
-    """The limit ``name`` (a key of ``DEFAULTS``): Django setting, else environment, else default."""
-    try:
-        from django.conf import settings
-
-        value = getattr(settings, name, None)
-    except Exception:  # settings not configured (a script using the readers alone)
-        value = None
-    if value is None:
-        value = os.environ.get(name) or DEFAULTS[name]
-    return int(value)
 
 
 class Refused(Exception):
@@ -107,7 +79,9 @@ def check_file(path: Path) -> None:
         )
     suffix = path.suffix.lower()
     if suffix in ZIP_SUFFIXES:
-        _check_package(path, sheets=suffix in _SHEET_SUFFIXES, ods=suffix == ".ods")
+        _check_package(
+            path, sheets=suffix in _SHEET_SUFFIXES, ods=suffix == ".ods", xlsb=suffix == ".xlsb"
+        )
     elif suffix in {".csv", ".txt", ".tsv"}:
         _check_delimited(path)
     elif suffix == ".xls":
@@ -123,7 +97,7 @@ def _refuse(where: str, chinese: str, setting: str | None, english: str) -> None
 # ---------------------------------------------------------------- zip packages (xlsx, zip)
 
 
-def _check_package(path: Path, sheets: bool, ods: bool = False) -> None:
+def _check_package(path: Path, sheets: bool, ods: bool = False, xlsb: bool = False) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -134,6 +108,8 @@ def _check_package(path: Path, sheets: bool, ods: bool = False) -> None:
     ratio = limit("LANDCYCLE_IMPORT_MAX_ZIP_RATIO")
     budget = inflated_mb * MB
     names = _sheet_names(archive) if sheets else {}
+    if xlsb:
+        names = _sheet_names(archive, binary=True)
     cells = 0  # all sheets together: the frames of the sheets read stay in memory
     with archive, path.open("rb") as handle:
         for info in archive.infolist():
@@ -145,6 +121,8 @@ def _check_package(path: Path, sheets: bool, ods: bool = False) -> None:
                 scan = _SheetScan(names.get(info.filename, info.filename))
             elif ods and info.filename == "content.xml":
                 scan = _OdsScan(path.name)
+            elif xlsb and _SHEET_BIN_PART.match(info.filename):
+                scan = _XlsbScan(names.get(info.filename, info.filename))
             xml = bool(_XML_PART.search(info.filename))
             inflated = 0
             tail = b""
@@ -226,14 +204,17 @@ def _inflate(handle, info: zipfile.ZipInfo, where: str) -> Iterator[bytes]:
         _refuse(where, f"压缩数据已损坏：{exc}", None, "damaged compressed data")
 
 
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet part → sheet name (for messages); {} when the small index parts look odd."""
+def _sheet_names(archive: zipfile.ZipFile, binary: bool = False) -> dict[str, str]:
+    """Sheet part → sheet name (for messages); {} when the small index parts look odd.
+    ``binary``: an .xlsb, whose workbook part is records (BrtBundleSh) and not XML."""
+    suffix = "bin" if binary else "xml"
     try:
-        book = archive.getinfo("xl/workbook.xml")
-        rels = archive.getinfo("xl/_rels/workbook.xml.rels")
+        book = archive.getinfo(f"xl/workbook.{suffix}")
+        rels = archive.getinfo(f"xl/_rels/workbook.{suffix}.rels")
         if book.file_size > 4 * MB or rels.file_size > 4 * MB:
             return {}
-        book_xml = archive.read(book)[: 4 * MB].decode("utf-8", "replace")
+        book_data = archive.read(book)[: 4 * MB]
+        book_xml = "" if binary else book_data.decode("utf-8", "replace")
         rels_xml = archive.read(rels)[: 4 * MB].decode("utf-8", "replace")
     except (KeyError, zipfile.BadZipFile, OSError, zlib.error, NotImplementedError):
         return {}
@@ -244,6 +225,8 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
         if rid and target:
             part = target.group(1).lstrip("/")
             targets[rid.group(1)] = part if part.startswith("xl/") else f"xl/{part}"
+    if binary:
+        return {targets[rid]: name for rid, name in _xlsb_sheets(book_data) if rid in targets}
     names = {}
     for element in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book_xml):
         name = re.search(r'\bname="([^"]*)"', element)
@@ -251,6 +234,28 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
         if name and rid and rid.group(1) in targets:
             names[targets[rid.group(1)]] = _unescape(name.group(1))
     return names
+
+
+def _xlsb_sheets(data: bytes) -> list[tuple[str, str]]:
+    """(relationship id, sheet name) of each BrtBundleSh (type 0x9C) of an .xlsb workbook part:
+    state and tab id (4 bytes each), then the id and the name as length-prefixed UTF-16."""
+    found = []
+    at = 0
+    while at < len(data):
+        kind, at = _varint(data, at, 2)
+        size, at = _varint(data, at, 4) if at >= 0 else (0, -1)
+        if at < 0 or at + size > len(data):
+            break
+        if kind == 0x9C:
+            body = data[at : at + size]
+            texts, offset = [], 8
+            for _ in range(2):
+                length = int.from_bytes(body[offset : offset + 4], "little") * 2
+                texts.append(body[offset + 4 : offset + 4 + length].decode("utf-16-le", "replace"))
+                offset += 4 + length
+            found.append((texts[0], texts[1]))
+        at += size
+    return found
 
 
 def _unescape(text: str) -> str:
@@ -335,6 +340,65 @@ class _SheetScan:
         rows, columns = self.max_row, self.max_column
         _check_dimensions(self.sheet, rows, columns, f"{column_letters(columns)}{rows}")
         self.cells += rows * columns
+
+
+# .xlsb sheets ([MS-XLSB] 2.1.4): records of a 1–2 byte type and a 1–4 byte size, both 7 bits
+# per byte with the high bit meaning "more". BrtRowHdr (type 0) starts a row: its first 4 bytes
+# are the 0-based row; cell records start with the 0-based column. calamine sizes the grid from
+# the cells it keeps (types 2–10: it skips blank cells, 1, as it skips ``<c/>`` in an .xlsx).
+_XLSB_ROW = 0
+_XLSB_CELLS = frozenset(range(2, 11))
+
+
+class _XlsbScan(_SheetScan):
+    """The last row and column holding a cell, from an .xlsb sheet part fed in pieces."""
+
+    def __init__(self, sheet: str):
+        super().__init__(sheet)
+        self.row = 0
+
+    def feed(self, piece: bytes) -> None:
+        data = self.carry + piece
+        at = 0
+        end = len(data)
+        while True:
+            start = at
+            kind, at = _varint(data, at, 2)
+            size, at = _varint(data, at, 4) if at >= 0 else (0, -1)
+            if at < 0 or at + size > end:
+                at = start
+                break
+            if kind == _XLSB_ROW and size >= 4:
+                self.row = int.from_bytes(data[at : at + 4], "little") + 1  # counts with a cell
+            elif kind in _XLSB_CELLS and size >= 4:
+                column = int.from_bytes(data[at : at + 4], "little") + 1
+                self.max_column = max(self.max_column, column)
+                self.max_row = max(self.max_row, self.row)
+            at += size
+        # An unfinished record waits for the next piece; a record larger than a piece (a long
+        # string) is carried whole, bounded by the part's inflated size.
+        self.carry = data[at:]
+
+    def check(self) -> None:
+        self.carry = b""
+        rows, columns = self.max_row, self.max_column
+        _check_dimensions(self.sheet, rows, columns, f"{column_letters(columns)}{rows}")
+        self.cells += rows * columns
+
+
+def _varint(data: bytes, at: int, most: int) -> tuple[int, int]:
+    """A record header number at ``at`` (7 bits a byte, little end first) and the offset after
+    it; (0, -1) when the data ends inside it."""
+    value = 0
+    for shift in range(most):
+        if at >= len(data):
+            return 0, -1
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << (7 * shift)
+        if not byte & 0x80:
+            return value, at
+    return value, at
 
 
 # OpenDocument: a row or cell stands for ``number-rows-repeated`` / ``number-columns-repeated``

@@ -48,3 +48,23 @@ class ImportBatch(models.Model):
     def listing(cls, queryset=None):
         """``queryset`` (default: all) without the error and warning lists, for list pages."""
         return (queryset if queryset is not None else cls.objects.all()).defer("errors", "warnings")
+
+    def counts_in_words(self) -> list[tuple[str, str]]:
+        """``counts`` as an officer reads them: [(sheet name in Chinese, "新增 3，更新 1，未变 0")],
+        sheets in the interchange's order (``schema.SHEETS``), geometry last."""
+        from .schema import SHEETS
+
+        words = {"created": "新增", "updated": "更新", "unchanged": "未变"}
+        names = {sheet.key: sheet.name for sheet in SHEETS} | {"geometry": "宗地图形"}
+        order = [sheet.key for sheet in SHEETS] + ["geometry"]
+        counts = self.counts or {}
+        keys = sorted(counts, key=lambda k: order.index(k) if k in order else len(order))
+        rows = []
+        for key in keys:
+            value = counts[key]
+            if isinstance(value, dict):
+                text = "，".join(f"{words.get(k, k)} {v:,}" for k, v in value.items())
+            else:
+                text = f"{value:,}"
+            rows.append((names.get(key, key), text))
+        return rows

@@ -332,6 +332,7 @@ def find_table(grid: Grid, problems: list[ImportProblem], profile=None):
         )
     body = frame.filter(pl.col(ROW) > header_row)
     headers = found.headers + [""] * (len(data_columns) - len(found.headers))
+    body = _fill_merged_down(grid, body, headers, header_row, problems)
     for row, index, reason in grid.cell_problems:
         header = headers[index] if index < len(headers) and headers[index] else None
         problems.append(
@@ -339,6 +340,48 @@ def find_table(grid: Grid, problems: list[ImportProblem], profile=None):
         )
     raw = _body(grid, body, headers, header_row, problems)
     return found.spec, raw
+
+
+def _fill_merged_down(
+    grid: Grid, body: pl.DataFrame, headers: list[str], header_row: int, problems
+):
+    """Cells merged down a column below the header take the merge's value (Excel keeps it in
+    the top cell only): one warning per column naming the rows filled."""
+    filled: dict[int, list[str]] = {}
+    for first, left, last, right in grid.merged:
+        if first <= header_row or last == first:
+            continue  # header merges are read by the header logic; one-row merges run across
+        for index in range(left, right + 1):
+            name = f"c{index}"
+            if name not in body.columns:
+                continue
+            top = body.filter(pl.col(ROW) == first)[name]
+            if top.is_empty() or top[0] is None:
+                continue
+            inside = pl.col(ROW).is_between(first + 1, last) & pl.col(name).is_null()
+            body = body.with_columns(
+                pl.when(inside).then(pl.lit(top[0])).otherwise(pl.col(name)).alias(name)
+            )
+            filled.setdefault(index, []).append(f"{first}–{last}")
+    for index, spans in sorted(filled.items()):
+        header = (
+            headers[index]
+            if index < len(headers) and headers[index]
+            else f"{column_letter(index)}列"
+        )
+        shown = "、".join(spans[:10]) + (f" 等{len(spans)}处" if len(spans) > 10 else "")
+        problems.append(
+            ImportProblem(
+                grid.name,
+                None,
+                header,
+                None,
+                f"合并单元格已按其值填入所覆盖的每一行（第{shown}行） merged cells filled down "
+                f"to every row they cover",
+                warning=True,
+            )
+        )
+    return body
 
 
 def _empty() -> pl.DataFrame:

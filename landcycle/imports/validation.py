@@ -614,13 +614,20 @@ def _missing_column(spec: Sheet, column: Column, raw: RawSheet, profile) -> str:
     if profile is not None and profile.sheet == spec.key:
         accepted += [h for h in profile.accepted() if column.key in profile.keys_for(h)]
     found = "、".join(h for h in raw.headers if h) or "无"
-    hint = "；或用 --street 指定街道 or give --street" if column.key == "jurisdiction" else ""
+    hint = (
+        "；或指定所属街道（导入页面「所属街道」栏；命令行 --street） or give the street"
+        if column.key == "jurisdiction"
+        else ""
+    )
     if profile is None:
         from .profiles import suggest
 
         names = suggest(spec.key, raw.headers)
         if names:
-            hint += f"；这些列名像列名方案 {'、'.join(names)}：试试 --profile {names[0]} (try --profile)"
+            hint += (
+                f"；这些列名像列名方案 {'、'.join(names)}：试试选「{names[0]}」"
+                f"（导入页面「列名方案」栏；命令行 --profile {names[0]}） (try that profile)"
+            )
     return (
         f"缺少必填列「{column.header}」（可用列名：{'、'.join(accepted)}；"
         f"表头第{raw.header_row}行中的列：{found}）{hint} "

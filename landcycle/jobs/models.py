@@ -48,6 +48,8 @@ class Job(models.Model):
     failure = models.TextField("失败原因", blank=True, default="")
     interrupted = models.BooleanField("被中断", default=False)
     worker = models.CharField("后台进程", max_length=200, blank=True, default="")
+    # Written by the running worker every LANDCYCLE_JOB_HEARTBEAT_SECONDS (a thread of its own).
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     uploads_deleted = models.BooleanField("上传已删除", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)

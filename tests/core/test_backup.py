@@ -253,3 +253,18 @@ def test_not_a_backup_is_refused(tmp_path):
         backup.read_manifest(path)
     with pytest.raises(backup.BackupError, match="备份文件不存在"):
         backup.read_manifest(tmp_path / "missing.tar")
+
+
+@pytest.mark.django_db
+def test_an_existing_backup_file_is_never_replaced_by_accident(tmp_path, monkeypatch):
+    # The database copy itself is the round trip's business (a real database, in a process of
+    # its own); here it is a stand-in file.
+    monkeypatch.setattr(backup, "_sqlite_backup", lambda alias, path: Path(path).write_bytes(b"db"))
+    monkeypatch.setattr(backup, "_pg_dump", lambda path: Path(path).write_bytes(b"db"))
+    earlier = tmp_path / "landcycle-2026-11-28.tar"
+    earlier.write_bytes(b"yesterday's backup")
+    with pytest.raises(backup.BackupError, match="备份文件已存在，未覆盖"):
+        backup.backup(earlier)
+    assert earlier.read_bytes() == b"yesterday's backup"
+    summary = backup.backup(earlier, overwrite=True)
+    assert backup.read_manifest(summary.path)["format"] == backup.FORMAT

@@ -170,3 +170,55 @@ def test_merged_group_header_cells_as_excel_writes_them(tmp_path, capsys):
     assert parcel.registered_area_m2 == pytest.approx(10000.0)
     assert (parcel.agreed_far_min, parcel.agreed_far_max) == (1.2, 2.5)
     assert parcel.extra == {"备注": "一期"}
+
+
+def test_a_street_merged_down_several_parcels_is_given_to_each(tmp_path, capsys):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "宗地"
+    sheet.append(["某区工业用地台账"])
+    sheet.append(["序号", "宗地编号", "所属街道", "用地面积", "备注"])
+    rows = [
+        (1, "S-01", "甲街道", 1.0, "一期与二期合并备注"),
+        (2, "S-02", None, 2.0, None),
+        (3, "S-03", None, 3.0, None),
+        (4, "S-04", "乙街道", 4.0, "单独"),
+        (5, "S-05", None, 5.0, None),
+    ]
+    for row in rows:
+        sheet.append(list(row))
+    sheet.merge_cells("A1:E1")  # the title: above the header, untouched
+    sheet.merge_cells("C3:C5")  # 甲街道 for S-01 … S-03
+    sheet.merge_cells("C6:C7")  # 乙街道 for S-04, S-05
+    sheet.merge_cells("E3:E4")  # a note merged down two rows: filled like the street
+    book.save(tmp_path / "merged-street.xlsx")
+    status, _out, err = run(capsys, tmp_path / "merged-street.xlsx")
+    assert status == 0, err
+    streets = dict(ledger.Parcel.objects.values_list("code", "jurisdiction__name"))
+    assert streets == {
+        "S-01": "甲街道",
+        "S-02": "甲街道",
+        "S-03": "甲街道",
+        "S-04": "乙街道",
+        "S-05": "乙街道",
+    }
+    notes = dict(ledger.Parcel.objects.values_list("code", "extra"))
+    assert notes["S-02"] == {"备注": "一期与二期合并备注"} and notes["S-03"] in ({}, None)
+    assert "所属街道" in err and "合并单元格已按其值填入" in err and "第3–5、6–7行" in err
+
+
+def test_a_merge_across_columns_in_the_data_is_not_copied_sideways(tmp_path, capsys):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "宗地"
+    sheet.append(["宗地编号", "所属街道", "用地面积", "备注", "其他"])
+    sheet.append(["X-01", "甲街道", 1.0, "跨两列的备注", None])
+    sheet.merge_cells("D2:E2")
+    book.save(tmp_path / "sideways.xlsx")
+    status, _out, err = run(capsys, tmp_path / "sideways.xlsx")
+    assert status == 0, err
+    assert ledger.Parcel.objects.get(code="X-01").extra == {"备注": "跨两列的备注"}

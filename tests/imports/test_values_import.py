@@ -156,6 +156,29 @@ def test_money_and_people_with_units_in_the_cell(tmp_path):
     assert [reports[uscc(i)].employees for i in range(4)] == [120, 1200, 12, 12]
 
 
+def test_no_data_placeholders_are_blank_with_a_warning_not_errors(tmp_path, capsys):
+    sheets = {
+        "企业": [["统一社会信用代码", "企业名称"]] + [[uscc(i), f"企业{i}"] for i in range(5)],
+        "年度指标": [
+            ["统一社会信用代码", "年度", "工业总产值", "实缴税金 (元)", "从业人员"],
+            [uscc(0), 2023, "—", "30,000", "／"],
+            [uscc(1), 2023, "无", "N/A", 12],
+            [uscc(2), 2023, "暂无", "-", "#N/A"],
+            [uscc(3), 2023, "--", "0", "不详"],
+            [uscc(4), 2023, 3000, "／", "120"],
+        ],
+    }
+    assert main(["import", str(_workbook(tmp_path / "p.xlsx", sheets))]) == 0
+    err = capsys.readouterr().err
+    assert "「—」表示无数据" in err and "年度指标" in err and "行2" in err
+    reports = {
+        r.enterprise.uscc: r for r in ledger.IndicatorReport.objects.select_related("enterprise")
+    }
+    assert [reports[uscc(i)].output_10k_cny for i in range(5)] == [None, None, None, None, 3000]
+    assert [reports[uscc(i)].tax_10k_cny for i in range(5)] == [3, None, None, 0, None]
+    assert [reports[uscc(i)].employees for i in range(5)] == [None, 12, None, None, 120]
+
+
 @pytest.mark.parametrize(
     "typed, reason",
     [

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from landcycle.imports.jobs import start_import
 from landcycle.imports.models import ImportBatch
 from landcycle.jobs import services
 from landcycle.jobs.cli import run_worker
@@ -41,7 +42,7 @@ def upload(settings, tmp_path, rows) -> Path:
 def test_a_queued_import_runs_in_the_worker_and_its_commit_runs_once(settings, tmp_path):
     path = upload(settings, tmp_path, [["NEW-1", "甲街道", 1.5], ["NEW-2", "甲街道", 2]])
     user = UserFactory()
-    check = services.start_import([path], user.pk, dry_run=True)
+    check = start_import([path], user.pk, dry_run=True)
     assert check.state == Job.State.QUEUED and check.percent == 0
     run_worker(batch=True, interval=0.01)
     check.refresh_from_db()
@@ -71,7 +72,7 @@ def test_a_queued_import_runs_in_the_worker_and_its_commit_runs_once(settings, t
 def test_a_check_with_errors_deletes_its_upload_at_once(settings, tmp_path):
     path = upload(settings, tmp_path, [["NEW-1", "甲街道", "not a number"]])
     settings.LANDCYCLE_WEB_SYNC_JOBS = True
-    job = services.start_import([path], None, dry_run=True)
+    job = start_import([path], None, dry_run=True)
     assert job.state == Job.State.SUCCEEDED and job.uploads_deleted
     assert ImportBatch.objects.get(pk=job.batch_id).errors[0]["value"] == "not a number"
     assert not path.parent.exists()
@@ -114,9 +115,20 @@ def test_jobs_of_dead_workers_are_failed_with_their_batches(settings, tmp_path):
     try:
         wait_until(lambda: "landcycle-worker" in command_line(alive_process.pid), 10)
         alive = Job.objects.create(state=Job.State.RUNNING, worker=f"{host}:{alive_process.pid}")
-        elsewhere = Job.objects.create(state=Job.State.RUNNING, worker="other-host:1")
+        # On another host the pid cannot be checked: the heartbeat tells (four beats of 30 s).
+        now = timezone.now()
+        elsewhere = Job.objects.create(
+            state=Job.State.RUNNING,
+            worker="other-host:1",
+            heartbeat_at=now - dt.timedelta(seconds=20),
+        )
+        silent = Job.objects.create(
+            state=Job.State.RUNNING,
+            worker="other-host:2",
+            heartbeat_at=now - dt.timedelta(minutes=5),
+        )
         reused = Job.objects.create(state=Job.State.RUNNING, worker=f"{host}:{os.getpid()}")
-        assert {j.pk for j in services.fail_stale()} == {dead.pk, reused.pk}
+        assert {j.pk for j in services.fail_stale()} == {dead.pk, reused.pk, silent.pk}
         assert services.fail_stale() == []  # nothing twice
     finally:
         alive_process.kill()
@@ -130,3 +142,22 @@ def test_jobs_of_dead_workers_are_failed_with_their_batches(settings, tmp_path):
     for job in (alive, elsewhere):
         job.refresh_from_db()
         assert job.state == Job.State.RUNNING
+
+
+def test_a_running_job_beats_so_another_host_sees_it_alive(settings, monkeypatch):
+    """The heartbeat thread writes while the work runs (here 0.6 s with a beat every 0.1 s)."""
+    import time
+
+    settings.LANDCYCLE_JOB_HEARTBEAT_SECONDS = 0.1
+    seen = []
+
+    def work(job, progress):
+        time.sleep(0.6)
+        seen.append(Job.objects.get(pk=job.pk).heartbeat_at)
+
+    monkeypatch.setitem(services.KINDS, "beat-test", services.JobKind(run=work))
+    job = Job.objects.create(kind="beat-test", paths=[])
+    services.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED
+    assert seen[0] > job.started_at + dt.timedelta(seconds=0.2)  # beats after the claim

@@ -57,6 +57,13 @@ OBJECT_KEYS = {
 
 
 def objects(world):
+    """Made once per world (the permission tests may ask for every route)."""
+    if not hasattr(world, "_exit_matrix_objects"):
+        world._exit_matrix_objects = _make(world)
+    return world._exit_matrix_objects
+
+
+def _make(world):
     from landcycle.lifecycle.services import exits
     from landcycle.lifecycle.services.calendar import seed_from_package
 

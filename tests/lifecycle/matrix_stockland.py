@@ -32,6 +32,13 @@ CHANGES_STATE = {"lifecycle:stockland_identify"}
 
 
 def objects(world):
+    """Made once per world (the permission tests may ask for every route)."""
+    if not hasattr(world, "_stockland_matrix_objects"):
+        world._stockland_matrix_objects = _make(world)
+    return world._stockland_matrix_objects
+
+
+def _make(world):
     from landcycle.lifecycle.models import StockLandCase
     from landcycle.lifecycle.services import stockland
 

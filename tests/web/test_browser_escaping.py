@@ -46,8 +46,17 @@ def test_map_tooltip_shows_a_hostile_holder_name_as_text(hostile_world, live_ser
         " return [p.x, p.y]; }"
     )
     box = page.locator("#map").bounding_box()
-    page.mouse.move(box["x"] + point[0], box["y"] + point[1])
-    page.wait_for_selector(".leaflet-tooltip", timeout=5_000)
+    # The street outline's tooltip may open first when a redraw lands under the pointer (seen on
+    # a loaded machine): hover again, up to three times, until the parcel's tooltip shows.
+    for attempt in range(3):
+        page.mouse.move(box["x"] + 5, box["y"] + 5)
+        page.mouse.move(box["x"] + point[0], box["y"] + point[1])
+        try:
+            page.wait_for_selector(".leaflet-tooltip:has-text('A-0001')", timeout=5_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     found = _no_injected_markup(page, ".leaflet-tooltip")
     assert HOSTILE in found["text"] and "A-0001" in found["text"]
     assert found["images"] == 0 and found["pwned"] is None

@@ -28,11 +28,11 @@ def test_profile_and_street_chosen_in_the_form_are_used_for_check_and_commit(wor
     ]
     path = _workbook(tmp_path / "供地结果.xlsx", rows)
     client = client_for(world.users["evaluation_officer"])
-    page = client.get(reverse("web:import")).content.decode()
+    page = client.get(reverse("imports:import")).content.decode()
     assert 'name="profile"' in page and 'value="land-market"' in page and 'name="street"' in page
     with path.open("rb") as handle:
         checked = client.post(
-            reverse("web:import"),
+            reverse("imports:import"),
             {"workbook": handle, "profile": "land-market", "street": "甲街道"},
             follow=True,
         )
@@ -54,7 +54,38 @@ def test_without_the_profile_the_page_lists_the_missing_columns(world, tmp_path)
     path = _workbook(tmp_path / "a.xlsx", rows, "宗地")
     client = client_for(world.users["evaluation_officer"])
     with path.open("rb") as handle:
-        checked = client.post(reverse("web:import"), {"workbook": handle}, follow=True)
+        checked = client.post(reverse("imports:import"), {"workbook": handle}, follow=True)
     page = checked.content.decode()
     assert "缺少必填列" in page and "宗地编号" in page and "--profile land-market" in page
     assert not Parcel.objects.filter(code="X-1").exists()
+
+
+@override_settings(LANDCYCLE_WEB_SYNC_JOBS=True)
+def test_encoding_chosen_in_the_form_reads_the_file_and_counts_read_in_chinese(world, tmp_path):
+    from landcycle.ledger.models import Parcel
+
+    path = tmp_path / "宗地.csv"
+    path.write_bytes(
+        "宗地编号,宗地名称,所属街道,用地面积\r\nENC-1,锦丰镇一号,甲街道,1.5\r\n".encode("gbk")
+    )
+    client = client_for(world.users["evaluation_officer"])
+    page = client.get(reverse("imports:import")).content.decode()
+    assert 'name="encoding"' in page and 'name="crs"' in page
+    with path.open("rb") as handle:
+        checked = client.post(
+            reverse("imports:import"), {"workbook": handle, "encoding": "GBK"}, follow=True
+        )
+    text = checked.content.decode()
+    assert "宗地" in text and "新增 1" in text  # the counts in words, not "parcels created 1"
+    client.post(checked.redirect_chain[-1][0] + "commit/", follow=True)
+    assert Parcel.objects.get(code="ENC-1").name == "锦丰镇一号"
+
+
+@override_settings(LANDCYCLE_WEB_SYNC_JOBS=True)
+def test_a_hint_names_the_page_option_not_only_the_command_flag(world, tmp_path):
+    rows = [["宗地编号", "宗地名称", "用地面积"], ["S-1", "甲", "1"]]
+    path = _workbook(tmp_path / "a.xlsx", rows, "宗地")
+    client = client_for(world.users["evaluation_officer"])
+    with path.open("rb") as handle:
+        checked = client.post(reverse("imports:import"), {"workbook": handle}, follow=True)
+    assert "导入页面「所属街道」栏" in checked.content.decode()

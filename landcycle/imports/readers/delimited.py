@@ -84,10 +84,10 @@ def _decode_as(raw: bytes, encoding: str) -> tuple[str, str]:
     if codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
         raw = raw[3:]
     try:
-        return raw.decode(codec), f"{encoding} (--encoding)"
+        return raw.decode(codec), f"{encoding}（指定的编码 as chosen）"
     except UnicodeDecodeError as exc:
         raise EncodingProblem(
-            f"按指定编码{encoding}读取失败 not valid {encoding} at byte {exc.start} (--encoding)"
+            f"按指定编码{encoding}读取失败，请换一种文件编码 not valid {encoding} at byte {exc.start}"
         ) from None
 
 

@@ -34,6 +34,10 @@ class Grid:
     # Cell problems found while reading, named by header once the table is found:
     # (row, column index, reason).
     cell_problems: list[tuple[int, int, str]] = field(default_factory=list)
+    # Merged cells: (first row, first column index, last row, last column index), rows as in
+    # ``_row``. Below the header, a merge down a column (所属街道 written once for several
+    # parcels) gives its value to every row it covers.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass

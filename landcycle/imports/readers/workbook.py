@@ -36,14 +36,18 @@ def read_workbook(path: Path, inputs: Inputs) -> None:
     percents = percent_cells(path)  # 0.35 in a 0% cell is read as the 35% it shows
     with workbook:
         for name in workbook.sheet_names:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = workbook.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = [
+                (r0 + 1, c0, r1 + 1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()
+            ]
             rows = show_percents(rows, percents.get(name))
             reason = (
                 "公式没有计算结果：请在Excel/WPS中打开并保存，或粘贴为数值 formula without a "
                 "cached value: open and save the workbook in Excel/WPS, or paste values"
             )
             cells = [(row, column, reason) for row, column in formulas.get(name, ())]
-            inputs.grids.append(Grid(name, path.name, grid_from_rows(rows), cells))
+            inputs.grids.append(Grid(name, path.name, grid_from_rows(rows), cells, merged))
 
 
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")

@@ -6,12 +6,15 @@ the number (``12.5亩``, ``3,000万元``, ``35%``, ``0.5公顷``, ``500平方米
 into the unit the caller reads in (the header's unit, else the column's default; see
 ``landcycle.core.units``). A unit of another dimension, an unknown unit, or a unit in a column
 without one is refused, naming the units accepted. Clean numbers take a fast vectorised path;
-the rest are read once per distinct value.
+the rest are read once per distinct value. What officers type for "no data" (—, /, 无, N/A …;
+``data/blank_placeholders.csv``) is read as blank with a warning, not refused and never a zero.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import csv
+from functools import cache, lru_cache
+from pathlib import Path
 
 import polars as pl
 
@@ -32,6 +35,17 @@ DIMENSION_NAMES = {
 
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _SPLIT = rf"^({_NUMBER})(.*)$"
+
+
+PLACEHOLDER_FILE = Path(__file__).with_name("data") / "blank_placeholders.csv"
+
+
+@cache
+def blank_placeholders() -> frozenset[str]:
+    """The texts read as "no data" in a number cell (``data/blank_placeholders.csv``, compared
+    after full-width folding and stripping, upper-cased)."""
+    with PLACEHOLDER_FILE.open(encoding="utf-8", newline="") as handle:
+        return frozenset(row["text"].strip().upper() for row in csv.DictReader(handle))
 
 
 def _dimension_name(dimension) -> str:
@@ -124,12 +138,21 @@ def parse_numbers(raw: pl.Series, unit: units.Unit | None = None) -> Parsed:
             empty.alias("warning"),
             unit=empty.alias("unit"),
         )
-    rest = pl.select(pl.when(slow).then(raw)).to_series()
+    folded = pl.select(fold_width(pl.lit(raw)).str.to_uppercase()).to_series()
+    blank = slow & folded.is_in(list(blank_placeholders()))
+    rest = pl.select(pl.when(slow & ~blank).then(raw)).to_series()
     frame = per_distinct(
         rest, _parse_slow(unit), {"value": pl.Float64, "error": pl.Utf8, "unit": pl.Utf8}
     )
     value = pl.select(pl.when(fine).then(fast).otherwise(frame["value"])).to_series()
-    return Parsed(value.alias(raw.name), frame["error"], empty.alias("warning"), unit=frame["unit"])
+    warning = pl.select(
+        pl.when(blank).then(
+            pl.lit("「") + raw + pl.lit("」表示无数据，按空白处理 read as blank (no data)")
+        )
+    ).to_series()
+    return Parsed(
+        value.alias(raw.name), frame["error"], warning.alias("warning"), unit=frame["unit"]
+    )
 
 
 def parse_number_text(text: str | None, unit: units.Unit | None = None) -> float | None:

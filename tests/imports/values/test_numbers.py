@@ -118,3 +118,19 @@ def test_blank_and_order_kept_on_the_fast_and_slow_paths():
     assert parsed.error.null_count() == 6
     assert parse_numbers(pl.Series("n", ["1", None]), None).value.to_list() == [1.0, None]
     assert parse_number_text(None) is None and parse_number_text(" ") is None
+
+
+@pytest.mark.parametrize(
+    "typed", ["—", "——", "-", "--", "/", "／", "无", "暂无", "N/A", "n/a", "#N/A"]
+)
+def test_no_data_placeholders_read_as_blank_with_a_warning(typed):
+    parsed = parse_numbers(pl.Series("x", [typed, "12"]), units.HECTARE)
+    assert parsed.value.to_list() == [None, 12.0]
+    assert parsed.error.to_list() == [None, None]
+    assert f"「{typed}」表示无数据" in parsed.warning[0] and parsed.warning[1] is None
+
+
+def test_a_placeholder_inside_other_text_is_still_an_error():
+    parsed = parse_numbers(pl.Series("x", ["无数据12", "-12", "12-"]))
+    assert parsed.value.to_list() == [None, -12.0, None]
+    assert parsed.error[0] is not None and parsed.error[2] is not None
