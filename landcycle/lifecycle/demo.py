@@ -126,6 +126,8 @@ def _exits(today, pool, calendar):
             verified_on=_days(today, age),
             actor_name=OFFICER,
             calendar=calendar,
+            issue_notice=True,  # l2: the interview notice (DOCX) stored with the case
+            assigned_to=_officer_for(parcel),
         )
         on = case.verified_on
         steps = ["interview", "rectification_notice", "exit_notice", "complete_exit"]
@@ -163,10 +165,44 @@ def _exits(today, pool, calendar):
                 actor_name=OFFICER,
                 document_number=number,
                 calendar=calendar,
+                issue_notice=True,  # l2: rectification / exit notices stored with the case
                 **kwargs,
             )
             if action == last:
                 break
+
+
+# ---- l2 (issue 13, exit and stock-land pages): officers in charge, disposal progress ----------
+
+
+def _officer_for(parcel):
+    """The demo's street officer of the parcel's street, else the evaluation officer (the demo
+    users are created before the lifecycle cases; None when they are not there)."""
+    from django.contrib.auth import get_user_model
+
+    from landcycle.web.models import Profile
+
+    for profile in Profile.objects.filter(role="street_officer").select_related(
+        "jurisdiction", "user"
+    ):
+        if profile.jurisdiction and parcel.jurisdiction.path.startswith(profile.jurisdiction.path):
+            return profile.user
+    return get_user_model().objects.filter(username="evaluator").first()
+
+
+def _stock_land_record(today, cases):
+    """Officers in charge of every case and a progress report on the cases being disposed."""
+    for case in cases:
+        case.assigned_to = _officer_for(case.parcel)
+        case.save(update_fields=["assigned_to"])
+        if case.status == m.StockLandCase.Status.IN_PROGRESS:
+            stockland.record_progress(
+                case,
+                on=today,
+                note="企业已提交复工计划，专班现场核查（演示）",
+                actor_name=OFFICER,
+                progress_percent=40,
+            )
 
 
 def _agreements(today, pool):
@@ -333,7 +369,8 @@ def _stock_land(today, calendar):
                 fields = {"disposal_method": "企业追加投资复工（演示）"}
             elif action == "cancel":
                 fields = {"reason": "核查后已动工，撤销认定（演示）"}
-            stockland.transition(case, action, on=on, **fields)
+            stockland.transition(case, action, on=on, actor_name=OFFICER, **fields)
+    _stock_land_record(today, cases)
     return report
 
 

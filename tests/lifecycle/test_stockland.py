@@ -132,7 +132,7 @@ def test_case_workflow_and_refusals():
     case = StockLandCaseFactory()
     with pytest.raises(LifecycleError, match="一地一策"):
         transition(case, "plan", on=d("2025-06-10"), plan="", task_force="", lead_unit="")
-    with pytest.raises(LifecycleError, match="不能执行 dispose"):
+    with pytest.raises(LifecycleError, match="不能执行「处置完成」"):
         transition(case, "dispose", on=d("2025-06-10"), disposal_method="收回")
     transition(
         case,

@@ -6,7 +6,7 @@ from .calendar import CalendarYear, Holiday
 from .exits import Clawback, ExitCase, ExitStep
 from .projects import ProjectLead, ProjectProgress
 from .renewal import EnterpriseMeasure, RenewalProject, StreetTarget, TaskTable
-from .stockland import AvailableLandEntry, AvailableLandList, StockLandCase
+from .stockland import AvailableLandEntry, AvailableLandList, DisposalStep, StockLandCase
 
 __all__ = [
     "AdmissionApplication",
@@ -15,6 +15,7 @@ __all__ = [
     "AvailableLandList",
     "CalendarYear",
     "Clawback",
+    "DisposalStep",
     "EnterpriseMeasure",
     "ExitCase",
     "ExitStep",

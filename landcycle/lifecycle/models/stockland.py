@@ -63,6 +63,42 @@ class StockLandCase(AssignedCase):
         return f"{self.parcel} {self.get_category_display()} ({self.get_status_display()})"
 
 
+class DisposalStep(models.Model):
+    """One entry of a disposal case's record: a move (from → to status) or a progress report
+    (to_status blank), with who and when."""
+
+    case = models.ForeignKey(
+        StockLandCase, verbose_name="处置案件", related_name="steps", on_delete=models.CASCADE
+    )
+    from_status = models.CharField(
+        "原状态", max_length=20, choices=StockLandCase.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        "新状态", max_length=20, choices=StockLandCase.Status.choices, blank=True
+    )
+    on = models.DateField("日期")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    actor_name = models.CharField("经办人姓名", max_length=100, blank=True)
+    note = models.TextField("说明", blank=True)
+    progress_percent = models.PositiveSmallIntegerField("完成进度 (%)", null=True, blank=True)
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "存量土地处置记录"
+        verbose_name_plural = "存量土地处置记录"
+        ordering = ["case", "on", "id"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.from_status}→{self.to_status} {self.on}"
+
+
 class AvailableLandList(ChangeLogged):
     """年度可供土地清单 of a jurisdiction: drafted, approved by an officer, then published."""
 

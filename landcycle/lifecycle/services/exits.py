@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 
 from ..models import Clawback, ExitCase, ExitStep
 from ..rules import rules
@@ -27,27 +28,60 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     document: str  # the document this step produces or records (Chinese title)
+    label: str = ""  # the step as an officer names it
+    notice: str = ""  # the DOCX notice (notices.py kind) this step issues, if any
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        Transition("interview", (S.VERIFIED,), S.INTERVIEWED, "约谈记录"),
-        Transition("rectification_notice", (S.INTERVIEWED,), S.RECTIFICATION, "限期整改通知书"),
+        Transition("interview", (S.VERIFIED,), S.INTERVIEWED, "约谈记录", "记录约谈"),
+        Transition(
+            "rectification_notice",
+            (S.INTERVIEWED,),
+            S.RECTIFICATION,
+            "限期整改通知书",
+            "书面通知整改",
+            "rectification",
+        ),
         Transition(
             "close_corrected",
             (S.INTERVIEWED, S.RECTIFICATION),
             S.CLOSED_CORRECTED,
             "整改情况核查意见",
+            "已整改，结案",
         ),
-        Transition("exit_notice", (S.RECTIFICATION,), S.EXIT_NOTICE, "限期退出通知书"),
-        Transition("complete_exit", (S.EXIT_NOTICE,), S.EXITED, "退出处置决定"),
+        Transition(
+            "exit_notice",
+            (S.RECTIFICATION,),
+            S.EXIT_NOTICE,
+            "限期退出通知书",
+            "书面通知限期退出",
+            "exit",
+        ),
+        Transition("complete_exit", (S.EXIT_NOTICE,), S.EXITED, "退出处置决定", "完成退出"),
     )
 }
+# The notice issued when a case opens: the interview notice (约谈通知书, due within 30 days).
+OPEN_NOTICE = "interview"
 
 
 def allowed_actions(case: ExitCase) -> list[str]:
     return [t.action for t in TRANSITIONS.values() if case.state in t.sources]
+
+
+def action_label(action: str) -> str:
+    """The Chinese name of a step ("open" = 核实立案)."""
+    if action == "open":
+        return "核实立案"
+    spec = TRANSITIONS.get(action)
+    return spec.label if spec else action
+
+
+def street_may(action: str) -> bool:
+    """Whether a street officer (Action.HANDLE) may take ``action`` ("open" or a transition);
+    the other steps are the zone's (Action.CHANGE). rules.toml [exit] street_officer_steps."""
+    return action in rules().get("exit", "street_officer_steps")
 
 
 def open_case(
@@ -62,15 +96,19 @@ def open_case(
     actor=None,
     assigned_to=None,
     calendar: WorkCalendar | None = None,
+    issue_notice: bool = False,
 ) -> ExitCase:
-    """A verified trigger opens a case; the interview is due within 30 days of verification."""
+    """A verified trigger opens a case; the interview is due within 30 days of verification.
+    With ``issue_notice`` the interview notice (约谈通知书, DOCX) is stored on the first step."""
     if trigger not in ExitCase.Trigger.values:
-        raise LifecycleError(f"unknown exit trigger {trigger!r}")
+        raise LifecycleError(f"退出情形 {trigger!r} 不在《管理办法》第八条所列情形之内")
     if not facts.strip():
-        raise LifecycleError("核实情况 (facts) is required")
+        raise LifecycleError("请填写核实情况 (facts is required)")
+    if not actor_name.strip():
+        raise LifecycleError("请填写经办人 (actor_name is required)")
     jurisdiction = jurisdiction or (parcel.jurisdiction if parcel else None)
     if jurisdiction is None:
-        raise LifecycleError("a parcel or a jurisdiction is required")
+        raise LifecycleError("请指定宗地或园区/街道 (a parcel or a jurisdiction is required)")
     calendar = calendar or load_calendar()
     case = ExitCase(
         enterprise=enterprise,
@@ -88,7 +126,7 @@ def open_case(
     )
     with transaction.atomic():
         case.save()
-        ExitStep.objects.create(
+        step = ExitStep.objects.create(
             case=case,
             from_state="",
             to_state=S.VERIFIED,
@@ -98,6 +136,8 @@ def open_case(
             document_title="退出情形核实材料",
             note=facts,
         )
+        if issue_notice:
+            store_notice(case, step, OPEN_NOTICE)
     return case
 
 
@@ -114,21 +154,28 @@ def transition(
     clawbacks: list[dict] | None = None,
     contract_terminated: bool = False,
     calendar: WorkCalendar | None = None,
+    issue_notice: bool = False,
 ) -> ExitStep:
-    """Apply ``action`` to ``case``; refuses moves the state machine or the periods forbid."""
+    """Apply ``action`` to ``case``; refuses moves the state machine or the periods forbid.
+
+    Raises LifecycleError with the reason in Chinese (the pages show it as it is). With
+    ``issue_notice`` the step's DOCX notice (rectification / exit) is stored on the step."""
     spec = TRANSITIONS.get(action)
     if spec is None:
         raise LifecycleError(f"unknown action {action!r}; one of {', '.join(TRANSITIONS)}")
     if case.state not in spec.sources:
+        allowed = "、".join(f"「{action_label(a)}」" for a in allowed_actions(case))
         raise LifecycleError(
-            f"案件处于「{case.get_state_display()}」，不能执行 {action}"
-            f"（可执行: {', '.join(allowed_actions(case)) or '无，已结案'}）"
+            f"案件处于「{case.get_state_display()}」，不能执行「{spec.label}」({action})"
+            f"（可执行: {allowed or '无，已结案'}）"
         )
     if not actor_name.strip():
-        raise LifecycleError("经办人 (actor_name) is required")
+        raise LifecycleError("请填写经办人 (actor_name is required)")
     last = case.steps.order_by("-on", "-id").first()
     if last and on < last.on:
-        raise LifecycleError(f"{on} is before the previous step ({last.on})")
+        raise LifecycleError(
+            f"办理日期 {on} 早于上一步骤的日期 {last.on} (is before the previous step)"
+        )
     calendar = calendar or load_calendar()
     late = False
     if action == "interview":
@@ -143,7 +190,7 @@ def transition(
             period = rules().period("exit", "exit_deadline")
             deadlines.store(case, "exit_due", deadlines.compute(on, period, calendar))
         elif exit_due <= on:
-            raise LifecycleError("退出期限 must be after the notice date")
+            raise LifecycleError(f"退出期限 {exit_due} 须晚于通知日期 {on} (must be after it)")
         else:
             case.exit_due = exit_due
     elif action == "complete_exit":
@@ -174,6 +221,8 @@ def transition(
         if spec.target in (S.EXITED, S.CLOSED_CORRECTED):
             case.closed_on = on
         case.save()
+        if issue_notice and spec.notice:
+            store_notice(case, step, spec.notice)
     return step
 
 
@@ -303,3 +352,112 @@ def candidates(year: int) -> list[Candidate]:
                 f"协议{number}约定 {attainment} 达产，{year}年无产值",
             )
     return list(out.values())
+
+
+# ---- what the pages show and store ------------------------------------------------------
+
+
+def store_notice(case: ExitCase, step: ExitStep, kind: str) -> ExitStep:
+    """Generate the DOCX notice ``kind`` (notices.py: interview / rectification / exit) for the
+    state ``step`` reached and store it as the step's document file (MEDIA_ROOT, outside the
+    web root; served only through the case's access check)."""
+    from django.core.files.base import ContentFile
+
+    from ..notices import exit_notice_docx
+
+    titles = {
+        "interview": "约谈通知书",
+        "rectification": "限期整改通知书",
+        "exit": "限期退出通知书",
+    }
+    data = exit_notice_docx(case, kind, today=step.on)
+    name = f"exit-{case.pk}-{kind}-{step.on:%Y%m%d}.docx"
+    step.document_file.save(name, ContentFile(data), save=False)
+    if titles[kind] not in step.document_title:
+        step.document_title = (
+            f"{step.document_title}；{titles[kind]}" if step.document_title else titles[kind]
+        )
+    step.save(update_fields=["document_file", "document_title"])
+    return step
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One step on the case's timeline with the deadline it answered, if any."""
+
+    step: ExitStep
+    label: str
+    deadline: dt.date | None = None
+    deadline_label: str = ""
+    met: bool | None = None  # None: no deadline bound this step
+
+
+def timeline(case: ExitCase) -> list[TimelineEntry]:
+    """The case's steps in order, each with its deadline met or missed (the interview within
+    30 days of verification; the exit notice not before the 6 months; the exit by the date set)."""
+    out = []
+    for step in case.steps.order_by("on", "id"):
+        deadline, what, met = None, "", None
+        if step.to_state == S.VERIFIED:
+            label = "核实退出情形，立案"
+        else:
+            action = next((t.action for t in TRANSITIONS.values() if t.target == step.to_state), "")
+            label = action_label(action)
+        if step.to_state == S.INTERVIEWED:
+            deadline, what = case.interview_due, "约谈期限（核实后30日内）"
+            met = None if deadline is None else not step.late and step.on <= deadline
+        elif step.to_state == S.EXIT_NOTICE:
+            deadline, what = case.rectification_due, "整改期满（6个月）后方可通知"
+            met = None if deadline is None else step.on >= deadline
+        elif step.to_state == S.EXITED:
+            deadline, what = case.exit_due, "退出期限"
+            met = None if deadline is None else step.on <= deadline
+        out.append(TimelineEntry(step, label, deadline, what, met))
+    return out
+
+
+@dataclass(frozen=True)
+class NextDeadline:
+    label: str
+    date: dt.date | None
+    overdue: bool
+    flag: str = ""  # why the date is provisional (holiday table unknown)
+
+
+def next_deadline(case: ExitCase, today: dt.date) -> NextDeadline | None:
+    """What the open case waits for and by when (None when closed)."""
+    flags = case.deadline_flags or {}
+    if case.state == S.VERIFIED:
+        return NextDeadline(
+            "约谈期限",
+            case.interview_due,
+            bool(case.interview_due and today > case.interview_due),
+            flags.get("interview_due", ""),
+        )
+    if case.state == S.INTERVIEWED:
+        return NextDeadline("待书面通知整改或结案", None, False)
+    if case.state == S.RECTIFICATION:
+        # not a deadline the committee can miss: the earliest day an exit notice may go out
+        return NextDeadline(
+            "整改期限（期满可通知限期退出）",
+            case.rectification_due,
+            False,
+            flags.get("rectification_due", ""),
+        )
+    if case.state == S.EXIT_NOTICE:
+        return NextDeadline(
+            "退出期限",
+            case.exit_due,
+            bool(case.exit_due and today > case.exit_due),
+            flags.get("exit_due", ""),
+        )
+    return None
+
+
+def due_q(by: dt.date):
+    """Open cases whose current deadline falls on or before ``by`` (a list filter)."""
+    return (
+        Q(state=S.VERIFIED, interview_due__lte=by)
+        | Q(state=S.RECTIFICATION, rectification_due__lte=by)
+        | Q(state=S.EXIT_NOTICE, exit_due__lte=by)
+    )

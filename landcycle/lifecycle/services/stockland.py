@@ -19,7 +19,7 @@ from django.db.models import Q
 from landcycle.core.changelog import record_bulk
 from landcycle.ledger.models import Jurisdiction, Parcel
 
-from ..models import StockLandCase
+from ..models import DisposalStep, StockLandCase
 from ..rules import Rules, rules
 from ..workcalendar import WorkCalendar, add_calendar_period
 from . import LifecycleError, deadlines
@@ -284,24 +284,61 @@ CASE_TRANSITIONS = {
     "dispose": ((Status.PLANNED, Status.IN_PROGRESS), Status.DISPOSED),
     "cancel": ((Status.IDENTIFIED, Status.PLANNED, Status.IN_PROGRESS), Status.CANCELLED),
 }
+ACTION_LABELS = {
+    "plan": "制定一地一策方案",
+    "start": "开始处置",
+    "dispose": "处置完成",
+    "cancel": "撤销认定",
+    "progress": "报告处置进展",
+}
+FIELD_LABELS = {"plan": "处置方案", "task_force": "工作专班", "lead_unit": "牵头单位"}
 
 
-def transition(case: StockLandCase, action: str, *, on: dt.date, **fields) -> StockLandCase:
-    """Move a disposal case: plan (needs plan, task force, deadline), start, dispose (needs the
-    method), cancel (needs a reason). Other moves are refused."""
+def allowed_actions(case: StockLandCase) -> list[str]:
+    """The moves open to ``case`` now (plus "progress" while the case is open)."""
+    moves = [a for a, (sources, _) in CASE_TRANSITIONS.items() if case.status in sources]
+    return moves + (["progress"] if case.status in StockLandCase.OPEN_STATUSES else [])
+
+
+def street_may(action: str) -> bool:
+    """Whether a street officer (Action.HANDLE) may take ``action``; the rest need Action.CHANGE.
+    rules.toml [stockland] street_officer_steps."""
+    return action in rules().get("stockland", "street_officer_steps")
+
+
+def transition(
+    case: StockLandCase,
+    action: str,
+    *,
+    on: dt.date,
+    actor=None,
+    actor_name: str = "",
+    note: str = "",
+    **fields,
+) -> StockLandCase:
+    """Move a disposal case: plan (needs plan, task force, lead unit; deadline optional), start,
+    dispose (needs the method), cancel (needs a reason). Other moves are refused with a
+    LifecycleError in Chinese. Each move is recorded as a DisposalStep (who, when)."""
     if action not in CASE_TRANSITIONS:
         raise LifecycleError(f"unknown action {action!r}; one of {', '.join(CASE_TRANSITIONS)}")
     sources, target = CASE_TRANSITIONS[action]
     if case.status not in sources:
-        raise LifecycleError(f"处置案件处于「{case.get_status_display()}」，不能执行 {action}")
+        allowed = "、".join(f"「{ACTION_LABELS[a]}」" for a in allowed_actions(case))
+        raise LifecycleError(
+            f"处置案件处于「{case.get_status_display()}」，不能执行「{ACTION_LABELS[action]}」"
+            f"({action})（可执行: {allowed or '无，已办结'}）"
+        )
     if on < case.identified_on:
-        raise LifecycleError(f"{on} is before the identification ({case.identified_on})")
+        raise LifecycleError(f"办理日期 {on} 早于认定日期 {case.identified_on}")
+    before = case.status
     if action == "plan":
         missing = [
-            k for k in ("plan", "task_force", "lead_unit") if not str(fields.get(k, "")).strip()
+            FIELD_LABELS[k]
+            for k in ("plan", "task_force", "lead_unit")
+            if not str(fields.get(k, "")).strip()
         ]
         if missing:
-            raise LifecycleError(f"一地一策须填写: {', '.join(missing)}")
+            raise LifecycleError(f"一地一策须填写: {'、'.join(missing)}")
         case.plan, case.task_force, case.lead_unit = (
             fields["plan"],
             fields["task_force"],
@@ -309,21 +346,108 @@ def transition(case: StockLandCase, action: str, *, on: dt.date, **fields) -> St
         )
         if fields.get("deadline"):
             if fields["deadline"] <= on:
-                raise LifecycleError("处置期限 must be after the plan date")
+                raise LifecycleError(f"处置期限 {fields['deadline']} 须晚于方案日期 {on}")
             case.deadline = fields["deadline"]
             case.deadline_flags = {}
     elif action == "dispose":
         if not str(fields.get("disposal_method", "")).strip():
-            raise LifecycleError("处置方式 (disposal_method) is required")
+            raise LifecycleError("请填写处置方式 (disposal_method is required)")
         case.disposal_method = fields["disposal_method"]
         case.disposed_on = on
     elif action == "cancel":
         if not str(fields.get("reason", "")).strip():
             raise LifecycleError("撤销认定须说明理由 (reason)")
         case.basis = [*case.basis, f"{on} 撤销认定: {fields['reason']}"]
+        note = note or fields["reason"]
     case.status = target
-    case.save()
+    with transaction.atomic():
+        case.save()
+        DisposalStep.objects.create(
+            case=case,
+            from_status=before,
+            to_status=target,
+            on=on,
+            actor=actor,
+            actor_name=actor_name,
+            note=note,
+        )
     return case
+
+
+def record_progress(
+    case: StockLandCase,
+    *,
+    on: dt.date,
+    note: str,
+    actor_name: str,
+    actor=None,
+    progress_percent: int | None = None,
+) -> DisposalStep:
+    """A progress report on an open disposal case (进展): what was done, optionally how far (%).
+    Raises LifecycleError on a closed case, an empty note or a date before the last entry."""
+    if case.status not in StockLandCase.OPEN_STATUSES:
+        raise LifecycleError(f"处置案件已「{case.get_status_display()}」，不能再报告进展")
+    if not note.strip():
+        raise LifecycleError("请填写处置进展 (note is required)")
+    if not actor_name.strip():
+        raise LifecycleError("请填写经办人 (actor_name is required)")
+    if progress_percent is not None and not 0 <= progress_percent <= 100:
+        raise LifecycleError(f"完成进度应在 0–100 % 之间，而不是 {progress_percent}")
+    if on < case.identified_on:
+        raise LifecycleError(f"办理日期 {on} 早于认定日期 {case.identified_on}")
+    return DisposalStep.objects.create(
+        case=case,
+        on=on,
+        actor=actor,
+        actor_name=actor_name,
+        note=note,
+        progress_percent=progress_percent,
+    )
+
+
+@dataclass(frozen=True)
+class IdleFlags:
+    """Idle-land consequences on ``today`` (53号令 第十四条): the fee and the take-back."""
+
+    fee_due: bool = False
+    take_back: bool = False
+    fee_10k_cny: float | None = None
+
+
+def idle_flags(
+    category: str, idle_since: dt.date | None, extra: Mapping | None, today: dt.date
+) -> IdleFlags:
+    """The idle-land fee (20 % of the land price, after 1 year) and take-back (after 2 years)
+    flags of an idle case; other categories get none. ``extra`` is the parcel's extra (land price)."""
+    if category != Category.IDLE or idle_since is None:
+        return IdleFlags()
+    policy = rules()
+    fee_due = today >= add_calendar_period(idle_since, policy.period("stockland", "idle_fee_after"))
+    take_back = today >= add_calendar_period(
+        idle_since, policy.period("stockland", "take_back_after")
+    )
+    price = _number(extra_value(extra or {}, "land_price_10k_cny"))
+    share = float(policy.get("stockland", "idle_fee_share_of_land_price"))
+    fee = round(price * share, 2) if fee_due and price is not None else None
+    return IdleFlags(fee_due, take_back, fee)
+
+
+def idle_since_before(period_key: str, today: dt.date) -> dt.date:
+    """The latest idle_since for which the [stockland] period ``period_key`` has run by
+    ``today`` (a list filter: idle_since ≤ this date)."""
+    period = rules().period("stockland", period_key)
+    if period.unit not in ("years", "months"):
+        return today - dt.timedelta(days=period.value)
+    from ..workcalendar import add_months
+
+    months = period.value * (12 if period.unit == "years" else 1)
+    latest = add_months(today, -months)
+    one = dt.timedelta(days=1)
+    while add_calendar_period(latest, period) > today:  # month ends
+        latest -= one
+    while add_calendar_period(latest + one, period) <= today:
+        latest += one
+    return latest
 
 
 @dataclass(frozen=True)
@@ -348,11 +472,13 @@ class DisposalRate:
 
 
 def disposal_rate(
-    as_of: dt.date, jurisdiction: Jurisdiction | None = None, categories=None
+    as_of: dt.date, jurisdiction: Jurisdiction | None = None, categories=None, cases=None
 ) -> DisposalRate:
     """Disposed share of stock land identified by ``as_of`` (by count and by area; seeds/004
-    measures 消化处置率 by land, so ``meets_target`` uses the area rate). One query."""
-    cases = StockLandCase.objects.filter(identified_on__lte=as_of).exclude(status=Status.CANCELLED)
+    measures 消化处置率 by land, so ``meets_target`` uses the area rate). One query. ``cases``:
+    the StockLandCase queryset to count (a page passes the user's restricted one)."""
+    cases = StockLandCase.objects.all() if cases is None else cases
+    cases = cases.filter(identified_on__lte=as_of).exclude(status=Status.CANCELLED)
     if jurisdiction is not None:
         cases = cases.filter(parcel__jurisdiction__path__startswith=jurisdiction.path)
     if categories:
@@ -378,3 +504,62 @@ def disposal_rate(
 
 def open_cases_q() -> Q:
     return Q(status__in=StockLandCase.OPEN_STATUSES)
+
+
+@dataclass(frozen=True)
+class RateOverview:
+    """The disposal rate by area (%) at each month end and per street on ``as_of``."""
+
+    months: list[str]  # "2025-01" …
+    month_rates: list[float | None]  # %, by area
+    streets: list[str]
+    street_rates: list[float | None]  # %, by area
+    current: DisposalRate
+    target_percent: float
+
+
+def rate_overview(cases, as_of: dt.date, months: int = 12) -> RateOverview:
+    """Disposal rate (by area, seeds/004 消化处置率 ≥ 60 %) of ``cases`` (a StockLandCase
+    queryset, e.g. the user's restricted one) at the end of each of the last ``months``
+    months and per street on ``as_of``. One query; a parcel counts once (as disposal_rate)."""
+    from ..workcalendar import add_months
+
+    rows = list(
+        cases.exclude(status=Status.CANCELLED).values_list(
+            "parcel_id",
+            "parcel__registered_area_m2",
+            "parcel__jurisdiction__name",
+            "status",
+            "identified_on",
+            "disposed_on",
+        )
+    )
+
+    def rate_on(day: dt.date, street: str | None = None) -> tuple[float, float, int, int]:
+        by_parcel: dict[int, tuple[float, bool]] = {}
+        for parcel, area, name, status, identified, disposed in rows:
+            if identified > day or (street is not None and name != street):
+                continue
+            done = status == Status.DISPOSED and disposed is not None and disposed <= day
+            prev = by_parcel.get(parcel)
+            by_parcel[parcel] = (area or 0.0, done and (prev[1] if prev else True))
+        total = sum(a for a, _ in by_parcel.values())
+        done_area = sum(a for a, d in by_parcel.values() if d)
+        return total, done_area, len(by_parcel), sum(1 for _, d in by_parcel.values() if d)
+
+    def percent(total, done):
+        return round(100 * done / total, 1) if total else None
+
+    ends = []
+    for back in range(months - 1, -1, -1):
+        first_next = add_months(as_of.replace(day=1), 1 - back)
+        ends.append(min(first_next - dt.timedelta(days=1), as_of))
+    month_rates = [percent(*rate_on(day)[:2]) for day in ends]
+    streets = sorted({name for _, _, name, *_ in rows if name})
+    street_rates = [percent(*rate_on(as_of, s)[:2]) for s in streets]
+    total, done_area, n, n_done = rate_on(as_of)
+    target = float(rules().get("stockland", "disposal_rate_target"))
+    current = DisposalRate(n, n_done, total, done_area, target)
+    return RateOverview(
+        [f"{d:%Y-%m}" for d in ends], month_rates, streets, street_rates, current, 100 * target
+    )

@@ -1,3 +1,9 @@
-"""The web tests' world (two streets, enterprises, a user of every role) for the case pages."""
+"""The lifecycle pages are tried in the web tests' world (two streets, enterprises, a user of
+every role); chromium for the browser tests."""
 
-from tests.web.conftest import _fresh_web_cache, fast_password_hashing, world  # noqa: F401
+from tests.web.conftest import (  # noqa: F401 - fixtures for the page tests
+    client_for,
+    fast_password_hashing,
+    world,
+)
+from tests.web.test_browser import browser, page  # noqa: F401 - chromium for the browser tests

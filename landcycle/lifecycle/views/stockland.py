@@ -1,0 +1,222 @@
+"""Pages of stock land (存量土地, seeds/004 任务11–14; 闲置土地处置办法 国土资源部令第53号): the
+findings (idle, unsupplied, low-efficiency), one disposal case per parcel (一地一策) with its
+record, the idle-land fee and take-back flags, and the disposal rate against the 60 % target."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from landcycle.core.permissions import Action, restricted, scope_of
+from landcycle.web.decorators import requires
+from landcycle.web.navigation import MenuItem
+from landcycle.web.tables import filter_form_html
+
+from ..filtersets.stockland import StockLandFilterSet
+from ..forms.stockland import FORMS
+from ..models import StockLandCase
+from ..services import LifecycleError, stockland
+from .exits import actor_name
+
+PAGE_SIZE = 50
+MENU = [
+    MenuItem(
+        "存量土地", "lifecycle:stockland_list", action=Action.VIEW, order=150, group="全生命周期"
+    ),
+    MenuItem(
+        "存量土地处置率",
+        "lifecycle:stockland_rate",
+        action=Action.VIEW,
+        order=151,
+        group="全生命周期",
+    ),
+]
+REFUSED_ROLE = (
+    "此步骤须由园区管委会经办人员（评价专员或管理员）办理；街道干部可开始处置和报告处置进展。"
+)
+
+
+def may_take(user, action: str) -> bool:
+    scope = scope_of(user)
+    return scope.can(Action.CHANGE) or (scope.can(Action.HANDLE) and stockland.street_may(action))
+
+
+@requires(Action.VIEW)
+@require_safe
+def stockland_list(request):
+    cases = restricted(StockLandCase, request.user)
+    filterset = StockLandFilterSet(request.GET, queryset=cases, user=request.user)
+    rows = filterset.qs.select_related(
+        "parcel", "parcel__jurisdiction", "parcel__holder", "assigned_to"
+    )
+    page = Paginator(rows.order_by("parcel__code", "category", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    today = dt.date.today()
+    items = [
+        (
+            case,
+            stockland.idle_flags(case.category, case.idle_since, case.parcel.extra, today),
+            case.status in StockLandCase.OPEN_STATUSES and case.deadline and case.deadline < today,
+        )
+        for case in page.object_list
+    ]
+    counts = dict.fromkeys(StockLandCase.Category.values, 0)
+    open_by_category = (
+        cases.filter(stockland.open_cases_q()).values_list("category").annotate(n=Count("pk"))
+    )
+    counts.update(dict(open_by_category.order_by()))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "lifecycle/stockland/list.html",
+        {
+            "page": page,
+            "items": items,
+            "counts": [(StockLandCase.Category(c).label, n) for c, n in counts.items()],
+            "filter_html": filter_form_html(filterset.form),
+            "query": query.urlencode(),
+            "can_identify": scope_of(request.user).can(Action.CHANGE),
+        },
+    )
+
+
+@requires(Action.CHANGE)
+@require_POST
+def stockland_identify(request):
+    """Run the identification (53号令 idle, unsupplied, class C/D) and open new cases."""
+    try:
+        report = stockland.sync_cases(dt.date.today())
+    except LifecycleError as exc:
+        messages.error(request, f"认定未完成：{exc}")
+    else:
+        text = f"认定完成：发现 {len(report.findings)} 项，新立处置案件 {report.created} 件"
+        text += f"，已有案件 {report.already_open} 件"
+        if report.no_longer_found:
+            text += f"；{len(report.no_longer_found)} 件已认定案件不再符合认定条件，请核查后撤销"
+        messages.success(request, text + "。")
+    return redirect("lifecycle:stockland_list")
+
+
+@requires(Action.VIEW)
+@require_safe
+def stockland_detail(request, pk):
+    case = get_object_or_404(
+        restricted(StockLandCase, request.user).select_related(
+            "parcel", "parcel__jurisdiction", "parcel__holder", "assigned_to"
+        ),
+        pk=pk,
+    )
+    today = dt.date.today()
+    handles = scope_of(request.user).can(Action.HANDLE)
+    steps = [
+        {"action": a, "label": stockland.ACTION_LABELS[a], "allowed": may_take(request.user, a)}
+        for a in stockland.allowed_actions(case)
+    ]
+    return render(
+        request,
+        "lifecycle/stockland/detail.html",
+        {
+            "case": case,
+            "flags": stockland.idle_flags(case.category, case.idle_since, case.parcel.extra, today),
+            "overdue": case.status in StockLandCase.OPEN_STATUSES
+            and case.deadline is not None
+            and case.deadline < today,
+            "record": list(case.steps.all()),
+            "steps": steps if handles else [],
+            "can_assign": scope_of(request.user).can(Action.CHANGE),
+            "deadline_flags": (case.deadline_flags or {}).values(),
+        },
+    )
+
+
+@requires(Action.HANDLE)
+@require_http_methods(["GET", "POST"])
+def stockland_step(request, pk, step):
+    if step not in FORMS:
+        raise Http404
+    case = get_object_or_404(
+        restricted(StockLandCase, request.user, Action.HANDLE).select_related("parcel"), pk=pk
+    )
+    label = stockland.ACTION_LABELS[step]
+    context = {"case": case, "step": step, "label": label}
+    if not may_take(request.user, step):
+        return render(
+            request,
+            "lifecycle/stockland/step.html",
+            {**context, "refused": REFUSED_ROLE},
+            status=403,
+        )
+    initial = {}
+    if step == "plan":
+        initial = {"plan": case.plan, "task_force": case.task_force, "lead_unit": case.lead_unit}
+        initial["deadline"] = case.deadline
+    form = FORMS[step](request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        who = {"actor": request.user, "actor_name": actor_name(request.user)}
+        try:
+            with transaction.atomic():
+                if step == "progress":
+                    stockland.record_progress(case, **who, **form.service_kwargs())
+                else:
+                    stockland.transition(case, step, **who, **form.service_kwargs())
+        except LifecycleError as exc:
+            case.refresh_from_db()
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"已办理「{label}」，处置案件现为「{case.get_status_display()}」。"
+            )
+            return redirect("lifecycle:stockland_detail", pk=case.pk)
+    elif request.method == "GET" and step not in stockland.allowed_actions(case):
+        allowed = "、".join(
+            f"「{stockland.ACTION_LABELS[a]}」" for a in stockland.allowed_actions(case)
+        )
+        context["refused"] = (
+            f"处置案件处于「{case.get_status_display()}」，不能办理「{label}」。"
+            f"可办理：{allowed or '无（已办结）'}。"
+        )
+    return render(request, "lifecycle/stockland/step.html", {**context, "form": form})
+
+
+@requires(Action.VIEW)
+@require_safe
+def stockland_rate(request):
+    today = dt.date.today()
+    overview = stockland.rate_overview(restricted(StockLandCase, request.user), today)
+    chart = {
+        "months": overview.months,
+        "month_rates": overview.month_rates,
+        "streets": overview.streets,
+        "street_rates": overview.street_rates,
+        "target": overview.target_percent,
+    }
+    return render(
+        request,
+        "lifecycle/stockland/rate.html",
+        {
+            "overview": overview,
+            "rate": overview.current,
+            "chart": chart,
+            "today": today,
+            "street_rows": list(zip(overview.streets, overview.street_rates, strict=True)),
+        },
+    )
+
+
+urlpatterns = [
+    path("stockland/", stockland_list, name="stockland_list"),
+    path("stockland/identify/", stockland_identify, name="stockland_identify"),
+    path("stockland/rate/", stockland_rate, name="stockland_rate"),
+    path("stockland/<int:pk>/", stockland_detail, name="stockland_detail"),
+    path("stockland/<int:pk>/<slug:step>/", stockland_step, name="stockland_step"),
+]
