@@ -4,7 +4,6 @@ import pytest
 
 from tests.evaluation.pages.review_world import add_review_parcels
 from tests.web.conftest import (  # noqa: F401 - fixtures
-    _fresh_web_cache,
     fast_password_hashing,
     login,
     world,

@@ -13,11 +13,7 @@ from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 # The web pages' world: two streets, their parcels and lists, a user of every role.
-world, _fresh_web_cache, fast_password_hashing = (
-    web.world,
-    web._fresh_web_cache,
-    web.fast_password_hashing,
-)
+world, fast_password_hashing = web.world, web.fast_password_hashing
 
 TERMS = {
     "category": "reserve",
