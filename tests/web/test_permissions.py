@@ -11,12 +11,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from landcycle.ledger import models as ledger
+from landcycle.lifecycle import models as lifecycle
 from landcycle.web import jobs
 from landcycle.web.models import Profile, Role
 from landcycle.web.permissions import Action, restricted
 from tests.web.conftest import DRAFT_MARKER, client_for
 
-NAMESPACES = ("web", "portal", "api")
+NAMESPACES = ("web", "portal", "api", "lifecycle")
 ROLES = [
     "administrator",
     "evaluation_officer",
@@ -56,6 +57,10 @@ def url_patterns():
 def pk_values(name, world):
     """The objects a pk parameter of route ``name`` can name: in every scope and out of it."""
     w = world
+    # lifecycle (l4): a parcel's documents page, and the stored file of a document
+    if name in ("lifecycle:documents", "lifecycle:document_file"):
+        model = ledger.Parcel if name == "lifecycle:documents" else lifecycle.Document
+        return list(model.objects.values_list("pk", flat=True))
     models = {
         "parcel": ledger.Parcel,
         "enterprise": ledger.Enterprise,
@@ -96,6 +101,8 @@ def urls_for(world, admin_job):
                 values = ["publish", "finalize"]
             elif param == "job_id":
                 values = [admin_job]
+            elif param == "target":  # lifecycle:documents (l4)
+                values = ["parcel"]
             else:
                 raise AssertionError(f"{name}: cannot fill parameter {param!r}; add it here")
             choices = [{**c, param: v} for c in choices for v in values]

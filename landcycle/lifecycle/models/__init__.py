@@ -3,6 +3,7 @@
 from .admission import AdmissionApplication
 from .agreements import AgreementTerm, SupervisionAgreement
 from .calendar import CalendarYear, Holiday
+from .documents import Document
 from .exits import Clawback, ExitCase, ExitStep
 from .projects import ProjectLead, ProjectProgress
 from .renewal import EnterpriseMeasure, RenewalProject, StreetTarget, TaskTable
@@ -15,6 +16,7 @@ __all__ = [
     "AvailableLandList",
     "CalendarYear",
     "Clawback",
+    "Document",
     "EnterpriseMeasure",
     "ExitCase",
     "ExitStep",

@@ -201,12 +201,16 @@ class _Rows:
         self.paths: tuple[str, ...] | None = None
         if who is None:
             return
-        if isinstance(who, Jurisdiction):
+        if hasattr(who, "is_authenticated"):  # a user (request.user is a lazy object)
+            self.user = who
+        elif isinstance(who, Jurisdiction):
             self.paths = (who.path,)
         elif isinstance(who, Iterable) and not isinstance(who, str):
             self.paths = tuple(j.path for j in who)
         else:
-            self.user = who
+            raise TypeError(
+                f"due_items: a user, a Jurisdiction, a list of them or None, not {who!r}"
+            )
 
     def of(self, model) -> QuerySet:
         queryset = model._default_manager.all()
