@@ -79,7 +79,7 @@ def test_documents_of_a_case_whose_parcel_came_later_are_on_the_parcel_file(medi
     "name, content, message",
     [
         ("page.pdf", HTML, "的内容不是可接收的类型"),
-        ("tool.png", EXE, "识别为 application/x-msdownload"),
+        ("tool.png", EXE, "识别为 Windows 可执行程序，application/x-msdownload"),
         ("photo.pdf", png_bytes(), "扩展名“.pdf”与内容（PNG 图片）不符"),
         ("scan", pdf_bytes(), "扩展名“无”与内容（PDF）不符"),
         ("empty.pdf", b"", "是空文件（0 字节）"),

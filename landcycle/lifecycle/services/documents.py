@@ -63,6 +63,17 @@ ACCEPTED = {
     ),
     "xls": Accepted("Excel 97-2003 工作簿", "application/vnd.ms-excel", (".xls",)),
 }
+# Names of types people upload by mistake, for the refusal (others are named by MIME type).
+_FOUND = {
+    "application/x-msdownload": "Windows 可执行程序",
+    "application/zip": "ZIP 压缩包",
+    "application/x-rar-compressed": "RAR 压缩包",
+    "application/x-7z-compressed": "7z 压缩包",
+    "image/gif": "GIF 图片",
+    "image/webp": "WebP 图片",
+    "image/heic": "HEIC 照片（请导出为 JPEG）",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint 演示文稿",
+}
 ACCEPTED_SUFFIXES = tuple(s for a in ACCEPTED.values() for s in a.suffixes)
 ACCEPTED_LABELS = "、".join(dict.fromkeys(a.label for a in ACCEPTED.values()))
 
@@ -110,7 +121,10 @@ def check(head: bytes, name: str, size: int) -> Accepted:
     kind = filetype.guess(head)
     accepted = ACCEPTED.get(kind.extension) if kind else None
     if accepted is None:
-        found = f"（识别为 {kind.mime}）" if kind else ""
+        found = ""
+        if kind:
+            named = _FOUND.get(kind.mime)
+            found = f"（识别为 {named}，{kind.mime}）" if named else f"（识别为 {kind.mime}）"
         raise DocumentRefused(
             f"文件“{name}”的内容不是可接收的类型{found}：只接收 {ACCEPTED_LABELS}，未保存。"
             f"（File type not accepted.）"

@@ -61,7 +61,7 @@ def test_the_page_shows_the_service_order(world, cases):
     ]
     assert kinds(html) == expected
     assert "逾期 3 日" in html and "今日到期" in html and "2099年节假日安排未知" in html
-    assert 'data-count="overdue"><span>已逾期</span><b>1</b>' in html
+    assert re.search(r'data-count="overdue"[^>]*><span>已逾期</span><b class="error">1</b>', html)
     assert "逾期超过90日，按类别归并" in html
     assert re.search(r"<summary><b>存量土地处置期限</b> 1 项</summary>", html)
 
