@@ -2,6 +2,7 @@
 kind, due this week, due later, provisional apart; scopes through the row rules."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -211,3 +212,33 @@ def test_email_digest(district, settings):
     assert boss.body.endswith("查看与办理：https://land.example.cn/inbox/")
     street = by_to["b@example.cn"].body
     assert "夏都街道" in street and "颍川街道" not in street
+
+
+def test_the_command_prints_the_same_order(backlog, capsys):
+    from landcycle.cli import main
+
+    root, a, b, _ = backlog
+    assert main(["due", "--date", "2025-06-30", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["kind"], r["status"], r["pk"]) for r in rows] == [
+        (i.kind, i.status, i.pk) for i in due_items(None, TODAY)
+    ]
+    assert main(["due", "--date", "2025-06-30", "--jurisdiction", "夏都街道"]) == 0
+    text = capsys.readouterr().out
+    assert text == digest_text(inbox([b], TODAY)) + "\n"
+    assert "颍川街道" not in text and "长期逾期（逾期超过90日） 2 项" in text
+    officer = user_with_role("street_a", "street_officer", jurisdiction=a)
+    assert main(["due", "--date", "2025-06-30", "--user", officer.username]) == 0
+    assert capsys.readouterr().out == digest_text(inbox(officer, TODAY)) + "\n"
+
+
+def test_the_command_mails_the_digests(district, settings, capsys):
+    from landcycle.cli import main
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    get_user_model().objects.create(username="boss", is_superuser=True, email="boss@example.cn")
+    assert main(["due", "--date", "2025-06-30", "--mail", "--url", "http://x/inbox/"]) == 0
+    assert capsys.readouterr().out.strip() == "sent 1 digests"
+    [message] = mail.outbox
+    assert message.body.startswith("截至 2025-06-30，您有 7 项待办期限：")
+    assert message.body.endswith("http://x/inbox/")
