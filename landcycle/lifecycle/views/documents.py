@@ -57,6 +57,10 @@ def upload_action(user, obj: Model) -> Action | None:
     for action in (Action.HANDLE, Action.SUBMIT):
         if scope.can(action):
             queryset = type(obj)._default_manager.filter(pk=obj.pk)
+            if action == Action.SUBMIT and isinstance(obj, Parcel):
+                # A parcel's own file takes material from its holder, not from a tenant (who
+                # could not see it afterwards: the document rule).
+                queryset = queryset.filter(holder_id=scope.enterprise_id)
             if restrict(queryset, user, action).exists():
                 return action
     return None

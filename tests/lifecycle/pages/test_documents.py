@@ -150,6 +150,17 @@ def test_the_enterprise_adds_material_to_its_own_parcel_never_internal(world, me
     assert Document.objects.count() == 1
 
 
+def test_a_tenant_may_see_the_parcel_but_not_file_on_it(world, media):
+    from tests.web.factories import user_with_role
+
+    w = world  # tenant_b rents on parcel B-0001 held by ent_b
+    tenant = client_for(user_with_role("tenant", "enterprise_user", enterprise=w.tenant_b))
+    assert tenant.get(url_of("parcel", w.parcel_b.pk)).status_code == 200
+    assert 'name="file"' not in tenant.get(url_of("parcel", w.parcel_b.pk)).content.decode()
+    assert upload(tenant, "parcel", w.parcel_b.pk, "x.png", png_bytes()).status_code == 404
+    assert Document.objects.count() == 0
+
+
 def test_a_reader_sees_but_cannot_upload(world, media):
     w = world
     attach(pdf_bytes(), name="合同.pdf", target=w.parcel_b)
