@@ -157,7 +157,7 @@ def test_user_scopes_follow_the_row_rules(district):
     late_exit.save()
     assert "exit_verified" not in {i.kind for i in due_items(officer, TODAY)}
     mine = ExitCaseFactory(parcel=ParcelFactory(jurisdiction=b), assigned_to=officer)
-    flagged = [i.pk for i in due_items(officer, TODAY) if i.assigned_to_me]
+    flagged = [i.pk for i in due_items(officer, TODAY) if i.assignee_id == officer.pk]
     assert flagged == [mine.pk]
     firm = user_with_role("firm", "enterprise_user", enterprise=late_exit.enterprise)
     assert [(i.kind, i.pk) for i in due_items(firm, TODAY)] == [("exit_verified", late_exit.pk)]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
 
 from landcycle.core.permissions import RULES, Action, restrict
 from landcycle.ledger.models import Jurisdiction
@@ -70,11 +71,13 @@ KIND_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DueItem:
     """One deadline: ``due`` (None when working days run into an unknown year), ``status`` a
     key of SECTIONS, ``days`` late (> 0) or left (≤ 0; None when unknown), the record as
-    ``model`` (app_label.model_name) and ``pk``, ``flag`` the provisional-date note."""
+    ``model`` (app_label.model_name) and ``pk``, ``flag`` the provisional-date note,
+    ``assignee_id`` the officer in charge (承办人) if any. Treat as read-only: lists of them are
+    shared between the users of one scope (the inbox page caches them)."""
 
     kind: str
     title: str
@@ -85,7 +88,7 @@ class DueItem:
     model: str
     pk: int
     flag: str = ""
-    assigned_to_me: bool = False
+    assignee_id: int | None = None
 
     @property
     def status_label(self) -> str:
@@ -144,29 +147,34 @@ class Inbox:
         return sum(1 for item in self.items if item.status == key)
 
 
-@dataclass(frozen=True)
 class _Horizon:
-    today: dt.date
-    week_end: dt.date
-    later_end: dt.date
+    """Sorts deadlines into sections as of ``today``; one answer per distinct date (a district's
+    thousands of cases share a few hundred deadlines)."""
 
-    @classmethod
-    def of(cls, today: dt.date) -> _Horizon:
-        week_end = today + dt.timedelta(days=6 - today.weekday())
-        later_end = max(add_calendar_period(today, rules().period("due", "later_within")), week_end)
-        return cls(today, week_end, later_end)
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.week_end = today + dt.timedelta(days=6 - today.weekday())
+        later = add_calendar_period(today, rules().period("due", "later_within"))
+        self.later_end = max(later, self.week_end)
+        self.long_after = rules().period("due", "long_overdue_after")
+        self._memo: dict[tuple[dt.date | None, bool], tuple[str | None, int | None]] = {}
 
     def classify(self, due: dt.date | None, flag: str) -> tuple[str | None, int | None]:
         """(section key, days) of a deadline; (None, None) when it is not due yet."""
+        key = (due, bool(flag))
+        if key not in self._memo:
+            self._memo[key] = self._classify(due, bool(flag))
+        return self._memo[key]
+
+    def _classify(self, due: dt.date | None, flagged: bool) -> tuple[str | None, int | None]:
         if due is None:
-            return ("provisional", None) if flag else (None, None)
+            return ("provisional", None) if flagged else (None, None)
         days = (self.today - due).days
         if days > 0:
-            long_after = rules().period("due", "long_overdue_after")
-            if add_calendar_period(due, long_after) < self.today:
+            if add_calendar_period(due, self.long_after) < self.today:
                 return "long_overdue", days
             return "overdue", days
-        if flag:
+        if flagged:
             return "provisional", days
         if due <= self.week_end:
             return "this_week", days
@@ -227,9 +235,11 @@ class _Rows:
                 q |= Q(leading_district__path__startswith=path)
         return queryset.filter(q)
 
-    @property
-    def user_id(self) -> int | None:
-        return getattr(self.user, "pk", None)
+
+def _flag(field: str) -> KeyTextTransform:
+    """The provisional-date note of ``field`` (``deadline_flags[field]``), read as text by the
+    database (decoding every row's JSON in Python cost more than the query)."""
+    return KeyTextTransform(field, "deadline_flags")
 
 
 def due_items(who, today: dt.date) -> list[DueItem]:
@@ -238,25 +248,24 @@ def due_items(who, today: dt.date) -> list[DueItem]:
     30 days / 6 months), 国土资源部令第53号 (idle land), seeds/004 (disposal), seeds/001
     (first talk); periods in rules.toml."""
     rows = _Rows(who)
-    horizon = _Horizon.of(today)
-    me = rows.user_id
+    horizon = _Horizon(today)
     items: list[DueItem] = []
 
     def add(kind, title, due, place, model, pk, flag="", assignee=None):
         status, days = horizon.classify(due, flag)
         if status:
-            mine = me is not None and assignee == me
-            items.append(DueItem(kind, title, due, status, days, place, model, pk, flag, mine))
+            items.append(DueItem(kind, title, due, status, days, place, model, pk, flag, assignee))
 
     # admission: initial assessment within 3 working days
-    for pk, name, due, flags, place, assignee in (
+    for pk, name, due, flag, place, assignee in (
         rows.of(AdmissionApplication)
         .filter(status=AdmissionApplication.Status.SUBMITTED)
+        .annotate(flag=_flag("assessment_due"))
         .values_list(
             "pk",
             "enterprise_name",
             "assessment_due",
-            "deadline_flags",
+            "flag",
             "jurisdiction__name",
             "assigned_to_id",
         )
@@ -268,7 +277,7 @@ def due_items(who, today: dt.date) -> list[DueItem]:
             place,
             "lifecycle.admissionapplication",
             pk,
-            (flags or {}).get("assessment_due", ""),
+            flag or "",
             assignee,
         )
 
@@ -282,25 +291,25 @@ def due_items(who, today: dt.date) -> list[DueItem]:
     for row in (
         rows.of(ExitCase)
         .filter(state__in=list(exit_fields))
+        .annotate(**{f"{key}_flag": _flag(key) for key, _label in exit_fields.values()})
         .values_list(
             "pk",
             "state",
             "enterprise__name",
+            "jurisdiction__name",
+            "assigned_to_id",
             "interview_due",
             "rectification_due",
             "exit_due",
-            "deadline_flags",
-            "jurisdiction__name",
-            "assigned_to_id",
+            "interview_due_flag",
+            "rectification_due_flag",
+            "exit_due_flag",
         )
     ):
-        pk, state, name, interview, rectification, exit_due, flags, place, assignee = row
+        pk, state, name, place, assignee, *dates = row
         key, label = exit_fields[state]
-        due = {
-            "interview_due": interview,
-            "rectification_due": rectification,
-            "exit_due": exit_due,
-        }[key]
+        at = ("interview_due", "rectification_due", "exit_due").index(key)
+        due, flag = dates[at], dates[3 + at]
         add(
             f"exit_{state}",
             f"{name} 退出程序：{label}",
@@ -308,27 +317,29 @@ def due_items(who, today: dt.date) -> list[DueItem]:
             place,
             "lifecycle.exitcase",
             pk,
-            (flags or {}).get(key, ""),
+            flag or "",
             assignee,
         )
 
     # stock land: the disposal deadline, and idle land that may now be taken back
     take_back = rules().period("stockland", "take_back_after")
-    for pk, code, category, deadline, flags, idle_since, place, assignee in (
+    categories = dict(StockLandCase.Category.choices)
+    for pk, code, category, deadline, flag, idle_since, place, assignee in (
         rows.of(StockLandCase)
         .filter(status__in=StockLandCase.OPEN_STATUSES)
+        .annotate(flag=_flag("deadline"))
         .values_list(
             "pk",
             "parcel__code",
             "category",
             "deadline",
-            "deadline_flags",
+            "flag",
             "idle_since",
             "parcel__jurisdiction__name",
             "assigned_to_id",
         )
     ):
-        label = StockLandCase.Category(category).label
+        label = categories[category]
         add(
             "stock_disposal",
             f"{code} {label}土地处置",
@@ -336,7 +347,7 @@ def due_items(who, today: dt.date) -> list[DueItem]:
             place,
             "lifecycle.stocklandcase",
             pk,
-            (flags or {}).get("deadline", ""),
+            flag or "",
             assignee,
         )
         if category == StockLandCase.Category.IDLE and idle_since:

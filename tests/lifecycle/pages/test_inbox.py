@@ -140,3 +140,21 @@ def test_long_sections_are_cut_and_listed_whole_on_request(world, cases, monkeyp
 def test_the_menu_has_the_inbox(world):
     html = client_for(world.users["enterprise_user"]).get("/").content.decode()
     assert f'href="{URL}"' in html and "待办" in html
+
+
+def test_the_cached_inbox_is_per_scope_and_fresh_after_a_write(world, cases):
+    w = world
+    admin = client_for(w.users["administrator"])
+    officer = client_for(w.users["street_officer"])
+    assert len(kinds(admin.get(URL).content.decode())) == 4
+    assert len(kinds(officer.get(URL).content.decode())) == 2  # not the administrator's list
+    StockLandCaseFactory(parcel=w.parcel_a, category="idle", deadline=days(1))
+    assert len(kinds(admin.get(URL).content.decode())) == 5
+    assert len(kinds(officer.get(URL).content.decode())) == 3
+
+
+def test_a_scope_without_sql_to_key_on_is_computed_uncached(world, cases, monkeypatch):
+    # restrict() answers .none() for a scope reaching nothing: its SQL cannot be a cache key.
+    monkeypatch.setattr(inbox_view, "restrict", lambda queryset, user, action: queryset.none())
+    html = client_for(world.users["street_officer"]).get(URL).content.decode()
+    assert len(kinds(html)) == 2
