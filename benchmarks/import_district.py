@@ -33,7 +33,7 @@ PG_DB = "lc_bench_import"
 def worker(folder: str) -> None:
     """Runs in a subprocess with LANDCYCLE_DATABASE_URL set: migrate, then time the import."""
     sys.path.insert(0, str(ROOT))
-    from landcycle.cli import setup_django
+    from landcycle.core.commands import setup_django
 
     setup_django()
     from landcycle.imports.services import run_import
@@ -113,7 +113,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="lc-bench-import-"))
     os.environ.setdefault("LANDCYCLE_DATA_DIR", str(scratch))
     # Readers find tables by the interchange schema, which names the ledger's models.
-    from landcycle.cli import setup_django
+    from landcycle.core.commands import setup_django
 
     setup_django(migrate=False)
     from landcycle.demo.generator import generate_district, write_csv_folder, write_workbook

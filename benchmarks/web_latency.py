@@ -40,13 +40,13 @@ SORTS = ["-code", "area_ha", "-area_ha", "street", "holder"]
 def build(parcels: int) -> None:
     """Runs in a subprocess whose environment names the database."""
     sys.path.insert(0, str(ROOT))
-    from landcycle.cli import setup_django
+    from landcycle.core.commands import setup_django
 
     setup_django()
     from landcycle.ledger.models import Parcel
 
     if Parcel.objects.count() >= parcels:
-        from landcycle.web.demo_users import create_demo_users
+        from landcycle.demo.users import create_demo_users
 
         create_demo_users()
         return
@@ -61,7 +61,7 @@ def facts(parcels_env: dict) -> dict:
     """Parcel ids and the district's extent, read once for the request generator."""
     code = (
         "import json,sys; sys.path.insert(0, %r)\n"
-        "from landcycle.cli import setup_django; setup_django(migrate=False)\n"
+        "from landcycle.core.commands import setup_django; setup_django(migrate=False)\n"
         "from django.db.models import Max, Min\n"
         "from landcycle.ledger.models import Parcel\n"
         "box = Parcel.objects.aggregate(a=Min('min_lon'), b=Min('min_lat'), c=Max('max_lon'),"

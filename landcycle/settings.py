@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django_filters",
     "landcycle.web",
     "landcycle.jobs",
+    "landcycle.overview",
 ]
 
 MIDDLEWARE = [
@@ -194,7 +195,7 @@ SPECTACULAR_SETTINGS = {
 # (defaults and meaning: landcycle.imports.limits.DEFAULTS, docs/web.md "Limits").
 # Uploads: files stream to a temporary file (not memory) and are dropped past the file limit.
 FILE_UPLOAD_HANDLERS = [
-    "landcycle.web.uploads.LimitedUploadHandler",
+    "landcycle.imports.upload_handler.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -210,7 +211,7 @@ LOGIN_URL = "web:login"
 # The web catalogue first: app catalogues listed earlier (DRF, django-filter) would otherwise
 # win for common words ("Filter", "Search").
 LOCALE_PATHS = [BASE_DIR / "web" / "locale"]
-LOGIN_REDIRECT_URL = "web:dashboard"
+LOGIN_REDIRECT_URL = "overview:dashboard"
 LANDCYCLE_LOGIN_MAX_FAILURES = int(os.environ.get("LANDCYCLE_LOGIN_MAX_FAILURES", "5"))
 LANDCYCLE_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LANDCYCLE_LOGIN_LOCKOUT_MINUTES", "15"))
 # Many people share an address (an office behind one proxy): only a guessing run locks it.

@@ -4,8 +4,12 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include("landcycle.web.api.urls")),
-    path("portal/", include("landcycle.web.portal_urls")),
+    path("api/", include("landcycle.api_urls")),
+    path("portal/", include("landcycle.overview.portal_urls")),
+    path("", include("landcycle.overview.urls")),
+    path("", include("landcycle.ledger.urls")),
+    path("", include("landcycle.imports.urls")),
+    path("", include("landcycle.evaluation.urls")),
     path("", include("landcycle.lifecycle.urls")),
     path("", include("landcycle.web.urls")),
 ]

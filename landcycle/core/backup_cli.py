@@ -32,7 +32,7 @@ def _size(count: int) -> str:
 
 
 def handle_backup(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     setup_django()
     from .backup import BackupError, backup
@@ -50,7 +50,7 @@ def handle_backup(args) -> int:
 
 
 def handle_restore(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     setup_django()
     from .backup import BackupError, restore

@@ -13,6 +13,7 @@ import datetime as dt
 import decimal
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -31,6 +32,12 @@ def _json_value(value):
     if isinstance(value, float) and value != value:  # NaN is not JSON
         return None
     return value
+
+
+def _change_record():
+    """The ChangeRecord model, looked up by name: ``models`` imports this module (for
+    ``ChangeLogged``), so this module does not import ``models``."""
+    return apps.get_model("core", "ChangeRecord")
 
 
 class ChangeLoggedQuerySet(RestrictedQuerySet):
@@ -104,7 +111,7 @@ def _remember_before(sender, instance, raw=False, **kwargs):
 def _record_save(sender, instance, created, raw=False, **kwargs):
     if raw or not isinstance(instance, ChangeLogged):
         return
-    from .models import ChangeRecord
+    ChangeRecord = _change_record()  # noqa: N806
 
     before = None if created else getattr(instance, "_changelog_before", None)
     after = instance.snapshot()
@@ -128,7 +135,7 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
 def _record_delete(sender, instance, **kwargs):
     if not isinstance(instance, ChangeLogged):
         return
-    from .models import ChangeRecord
+    ChangeRecord = _change_record()  # noqa: N806
 
     ChangeRecord.objects.create(
         time=timezone.now(),
@@ -166,7 +173,8 @@ def record_bulk_frame(model: type[models.Model], frame) -> int:
     import polars as pl
 
     from .bulk import bulk_insert_frame
-    from .models import ChangeRecord
+
+    ChangeRecord = _change_record()  # noqa: N806
 
     who = _who()
     content_type_id = ContentType.objects.get_for_model(model).pk
@@ -203,7 +211,8 @@ def record_bulk(
     ``before`` None means created; ``after`` None means deleted.
     """
     from .bulk import bulk_insert
-    from .models import ChangeRecord
+
+    ChangeRecord = _change_record()  # noqa: N806
 
     who = _who()
     content_type_id = ContentType.objects.get_for_model(model).pk

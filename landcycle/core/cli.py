@@ -39,7 +39,7 @@ def _who(args) -> str:
 
 
 def list_command(args) -> int:
-    from landcycle.cli import setup_django
+    from landcycle.core.commands import setup_django
 
     setup_django()
     from . import uscc_exceptions
@@ -54,7 +54,7 @@ def list_command(args) -> int:
 
 
 def add_command(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     setup_django()
     from . import uscc_exceptions
@@ -68,7 +68,7 @@ def add_command(args) -> int:
 
 
 def remove_command(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     setup_django()
     from . import uscc_exceptions

@@ -174,3 +174,8 @@ def format_quantity(value: float | None, unit: Unit | RateUnit, digits: int = 2)
     if value is None:
         return "—"
     return f"{value:,.{digits}f} {unit.label}"
+
+
+def m2_to_ha(value: float | None) -> float | None:
+    """Square metres → hectares (None stays None)."""
+    return None if value is None else convert(value, SQUARE_METRE, HECTARE)

@@ -28,7 +28,7 @@ def register(subparsers) -> None:
 
 
 def handle_demo(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     if args.parcels < 20:
         raise CommandError(f"--parcels must be at least 20, got {args.parcels}")

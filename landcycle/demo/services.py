@@ -27,6 +27,7 @@ from django.conf import settings
 from landcycle.core.context import changes_by
 from landcycle.demo.generator import DEFAULT_YEARS, generate_district
 from landcycle.demo.workbook import EXCEL_MAX_ROWS, write_csv_folder, write_workbook
+from landcycle.web.serve import demo_marker, is_demo_installation  # noqa: F401
 
 WORKBOOK_NAME = "beilun-demo.xlsx"
 CSV_FOLDER_NAME = "beilun-demo"
@@ -63,16 +64,6 @@ class DemoResult:
 
 def demo_dir() -> Path:
     return Path(settings.DATA_DIR) / "demo"
-
-
-def demo_marker() -> Path:
-    """Marks a data directory the demo was built in: ``landcycle serve`` may then run on the
-    directory's own random key (``settings._local_secret_key``) instead of refusing."""
-    return demo_dir() / "installation"
-
-
-def is_demo_installation() -> bool:
-    return demo_marker().is_file()
 
 
 def write_demo_files(tables, output: Path | None = None, csv: bool = False) -> Path:
@@ -240,7 +231,7 @@ def evaluate_year(year: int, policy_name: str | None = None):
 
 def _demo_users() -> list[dict]:
     """Demo users of every role."""
-    from landcycle.web.demo_users import create_demo_users
+    from landcycle.demo.users import create_demo_users
 
     return create_demo_users()
 

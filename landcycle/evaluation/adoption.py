@@ -26,15 +26,10 @@ from django.utils import timezone
 from landcycle.core.context import current
 from landcycle.ledger.models import Jurisdiction
 
+from . import policies
 from .models import EvaluationRun, PolicyAdoption
 
 Status = EvaluationRun.Status
-
-
-def _services():
-    from . import services
-
-    return services
 
 
 def zones() -> list[Jurisdiction]:
@@ -55,7 +50,7 @@ def find_zone(name: str | None) -> Jurisdiction:
 
     Raises the services' ``EvaluationError`` with a Chinese reason.
     """
-    error = _services().EvaluationError
+    error = policies.EvaluationError
     tops = zones()
     if name:
         found = [z for z in tops if z.name == name.strip()]
@@ -118,7 +113,7 @@ class PolicyBook:
         if earlier:  # the zone's standing policy carries on until it adopts another
             carried = max(earlier, key=lambda a: a.year)
             return Adopted(zone_id, year, carried.policy_name, None, carried.year)
-        name = self.first_final_policy.get(year) or _services().DEFAULT_POLICY
+        name = self.first_final_policy.get(year) or policies.DEFAULT_POLICY
         return Adopted(zone_id, year, name, None)
 
     def final_run(self, year: int, policy_name: str) -> EvaluationRun | None:
@@ -169,15 +164,14 @@ def adopt(
     already (``TransitionError``). Who: ``user_id`` or the change context's user; recorded in the
     change log.
     """
-    services = _services()
     if not reason or not reason.strip():
-        raise services.EvaluationError("请填写采用理由 / a reason is required")
+        raise policies.EvaluationError("请填写采用理由 / a reason is required")
     if not 1900 <= int(year) <= 2200:
-        raise services.EvaluationError(f"评价年度 {year} 不合理 / year {year} is out of range")
-    policy = services.get_policy(policy_name)  # refuses an unknown policy
+        raise policies.EvaluationError(f"评价年度 {year} 不合理 / year {year} is out of range")
+    policy = policies.get_policy(policy_name)  # refuses an unknown policy
     zone = zone or find_zone(None)
     if zone.parent_id is not None:
-        raise services.EvaluationError(
+        raise policies.EvaluationError(
             f"「{zone.name}」不是辖区（顶级行政区划）：政策由区县或园区采用 / not a top-level zone"
         )
     context = current()
@@ -190,7 +184,7 @@ def adopt(
             return existing
         final = book.final_run(year, counted.policy_name)
         if final is not None and counted.policy_name != policy.name:
-            raise services.TransitionError(
+            raise policies.TransitionError(
                 f"{zone.name} {year} 年度已按「{counted.policy_name}」生效（批次 #{final.pk}，"
                 f"{timezone.localtime(final.finalized_at):%Y-%m-%d}），结果已公开，不能再改采用政策；"
                 f"如需按新标准评价，请作为下一年度的采用政策 / run #{final.pk} of "

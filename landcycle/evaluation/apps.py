@@ -7,10 +7,15 @@ class EvaluationConfig(AppConfig):
     verbose_name = "评价 Evaluation"
 
     def ready(self):
+        from .models import ResultQuerySet
+        from .texts import ResultIterable
+
+        ResultQuerySet.result_iterable = ResultIterable
+
         from .permissions import register_rules
 
         register_rules()
 
-        from landcycle.web.navigation import MenuItem, register_menu_item
+        from landcycle.web.navigation import register_app_views
 
-        register_menu_item(MenuItem("Evaluations", "web:run_list", order=50))
+        register_app_views("landcycle.evaluation.views")

@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from landcycle.cli import CommandError, setup_django
+from landcycle.core.commands import CommandError, setup_django
 
 
 def register(subparsers) -> None:

@@ -152,32 +152,15 @@ def merged_indicators(figures: dict, other: dict | None) -> dict:
 
 
 class ResultQuerySet(RestrictedQuerySet):
-    """Results as model instances come with their reasons and gaps (``texts.write_texts``)."""
+    """Results as model instances come with their reasons and gaps: ``texts.ResultIterable``,
+    installed as ``result_iterable`` by ``EvaluationConfig.ready`` (the texts read the models,
+    so the models do not import the texts); ``values()`` returns what is stored."""
 
-    def _fetch_all(self):
-        fresh = self._result_cache is None
-        super()._fetch_all()
-        if fresh and self._iterable_class is models.query.ModelIterable:
-            from .texts import write_texts
+    result_iterable = models.query.ModelIterable
 
-            write_texts(self._result_cache)
-
-    def iterator(self, chunk_size=None):
-        rows = super().iterator(chunk_size)
-        if self._iterable_class is not models.query.ModelIterable:
-            yield from rows
-            return
-        from .texts import write_texts
-
-        batch = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == 2000:
-                write_texts(batch)
-                yield from batch
-                batch = []
-        write_texts(batch)
-        yield from batch
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._iterable_class = self.result_iterable
 
 
 class EvaluationResult(models.Model):

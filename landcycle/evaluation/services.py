@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -37,8 +36,15 @@ from .models import (
     Objection,
     merged_indicators,
 )
+from .policies import (  # noqa: F401  (re-exported: the services' errors and policies)
+    DEFAULT_POLICY,
+    EvaluationError,
+    TransitionError,
+    available_policies,
+    get_policy,
+    policy_dirs,
+)
 
-DEFAULT_POLICY = "beijing-etown-2023"
 REVIEW_CLASS = "REVIEW"  # the engine's class when the rules cannot decide
 Status = EvaluationRun.Status
 
@@ -53,39 +59,6 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.FINAL: {Status.SUPERSEDED},
     Status.SUPERSEDED: set(),
 }
-
-
-class EvaluationError(Exception):
-    """A request the evaluation cannot fulfil; the message says why (shown to the user)."""
-
-
-class TransitionError(EvaluationError):
-    pass
-
-
-# ---------------------------------------------------------------- policies
-
-
-def policy_dirs() -> list:
-    return list(getattr(settings, "LANDCYCLE_POLICY_DIRS", []))
-
-
-def get_policy(name: str | None):
-    from .engine import PolicyError, load_policy
-
-    try:
-        return load_policy(name or DEFAULT_POLICY, extra_dirs=policy_dirs())
-    except PolicyError as exc:
-        raise EvaluationError(str(exc)) from exc
-
-
-def available_policies():
-    from .engine import PolicyError, list_policies
-
-    try:
-        return list_policies(extra_dirs=policy_dirs())
-    except PolicyError as exc:
-        raise EvaluationError(str(exc)) from exc
 
 
 # ---------------------------------------------------------------- evaluation

@@ -15,10 +15,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import polars as pl
+from django.db.models.query import ModelIterable
 
 from .engine import TEXT_COLUMNS, Policy, PolicyError, explain
 from .engine.loader import load_policy_text
 from .models import RESULT_FIGURES, EvaluationResult, EvaluationRun
+from .policies import EvaluationError, get_policy
 
 # policy file hash → the policy (None: not known). Runs name their policy by this hash.
 _policies: dict[str, Policy | None] = {}
@@ -60,7 +62,6 @@ def _policy_of(name: str, sha: str, source: str) -> Policy | None:
             return None
         return policy if policy.sha256 == sha else None
     # Runs stored before policies were kept with them: the current file, if it is the same.
-    from .services import EvaluationError, get_policy
 
     try:
         policy = get_policy(name)
@@ -119,3 +120,21 @@ def write_texts(results: list[EvaluationResult]) -> None:
         for result, texts in zip(rows, zip(*columns, strict=True), strict=True):
             for name, text in zip(TEXT_COLUMNS, texts, strict=True):
                 setattr(result, name, text or "")
+
+
+class ResultIterable(ModelIterable):
+    """Results as model instances, with their reasons and gaps written (``texts.write_texts``) a
+    batch at a time: the one place both a whole fetch and ``.iterator()`` go through."""
+
+    BATCH = 2000
+
+    def __iter__(self):
+        batch = []
+        for row in super().__iter__():
+            batch.append(row)
+            if len(batch) == self.BATCH:
+                write_texts(batch)
+                yield from batch
+                batch = []
+        write_texts(batch)
+        yield from batch

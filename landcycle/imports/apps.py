@@ -11,7 +11,10 @@ class ImportsConfig(AppConfig):
 
         register_rules()
 
-        from landcycle.core.permissions import Action
-        from landcycle.web.navigation import MenuItem, register_menu_item
+        from .jobs import register as register_jobs
 
-        register_menu_item(MenuItem("Import", "web:import", action=Action.IMPORT, order=90))
+        register_jobs()
+
+        from landcycle.web.navigation import register_app_views
+
+        register_app_views("landcycle.imports.views")

@@ -83,7 +83,7 @@ def register(subparsers) -> None:
 
 
 def import_command(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     crs = args.crs
     if crs is not None:
@@ -159,7 +159,7 @@ def summary(result, names: list[str]) -> list[str]:
 
 
 def profiles_list(args) -> int:
-    from landcycle.cli import setup_django
+    from landcycle.core.commands import setup_django
 
     setup_django(migrate=False)
     from . import profiles
@@ -170,7 +170,7 @@ def profiles_list(args) -> int:
 
 
 def profiles_show(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     setup_django(migrate=False)
     from . import profiles
@@ -191,7 +191,7 @@ def profiles_show(args) -> int:
 
 
 def profiles_save(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     setup_django(migrate=False)
     from . import profiles
@@ -223,7 +223,7 @@ def _check_crs(crs: int, error) -> None:
 
 
 def export_command(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     setup_django()
     from .export import export_ledger

@@ -59,7 +59,7 @@ class ProblemList(list):
     """
 
     def __init__(self, problems=(), per_column: int | None = None, total: int | None = None):
-        from .limits import limit
+        from .limit_settings import limit
 
         super().__init__()
         self.per_column = per_column or limit("LANDCYCLE_IMPORT_MAX_ERRORS_PER_COLUMN")

@@ -15,7 +15,6 @@ _MAX_CELLS, _MAX_ERRORS_PER_COLUMN, _MAX_ERRORS.
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import zipfile
@@ -25,24 +24,9 @@ from operator import itemgetter
 from pathlib import Path
 
 from .errors import ImportProblem
+from .limit_settings import DEFAULTS, MB, limit  # noqa: F401  (re-exported)
 
-MB = 1 << 20
 _PIECE = MB
-# Defaults: together they keep one import under ~1 GiB. Measured (landcycle import, max RSS):
-# a workbook sheet costs ~110 MB + ~270 B per row + ~90 B per cell, so 6M cells ≈ 1 GiB at worst
-# (1,048,575 rows × 3 columns: 680 MB; 300k × 15: 600 MB). A CSV file (no cell limit: read by
-# Polars, far more compact) is bounded by its size; the 100k-parcel district's largest CSV (500k
-# indicator rows) is ~50 MB.
-DEFAULTS = {
-    "LANDCYCLE_IMPORT_MAX_FILE_MB": 100,
-    "LANDCYCLE_IMPORT_MAX_INFLATED_MB": 512,
-    "LANDCYCLE_IMPORT_MAX_ZIP_RATIO": 100,
-    "LANDCYCLE_IMPORT_MAX_ROWS": 1_048_576,
-    "LANDCYCLE_IMPORT_MAX_COLUMNS": 1_000,
-    "LANDCYCLE_IMPORT_MAX_CELLS": 6_000_000,
-    "LANDCYCLE_IMPORT_MAX_ERRORS_PER_COLUMN": 100,
-    "LANDCYCLE_IMPORT_MAX_ERRORS": 5_000,
-}
 # The compression ratio is judged only on parts that inflate to more than this: small XML
 # parts (styles, a sheet of one repeated value) legitimately compress far better than 100:1.
 _RATIO_FLOOR = 8 * MB
@@ -55,19 +39,6 @@ _DTD_MARKS = tuple(
     for mark in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
-
-
-def limit(name: str) -> int:
-    """The limit ``name`` (a key of ``DEFAULTS``): Django setting, else environment, else default."""
-    try:
-        from django.conf import settings
-
-        value = getattr(settings, name, None)
-    except Exception:  # settings not configured (a script using the readers alone)
-        value = None
-    if value is None:
-        value = os.environ.get(name) or DEFAULTS[name]
-    return int(value)
 
 
 class Refused(Exception):

@@ -16,7 +16,7 @@ def register(subparsers) -> None:
 
 
 def handle_worker(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     if not 0 < args.interval <= 60:
         raise CommandError(f"--interval must be in (0, 60] seconds, got {args.interval}")

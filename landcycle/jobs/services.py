@@ -19,11 +19,13 @@ import os
 import shutil
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from .models import Job
 
@@ -53,32 +55,57 @@ def _db() -> str:
 # ---- starting ---------------------------------------------------------------------------------
 
 
-IMPORT_OPTIONS = ("profile", "street")  # run_import's keyword options a job may carry
+@dataclass(frozen=True)
+class JobKind:
+    """What the queue needs to know of one kind of job; the app owning the work registers it
+    (imports: ``landcycle.imports.jobs``), so the queue imports no app.
+
+    ``run(job, progress)`` does the work (``progress(stage, done, total)``); ``options`` are the
+    keyword options a job may carry; exceptions of ``plain_errors`` are shown to the user as
+    their message alone; ``result_failed(job)`` says a finished check found errors (its upload
+    is then deleted); ``on_stale(job, now)`` marks the kind's own record failed after a crash.
+    """
+
+    run: Callable[[Job, Callable[[str, int, int], None]], None]
+    options: tuple[str, ...] = ()
+    plain_errors: tuple[type[Exception], ...] = ()
+    result_failed: Callable[[Job], bool] = lambda job: False
+    on_stale: Callable[[Job, dt.datetime], None] | None = None
 
 
-def start_import(
+KINDS: dict[str, JobKind] = {}
+
+
+def register_kind(name: str, kind: JobKind) -> None:
+    """Register the runner of job kind ``name`` (a value of ``Job.Kind``)."""
+    KINDS[name] = kind
+
+
+def start(
+    kind: str,
     paths: list[Path],
     user_id: int | None,
     dry_run: bool,
     source: Job | None = None,
     options: dict | None = None,
 ) -> Job:
-    """Queue an import of ``paths`` (under ``upload_root()``); returns the queued job.
+    """Queue a job of ``kind`` on ``paths`` (under ``upload_root()``); returns the queued job.
 
-    ``options``: run_import's ``profile`` / ``street`` (others are a ValueError).
-
+    ``options``: the kind's keyword options (others are a ValueError); empty values dropped.
     With ``LANDCYCLE_WEB_SYNC_JOBS`` (tests) the job runs before this returns.
     """
-    from .tasks import run_job
-
+    options = options or {}
+    unknown = set(options) - set(KINDS[kind].options)
+    if unknown:
+        raise ValueError(f"unknown {kind} options: {sorted(unknown)}")
     with transaction.atomic(using=_db()):  # the job and its queue entry together or neither
         job = Job.objects.create(
-            kind=Job.Kind.IMPORT,
+            kind=kind,
             user_id=user_id,
             dry_run=dry_run,
             paths=[str(p) for p in paths],
             source=source,
-            options=_import_options(options or {}),
+            options={key: value for key, value in options.items() if value},
         )
         if not getattr(settings, "LANDCYCLE_WEB_SYNC_JOBS", False):
             run_job.enqueue(str(job.pk))
@@ -86,13 +113,6 @@ def start_import(
         run(job.pk)
         job.refresh_from_db()
     return job
-
-
-def _import_options(options: dict) -> dict:
-    unknown = set(options) - set(IMPORT_OPTIONS)
-    if unknown:
-        raise ValueError(f"unknown import options: {sorted(unknown)}")
-    return {key: value for key, value in options.items() if value}
 
 
 def follow(source: Job, *, dry_run: bool) -> Job:
@@ -107,8 +127,13 @@ def follow(source: Job, *, dry_run: bool) -> Job:
     if source.uploads_deleted or not all(Path(p).exists() for p in source.paths):
         raise JobError("上传的文件已删除，请重新上传。The upload was deleted; upload it again.")
     try:
-        return start_import(
-            [Path(p) for p in source.paths], source.user_id, dry_run, source, source.options
+        return start(
+            source.kind,
+            [Path(p) for p in source.paths],
+            source.user_id,
+            dry_run,
+            source,
+            source.options,
         )
     except IntegrityError:  # another request made the follower first
         return Job.objects.get(source=source)
@@ -126,14 +151,13 @@ def run(job_id) -> None:
     if not claimed:
         return
     job = Job.objects.get(pk=job_id)
+    kind = KINDS[job.kind]
     progress = _progress_writer(job)
     try:
-        RUNNERS[job.kind](job, progress)
+        kind.run(job, progress)
         job.state = Job.State.SUCCEEDED
     except Exception as exc:  # a bug or a database failure: show it rather than hang the page
-        from landcycle.imports.services import ImportConflict
-
-        plain = isinstance(exc, ImportConflict)  # its message is for the user as it is
+        plain = isinstance(exc, kind.plain_errors)  # its message is for the user as it is
         job.failure = (str(exc) if plain else f"{type(exc).__name__}: {exc}")[:2000]
         job.state = Job.State.FAILED
     finally:
@@ -144,29 +168,6 @@ def run(job_id) -> None:
         update_fields=["state", "failure", "finished_at", "batch_id", "stage", "done", "total"]
     )
     _after(job)
-
-
-def _run_import(job: Job, progress: Callable[[str, int, int], None]) -> None:
-    from landcycle.imports.services import run_import
-
-    def on_batch(batch) -> None:
-        job.batch_id = batch.pk
-        Job.objects.filter(pk=job.pk).update(batch_id=batch.pk)
-
-    result = run_import(
-        [Path(p) for p in job.paths],
-        dry_run=job.dry_run,
-        user_id=job.user_id,
-        progress=progress,
-        on_batch=on_batch,
-        **{key: job.options.get(key) for key in IMPORT_OPTIONS},
-    )
-    job.batch_id = result.batch.pk
-
-
-RUNNERS: dict[str, Callable[[Job, Callable[[str, int, int], None]], None]] = {
-    Job.Kind.IMPORT: _run_import,
-}
 
 
 def _progress_writer(job: Job) -> Callable[[str, int, int], None]:
@@ -208,17 +209,9 @@ def _after(job: Job) -> None:
     """Delete the upload once nothing can use it: a commit ended, or a check found errors."""
     if job.source_id and not job.dry_run:
         _delete_uploads(job, job.source)
-    elif job.dry_run and (job.state == Job.State.FAILED or _batch_has_errors(job)):
+    elif job.dry_run and (job.state == Job.State.FAILED or KINDS[job.kind].result_failed(job)):
         _delete_uploads(job)
     purge_uploads()
-
-
-def _batch_has_errors(job: Job) -> bool:
-    from landcycle.imports.models import ImportBatch
-
-    if not job.batch_id:
-        return True
-    return ImportBatch.objects.filter(pk=job.batch_id, status=ImportBatch.Status.FAILED).exists()
 
 
 def _delete_uploads(*jobs: Job) -> None:
@@ -261,21 +254,15 @@ def fail_stale() -> list[Job]:
     Called when a worker starts. The import ran in one transaction, so the ledger has nothing
     of it; the upload is kept (until it expires) so the job can be retried.
     """
-    from landcycle.imports.errors import ImportProblem
-    from landcycle.imports.models import ImportBatch
-
     stale = [j for j in Job.objects.filter(state=Job.State.RUNNING) if not _alive(j.worker)]
     now = timezone.now()
     for job in stale:
         updated = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
             state=Job.State.FAILED, failure=INTERRUPTED, interrupted=True, finished_at=now
         )
-        if updated and job.batch_id:
-            ImportBatch.objects.filter(pk=job.batch_id, status=ImportBatch.Status.RUNNING).update(
-                status=ImportBatch.Status.FAILED,
-                finished_at=now,
-                errors=[ImportProblem(job.file_name, None, None, None, INTERRUPTED).as_dict()],
-            )
+        on_stale = KINDS[job.kind].on_stale if job.kind in KINDS else None
+        if updated and on_stale is not None:
+            on_stale(job, now)
     _fail_queue_entries({j.worker[:64] for j in stale})
     return stale
 
@@ -324,3 +311,10 @@ def purge_uploads(now: dt.datetime | None = None) -> int:
                 if modified < limit:
                     shutil.rmtree(folder, ignore_errors=True)
     return count
+
+
+@task()
+def run_job(job_id: str) -> None:
+    """The queue's one task, for every kind of job (``KINDS``): run the job ``job_id`` (a Job's
+    UUID as text) in this worker."""
+    run(job_id)

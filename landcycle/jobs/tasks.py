@@ -1,11 +1,3 @@
-"""The queue's task: one entry point for every kind of job (``services.RUNNERS``)."""
+"""The queue's task (defined beside the runner it calls, ``services.run_job``)."""
 
-from django_tasks import task
-
-
-@task()
-def run_job(job_id: str) -> None:
-    """Run the job ``job_id`` (a Job's UUID as text) in this worker."""
-    from .services import run
-
-    run(job_id)
+from .services import run_job  # noqa: F401

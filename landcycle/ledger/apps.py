@@ -11,7 +11,6 @@ class LedgerConfig(AppConfig):
 
         register_rules()
 
-        from landcycle.web.navigation import MenuItem, register_menu_item
+        from landcycle.web.navigation import register_app_views
 
-        register_menu_item(MenuItem("Parcels", "web:parcel_list", order=20))
-        register_menu_item(MenuItem("Enterprises", "web:enterprise_list", order=30))
+        register_app_views("landcycle.ledger.views")

@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def _find(text: str):
-    from landcycle.cli import CommandError
+    from landcycle.core.commands import CommandError
     from landcycle.ledger.models import Jurisdiction
 
     if text.isdigit():
@@ -48,7 +48,7 @@ def _find(text: str):
 
 
 def handle_list(args) -> int:
-    from landcycle.cli import setup_django
+    from landcycle.core.commands import setup_django
 
     setup_django()
     from landcycle.ledger.models import Jurisdiction
@@ -60,7 +60,7 @@ def handle_list(args) -> int:
 
 
 def handle_move(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     setup_django()
     from landcycle.core.context import changes_by

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from landcycle.cli import CommandError, setup_django
+from landcycle.core.commands import CommandError, setup_django
 
 
 def _date(text: str) -> dt.date:

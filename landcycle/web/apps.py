@@ -24,8 +24,3 @@ class WebConfig(AppConfig):
         post_save.connect(
             revoke_on_password_change, sender=get_user_model(), dispatch_uid="revoke_tokens"
         )
-
-        from .navigation import MenuItem, register_menu_item
-
-        register_menu_item(MenuItem("Dashboard", "web:dashboard", order=10))
-        register_menu_item(MenuItem("Map", "web:map", order=40))

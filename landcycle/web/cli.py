@@ -28,7 +28,7 @@ def register(subparsers) -> None:
 
 
 def handle_serve(args) -> int:
-    from landcycle.cli import CommandError, setup_django
+    from landcycle.core.commands import CommandError, setup_django
 
     if not 0 < args.port < 65536:
         raise CommandError(f"--port must be 1..65535, got {args.port}")
@@ -38,7 +38,7 @@ def handle_serve(args) -> int:
     setup_django(migrate=False)  # settings only: refuse before touching the database
     from django.conf import settings
 
-    from landcycle.demo.services import is_demo_installation
+    from .serve import is_demo_installation
 
     demo = getattr(args, "demo", False) or is_demo_installation()
     if not (settings.LANDCYCLE_SECRET_KEY_FROM_ENV or settings.DEBUG or demo):

@@ -59,17 +59,19 @@ def menu_for(scope: Scope) -> list[dict]:
 
 
 def register_app_views(package: str) -> None:
-    """Register what the modules of ``package`` (an app's ``views`` package) declare: ``MENU``
-    (MenuItems) and ``PANELS`` ((model, Panel) pairs). Called from the app's ``ready``, so a new
-    page module needs no edit of a shared file."""
+    """Register what ``package`` (an app's ``views`` module, or each module of its ``views``
+    package) declares: ``MENU`` (MenuItems) and ``PANELS`` ((model, Panel) pairs). Called from the
+    app's ``ready``, so a new page module needs no edit of a shared file."""
     import importlib
     import pkgutil
 
     from .panels import register_panel
 
     root = importlib.import_module(package)
-    for info in pkgutil.iter_modules(root.__path__):
-        module = importlib.import_module(f"{package}.{info.name}")
+    modules = [root]
+    for info in pkgutil.iter_modules(getattr(root, "__path__", [])):
+        modules.append(importlib.import_module(f"{package}.{info.name}"))
+    for module in modules:
         for entry in getattr(module, "MENU", ()):
             register_menu_item(entry)
         for model, panel in getattr(module, "PANELS", ()):

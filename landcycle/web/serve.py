@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 # Measured with benchmarks/web_latency.py (100k parcels, 20 clients, 2 cores): one process per
 # core with 4 threads each served 140 req/s; 8 threads per process 76 req/s, one process with
@@ -78,7 +79,7 @@ def warm_up() -> None:
             if ".migrations" not in module.name and not module.name.endswith("gunicorn_conf"):
                 importlib.import_module(module.name)
     get_resolver().url_patterns  # noqa: B018 - imports every view module
-    reverse("web:dashboard")  # builds the resolver's reverse dictionaries
+    reverse("overview:dashboard")  # builds the resolver's reverse dictionaries
     package = Path(__file__).resolve().parent.parent
     for engine in engines.all():
         for directory in engine.template_dirs:
@@ -219,3 +220,17 @@ def _serve_waitress(listener: socket.socket, threads: int, worker: list[str], en
     finally:
         supervisor.stop()
         thread.join(timeout=35)
+
+
+def demo_marker() -> Path:
+    """Marks a data directory the demo was built in (``<data dir>/demo/installation``): ``landcycle
+    serve`` may then run on the directory's own random key (``settings._local_secret_key``)
+    instead of refusing."""
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "demo" / "installation"
+
+
+def is_demo_installation() -> bool:
+    """Whether the demo was built in this data directory."""
+    return demo_marker().is_file()

@@ -8,15 +8,16 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 
 from landcycle.core.safe_output import csv_text, open_workbook
-from landcycle.ledger import models as ledger
 
-from .services import m2_to_ha
+from . import cache
 
 
 @dataclass(frozen=True)
@@ -126,75 +127,6 @@ def filter_form_html(form) -> str:
     )
 
 
-def _ha(value):
-    ha = m2_to_ha(value)
-    return None if ha is None else round(ha, 4)
-
-
-def _display(choices) -> Callable[[object], str]:
-    """value → its choice label in the active language ("" for a value not among them)."""
-    labels = dict(choices)
-
-    def display(value) -> str:
-        label = labels.get(value)
-        return "" if label is None else str(label)
-
-    return display
-
-
-_supply_method = _display(ledger.Parcel.SupplyMethod.choices)
-_project_type = _display(ledger.Parcel.ProjectType.choices)
-_scale = _display(ledger.Enterprise.Scale.choices)
-
-PARCELS = Table(
-    name="parcels",
-    columns=(
-        Column("code", _("Parcel code"), lambda p: p["code"], "code", link=True),
-        Column("name", _("Name"), lambda p: p["name"], "name"),
-        Column("street", _("Street"), lambda p: p["jurisdiction__name"], "jurisdiction__name"),
-        Column("holder", _("Right holder"), lambda p: p["holder__name"] or "", "holder__name"),
-        Column(
-            "area_ha", _("Area (ha)"), lambda p: _ha(p["registered_area_m2"]), "registered_area_m2"
-        ),
-        Column("land_use", _("Land use"), lambda p: p["land_use"], "land_use"),
-        Column(
-            "supply",
-            _("Supply method"),
-            lambda p: _supply_method(p["supply_method"]),
-            "supply_method",
-        ),
-        Column(
-            "project", _("Project type"), lambda p: _project_type(p["project_type"]), "project_type"
-        ),
-        Column("far", _("Floor-area ratio"), lambda p: p["far"], "far"),
-    ),
-    default_order="code",
-    values=(
-        "code",
-        "name",
-        "jurisdiction__name",
-        "holder__name",
-        "registered_area_m2",
-        "land_use",
-        "supply_method",
-        "project_type",
-        "far",
-    ),
-)
-
-ENTERPRISES = Table(
-    name="enterprises",
-    columns=(
-        Column("name", _("Enterprise"), lambda e: e["name"], "name", link=True),
-        Column("uscc", _("USCC"), lambda e: e["uscc"], "uscc"),
-        Column("industry_code", _("Industry code"), lambda e: e["industry_code"], "industry_code"),
-        Column("scale", _("Scale"), lambda e: _scale(e["scale"]), "scale"),
-        Column("tags", _("Tags"), lambda e: "，".join(e["tags"] or []), None),
-    ),
-    default_order="uscc",
-    values=("name", "uscc", "industry_code", "scale", "tags"),
-)
-
 EXPORT_LIMIT = 200_000
 
 
@@ -223,3 +155,58 @@ def export_response(table: Table, queryset, fmt: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{table.name}.{fmt}"'
     return response
+
+
+# ---- list pages ---------------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def list_page(request, table: Table, filterset, template: str, card: str, export: str):
+    ordering = table.ordering(request.GET.get("sort"))
+    # Deferred join: sort and page over ids only (narrow rows), then load the 50 rows shown.
+    # The sorted ids are cached per data version: sorting by a joined column (street, holder)
+    # would otherwise sort every row on every page.
+    ids = cache.ordered_ids(filterset.qs.order_by(ordering, "pk"), cache.data_version())
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    rows = table.load(filterset.queryset.model._default_manager.filter(pk__in=shown).order_by())
+    by_id = {row_pk(row): row for row in rows}
+    page.object_list = [by_id[pk] for pk in shown if pk in by_id]
+    # One reverse() for the 50 links: the card URL with the id put in.
+    placeholder = 2_147_483_647
+    pattern = reverse(card, args=[placeholder]).replace(str(placeholder), "{}")
+
+    def card_url(pk) -> str:
+        return pattern.format(pk)
+
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "table": table,
+        "filter": filterset,
+        "page": page,
+        "filter_html": filter_form_html(filterset.form),
+        "body": table.body_html(
+            page.object_list, [card_url(row_pk(row)) for row in page.object_list]
+        ),
+        "export_csv": reverse(export, args=["csv"]),
+        "export_xlsx": reverse(export, args=["xlsx"]),
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sort": request.GET.get("sort", ""),
+    }
+    return render(request, template, context)
+
+
+def row_pk(row):
+    return row["pk"] if isinstance(row, dict) else row.pk
+
+
+def export_page(request, table: Table, filterset, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    queryset = filterset.qs.order_by(table.ordering(request.GET.get("sort")), "pk")
+    return export_response(table, queryset, fmt)

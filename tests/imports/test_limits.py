@@ -324,7 +324,7 @@ def officer_client(db):
 
 def upload(client, path: Path):
     with path.open("rb") as handle:
-        return client.post(reverse("web:import"), {"workbook": handle}, follow=True)
+        return client.post(reverse("imports:import"), {"workbook": handle}, follow=True)
 
 
 @pytest.mark.parametrize(
@@ -347,7 +347,7 @@ def test_web_upload_refuses_hostile_workbooks(officer_client, tmp_path, settings
     assert not ImportBatch.objects.exists()  # refused before any job
     uploads = Path(settings.DATA_DIR) / "uploads"
     assert not any(p.is_file() for p in uploads.rglob("*.xlsx"))  # the upload is not kept
-    assert officer_client.get(reverse("web:import")).status_code == 200  # still answering
+    assert officer_client.get(reverse("imports:import")).status_code == 200  # still answering
 
 
 def test_web_upload_size_limit(officer_client, tmp_path, settings):
@@ -378,7 +378,7 @@ def test_web_million_bad_rows_listed_compactly(officer_client, tmp_path, setting
     page = response.content.decode()
     assert "另有 1,048,475 行同类错误" in page and "1048575" in page.replace(",", "")
     start = time.perf_counter()
-    listing = officer_client.get(reverse("web:import"))
+    listing = officer_client.get(reverse("imports:import"))
     assert listing.status_code == 200 and "1048575" in listing.content.decode()
     assert time.perf_counter() - start < 5
 
@@ -392,7 +392,7 @@ def test_import_list_page_never_loads_the_lists(officer_client):
     big = [{"sheet": "宗地", "row": r, "reason": "x" * 100} for r in range(20_000)]
     ImportBatch.objects.create(files=["a.xlsx"], errors=big, error_count=20_000)
     with CaptureQueriesContext(connection) as queries:
-        page = officer_client.get(reverse("web:import"))
+        page = officer_client.get(reverse("imports:import"))
     assert page.status_code == 200 and "20000" in page.content.decode()
     batch_queries = [q["sql"] for q in queries if "imports_importbatch" in q["sql"]]
     assert batch_queries and not any('"errors"' in q for q in batch_queries)

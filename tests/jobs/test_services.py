@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from landcycle.imports.jobs import start_import
 from landcycle.imports.models import ImportBatch
 from landcycle.jobs import services
 from landcycle.jobs.cli import run_worker
@@ -41,7 +42,7 @@ def upload(settings, tmp_path, rows) -> Path:
 def test_a_queued_import_runs_in_the_worker_and_its_commit_runs_once(settings, tmp_path):
     path = upload(settings, tmp_path, [["NEW-1", "甲街道", 1.5], ["NEW-2", "甲街道", 2]])
     user = UserFactory()
-    check = services.start_import([path], user.pk, dry_run=True)
+    check = start_import([path], user.pk, dry_run=True)
     assert check.state == Job.State.QUEUED and check.percent == 0
     run_worker(batch=True, interval=0.01)
     check.refresh_from_db()
@@ -71,7 +72,7 @@ def test_a_queued_import_runs_in_the_worker_and_its_commit_runs_once(settings, t
 def test_a_check_with_errors_deletes_its_upload_at_once(settings, tmp_path):
     path = upload(settings, tmp_path, [["NEW-1", "甲街道", "not a number"]])
     settings.LANDCYCLE_WEB_SYNC_JOBS = True
-    job = services.start_import([path], None, dry_run=True)
+    job = start_import([path], None, dry_run=True)
     assert job.state == Job.State.SUCCEEDED and job.uploads_deleted
     assert ImportBatch.objects.get(pk=job.batch_id).errors[0]["value"] == "not a number"
     assert not path.parent.exists()

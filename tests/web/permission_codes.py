@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
 ROLES = (
     "administrator",
     "evaluation_officer",
@@ -41,3 +46,52 @@ def api(get=API):
 
 def public(get=EVERYONE):
     return {"GET": get, **{m: NO_METHOD for m in METHODS[1:]}}
+
+
+# Namespaces whose routes are not ours to check.
+FOREIGN_NAMESPACES = (None, "admin")
+
+
+def url_patterns():
+    """(qualified name, parameter names) of every named route in our namespaces."""
+    found = set()
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name and namespace not in FOREIGN_NAMESPACES:
+                found.add((f"{namespace}:{p.name}", tuple(sorted(p.pattern.regex.groupindex))))
+
+    walk(get_resolver().url_patterns, None)
+    return sorted(found)
+
+
+def _app_row_files():
+    """The apps' row files ``tests/<app>/matrix_*.py``: each has ``ROWS`` (as ``MATRIX``) and may
+    have ``QUERIES``, ``KWARGS``, ``OBJECT_KEYS``, ``CHANGES_STATE`` and ``objects(world)`` →
+    ``{"own": {key: obj}, "other": {key: obj}}`` (called inside a test, with the database)."""
+    tests_root = Path(__file__).resolve().parents[1]
+    for path in sorted(tests_root.rglob("matrix_*.py")):
+        dotted = ".".join(path.relative_to(tests_root.parent).with_suffix("").parts)
+        yield importlib.import_module(dotted)
+
+
+ROW_FILES = list(_app_row_files())
+# Route parameters other than pk filled per route: route → {name: value}.
+KWARGS: dict[str, dict[str, object]] = {}
+# Route → key of the object its pk names in the own/other dicts (default: from the route name).
+OBJECT_KEYS: dict[str, str] = {}
+for _rows in ROW_FILES:
+    KWARGS.update(getattr(_rows, "KWARGS", {}))
+    OBJECT_KEYS.update(getattr(_rows, "OBJECT_KEYS", {}))
+
+
+def app_objects(world) -> list[dict]:
+    """The own and other objects every row file names, as a list of dicts (key → object)."""
+    found = []
+    for rows in ROW_FILES:
+        if hasattr(rows, "objects"):
+            extra = rows.objects(world)
+            found += [extra.get("own", {}), extra.get("other", {})]
+    return found

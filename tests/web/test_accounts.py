@@ -137,7 +137,7 @@ def test_serve_refuses_to_start_without_a_secret_key(settings, monkeypatch, tmp_
     settings.DATA_DIR = tmp_path  # no demo was built here
     started = []
     monkeypatch.setattr(serve, "serve", lambda *a, **k: started.append(a))
-    monkeypatch.setattr("landcycle.cli.setup_django", lambda migrate=True: None)
+    monkeypatch.setattr("landcycle.core.commands.setup_django", lambda migrate=True: None)
     settings.LANDCYCLE_SECRET_KEY_FROM_ENV = False
     settings.DEBUG = False
     with pytest.raises(CommandError, match="LANDCYCLE_SECRET_KEY"):
@@ -157,7 +157,7 @@ def test_serve_after_the_demo_runs_on_the_directory_key(settings, monkeypatch, t
 
     started = []
     monkeypatch.setattr(serve, "serve", lambda *a, **k: started.append(a))
-    monkeypatch.setattr("landcycle.cli.setup_django", lambda migrate=True: None)
+    monkeypatch.setattr("landcycle.core.commands.setup_django", lambda migrate=True: None)
     settings.DATA_DIR = tmp_path
     settings.LANDCYCLE_SECRET_KEY_FROM_ENV = False
     settings.DEBUG = False

@@ -9,17 +9,17 @@ from django.urls import reverse
 from landcycle.core.context import changes_by
 from landcycle.evaluation import adoption
 from landcycle.evaluation import services as evaluation
+from landcycle.evaluation.current import classes_of
 from landcycle.evaluation.models import EvaluationResult, EvaluationRun, PolicyAdoption
 from landcycle.lifecycle.services.stockland import latest_final_classes
 from landcycle.web import cache
-from landcycle.web.services import classes_of
 from tests.web.conftest import client_for
 
 ROLES_REFUSED = ["evaluation_officer", "street_officer", "department_reader", "enterprise_user"]
 
 
 def post_adopt(client, **data):
-    return client.post(reverse("web:run_adopt"), data)
+    return client.post(reverse("evaluation:run_adopt"), data)
 
 
 # ---- permissions and the form ---------------------------------------------------------------
@@ -39,14 +39,14 @@ def test_only_administrators_may_adopt(world, role):
     assert not PolicyAdoption.objects.exists()
     # the runs page shows no adoption form to them
     if role in ROLES_REFUSED:
-        page = client.get(reverse("web:run_list")).content.decode()
+        page = client.get(reverse("evaluation:run_list")).content.decode()
         assert "采用政策" in page and 'action="/runs/adopt/"' not in page
 
 
 @pytest.mark.django_db
 def test_administrator_confirms_then_adopts(world):
     client = client_for(world.users["administrator"])
-    page = client.get(reverse("web:run_list")).content.decode()
+    page = client.get(reverse("evaluation:run_list")).content.decode()
     assert 'action="/runs/adopt/"' in page and "zhejiang-mujun" in page
     data = {"zone": "测试区", "year": "2025", "policy": "zhejiang-mujun", "reason": "亩均论英雄"}
     confirm = post_adopt(client, **data)
@@ -62,11 +62,12 @@ def test_administrator_confirms_then_adopts(world):
         "zhejiang-mujun",
     )
     assert stored.adopted_by == world.users["administrator"] and stored.reason == "亩均论英雄"
-    listing = client.get(reverse("web:run_list")).content.decode()
+    listing = client.get(reverse("evaluation:run_list")).content.decode()
     assert "亩均论英雄" in listing and "已采用「zhejiang-mujun」" in listing
     # the 2025 draft of E-Town is now a what-if, labelled so on its pages
     assert (
-        "模拟" in client.get(reverse("web:run_detail", args=[world.run_draft.pk])).content.decode()
+        "模拟"
+        in client.get(reverse("evaluation:run_detail", args=[world.run_draft.pk])).content.decode()
     )
 
 
@@ -102,8 +103,8 @@ def portal_bytes(client):
 def figures(client, parcel_id):
     """The dashboard's figures, the card's class and the map's classes, as the pages give them."""
     cache.clear()
-    data = client.get(reverse("web:dashboard")).context["data"]
-    card = client.get(reverse("web:parcel_detail", args=[parcel_id]))
+    data = client.get(reverse("overview:dashboard")).context["data"]
+    card = client.get(reverse("ledger:parcel_detail", args=[parcel_id]))
     html = card.content.decode()
     shown = re.search(r'data-current-class="([^"]+)"', html).group(1)
     return {
@@ -112,8 +113,8 @@ def figures(client, parcel_id):
         ],
         "by_street": [(r["jurisdiction__name"], r["output_100m_cny"]) for r in data["by_street"]],
         "run": data["run"].pk,
-        "card": (card.context["card"]["current"].klass, shown),
-        "card_rows": [r.run_id for r in card.context["card"]["evaluations"]],
+        "card": (card.context["current"].klass, shown),
+        "card_rows": [r.run_id for r in card.context["evaluations"]],
     }
 
 
@@ -124,7 +125,7 @@ def a_list(run):
 @pytest.mark.django_db(transaction=False)
 def test_a_what_if_finalized_changes_nothing_and_adoption_switches(tmp_path, settings):
     from landcycle.demo.services import build_demo
-    from landcycle.web.demo_users import create_demo_users
+    from landcycle.demo.users import create_demo_users
 
     settings.DATA_DIR = tmp_path
     built = build_demo(parcels=120, output=tmp_path)
@@ -166,7 +167,7 @@ def test_a_what_if_finalized_changes_nothing_and_adoption_switches(tmp_path, set
     cache.clear()
     assert classes_of(_admin()) == map_before
     assert latest_final_classes() == stock_before
-    run_page = admin.get(reverse("web:run_detail", args=[what_if.pk])).content.decode()
+    run_page = admin.get(reverse("evaluation:run_detail", args=[what_if.pk])).content.decode()
     assert "模拟试算" in run_page
 
     # 2025: the adoption changes before final, and the pages follow it once final.

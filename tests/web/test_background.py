@@ -49,7 +49,7 @@ def queue_import(env, path: Path) -> str:
     return django(
         env,
         "from pathlib import Path\n"
-        "from landcycle.jobs.services import start_import\n"
+        "from landcycle.imports.jobs import start_import\n"
         f"result = start_import([Path({str(path)!r})], None, dry_run=False).pk.hex",
     )
 
@@ -204,10 +204,10 @@ def test_an_interrupted_job_stops_polling_and_offers_a_retry(world, settings, tm
     officer = world.users["evaluation_officer"]
     running = Job.objects.create(user_id=officer.pk, paths=[str(upload)], state="running")
     client = client_for(officer)
-    url = reverse("web:import_job", args=[running.pk])
+    url = reverse("imports:import_job", args=[running.pk])
     assert "hx-trigger" in client.get(url).content.decode()  # polls while it runs
     Job.objects.filter(pk=running.pk).update(state="failed", failure=INTERRUPTED, interrupted=True)
     page = client.get(url).content.decode()
     assert "hx-trigger" not in page and "任务中断" in page
-    assert reverse("web:import_retry", args=[running.pk]) in page
+    assert reverse("imports:import_retry", args=[running.pk]) in page
     assert client_for(world.users["administrator"]).get(url).status_code == 404

@@ -28,11 +28,11 @@ def test_profile_and_street_chosen_in_the_form_are_used_for_check_and_commit(wor
     ]
     path = _workbook(tmp_path / "供地结果.xlsx", rows)
     client = client_for(world.users["evaluation_officer"])
-    page = client.get(reverse("web:import")).content.decode()
+    page = client.get(reverse("imports:import")).content.decode()
     assert 'name="profile"' in page and 'value="land-market"' in page and 'name="street"' in page
     with path.open("rb") as handle:
         checked = client.post(
-            reverse("web:import"),
+            reverse("imports:import"),
             {"workbook": handle, "profile": "land-market", "street": "甲街道"},
             follow=True,
         )
@@ -54,7 +54,7 @@ def test_without_the_profile_the_page_lists_the_missing_columns(world, tmp_path)
     path = _workbook(tmp_path / "a.xlsx", rows, "宗地")
     client = client_for(world.users["evaluation_officer"])
     with path.open("rb") as handle:
-        checked = client.post(reverse("web:import"), {"workbook": handle}, follow=True)
+        checked = client.post(reverse("imports:import"), {"workbook": handle}, follow=True)
     page = checked.content.decode()
     assert "缺少必填列" in page and "宗地编号" in page and "--profile land-market" in page
     assert not Parcel.objects.filter(code="X-1").exists()

@@ -24,7 +24,7 @@ def test_parcel_card_shows_land_market_fields(world):
         agreed_start_precision="year",
     )
     client = client_for(w.users["evaluation_officer"])
-    page = client.get(reverse("web:parcel_detail", args=[w.parcel_b.pk])).content.decode()
+    page = client.get(reverse("ledger:parcel_detail", args=[w.parcel_b.pk])).content.decode()
     for expected in (
         "土地使用权人 (原文)",
         "宁波某某模具有限公司",

@@ -6,8 +6,9 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from landcycle.ledger import models as ledger
-from landcycle.web import cache, mapdata
-from landcycle.web.filtersets import EnterpriseFilterSet, ParcelFilterSet
+from landcycle.ledger.filtersets import EnterpriseFilterSet, ParcelFilterSet
+from landcycle.web import cache
+from landcycle.web import maps as mapdata
 from landcycle.web.permissions import restricted
 from landcycle.web.tables import filter_form_html
 from tests import factories as f
@@ -55,7 +56,7 @@ def _codes(page: bytes) -> list[str]:
 
 def test_sorted_list_follows_a_write_at_once(world):
     client = client_for(world.users["evaluation_officer"])
-    url = reverse("web:parcel_list")
+    url = reverse("ledger:parcel_list")
 
     def in_database_order():
         rows = ledger.Parcel.objects.order_by("holder__name", "pk").values_list("code", flat=True)
@@ -73,7 +74,7 @@ def test_sorted_list_follows_a_write_at_once(world):
 def test_sorted_ids_are_kept_per_restriction(world):
     street = client_for(world.users["street_officer"])
     officer = client_for(world.users["evaluation_officer"])
-    url = reverse("web:parcel_list")
+    url = reverse("ledger:parcel_list")
     assert "B-0001" in _codes(officer.get(url, {"sort": "street"}).content)
     street_codes = _codes(street.get(url, {"sort": "street"}).content)
     assert street_codes and "B-0001" not in street_codes
@@ -89,7 +90,7 @@ def test_map_finds_a_wide_parcel_reaching_into_the_view(world):
     """The lower bound on min_lon comes from the widest parcel, so a long parcel starting far
     west of the view is still drawn."""
     client = client_for(world.users["evaluation_officer"])
-    url = reverse("web:map_parcels")
+    url = reverse("overview:map_parcels")
     view = {"bbox": "116.70,39.79,116.72,39.81", "zoom": 16}
     assert client.get(url, view).json()["features"] == []
     wide = parcel("W-0001", world.street_b, None, 116.40, 39.80)
@@ -110,7 +111,7 @@ def test_map_coordinates_are_rounded():
 
 def test_map_etag_revalidates_until_the_data_changes(world):
     officer = client_for(world.users["evaluation_officer"])
-    url = reverse("web:map_parcels")
+    url = reverse("overview:map_parcels")
     view = {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16}
     first = officer.get(url, view)
     tag = first["ETag"]
@@ -161,7 +162,7 @@ def test_a_page_reads_the_data_version_and_the_current_run_once(world):
     officer = client_for(world.users["evaluation_officer"])
     view = {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16}
     with CaptureQueriesContext(connection) as queries:
-        assert officer.get(reverse("web:map_parcels"), view).status_code == 200
+        assert officer.get(reverse("overview:map_parcels"), view).status_code == 200
     sql = [q["sql"] for q in queries.captured_queries]
     assert sum("core_changerecord" in s for s in sql) == 1
     assert sum('FROM "evaluation_evaluationrun"' in s for s in sql) == 1
@@ -173,7 +174,7 @@ def test_a_page_reads_the_data_version_and_the_current_run_once(world):
 
 
 def test_current_run_prefers_the_latest_final_run(world):
-    from landcycle.web.services import current_run
+    from landcycle.evaluation.current import current_run
 
     officer = world.users["evaluation_officer"]
     assert current_run(officer) == world.run_final  # a later draft exists, the final wins
@@ -187,16 +188,16 @@ def test_list_rows_and_export_show_choice_labels(world):
     officer = client_for(world.users["evaluation_officer"])
     world.parcel_a.supply_method = ledger.Parcel.SupplyMethod.AGREEMENT
     world.parcel_a.save()
-    page = officer.get(reverse("web:parcel_list"), {"q": world.parcel_a.code}).content.decode()
+    page = officer.get(reverse("ledger:parcel_list"), {"q": world.parcel_a.code}).content.decode()
     label = str(ledger.Parcel.SupplyMethod.AGREEMENT.label)
     assert f"<td>{label}</td>" in page
-    export = officer.get(reverse("web:parcel_export", args=["csv"]), {"q": world.parcel_a.code})
+    export = officer.get(reverse("ledger:parcel_export", args=["csv"]), {"q": world.parcel_a.code})
     assert label in export.content.decode("utf-8-sig")
 
 
 def test_change_history_cell_is_what_the_template_filters_gave():
     from landcycle.core.models import ChangeRecord
-    from landcycle.web.services import _with_diff
+    from landcycle.web.history import with_diff as _with_diff
 
     template = Template(
         "{% for field, change in c.diff.items %}{{ field }}: "

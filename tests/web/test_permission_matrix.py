@@ -10,16 +10,14 @@ matrix can fail: it grants roles actions they must not have and sees cells chang
 
 from __future__ import annotations
 
-import importlib
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from landcycle.core import permissions
+from landcycle.imports import uploads as jobs
 from landcycle.ledger import models as ledger
-from landcycle.web import jobs
 from landcycle.web.models import Role
 from tests import factories as f
 from tests.web.conftest import client_for
@@ -32,70 +30,73 @@ from tests.web.permission_codes import (  # noqa: F401
     EVERYONE,
     IMPORTERS,
     IMPORTERS_NO_METHOD,
+    KWARGS,
     METHODS,
     NO_METHOD,
+    OBJECT_KEYS,
     OWN_ONLY,
     PAGE,
     PAGE_NO_METHOD,
     ROLES,
+    ROW_FILES,
     api,
     page,
     public,
+    url_patterns,
 )
-from tests.web.test_permissions import url_patterns
 
 # (route, object) → method → codes. "own" / "other" name the object a pk route is tried with.
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
-    ("web:dashboard", ""): page(),
+    ("overview:dashboard", ""): page(),
     ("web:login", ""): {"GET": EVERYONE, "POST": EVERYONE, **dict.fromkeys(METHODS[2:], NO_METHOD)},
     ("web:logout", ""): {
         "POST": "302 302 302 302 302 302 302",
         **{m: NO_METHOD for m in METHODS if m != "POST"},
     },
-    ("web:parcel_list", ""): page(),
-    ("web:parcel_export", ""): page(),
-    ("web:parcel_detail", "own"): page(),
-    ("web:parcel_detail", "other"): page(OWN_ONLY),
-    ("web:enterprise_list", ""): page(),
-    ("web:enterprise_export", ""): page(),
-    ("web:enterprise_detail", "own"): page(),
-    ("web:enterprise_detail", "other"): page(OWN_ONLY),
-    ("web:map", ""): page(),
-    ("web:map_parcels", ""): page(),
-    ("web:map_streets", ""): page(),
-    ("web:import", ""): {
+    ("ledger:parcel_list", ""): page(),
+    ("ledger:parcel_export", ""): page(),
+    ("ledger:parcel_detail", "own"): page(),
+    ("ledger:parcel_detail", "other"): page(OWN_ONLY),
+    ("ledger:enterprise_list", ""): page(),
+    ("ledger:enterprise_export", ""): page(),
+    ("ledger:enterprise_detail", "own"): page(),
+    ("ledger:enterprise_detail", "other"): page(OWN_ONLY),
+    ("overview:map", ""): page(),
+    ("overview:map_parcels", ""): page(),
+    ("overview:map_streets", ""): page(),
+    ("imports:import", ""): {
         "GET": IMPORTERS,
         "POST": IMPORTERS,  # an empty upload: the form shown again with its error
         **dict.fromkeys(METHODS[2:], IMPORTERS_NO_METHOD),
     },
     # The job belongs to the administrator: another importer is told it does not exist.
-    ("web:import_job", ""): {
+    ("imports:import_job", ""): {
         "GET": "200 404 403 403 403 403 302",
         **dict.fromkeys(METHODS[1:], IMPORTERS_NO_METHOD),
     },
-    ("web:import_commit", ""): {
+    ("imports:import_commit", ""): {
         "POST": "404 404 403 403 403 403 302",  # the job has nothing validated to commit
         **{m: IMPORTERS_NO_METHOD for m in METHODS if m != "POST"},
     },
     # Only an interrupted job can be run again: this one finished, so it is not found.
-    ("web:import_retry", ""): {
+    ("imports:import_retry", ""): {
         "POST": "404 404 403 403 403 403 302",
         **{m: IMPORTERS_NO_METHOD for m in METHODS if m != "POST"},
     },
-    ("web:run_list", ""): page(),
+    ("evaluation:run_list", ""): page(),
     # Adopting a policy: administrators only (an empty form goes back to the runs with a message).
-    ("web:run_adopt", ""): {
+    ("evaluation:run_adopt", ""): {
         "POST": "302 403 403 403 403 403 302",
         **{m: PAGE_NO_METHOD for m in METHODS if m != "POST"},
     },
-    ("web:run_detail", "own"): page(),
-    ("web:run_detail", "other"): page(EVALUATORS_ONLY),
-    ("web:run_export", "own"): page(),
-    ("web:run_export", "other"): page(EVALUATORS_ONLY),
-    ("web:run_compare", "own"): page(),
-    ("web:run_compare", "other"): page(EVALUATORS_ONLY),
+    ("evaluation:run_detail", "own"): page(),
+    ("evaluation:run_detail", "other"): page(EVALUATORS_ONLY),
+    ("evaluation:run_export", "own"): page(),
+    ("evaluation:run_export", "other"): page(EVALUATORS_ONLY),
+    ("evaluation:run_compare", "own"): page(),
+    ("evaluation:run_compare", "other"): page(EVALUATORS_ONLY),
     # Publishing the draft run for notice: only the evaluating roles may, by POST.
-    ("web:run_transition", "other"): {
+    ("evaluation:run_transition", "other"): {
         "POST": "302 302 403 403 403 403 302",
         **{m: "405 405 403 403 403 403 302" for m in METHODS if m != "POST"},
     },
@@ -160,37 +161,21 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api:evaluationrun-detail", "other"): api(API_EVALUATORS_ONLY),
 }
 
-CHANGES_STATE = {"web:run_transition", "web:import_commit", "web:import_retry"}
-# Route parameters other than pk filled per route: route → {name: value}.
-KWARGS: dict[str, dict[str, object]] = {}
-# Route → key of the object its pk names in the own/other dicts (default: from the route name).
-OBJECT_KEYS: dict[str, str] = {}
+CHANGES_STATE = {"evaluation:run_transition", "imports:import_commit", "imports:import_retry"}
+
 
 # Query strings routes need to do real work.
 QUERIES = {
-    "web:map_parcels": "bbox=116.4,39.7,116.7,39.9&zoom=16",
+    "overview:map_parcels": "bbox=116.4,39.7,116.7,39.9&zoom=16",
     "portal:available_geojson": "bbox=116.4,39.7,116.7,39.9&zoom=16",
 }
 
 
-def _app_row_files():
-    """The apps' row files ``tests/<app>/matrix_*.py``: each has ``ROWS`` (as ``MATRIX``) and may
-    have ``QUERIES``, ``KWARGS``, ``OBJECT_KEYS``, ``CHANGES_STATE`` and ``objects(world)`` →
-    ``{"own": {key: obj}, "other": {key: obj}}`` (called inside the test, with the database)."""
-    tests_root = Path(__file__).resolve().parents[1]
-    for path in sorted(tests_root.rglob("matrix_*.py")):
-        dotted = ".".join(path.relative_to(tests_root.parent).with_suffix("").parts)
-        yield importlib.import_module(dotted)
-
-
-ROW_FILES = list(_app_row_files())
 for _rows in ROW_FILES:
     _clash = set(MATRIX) & set(_rows.ROWS)
     assert not _clash, f"{_rows.__name__}: rows given twice: {sorted(_clash)}"
     MATRIX.update(_rows.ROWS)
     QUERIES.update(getattr(_rows, "QUERIES", {}))
-    KWARGS.update(getattr(_rows, "KWARGS", {}))
-    OBJECT_KEYS.update(getattr(_rows, "OBJECT_KEYS", {}))
     CHANGES_STATE |= set(getattr(_rows, "CHANGES_STATE", ()))
 
 
@@ -299,7 +284,9 @@ def test_matrix_covers_every_route():
     assert sorted(in_matrix - routes) == [], "rows for routes that no longer exist"
     for name, params in url_patterns():
         variants = {v for route, v in MATRIX if route == name}
-        expected = {"own", "other"} if "pk" in params and name != "web:run_transition" else None
+        expected = (
+            {"own", "other"} if "pk" in params and name != "evaluation:run_transition" else None
+        )
         if expected:
             assert variants == expected, f"{name}: try an object in scope and one outside it"
 

@@ -8,16 +8,15 @@ import json
 
 import openpyxl
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
+from landcycle.imports import uploads as jobs
 from landcycle.ledger import models as ledger
-from landcycle.lifecycle import models as lifecycle
-from landcycle.web import jobs
 from landcycle.web.models import Profile, Role
 from landcycle.web.permissions import Action, restricted
 from tests.web.conftest import DRAFT_MARKER, client_for
+from tests.web.permission_codes import KWARGS, OBJECT_KEYS, app_objects, url_patterns
 
-NAMESPACES = ("web", "portal", "api", "lifecycle")
 ROLES = [
     "administrator",
     "evaluation_officer",
@@ -29,38 +28,19 @@ ROLES = [
 ]
 # Query strings some endpoints need to do real work (without them they answer 400).
 QUERIES = {
-    "web:map_parcels": [
+    "overview:map_parcels": [
         f"bbox=116.4,39.7,116.7,39.9&zoom=16&layer={layer}"
         for layer in ("parcels", "control_line", "available")
     ]
     + ["bbox=116.4,39.7,116.7,39.9&zoom=10"],
     "portal:available_geojson": ["bbox=116.4,39.7,116.7,39.9&zoom=16"],
-    "web:run_detail": ["", "class=D"],
+    "evaluation:run_detail": ["", "class=D"],
 }
-
-
-def url_patterns():
-    """(qualified name, parameter names) of every named route in our namespaces."""
-    found = set()
-
-    def walk(patterns, namespace):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, p.namespace or namespace)
-            elif isinstance(p, URLPattern) and p.name and namespace in NAMESPACES:
-                found.add((f"{namespace}:{p.name}", tuple(sorted(p.pattern.regex.groupindex))))
-
-    walk(get_resolver().url_patterns, None)
-    return sorted(found)
 
 
 def pk_values(name, world):
     """The objects a pk parameter of route ``name`` can name: in every scope and out of it."""
     w = world
-    # lifecycle (l4): a parcel's documents page, and the stored file of a document
-    if name in ("lifecycle:documents", "lifecycle:document_file"):
-        model = ledger.Parcel if name == "lifecycle:documents" else lifecycle.Document
-        return list(model.objects.values_list("pk", flat=True))
     models = {
         "parcel": ledger.Parcel,
         "enterprise": ledger.Enterprise,
@@ -79,9 +59,14 @@ def pk_values(name, world):
     base = name.split(":")[1]
     for suffix in ("-detail", "_detail", "_export", "_compare", "_transition"):
         base = base.removesuffix(suffix)
-    if base not in models:
-        raise AssertionError(f"{name}: no objects known for its pk; add it to pk_values")
-    return list(models[base].objects.values_list("pk", flat=True))
+    base = OBJECT_KEYS.get(name, base)
+    if base in models:
+        return list(models[base].objects.values_list("pk", flat=True))
+    # Routes of the apps' row files (tests/<app>/matrix_*.py): their own and other objects.
+    found = [objects[base].pk for objects in app_objects(world) if base in objects]
+    if not found:
+        raise AssertionError(f"{name}: no objects known for its pk; add them to its row file")
+    return found
 
 
 def urls_for(world, admin_job):
@@ -89,7 +74,9 @@ def urls_for(world, admin_job):
     for name, params in url_patterns():
         choices = [{}]
         for param in params:
-            if param == "pk":
+            if param in KWARGS.get(name, {}):
+                values = [KWARGS[name][param]]
+            elif param == "pk":
                 values = pk_values(name, world)
             elif param == "other":
                 values = [world.run_final.pk, world.run_draft.pk]
@@ -101,8 +88,6 @@ def urls_for(world, admin_job):
                 values = ["publish", "finalize"]
             elif param == "job_id":
                 values = [admin_job]
-            elif param == "target":  # lifecycle:documents (l4)
-                values = ["parcel"]
             else:
                 raise AssertionError(f"{name}: cannot fill parameter {param!r}; add it here")
             choices = [{**c, param: v} for c in choices for v in values]
@@ -206,12 +191,12 @@ def get_text(client, url):
 def test_scoped_roles_see_their_own(world):
     w = world
     street = client_for(w.users["street_officer"])
-    listing = get_text(street, reverse("web:parcel_list"))
+    listing = get_text(street, reverse("ledger:parcel_list"))
     assert "A-0001" in listing and "A1-0001" in listing  # the town below the street too
-    assert street.get(reverse("web:parcel_detail", args=[w.parcel_b.pk])).status_code == 404
+    assert street.get(reverse("ledger:parcel_detail", args=[w.parcel_b.pk])).status_code == 404
     enterprise = client_for(w.users["enterprise_user"])
     assert "A-0001" in get_text(enterprise, "/api/parcels/")
-    assert enterprise.get(reverse("web:parcel_detail", args=[w.parcel_a1.pk])).status_code == 404
+    assert enterprise.get(reverse("ledger:parcel_detail", args=[w.parcel_a1.pk])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -224,7 +209,7 @@ def test_personal_data_masked_unless_role_allows(world):
     assert w.person_a.masked_id_number in street and w.person_a.id_number not in street
     graph = get_text(
         client_for(w.users["department_reader"]),
-        reverse("web:enterprise_detail", args=[w.ent_a.pk]),
+        reverse("ledger:enterprise_detail", args=[w.ent_a.pk]),
     )
     assert w.person_a.masked_id_number in graph
 
@@ -232,7 +217,7 @@ def test_personal_data_masked_unless_role_allows(world):
 @pytest.mark.django_db
 def test_unpublished_run_only_for_evaluators(world):
     w = world
-    url = reverse("web:run_detail", args=[w.run_draft.pk])
+    url = reverse("evaluation:run_detail", args=[w.run_draft.pk])
     assert DRAFT_MARKER in get_text(client_for(w.users["evaluation_officer"]), url)
     assert client_for(w.users["department_reader"]).get(url).status_code == 404
     runs = get_text(client_for(w.users["department_reader"]), "/api/evaluation-runs/")
@@ -244,13 +229,13 @@ def test_role_change_applies_on_next_request(world):
     w = world
     user = w.users["street_officer"]
     client = client_for(user)
-    url = reverse("web:parcel_detail", args=[w.parcel_b.pk])
+    url = reverse("ledger:parcel_detail", args=[w.parcel_b.pk])
     assert client.get(url).status_code == 404
     Profile.objects.filter(user=user).update(role=Role.EVALUATION_OFFICER, jurisdiction=None)
     assert client.get(url).status_code == 200
     Profile.objects.filter(user=user).update(role=Role.ENTERPRISE_USER, enterprise=w.ent_b)
     assert client.get(url).status_code == 200
-    assert client.get(reverse("web:parcel_detail", args=[w.parcel_a.pk])).status_code == 404
+    assert client.get(reverse("ledger:parcel_detail", args=[w.parcel_a.pk])).status_code == 404
 
 
 @pytest.mark.django_db

@@ -31,9 +31,9 @@ def hostile(world):
 
 def _urls(world):
     for fmt in ("csv", "xlsx"):
-        yield fmt, reverse("web:parcel_export", args=[fmt])
-        yield fmt, reverse("web:enterprise_export", args=[fmt])
-        yield fmt, reverse("web:run_export", args=[world.run_final.pk, fmt])
+        yield fmt, reverse("ledger:parcel_export", args=[fmt])
+        yield fmt, reverse("ledger:enterprise_export", args=[fmt])
+        yield fmt, reverse("evaluation:run_export", args=[world.run_final.pk, fmt])
 
 
 def test_every_web_export_keeps_names_as_text(hostile):

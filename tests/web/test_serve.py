@@ -6,7 +6,7 @@ import urllib.request
 import pytest
 from django.contrib.auth import authenticate
 
-from landcycle.web.demo_users import create_demo_users
+from landcycle.demo.users import create_demo_users
 from landcycle.web.models import Profile, Role
 from tests.processes import (
     answers,

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_is_sent_to_login(world, client):
-    response = client.get(reverse("web:parcel_list"))
+    response = client.get(reverse("ledger:parcel_list"))
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
@@ -65,22 +65,22 @@ def test_openapi_schema_is_public(world, client):
 
 def test_parcel_list_sort_filter_and_export(world):
     client = client_for(world.users["evaluation_officer"])
-    page = client.get(reverse("web:parcel_list"), {"sort": "-code"}).content.decode()
+    page = client.get(reverse("ledger:parcel_list"), {"sort": "-code"}).content.decode()
     assert page.index("B-FREE") < page.index("A-0001")
-    street = client.get(reverse("web:parcel_list"), {"jurisdiction": world.street_b.pk})
+    street = client.get(reverse("ledger:parcel_list"), {"jurisdiction": world.street_b.pk})
     assert "B-0001" in street.content.decode() and "A-0001" not in street.content.decode()
-    csv = client.get(reverse("web:parcel_export", args=["csv"]), {"q": "A"}).content
+    csv = client.get(reverse("ledger:parcel_export", args=["csv"]), {"q": "A"}).content
     assert csv.startswith("\ufeff".encode()) and b"A-0001" in csv and b"B-0001" not in csv
-    xlsx = client.get(reverse("web:parcel_export", args=["xlsx"])).content
+    xlsx = client.get(reverse("ledger:parcel_export", args=["xlsx"])).content
     rows = list(openpyxl.load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True))
     assert rows[0][0] == "宗地编号" and len(rows) == 6
-    assert client.get(reverse("web:parcel_export", args=["pdf"])).status_code == 404
+    assert client.get(reverse("ledger:parcel_export", args=["pdf"])).status_code == 404
 
 
 def test_parcel_card_shows_everything(world):
     w = world
     client = client_for(w.users["evaluation_officer"])
-    page = client.get(reverse("web:parcel_detail", args=[w.parcel_b.pk])).content.decode()
+    page = client.get(reverse("ledger:parcel_detail", args=[w.parcel_b.pk])).content.decode()
     for expected in (
         "乙化工有限公司",
         "乙租户贸易有限公司",
@@ -95,7 +95,7 @@ def test_parcel_card_shows_everything(world):
 
 def test_enterprise_graph_links_persons_and_related_enterprises(world):
     client = client_for(world.users["evaluation_officer"])
-    page = client.get(reverse("web:enterprise_detail", args=[world.ent_b.pk])).content.decode()
+    page = client.get(reverse("ledger:enterprise_detail", args=[world.ent_b.pk])).content.decode()
     marker = 'id="relation-graph" type="application/json">'
     start = page.index(marker) + len(marker)
     graph = json.loads(page[start : page.index("</script>", start)])
@@ -106,7 +106,7 @@ def test_enterprise_graph_links_persons_and_related_enterprises(world):
 
 def test_map_bbox_detail_and_grid(world):
     client = client_for(world.users["street_officer"])
-    url = reverse("web:map_parcels")
+    url = reverse("overview:map_parcels")
     detail = client.get(url, {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16}).json()
     assert detail["kind"] == "parcels"
     assert {f["properties"]["code"] for f in detail["features"]} == {"A-0001", "A1-0001"}
@@ -140,19 +140,19 @@ def test_portal_shows_public_fields_only(world, client):
 
 def test_language_switches(world):
     client = client_for(world.users["evaluation_officer"])
-    assert "总览" in client.get(reverse("web:dashboard")).content.decode()
+    assert "总览" in client.get(reverse("overview:dashboard")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert "Dashboard" in client.get(reverse("web:dashboard")).content.decode()
+    assert "Dashboard" in client.get(reverse("overview:dashboard")).content.decode()
 
 
 def test_run_pages(world):
     w = world
     client = client_for(w.users["evaluation_officer"])
-    page = client.get(reverse("web:run_detail", args=[w.run_final.pk])).content.decode()
+    page = client.get(reverse("evaluation:run_detail", args=[w.run_final.pk])).content.decode()
     assert "B-0001" in page and "A-0001" in page
-    compare = client.get(reverse("web:run_compare", args=[w.run_final.pk, w.run_draft.pk]))
+    compare = client.get(reverse("evaluation:run_compare", args=[w.run_final.pk, w.run_draft.pk]))
     assert "3" in compare.content.decode()
-    csv = client.get(reverse("web:run_export", args=[w.run_final.pk, "csv"]), {"class": "D"})
+    csv = client.get(reverse("evaluation:run_export", args=[w.run_final.pk, "csv"]), {"class": "D"})
     assert b"B-0001" in csv.content and b"A-0001" not in csv.content
 
 
@@ -167,13 +167,13 @@ def test_run_results_sort_by_figures_and_cards_show_ranks(world):
             output_10k_cny_per_ha=1000.0 * rank, rank_jurisdiction=rank, rank_industry=10 + rank
         )
     client = client_for(w.users["evaluation_officer"])
-    url = reverse("web:run_detail", args=[w.run_final.pk])
+    url = reverse("evaluation:run_detail", args=[w.run_final.pk])
     page = client.get(url, {"sort": "-output_per_ha"}).content.decode()
     shown = [c for c in re.findall(r">([A-Z]\d?-\d{4})</a>", page) if c in codes]
     assert shown == codes[::-1]
     assert "地均产值" in page and "街道内排名" in page
     parcel_a = results.get(parcel_code=codes[0]).parcel_id
-    card = client.get(reverse("web:parcel_detail", args=[parcel_a])).content.decode()
+    card = client.get(reverse("ledger:parcel_detail", args=[parcel_a])).content.decode()
     assert "排名 (街道 / 行业)" in card and "1 / 11" in card
 
 
@@ -218,12 +218,14 @@ def test_import_shows_errors_before_writing(world, tmp_path):
     client = client_for(world.users["evaluation_officer"])
     before = Parcel.objects.count()
     with workbook.open("rb") as handle:
-        response = client.post(reverse("web:import"), {"workbook": handle}, follow=True)
+        response = client.post(reverse("imports:import"), {"workbook": handle}, follow=True)
     page = response.content.decode()
     assert response.status_code == 200
     assert 'class="list errors"' in page and "not a number" in page
     assert Parcel.objects.count() == before
-    assert client_for(world.users["street_officer"]).get(reverse("web:import")).status_code == 403
+    assert (
+        client_for(world.users["street_officer"]).get(reverse("imports:import")).status_code == 403
+    )
 
 
 @override_settings(LANDCYCLE_WEB_SYNC_JOBS=True)
@@ -239,7 +241,7 @@ def test_import_valid_workbook_then_commit(world, tmp_path):
     book.save(workbook)
     client = client_for(world.users["evaluation_officer"])
     with workbook.open("rb") as handle:
-        checked = client.post(reverse("web:import"), {"workbook": handle}, follow=True)
+        checked = client.post(reverse("imports:import"), {"workbook": handle}, follow=True)
     assert not Parcel.objects.filter(code="NEW-1").exists()  # checked, not written
     job_url = checked.redirect_chain[-1][0]
     commit_url = job_url + "commit/"
@@ -253,7 +255,7 @@ def test_import_valid_workbook_then_commit(world, tmp_path):
 def test_officer_map_available_layer_includes_draft_lists(world):
     client = client_for(world.users["evaluation_officer"])
     layer = client.get(
-        reverse("web:map_parcels"),
+        reverse("overview:map_parcels"),
         {"bbox": "116.4,39.7,116.7,39.9", "zoom": 16, "layer": "available"},
     ).json()
     assert {f["properties"]["code"] for f in layer["features"]} == {"B-FREE", "B-DRAFTLIST"}
@@ -261,7 +263,7 @@ def test_officer_map_available_layer_includes_draft_lists(world):
 
 def test_publish_a_draft_run_only_with_the_publish_action(world):
     w = world
-    url = reverse("web:run_transition", args=[w.run_draft.pk, "publish"])
+    url = reverse("evaluation:run_transition", args=[w.run_draft.pk, "publish"])
     assert client_for(w.users["department_reader"]).post(url).status_code == 403
     client = client_for(w.users["evaluation_officer"])
     client.post(url)
@@ -269,7 +271,7 @@ def test_publish_a_draft_run_only_with_the_publish_action(world):
     assert w.run_draft.status == "notice"
     # now published: the department reader sees it, and a second publish is refused politely
     reader = client_for(w.users["department_reader"])
-    assert reader.get(reverse("web:run_detail", args=[w.run_draft.pk])).status_code == 200
+    assert reader.get(reverse("evaluation:run_detail", args=[w.run_draft.pk])).status_code == 200
     page = client.post(url, follow=True).content.decode()
     assert "notice" in page or "公示" in page
 
@@ -284,7 +286,7 @@ def test_api_bbox_filter(world):
 
 def test_dashboard_output_by_class_and_street(world):
     from landcycle.evaluation.models import EvaluationResult
-    from landcycle.web import services
+    from landcycle.overview import services
 
     EvaluationResult.objects.filter(run=world.run_final, parcel=world.parcel_a).update(
         output_10k_cny=30_000.0

@@ -14,11 +14,15 @@ from __future__ import annotations
 import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 
-from landcycle.ledger.models import Jurisdiction
-from landcycle.web.permissions import restrict
+from landcycle.core.permissions import restrict
 
-# Related models few enough to list as options (after restriction).
-LISTABLE = (Jurisdiction,)
+# Related models few enough to list as options (after restriction); apps add theirs.
+LISTABLE: set[type] = set()
+
+
+def allow_listing(model: type) -> None:
+    """Let the browsable API list ``model``'s rows (restricted) as filter options."""
+    LISTABLE.add(model)
 
 
 class RestrictedFilterBackend(DjangoFilterBackend):
@@ -34,7 +38,7 @@ class RestrictedFilterBackend(DjangoFilterBackend):
             ):
                 continue
             related = filter_.queryset
-            if related is not None and issubclass(related.model, LISTABLE):
+            if related is not None and related.model in LISTABLE:
                 filter_.queryset = restrict(related.all(), request.user)
             else:
                 filterset.filters[name] = django_filters.NumberFilter(

@@ -39,7 +39,7 @@ def url_of(target, pk):
 
 
 def card(parcel):
-    return reverse("web:parcel_detail", args=[parcel.pk])
+    return reverse("ledger:parcel_detail", args=[parcel.pk])
 
 
 def upload(client, target, pk, name, content, **fields):

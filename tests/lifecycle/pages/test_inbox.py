@@ -110,10 +110,10 @@ def test_items_link_to_their_case_when_its_page_exists(world, cases, monkeypatch
         else:
             assert re.search(r'<a href="[^"]+/\d+/">', row)
     # The mechanism, with a route that exists in every tree:
-    routes = {**due.DETAIL_ROUTES, "lifecycle.exitcase": "web:parcel_detail"}
+    routes = {**due.DETAIL_ROUTES, "lifecycle.exitcase": "ledger:parcel_detail"}
     monkeypatch.setattr(due, "DETAIL_ROUTES", routes)
     html = client_for(world.users["administrator"]).get(URL).content.decode()
-    assert f'<a href="{reverse("web:parcel_detail", args=[cases["late"].pk])}">' in html
+    assert f'<a href="{reverse("ledger:parcel_detail", args=[cases["late"].pk])}">' in html
 
 
 def test_only_mine(world, cases):

@@ -1,0 +1,5 @@
+"""URLs of the import pages (namespace ``imports``)."""
+
+from .views import urlpatterns  # noqa: F401
+
+app_name = "imports"

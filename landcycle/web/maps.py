@@ -1,0 +1,192 @@
+"""Map helpers shared by every map page: bounding boxes, simplified polygons, grid cells.
+
+Map layers by bounding box: simplified polygons when zoomed in, a grid of counts when out.
+
+A request never returns all parcels: it takes the parcels whose indexed bounding box overlaps
+the view, and above ``MAX_FEATURES`` (or below ``DETAIL_ZOOM``) it answers with grid cells.
+Simplified geometries are cached per (geometry, zoom), so panning costs little.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import shapely
+from django.conf import settings
+from django.db.models import Count, F, FloatField, Max, Min, QuerySet, Sum
+from django.db.models.functions import Cast, Floor
+
+from landcycle.core.geometry import parse_geometry
+
+from . import cache
+
+COORDINATE_DECIMALS = 7
+DETAIL_ZOOM = 12  # from this zoom on, parcels may be drawn as polygons
+MAX_FEATURES = 3000  # more parcels than this in view → grid cells instead
+GRID_CELLS = 24  # cells across the view at low zoom
+
+
+class BadBBox(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class BBox:
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    @classmethod
+    def parse(cls, text: str | None) -> BBox:
+        try:
+            values = [float(v) for v in (text or "").split(",")]
+        except ValueError:
+            raise BadBBox("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat") from None
+        if len(values) != 4:
+            raise BadBBox("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
+        box = cls(*values)
+        if not (
+            -180 <= box.min_lon < box.max_lon <= 180 and -90 <= box.min_lat < box.max_lat <= 90
+        ):
+            raise BadBBox("bbox out of range or empty")
+        return box
+
+
+def overlapping(queryset: QuerySet, box: BBox, max_span: float | None = None) -> QuerySet:
+    """Parcels whose bounding box overlaps ``box``. Given the widest parcel's span in
+    longitude, ``min_lon`` gets a lower bound too, so the bbox index is read over a narrow
+    range instead of every parcel west of the view."""
+    queryset = queryset.filter(
+        min_lon__lte=box.max_lon,
+        max_lon__gte=box.min_lon,
+        min_lat__lte=box.max_lat,
+        max_lat__gte=box.min_lat,
+    )
+    if max_span is not None:
+        queryset = queryset.filter(min_lon__gte=box.min_lon - max_span - 1e-9)  # float slack
+    return queryset
+
+
+def max_lon_span(parcels: QuerySet) -> float | None:
+    """The widest parcel's extent in longitude, cached per data version."""
+    return cache.value(
+        "lon_span",
+        parcels,
+        cache.data_version(),
+        lambda: parcels.aggregate(s=Max(F("max_lon") - F("min_lon")))["s"],
+    )
+
+
+def tolerance_for_zoom(zoom: int) -> float:
+    """Half a screen pixel in degrees at this zoom (256-pixel tiles)."""
+    return 360.0 / (256 * 2**zoom) / 2
+
+
+@lru_cache(maxsize=200_000)
+def simplified(wkt: str, zoom: int) -> dict | None:
+    try:
+        geometry = parse_geometry(wkt)
+    except ValueError:
+        return None
+    geometry = shapely.simplify(geometry, tolerance_for_zoom(zoom), preserve_topology=True)
+    return _rounded(shapely.geometry.mapping(geometry))
+
+
+def _rounded(value):
+    """Coordinates to 7 decimals (about 1 cm): a third shorter GeoJSON, nothing visible lost."""
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        if value and isinstance(value[0], float):
+            return [round(v, COORDINATE_DECIMALS) for v in value]
+        return [_rounded(v) for v in value]
+    return value
+
+
+def grid_cells(parcels: QuerySet, box: BBox) -> dict:
+    """Counts and areas of parcels in a GRID_CELLS-wide grid over the view (one GROUP BY)."""
+    cell = max(box.max_lon - box.min_lon, box.max_lat - box.min_lat) / GRID_CELLS
+    centre_lon = (F("min_lon") + F("max_lon")) / 2
+    centre_lat = (F("min_lat") + F("max_lat")) / 2
+    rows = (
+        parcels.annotate(
+            gx=Floor(Cast((centre_lon - box.min_lon) / cell, FloatField())),
+            gy=Floor(Cast((centre_lat - box.min_lat) / cell, FloatField())),
+        )
+        .values("gx", "gy")
+        .annotate(count=Count("pk"), area=Sum("registered_area_m2"))
+    )
+    features = []
+    for row in rows:
+        x0 = box.min_lon + row["gx"] * cell
+        y0 = box.min_lat + row["gy"] * cell
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [x0, y0],
+                            [x0 + cell, y0],
+                            [x0 + cell, y0 + cell],
+                            [x0, y0 + cell],
+                            [x0, y0],
+                        ]
+                    ],
+                },
+                "properties": {"count": row["count"], "area_m2": row["area"] or 0.0},
+            }
+        )
+    return {"type": "FeatureCollection", "kind": "grid", "features": features}
+
+
+def street_extents(parcels: QuerySet) -> dict:
+    """Each street's extent (the box around its parcels): jurisdictions carry no geometry."""
+    rows = (
+        parcels.exclude(min_lon__isnull=True)
+        .values("jurisdiction_id", "jurisdiction__name")
+        .annotate(
+            x0=Min("min_lon"),
+            y0=Min("min_lat"),
+            x1=Max("max_lon"),
+            y1=Max("max_lat"),
+            n=Count("pk"),
+        )
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [r["x0"], r["y0"]],
+                        [r["x1"], r["y0"]],
+                        [r["x1"], r["y1"]],
+                        [r["x0"], r["y1"]],
+                        [r["x0"], r["y0"]],
+                    ]
+                ],
+            },
+            "properties": {"name": r["jurisdiction__name"], "count": r["n"]},
+        }
+        for r in rows
+    ]
+    return {"type": "FeatureCollection", "kind": "streets", "features": features}
+
+
+def extent(parcels: QuerySet) -> list[float] | None:
+    box = parcels.aggregate(
+        x0=Min("min_lon"), y0=Min("min_lat"), x1=Max("max_lon"), y1=Max("max_lat")
+    )
+    if box["x0"] is None:
+        return None
+    return [box["x0"], box["y0"], box["x1"], box["y1"]]
+
+
+def map_settings(**extra) -> dict:
+    """The base map's settings for a page's ``map-settings`` JSON (Tianditu key, …)."""
+    return {"tianditu_key": settings.LANDCYCLE_TIANDITU_KEY, **extra}
