@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
 from landcycle.core.permissions import Action, restrict, scope_of
+from landcycle.imports.limits import limit
 from landcycle.ledger.models import Parcel
 from landcycle.web.decorators import requires
 from landcycle.web.panels import Panel
@@ -104,12 +105,9 @@ def documents(request, target: str, pk: int):
         if action is None:
             raise Http404("不能在此对象上传文件")
         form = DocumentForm(request.POST, request.FILES, officer=action == Action.HANDLE)
-        refused = getattr(request, "upload_refused_bytes", None)
-        if refused:
-            form.add_error(
-                None,
-                f"上传的文件过大（约 {refused / 1024 / 1024:.0f} MB），已丢弃，未保存。",
-            )
+        if getattr(request, "upload_refused_bytes", None):  # cut by the upload handler
+            ceiling = limit("LANDCYCLE_IMPORT_MAX_FILE_MB")
+            form.add_error(None, f"上传的文件超过 {ceiling} MB 的上传上限，已丢弃，未保存。")
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
