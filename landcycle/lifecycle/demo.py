@@ -474,6 +474,20 @@ def _agreement_docx(agreement) -> bytes:
         document.add_paragraph(f"{term.get_indicator_display()} {term.op} {term.value} {term.unit}")
     out = io.BytesIO()
     document.save(out)
+    return _fixed_times(out.getvalue())
+
+
+def _fixed_times(docx: bytes) -> bytes:
+    """The same bytes for the same text: zip members carry the time they were written."""
+    import io
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(member, source.read(info.filename))
     return out.getvalue()
 
 

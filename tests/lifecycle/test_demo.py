@@ -79,7 +79,9 @@ def test_populate_creates_every_state(ledger):
 
 def test_populate_twice_gives_the_same_result(ledger):
     first = demo.populate(d("2025-11-24"))
+    stored = sorted(Document.objects.values_list("file", "sha256"))
     assert demo.populate(d("2025-11-24")) == first
+    assert sorted(Document.objects.values_list("file", "sha256")) == stored  # same bytes, names
     files = [p for p in _media_root().rglob("*") if p.is_file()]
     assert len(files) == Document.objects.count() > 0  # the first run's files were removed
 

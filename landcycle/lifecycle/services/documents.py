@@ -6,7 +6,7 @@ for uploads and for generated files (the exit notices) alike. The type is judged
 name's suffix; the size is capped by ``LANDCYCLE_DOCUMENT_MAX_MB`` (a Django setting or an
 environment variable; default 20). A refused file raises ``DocumentRefused`` with the reason in
 Chinese and nothing is written. Files go under ``MEDIA_ROOT`` (the data directory, outside the
-web root) under a random name; the original name is kept in the record.
+web root) named by their SHA-256; the original name is kept in the record.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -201,7 +200,9 @@ def attach(
         uploaded_by_name=_name_of(user),
         uploaded_at=now,
     )
-    stored = f"{now:%Y/%m}/{uuid.uuid4().hex}{accepted.suffixes[0]}"
+    # Named by its content: no user text on disk, and the same file gets the same name in two
+    # builds of the same data (the storage adds a suffix if that exact file is stored twice).
+    stored = f"{now:%Y/%m}/{document.sha256[:32]}{accepted.suffixes[0]}"
     document.file.save(stored, content, save=False)
     try:
         with transaction.atomic():
