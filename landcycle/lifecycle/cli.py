@@ -54,7 +54,10 @@ def register(subparsers) -> None:
     p.add_argument("--user", help="a username: that user's scope (default everything)")
     p.add_argument("--jurisdiction", help="a jurisdiction name: it and below")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--email", action="store_true", help="e-mail each user their digest")
+    p.add_argument(
+        "--email", "--mail", action="store_true", help="e-mail each user their digest (Django mail)"
+    )
+    p.add_argument("--url", default="", help="the site's inbox address, ending each e-mail")
     p.set_defaults(handler=_due)
 
     p = subparsers.add_parser("stockland", help="stock land (存量土地): identify, disposal rate")
@@ -165,31 +168,31 @@ def _calendar_deadline(args) -> int:
 
 def _due(args) -> int:
     setup_django()
-    from .services.due import digest_text, due_items, send_digests
+    from .services.due import digest_text, inbox, send_digests
 
     today = _today(args)
     if args.email:
-        print(f"sent {send_digests(today)} digests")
+        print(f"sent {send_digests(today, inbox_url=args.url)} digests")
         return 0
-    scope = None
+    who = None
     if args.user:
         from django.contrib.auth import get_user_model
 
-        user = get_user_model().objects.filter(username=args.user).first()
-        if user is None:
+        who = get_user_model().objects.filter(username=args.user).first()
+        if who is None:
             raise CommandError(f"no user {args.user!r}")
-        scope = user
     elif args.jurisdiction:
-        scope = _jurisdiction(args.jurisdiction)
-    items = due_items(scope, today)
+        who = _jurisdiction(args.jurisdiction)
+    box = inbox(who, today)
     if args.format == "json":
         rows = [
-            {**dataclasses.asdict(i), "due": i.due.isoformat() if i.due else None} for i in items
+            {**dataclasses.asdict(i), "due": i.due.isoformat() if i.due else None}
+            for i in box.items
         ]
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        print(digest_text(items, today))
+        print(digest_text(box))
     return 0
 
 

@@ -39,6 +39,7 @@ MIN_PARCELS = 40
 
 
 def _clear() -> None:
+    _clear_documents()  # l4: documents hold protected keys to the cases (below)
     for model in (
         m.Clawback,
         m.ExitStep,
@@ -83,6 +84,7 @@ def populate(today: dt.date) -> dict[str, dict[str, int]]:
         _renewal(today, parcels)
         _renewal_plan_refused(parcels)
         _projects(today, parcels)
+        _documents(today)  # l4 (below)
     return summary()
 
 
@@ -563,3 +565,93 @@ def _projects(today, parcels):
             projects.close(project, landed=False, on=_days(today, 60), note="企业放弃投资")
         elif outcome == "reassign":
             projects.reassign(project, to=other, on=today)
+
+
+# ---- Documents (一地一档; l4) ---------------------------------------------------------------
+# Each agreement's signed text (DOCX) on its case and parcel, and an inspection photo (internal)
+# on each open stock-land case: the parcel cards and the case pages show them. Exit notices are
+# stored by the exit workflow itself.
+
+
+def _clear_documents() -> None:
+    for document in m.Document.objects.all():
+        document.file.delete(save=False)
+    m.Document.objects.all().delete()
+
+
+def _agreement_docx(agreement) -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_heading("履约监管协议书（演示）", level=1)
+    document.add_paragraph(f"协议编号：{agreement.number}")
+    document.add_paragraph(f"宗地：{agreement.parcel.code}　企业：{agreement.enterprise.name}")
+    for term in agreement.terms.all():
+        document.add_paragraph(f"{term.get_indicator_display()} {term.op} {term.value} {term.unit}")
+    out = io.BytesIO()
+    document.save(out)
+    return _fixed_times(out.getvalue())
+
+
+def _fixed_times(docx: bytes) -> bytes:
+    """The same bytes for the same text: zip members carry the time they were written."""
+    import io
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(member, source.read(info.filename))
+    return out.getvalue()
+
+
+def _photo_png(seed: int, width: int = 64, height: int = 48) -> bytes:
+    """A small PNG standing in for a site photo (a colour gradient)."""
+    import struct
+    import zlib
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(tag + data))
+        return struct.pack(">I", len(data)) + tag + data + crc
+
+    rows = b"".join(
+        b"\x00" + b"".join(bytes(((x * 4 + seed) % 256, (y * 5) % 256, 120)) for x in range(width))
+        for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _documents(today) -> None:
+    from .services.documents import attach
+
+    agreements_ = m.SupervisionAgreement.objects.select_related("parcel", "enterprise")
+    for agreement in agreements_.prefetch_related("terms").order_by("number"):
+        attach(
+            _agreement_docx(agreement),
+            name=f"{agreement.number}.docx",
+            kind=m.Document.Kind.CONTRACT,
+            target=agreement,
+            title=f"履约监管协议书 {agreement.number}",
+            dated=agreement.signed_on,
+        )
+    cases = m.StockLandCase.objects.filter(status__in=m.StockLandCase.OPEN_STATUSES)
+    for index, case in enumerate(cases.select_related("parcel").order_by("pk")[:10]):
+        attach(
+            _photo_png(index * 37),
+            name=f"{case.parcel.code}-巡查.png",
+            kind=m.Document.Kind.PHOTO,
+            target=case,
+            title=f"{case.parcel.code} 现场巡查照片（演示）",
+            dated=today,
+            internal=True,
+        )

@@ -64,6 +64,7 @@ def register_rules() -> None:
     # The public sees the parcels of a published available-land list (the portal map).
     publish(Parcel, _on_published_available_list)
     register_renewal_and_project_rules()
+    register_document_rules()  # l4: documents (below)
 
 
 # ---- renewal and the project library (issue 13, helper l3) ----------------------------------
@@ -116,5 +117,48 @@ def register_renewal_and_project_rules() -> None:
                 | Q(reassigned_to_id__in=jurisdictions_in(path))
             ),
             by_enterprise=lambda eid: _NOTHING,
+        ),
+    )
+
+
+# ---- Documents (一地一档; l4) ---------------------------------------------------------------
+# A case's document follows its case's rule; a document of the parcel alone follows the parcel
+# (for an enterprise: the parcel it holds, not one it rents). Internal papers never reach an
+# enterprise. The case rules are read when a query is built, so rules other apps register later
+# (renewal, projects) count too; a case model without a rule adds nothing (administrators only).
+_DOCUMENT_CASES = {
+    "admission": lifecycle.AdmissionApplication,
+    "agreement": lifecycle.SupervisionAgreement,
+    "exit_case": lifecycle.ExitCase,
+    "stockland_case": lifecycle.StockLandCase,
+    "available_list": lifecycle.AvailableLandList,
+    "renewal_project": lifecycle.RenewalProject,
+    "project": lifecycle.ProjectLead,
+}
+
+
+def _documents(parcels: Q, case_rule: str, arg) -> Q:
+    from landcycle.core.permissions import RULES
+
+    q = Q(**{f"{name}__isnull": True for name in _DOCUMENT_CASES}) & parcels
+    for name, model in _DOCUMENT_CASES.items():
+        rule = RULES.get(model)
+        if rule is not None:
+            cases = model._default_manager.filter(getattr(rule, case_rule)(arg)).values("pk")
+            q |= Q(**{f"{name}__in": cases})
+    return q
+
+
+def register_document_rules() -> None:
+    """Row rule of ``Document`` (called by ``register_rules``)."""
+    register(
+        lifecycle.Document,
+        RowRule(
+            by_jurisdiction=lambda path: _documents(
+                Q(parcel_id__in=parcels_in(path)), "by_jurisdiction", path
+            ),
+            by_enterprise=lambda eid: (
+                _documents(Q(parcel__holder_id=eid), "by_enterprise", eid) & Q(internal=False)
+            ),
         ),
     )

@@ -6,6 +6,7 @@ from landcycle.lifecycle import demo
 from landcycle.lifecycle.models import (
     AdmissionApplication,
     AvailableLandList,
+    Document,
     ExitCase,
     ProjectLead,
     RenewalProject,
@@ -20,7 +21,23 @@ from tests.factories import JurisdictionFactory, ParcelFactory
 from .conftest import d
 
 pytestmark = pytest.mark.django_db
+
+
+def _media_root():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT)
+
+
 STREETS = ["新碶街道", "小港街道", "大碶街道", "柴桥街道", "霞浦街道", "梅山街道"]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):  # l4: the demo's documents go to a temporary MEDIA_ROOT
+    settings.MEDIA_ROOT = tmp_path / "documents"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -49,14 +66,24 @@ def test_populate_creates_every_state(ledger):
     assert set(counts["renewal"]) == set(RenewalProject.Status.values)
     assert set(counts["project"]) == set(ProjectLead.Status.values)
     assert published_available_land()
-    assert any(item.status == "late" for item in due_items(None, d("2025-11-24")))
+    late = ("overdue", "long_overdue")
+    assert any(item.status in late for item in due_items(None, d("2025-11-24")))
+    # 一地一档 (l4): every agreement's text, a photo on open stock-land cases
+    contracts = Document.objects.filter(kind="contract")
+    assert contracts.count() == SupervisionAgreement.objects.count()
+    assert all(doc.parcel_id == doc.agreement.parcel_id for doc in contracts)
+    assert Document.objects.filter(kind="photo", internal=True).exists()
     exited = ExitCase.objects.get(state="exited")
     assert exited.clawbacks.count() == 2 and exited.steps.count() == 5
 
 
 def test_populate_twice_gives_the_same_result(ledger):
     first = demo.populate(d("2025-11-24"))
+    stored = sorted(Document.objects.values_list("file", "sha256"))
     assert demo.populate(d("2025-11-24")) == first
+    assert sorted(Document.objects.values_list("file", "sha256")) == stored  # same bytes, names
+    files = [p for p in _media_root().rglob("*") if p.is_file()]
+    assert len(files) == Document.objects.count() > 0  # the first run's files were removed
 
 
 def test_populate_late_in_2026_flags_unknown_2027_deadlines(ledger):

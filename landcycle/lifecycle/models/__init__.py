@@ -3,6 +3,7 @@
 from .admission import AdmissionApplication
 from .agreements import AgreementTerm, SupervisionAgreement
 from .calendar import CalendarYear, Holiday
+from .documents import Document
 from .exits import Clawback, ExitCase, ExitStep
 from .projects import ProjectLead, ProjectProgress
 from .renewal import EnterpriseMeasure, RenewalProject, StreetTarget, TaskTable
@@ -16,6 +17,7 @@ __all__ = [
     "CalendarYear",
     "Clawback",
     "DisposalStep",
+    "Document",
     "EnterpriseMeasure",
     "ExitCase",
     "ExitStep",

@@ -1,0 +1,30 @@
+"""Permission-matrix rows of the documents (一地一档): a parcel's documents page and upload, and
+the file itself. "own" = parcel A-0001 / a document of it (street A, held by enterprise A);
+"other" = parcel B-0001 / a document of it."""
+
+from tests.web.permission_codes import OWN_ONLY, PAGE_NO_METHOD, page
+
+# An empty upload: the form shown again with its error (200) to roles that may add documents
+# (HANDLE: officers; SUBMIT: the enterprise on its own parcel); readers are refused (403);
+# out of scope is "not found".
+UPLOAD_OWN = "200 200 200 403 200 403 302"
+UPLOAD_OTHER = "200 200 404 403 404 403 302"
+
+ROWS = {
+    ("lifecycle:documents", "own"): page(POST=UPLOAD_OWN),
+    ("lifecycle:documents", "other"): page(OWN_ONLY, POST=UPLOAD_OTHER),
+    ("lifecycle:document_file", "own"): page(),
+    ("lifecycle:document_file", "other"): page(OWN_ONLY, POST=PAGE_NO_METHOD),
+}
+KWARGS = {"lifecycle:documents": {"target": "parcel"}}
+OBJECT_KEYS = {"lifecycle:documents": "parcel", "lifecycle:document_file": "document"}
+
+
+def objects(world):
+    from landcycle.lifecycle.services.documents import attach
+    from tests.lifecycle.samples import pdf_bytes
+
+    return {
+        "own": {"document": attach(pdf_bytes(), name="甲合同.pdf", target=world.parcel_a)},
+        "other": {"document": attach(pdf_bytes(), name="乙合同.pdf", target=world.parcel_b)},
+    }
