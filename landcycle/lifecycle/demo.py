@@ -574,9 +574,13 @@ def _projects(today, parcels):
 
 
 def _clear_documents() -> None:
+    """Delete the demo's documents and the exit notices stored with their steps, files too
+    (a second demo run leaves no orphan file behind)."""
     for document in m.Document.objects.all():
         document.file.delete(save=False)
     m.Document.objects.all().delete()
+    for step in m.ExitStep.objects.exclude(document_file=""):
+        step.document_file.delete(save=False)
 
 
 def _agreement_docx(agreement) -> bytes:

@@ -8,6 +8,7 @@ from landcycle.lifecycle.models import (
     AvailableLandList,
     Document,
     ExitCase,
+    ExitStep,
     ProjectLead,
     RenewalProject,
     StockLandCase,
@@ -83,7 +84,9 @@ def test_populate_twice_gives_the_same_result(ledger):
     assert demo.populate(d("2025-11-24")) == first
     assert sorted(Document.objects.values_list("file", "sha256")) == stored  # same bytes, names
     files = [p for p in _media_root().rglob("*") if p.is_file()]
-    assert len(files) == Document.objects.count() > 0  # the first run's files were removed
+    notices = ExitStep.objects.exclude(document_file="").count()  # exit notices (DOCX)
+    assert notices > 0 and Document.objects.count() > 0
+    assert len(files) == Document.objects.count() + notices  # the first run's files were removed
 
 
 def test_populate_late_in_2026_flags_unknown_2027_deadlines(ledger):

@@ -18,11 +18,7 @@ from tests.web import test_browser as chromium
 from tests.web.test_browser import log_in
 
 pytestmark = chromium.pytestmark
-world, _fresh_web_cache, fast_password_hashing = (
-    web.world,
-    web._fresh_web_cache,
-    web.fast_password_hashing,
-)
+world, fast_password_hashing = web.world, web.fast_password_hashing
 browser, page = chromium.browser, chromium.page
 
 

@@ -15,11 +15,7 @@ from tests.web import conftest as web
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
-world, _fresh_web_cache, fast_password_hashing = (
-    web.world,
-    web._fresh_web_cache,
-    web.fast_password_hashing,
-)
+world, fast_password_hashing = web.world, web.fast_password_hashing
 URL = "/inbox/"
 
 
