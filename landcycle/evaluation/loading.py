@@ -174,22 +174,7 @@ def _sql(frame: str, window: LoadWindow) -> tuple[str, list[str]]:
         sql = f"SELECT {', '.join(select)} FROM {_table(e)} ORDER BY {_q('id')}"
     elif frame == "indicators":
         r = ledger.IndicatorReport
-        fields = [
-            "enterprise",
-            "year",
-            "parcel",
-            "output_10k_cny",
-            "revenue_10k_cny",
-            "tax_10k_cny",
-            "value_added_10k_cny",
-            "energy_tce",
-            "emissions_t",
-            "rd_expense_10k_cny",
-            "investment_10k_cny",
-            "employees",
-            "electricity_kwh",
-            "water_t",
-        ]
+        fields = ["enterprise", "year", "parcel", *r.FIGURES]
         first_year = int(window.year) - int(window.indicator_years_back)
         sql = (
             f"SELECT {', '.join(_col(r, f) for f in fields)} FROM {_table(r)} "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from landcycle.core.permissions import RowRule, register
-from landcycle.ledger.permissions import parcels_in, parcels_of
+from landcycle.ledger.permissions import on_parcels_in, on_parcels_of
 
 from .models import EvaluationResult, EvaluationRun, Objection, ReviewDecision
 
@@ -30,8 +30,8 @@ def register_rules() -> None:
     register(
         EvaluationResult,
         RowRule(
-            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
-            by_enterprise=lambda eid: Q(parcel_id__in=parcels_of(eid)) | Q(holder_id=eid),
+            by_jurisdiction=on_parcels_in,
+            by_enterprise=lambda eid: on_parcels_of(eid) | Q(holder_id=eid),
             published=Q(run__status__in=PUBLISHED),
             # the published lists (the A list): final runs, the classes the disclosure names
             # (a REVIEW parcel by the class decided for it: ``review.in_classes_q``); and during
@@ -46,15 +46,15 @@ def register_rules() -> None:
     register(
         ReviewDecision,
         RowRule(
-            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
-            by_enterprise=lambda eid: Q(parcel_id__in=parcels_of(eid)),
+            by_jurisdiction=on_parcels_in,
+            by_enterprise=on_parcels_of,
             published=Q(run__status__in=PUBLISHED),
         ),
     )
     register(
         Objection,
         RowRule(
-            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_jurisdiction=on_parcels_in,
             by_enterprise=lambda eid: Q(enterprise_id=eid),
             # objections are raised on notice; a superseded run was on notice (or final) too,
             # and its objections stay visible with their answers and the correction

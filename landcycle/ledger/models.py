@@ -413,6 +413,21 @@ class IndicatorReport(ChangeLogged):
     water_t = models.FloatField("用水量 (吨)", null=True, blank=True)
     extra = models.JSONField("其他属性", default=dict, blank=True)
 
+    # The yearly figures, declared once: the evaluation loads them, the agreements check them.
+    FIGURES = (
+        "output_10k_cny",
+        "revenue_10k_cny",
+        "tax_10k_cny",
+        "value_added_10k_cny",
+        "energy_tce",
+        "emissions_t",
+        "rd_expense_10k_cny",
+        "investment_10k_cny",
+        "employees",
+        "electricity_kwh",
+        "water_t",
+    )
+
     class Meta:
         verbose_name = "年度指标"
         verbose_name_plural = "年度指标"

@@ -7,7 +7,12 @@ from django.db.models import Q
 
 from landcycle.core.permissions import RowRule, publish, register
 from landcycle.ledger.models import Parcel
-from landcycle.ledger.permissions import in_jurisdictions, jurisdictions_in, parcels_in
+from landcycle.ledger.permissions import (
+    in_jurisdictions,
+    jurisdictions_in,
+    on_parcels_in,
+    parcels_in,
+)
 
 from . import models as lifecycle
 
@@ -34,14 +39,14 @@ def register_rules() -> None:
     register(
         lifecycle.SupervisionAgreement,
         RowRule(
-            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_jurisdiction=on_parcels_in,
             by_enterprise=lambda eid: Q(enterprise_id=eid),
         ),
     )
     register(
         lifecycle.StockLandCase,
         RowRule(
-            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_jurisdiction=on_parcels_in,
             by_enterprise=lambda eid: Q(parcel__holder_id=eid),
         ),
     )
@@ -56,7 +61,7 @@ def register_rules() -> None:
     register(
         lifecycle.AvailableLandEntry,
         RowRule(
-            by_jurisdiction=lambda path: Q(parcel_id__in=parcels_in(path)),
+            by_jurisdiction=on_parcels_in,
             by_enterprise=lambda eid: Q(land_list__status="published"),
             public=lambda: Q(land_list__status="published"),
         ),

@@ -187,6 +187,19 @@ class Breach:
     reason: str
 
 
+# The commitments' names for the report's figures (IndicatorReport.FIGURES) the check reads;
+# investment last: it is also summed over the years.
+CHECKED_FIGURES = {
+    "output": "output_10k_cny",
+    "revenue": "revenue_10k_cny",
+    "tax": "tax_10k_cny",
+    "value_added": "value_added_10k_cny",
+    "energy": "energy_tce",
+    "rd": "rd_expense_10k_cny",
+    "investment": "investment_10k_cny",
+}
+
+
 def _figures(agreements, year: int) -> dict[int, dict[str, float | None]]:
     """Per agreement: the year's figures on its parcel (direct, or the enterprise's report split
     by the area it holds) and cumulative investment up to the year. Two queries."""
@@ -198,23 +211,12 @@ def _figures(agreements, year: int) -> dict[int, dict[str, float | None]]:
         held[holder] += area
     reports = IndicatorReport.objects.filter(
         enterprise_id__in=enterprises, year__lte=year
-    ).values_list(
-        "enterprise_id",
-        "parcel_id",
-        "year",
-        "output_10k_cny",
-        "revenue_10k_cny",
-        "tax_10k_cny",
-        "value_added_10k_cny",
-        "energy_tce",
-        "rd_expense_10k_cny",
-        "investment_10k_cny",
-    )
+    ).values_list("enterprise_id", "parcel_id", "year", *CHECKED_FIGURES.values())
     by_enterprise = defaultdict(list)
     for row in reports:
         by_enterprise[row[0]].append(row)
     out = {}
-    names = ("output", "revenue", "tax", "value_added", "energy", "rd", "investment")
+    names = tuple(CHECKED_FIGURES)
     for a in agreements:
         area = a.parcel.registered_area_m2
         sums: dict[str, float | None] = dict.fromkeys(names)
