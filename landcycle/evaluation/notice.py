@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from landcycle.core.permissions import Action, restrict, scope_of
+from landcycle.core.uploads import UploadRefused, detect_type
 from landcycle.ledger.models import Parcel
 
 from . import services
@@ -178,7 +179,8 @@ def _name(user) -> str:
 
 
 def check_attachment(upload) -> None:
-    """Refuse evidence of an unexpected kind or size (EvaluationError, Chinese first)."""
+    """Refuse evidence of an unexpected kind (by name and by content) or size
+    (EvaluationError, Chinese first)."""
     if upload is None:
         return
     suffix = PurePath(upload.name).suffix.lower()
@@ -192,6 +194,14 @@ def check_attachment(upload) -> None:
             f"证明材料「{upload.name}」过大（{upload.size / 1024 / 1024:.1f} MB），"
             f"上限 {ATTACHMENT_MAX_MB} MB (file too large)"
         )
+    # The content, not only the name: a renamed executable is refused (core.uploads).
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    try:
+        detect_type(head, PurePath(upload.name).name)
+    except UploadRefused as refused:
+        raise EvaluationError(f"证明材料：{refused}") from None
 
 
 def objectable_results(user, run: EvaluationRun | None = None):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from landcycle.core.uploads import ACCEPTED_SUFFIXES
+
 from ..models import Document
-from ..services.documents import ACCEPTED_SUFFIXES
 
 
 class DocumentForm(forms.Form):

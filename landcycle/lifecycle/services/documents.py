@@ -15,16 +15,15 @@ import datetime as dt
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from pathlib import PurePath
 
-import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from landcycle.core.uploads import Accepted, UploadRefused, detect_type
 from landcycle.ledger.models import Parcel
 
 from ..models import Document
@@ -34,47 +33,6 @@ from . import LifecycleError
 MB = 1024 * 1024
 DEFAULT_MAX_MB = 20
 _HEAD = 8192  # bytes the type matchers read (the OLE Word matcher looks up to byte 2142)
-
-
-@dataclass(frozen=True)
-class Accepted:
-    label: str  # as named to the user
-    mime: str
-    suffixes: tuple[str, ...]
-
-
-# Detected type (filetype's extension) → what is accepted. Scans, photos, office files, PDF.
-ACCEPTED = {
-    "pdf": Accepted("PDF", "application/pdf", (".pdf",)),
-    "jpg": Accepted("JPEG 图片", "image/jpeg", (".jpg", ".jpeg")),
-    "png": Accepted("PNG 图片", "image/png", (".png",)),
-    "tif": Accepted("TIFF 扫描件", "image/tiff", (".tif", ".tiff")),
-    "docx": Accepted(
-        "Word 文档",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (".docx",),
-    ),
-    "doc": Accepted("Word 97-2003 文档", "application/msword", (".doc",)),
-    "xlsx": Accepted(
-        "Excel 工作簿",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (".xlsx",),
-    ),
-    "xls": Accepted("Excel 97-2003 工作簿", "application/vnd.ms-excel", (".xls",)),
-}
-# Names of types people upload by mistake, for the refusal (others are named by MIME type).
-_FOUND = {
-    "application/x-msdownload": "Windows 可执行程序",
-    "application/zip": "ZIP 压缩包",
-    "application/x-rar-compressed": "RAR 压缩包",
-    "application/x-7z-compressed": "7z 压缩包",
-    "image/gif": "GIF 图片",
-    "image/webp": "WebP 图片",
-    "image/heic": "HEIC 照片（请导出为 JPEG）",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint 演示文稿",
-}
-ACCEPTED_SUFFIXES = tuple(s for a in ACCEPTED.values() for s in a.suffixes)
-ACCEPTED_LABELS = "、".join(dict.fromkeys(a.label for a in ACCEPTED.values()))
 
 
 class DocumentRefused(LifecycleError):
@@ -116,24 +74,10 @@ def check(head: bytes, name: str, size: int) -> Accepted:
             f"文件“{name}”大小 {_size_text(size)}，超过上限 {_size_text(limit)}，未保存。"
             f"（File too large.）"
         )
-    suffix = os.path.splitext(name)[1].lower()
-    kind = filetype.guess(head)
-    accepted = ACCEPTED.get(kind.extension) if kind else None
-    if accepted is None:
-        found = ""
-        if kind:
-            named = _FOUND.get(kind.mime)
-            found = f"（识别为 {named}，{kind.mime}）" if named else f"（识别为 {kind.mime}）"
-        raise DocumentRefused(
-            f"文件“{name}”的内容不是可接收的类型{found}：只接收 {ACCEPTED_LABELS}，未保存。"
-            f"（File type not accepted.）"
-        )
-    if suffix not in accepted.suffixes:
-        raise DocumentRefused(
-            f"文件“{name}”的扩展名“{suffix or '无'}”与内容（{accepted.label}）不符，未保存；"
-            f"请核对文件，或改用扩展名 {accepted.suffixes[0]}。"
-        )
-    return accepted
+    try:
+        return detect_type(head, name)
+    except UploadRefused as refused:
+        raise DocumentRefused(str(refused)) from None
 
 
 def target_field(target: Model) -> str:

@@ -90,6 +90,11 @@ def test_a_refused_attachment_is_explained_and_nothing_is_written(notice_run, en
     refused = _object(enterprise, notice_run, attachment=SimpleUploadedFile("x.exe", b"MZ"))
     assert refused.status_code == 400 and "类型不受理" in refused.content.decode()
     assert not Objection.objects.exists()
+    # The same program renamed .pdf: refused by its content, not accepted by its name.
+    disguised = SimpleUploadedFile("裁定书.pdf", b"MZ\x90\x00" + bytes(300), "application/pdf")
+    refused = _object(enterprise, notice_run, attachment=disguised)
+    assert refused.status_code == 400 and "内容不是可接收的类型" in refused.content.decode()
+    assert not Objection.objects.exists()
 
 
 def test_the_officer_upholds_and_the_card_and_run_page_show_it(notice_run, enterprise, officer):
