@@ -12,7 +12,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .auth import client_address, is_locked
-from .decorators import requires  # noqa: F401  (kept importable from here)
 
 # ---- login --------------------------------------------------------------------------------
 
