@@ -57,7 +57,11 @@ def run_policies(
 def _policy_of(name: str, sha: str, source: str) -> Policy | None:
     if source:
         try:
-            policy = load_policy_text(source, path=f"policy {name} stored with its runs")
+            # As it was used: a text from before the related-party rule was required reads
+            # with the values the engine had then (seed 000's, schema.SEED_RELATED_PARTIES).
+            policy = load_policy_text(
+                source, path=f"policy {name} stored with its runs", legacy=True
+            )
         except PolicyError:
             return None
         return policy if policy.sha256 == sha else None

@@ -4,11 +4,13 @@ import pytest
 from landcycle.evaluation import compare as comparing
 from landcycle.evaluation.models import EvaluationRun
 from tests.evaluation.conftest import YEAR
+from tests.evaluation.engine.builders import RELATED_RULE
 
 pytestmark = pytest.mark.django_db
 
 # A user policy (in LANDCYCLE_POLICY_DIRS): A from 3.4 亿元/公顷 of output, else B.
-STRICT = """
+STRICT = (
+    """
 name = "test-strict-output"
 version = "1"
 title_zh = "测试：只看产值"
@@ -41,6 +43,8 @@ all = [{ metric = "output_10k_cny_per_ha", at_least = { value = 0, unit = "万�
 reason_zh = "地均产值未达标"
 reason_en = "output per hectare below"
 """
+    + RELATED_RULE
+)
 
 
 @pytest.fixture

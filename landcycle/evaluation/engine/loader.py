@@ -12,11 +12,11 @@ import dataclasses
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .schema import Policy, PolicyError, _Invalid, parse_policy
+from .schema import MISSING_RELATED_RULE, Policy, PolicyError, _Invalid, parse_policy
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "policies"
 DEFAULT_POLICY = "beijing-etown-2023"
@@ -34,8 +34,18 @@ class PolicyInfo:
     default: bool
 
 
-def load_policy_file(path: str | Path) -> Policy:
-    """Read and validate one file; PolicyError names the file, line, key and reason."""
+# Names of policies whose files may omit the related-party rule (already adopted or run before
+# the rule was required): a callable, asked only when a file omits it.
+LegacyNames = Callable[[], Container[str]] | None
+
+
+def load_policy_file(path: str | Path, legacy_names: LegacyNames = None) -> Policy:
+    """Read and validate one file; PolicyError names the file, line, key and reason.
+
+    A file without its related-party rule (``[consequences.related_parties]``) is refused,
+    unless its policy's name is among ``legacy_names()`` (already adopted in the database):
+    then the rule is filled with seed 000's values and named in ``Policy.filled_keys``.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -45,10 +55,28 @@ def load_policy_file(path: str | Path) -> Policy:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PolicyError(f"not UTF-8 (byte {exc.start})", path=str(path)) from None
-    return load_policy_text(text, path=str(path))
+    try:
+        return load_policy_text(text, path=str(path))
+    except PolicyError as exc:
+        if legacy_names is None or not is_missing_related_rule(exc):
+            raise
+        policy = load_policy_text(text, path=str(path), legacy=True)
+        if policy.name not in legacy_names():
+            raise
+        return policy
 
 
-def load_policy_text(text: str, *, path: str = "<text>") -> Policy:
+def is_missing_related_rule(exc: PolicyError) -> bool:
+    """Whether ``exc`` refuses a policy only for a key of its related-party rule not stated."""
+    return exc.key.startswith("consequences.related_parties.") and exc.reason.startswith(
+        MISSING_RELATED_RULE
+    )
+
+
+def load_policy_text(text: str, *, path: str = "<text>", legacy: bool = False) -> Policy:
+    """Parse and validate a policy's text (``path`` names it in errors); ``legacy``: a text
+    already used (stored with a run): a missing related-party rule is filled with seed 000's
+    values (``schema.parse_policy``). Raises PolicyError with file, line, key and reason."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -57,7 +85,8 @@ def load_policy_text(text: str, *, path: str = "<text>") -> Policy:
         raise PolicyError(f"TOML syntax: {reason}", path=path, line=line) from None
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     try:
-        return dataclasses.replace(parse_policy(data, path=path, sha256=sha), source=text)
+        policy = parse_policy(data, path=path, sha256=sha, legacy=legacy)
+        return dataclasses.replace(policy, source=text)
     except _Invalid as exc:
         raise PolicyError(
             exc.reason, path=path, line=line_of_key(text, exc.key), key=exc.key
@@ -78,14 +107,17 @@ def _policy_files(extra_dirs: Iterable[str | Path] | None) -> list[tuple[Path, b
     return files
 
 
-def list_policies(extra_dirs: Iterable[str | Path] | None = None) -> list[PolicyInfo]:
+def list_policies(
+    extra_dirs: Iterable[str | Path] | None = None, legacy_names: LegacyNames = None
+) -> list[PolicyInfo]:
     """Every valid policy, shipped and user-defined, sorted by name (a user file wins).
 
     An invalid user file raises PolicyError: a silently missing policy would be worse.
+    ``legacy_names``: see ``load_policy_file``.
     """
     found: dict[str, PolicyInfo] = {}
     for path, shipped in _policy_files(extra_dirs):
-        policy = load_policy_file(path)
+        policy = load_policy_file(path, legacy_names)
         found[policy.name] = PolicyInfo(
             policy.name,
             policy.version,
@@ -99,20 +131,25 @@ def list_policies(extra_dirs: Iterable[str | Path] | None = None) -> list[Policy
     return [found[name] for name in sorted(found)]
 
 
-def load_policy(name: str | None = None, extra_dirs: Iterable[str | Path] | None = None) -> Policy:
-    """The policy called ``name`` (default: the E-Town policy) from user dirs, else shipped."""
+def load_policy(
+    name: str | None = None,
+    extra_dirs: Iterable[str | Path] | None = None,
+    legacy_names: LegacyNames = None,
+) -> Policy:
+    """The policy called ``name`` (default: the E-Town policy) from user dirs, else shipped.
+    ``legacy_names``: see ``load_policy_file``."""
     name = name or DEFAULT_POLICY
     candidate = Path(name)
     if candidate.suffix == ".toml" and candidate.is_file():
-        return load_policy_file(candidate)
+        return load_policy_file(candidate, legacy_names)
     chosen: Policy | None = None
     for path, _shipped in _policy_files(extra_dirs):
         # The file name is the usual key; the name inside decides when they differ.
-        policy = load_policy_file(path)
+        policy = load_policy_file(path, legacy_names)
         if policy.name == name:
             chosen = policy  # later (user) directories win
     if chosen is None:
-        known = ", ".join(p.name for p in list_policies(extra_dirs))
+        known = ", ".join(p.name for p in list_policies(extra_dirs, legacy_names))
         raise PolicyError(f"no policy named {name!r} (known: {known})")
     return chosen
 

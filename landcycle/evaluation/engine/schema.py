@@ -223,6 +223,23 @@ class RelatedPartyRule:
     shareholding_depth: int = 3
 
 
+# Every policy states its related-party rule ([consequences.related_parties]): these keys, all
+# required. The values seed 000 (京技管发〔2023〕15号 "产权人及其关联方") gives when read by
+# 《公司法》(2023) 第二百六十五条 and 《企业会计准则第36号》 are the defaults above (20 % makes a
+# shareholder a key person, 50 % controls, 3 levels of holdings); runs made before the rule was
+# required used exactly these, so their stored policy texts are read with them filled in
+# (``parse_policy(legacy=True)``), never a new policy file.
+RELATED_PARTY_KEYS = (
+    "holder_roles",
+    "holder_share_percent",
+    "party_roles",
+    "control_share_percent",
+    "shareholding_depth",
+)
+SEED_RELATED_PARTIES = RelatedPartyRule()
+MISSING_RELATED_RULE = "缺少关联方认定规则"
+
+
 @dataclass(frozen=True)
 class ReviewOptions:
     """How a REVIEW parcel is decided (复核结论): whether a second officer must confirm the
@@ -268,6 +285,8 @@ class Policy:
     path: str = ""
     sha256: str = ""
     source: str = field(default="", repr=False, compare=False)  # the file's text, as hashed
+    # Required keys the file did not state, filled from seed 000's values (legacy texts only).
+    filled_keys: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def class_keys(self) -> tuple[str, ...]:
@@ -452,8 +471,14 @@ def _list_of_tables(d: dict, key: str, path: str, required=False) -> list[dict]:
 # ---------------------------------------------------------------- the policy
 
 
-def parse_policy(data: dict, *, path: str = "", sha256: str = "") -> Policy:
-    """Validate a parsed TOML document; raises ``_Invalid`` (the loader adds file and line)."""
+def parse_policy(data: dict, *, path: str = "", sha256: str = "", legacy: bool = False) -> Policy:
+    """Validate a parsed TOML document; raises ``_Invalid`` (the loader adds file and line).
+
+    ``legacy``: a policy written before the related-party rule was required (a text stored with
+    a run, an adopted policy): missing ``[consequences.related_parties]`` keys are filled with
+    seed 000's values (``SEED_RELATED_PARTIES``, what the engine used then) and named in
+    ``Policy.filled_keys``; otherwise a missing key is refused.
+    """
     top = {
         "name", "version", "title_zh", "title_en", "jurisdiction", "effective", "kind", "default",
         "notes", "sources", "classes", "thresholds", "rules", "equity", "ranking", "composite",
@@ -572,8 +597,8 @@ def parse_policy(data: dict, *, path: str = "", sha256: str = "") -> Policy:
     if kind == "rules" and not rules:
         raise _Invalid("rules", 'a policy of kind "rules" needs [[rules]]')
 
-    consequences = _consequences(
-        _get(data, "consequences", "", dict, False, {}), check_class, class_keys
+    consequences, filled = _consequences(
+        _get(data, "consequences", "", dict, False, {}), check_class, class_keys, legacy
     )
     review_raw = _get(data, "review", "", dict, False, {})
     _check_keys(review_raw, {"second_officer"}, "review")
@@ -598,6 +623,7 @@ def parse_policy(data: dict, *, path: str = "", sha256: str = "") -> Policy:
         review=review,
         default=_get(data, "default", "", bool, False, False),
         notes=_get(data, "notes", "", str, False, ""),
+        filled_keys=filled,
         path=path,
         sha256=sha256,
     )
@@ -745,7 +771,9 @@ def _composite(raw: dict, thresholds, check_class) -> Composite:
     )
 
 
-def _consequences(raw: dict, check_class, class_keys) -> Consequences:
+def _consequences(
+    raw: dict, check_class, class_keys, legacy: bool = False
+) -> tuple[Consequences, tuple[str, ...]]:
     p0 = "consequences"
     _check_keys(
         raw,
@@ -798,26 +826,26 @@ def _consequences(raw: dict, check_class, class_keys) -> Consequences:
     notice_unit = _get(raw, "notice_unit", p0, str, False, "days")
     if notice_unit not in NOTICE_UNITS:
         raise _Invalid(_join(p0, "notice_unit"), f"must be one of {', '.join(NOTICE_UNITS)}")
-    return Consequences(
+    related, filled = _related_party_rule(_get(raw, "related_parties", p0, dict, False, {}), legacy)
+    consequences = Consequences(
         tuple(lists),
         notice,
         _get(raw, "notice_example", p0, bool, False, False),
         tuple(_get(raw, "public_fields", p0, list, False, [])),
         tuple(prices),
         dict(measures),
-        _related_party_rule(_get(raw, "related_parties", p0, dict, False, {})),
+        related,
         notice_unit,
     )
+    return consequences, filled
 
 
-def _related_party_rule(raw: dict) -> RelatedPartyRule:
+def _related_party_rule(raw: dict, legacy: bool = False) -> tuple[RelatedPartyRule, tuple]:
+    """The policy's related-party rule and the keys filled from seed 000 (legacy texts only)."""
     p = "consequences.related_parties"
-    keys = {
-        "holder_roles", "party_roles", "holder_share_percent", "control_share_percent",
-        "shareholding_depth",
-    }  # fmt: skip
-    _check_keys(raw, keys, p)
-    default = RelatedPartyRule()
+    _check_keys(raw, set(RELATED_PARTY_KEYS), p)
+    missing = tuple(k for k in RELATED_PARTY_KEYS if k not in raw)
+    default = SEED_RELATED_PARTIES
     roles = {}
     for key in ("holder_roles", "party_roles"):
         value = tuple(_get(raw, key, p, list, False, list(getattr(default, key))))
@@ -835,10 +863,23 @@ def _related_party_rule(raw: dict) -> RelatedPartyRule:
     depth = _get(raw, "shareholding_depth", p, int, False, default.shareholding_depth)
     if not 0 <= depth <= 10:
         raise _Invalid(_join(p, "shareholding_depth"), "must be between 0 and 10")
-    return RelatedPartyRule(
+    # Values first (a wrong value is the more precise message), then what is not stated.
+    if missing and not legacy:
+        seed = SEED_RELATED_PARTIES
+        raise _Invalid(
+            _join(p, missing[0]),
+            f"{MISSING_RELATED_RULE} required key is missing: every policy states its related-party"
+            f" rule; missing {', '.join(missing)} (seed 000, 京技管发〔2023〕15号, read by"
+            " 公司法 第二百六十五条 and 企业会计准则第36号: holder_share_percent ="
+            f" {seed.holder_share_percent:g}, control_share_percent ="
+            f" {seed.control_share_percent:g}, shareholding_depth = {seed.shareholding_depth};"
+            " see beijing-etown-2023.toml)",
+        )
+    rule = RelatedPartyRule(
         holder_roles=roles["holder_roles"],
         holder_share_percent=shares["holder_share_percent"],
         party_roles=roles["party_roles"],
         control_share_percent=shares["control_share_percent"],
         shareholding_depth=depth,
     )
+    return rule, missing

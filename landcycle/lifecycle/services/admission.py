@@ -17,6 +17,7 @@ from django.db import transaction
 
 from landcycle.core.units import parse_unit
 from landcycle.evaluation.engine import load_policy
+from landcycle.evaluation.policies import policies_in_use
 
 from ..models import AdmissionApplication
 from ..rules import rules
@@ -40,7 +41,9 @@ class Thresholds:
 
 def thresholds() -> Thresholds:
     """Class A thresholds from the admission policy's A rules (one source for the numbers)."""
-    policy = load_policy(POLICY_NAME, extra_dirs=settings.LANDCYCLE_POLICY_DIRS)
+    policy = load_policy(
+        POLICY_NAME, extra_dirs=settings.LANDCYCLE_POLICY_DIRS, legacy_names=policies_in_use
+    )
     rate = parse_unit(RATE)
     investment: dict[str, float] = {}
     tax: float | None = None

@@ -10,6 +10,15 @@ import polars as pl
 from landcycle.evaluation.engine import EvaluationInputs
 
 YEAR = 2025
+# Every policy states its related-party rule (schema.RELATED_PARTY_KEYS): test policies too.
+RELATED_RULE = """
+[consequences.related_parties]
+holder_roles = ["legal_representative", "actual_controller", "shareholder", "director", "supervisor", "executive"]
+holder_share_percent = 20
+party_roles = ["actual_controller", "shareholder"]
+control_share_percent = 50
+shareholding_depth = 3
+"""
 _ids = itertools.count(1)
 
 

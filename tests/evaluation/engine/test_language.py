@@ -5,9 +5,10 @@ import pytest
 from landcycle.evaluation.engine import evaluate
 from landcycle.evaluation.engine.loader import load_policy_text
 
-from .builders import YEAR, Land, row
+from .builders import RELATED_RULE, YEAR, Land, row
 
-RULES = """
+RULES = (
+    """
 name = "test-rules"
 version = "0"
 title_zh = "测试"
@@ -35,6 +36,8 @@ all = [{ fact = "has_holder", is = true }]
 reason_zh = "其余"
 reason_en = "rest"
 """
+    + RELATED_RULE
+)
 
 
 def test_none_at_most_and_fact_missing():
@@ -54,7 +57,8 @@ def test_none_at_most_and_fact_missing():
     ]
 
 
-COMPOSITE = """
+COMPOSITE = (
+    """
 name = "test-composite"
 version = "0"
 title_zh = "测试"
@@ -86,6 +90,8 @@ indicators = [
 method = "score_bands"
 bands = [{ class = "A", min_score = 100 }, { class = "B", min_score = 0 }]
 """
+    + RELATED_RULE
+)
 
 
 def test_max_score_caps_and_missing_review():

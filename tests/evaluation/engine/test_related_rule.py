@@ -69,6 +69,8 @@ def test_the_policy_file_declares_the_rule():
     policy = _policy(
         '[consequences.related_parties]\nparty_roles = ["actual_controller"]\n'
         "control_share_percent = 66.7\nshareholding_depth = 1\n"
+        f"holder_roles = {list(RelatedPartyRule().holder_roles)!r}\n"
+        "holder_share_percent = 20\n".replace("'", '"')
     )
     rule = policy.consequences.related_parties
     assert rule.party_roles == ("actual_controller",) and rule.control_share_percent == 66.7
@@ -104,3 +106,98 @@ def test_a_minority_shareholder_of_the_holder_is_no_key_person():
     wider = related_parties_by_rule(rel, [1], RelatedPartyRule(holder_share_percent=5))
     assert out["path_zh"][1].endswith("—股东 50.5%— 企业22")
     assert wider["related_id"].to_list() == [20, 21, 22]
+
+
+# ---- every policy states the rule (issue 12 point 5): no Python default decides it
+
+
+def test_every_shipped_policy_states_the_rule_in_its_file():
+    import tomllib
+
+    from landcycle.evaluation.engine import list_policies, load_policy
+    from landcycle.evaluation.engine.schema import RELATED_PARTY_KEYS, SEED_RELATED_PARTIES
+
+    shipped = [p for p in list_policies() if p.shipped]
+    assert len(shipped) >= 8
+    for info in shipped:
+        raw = tomllib.loads(info.path.read_text(encoding="utf-8"))
+        stated = raw["consequences"]["related_parties"]
+        assert set(stated) == set(RELATED_PARTY_KEYS), info.name
+        policy = load_policy(info.name)
+        assert policy.filled_keys == ()
+        # The seed's values, as the engine used before: lists stay what they were.
+        assert policy.consequences.related_parties == SEED_RELATED_PARTIES, info.name
+    assert SEED_RELATED_PARTIES.holder_share_percent == 20.0
+    assert SEED_RELATED_PARTIES.control_share_percent == 50.0
+    assert SEED_RELATED_PARTIES.shareholding_depth == 3
+
+
+def _without_rule(name: str, keep: tuple[str, ...] = ()) -> str:
+    """The shipped policy's text with its related-party rule (but ``keep``) taken out."""
+    from landcycle.evaluation.engine import load_policy
+
+    lines = load_policy(name).source.splitlines()
+    start = lines.index("[consequences.related_parties]")
+    end = start + 1
+    while end < len(lines) and lines[end] and not lines[end].startswith("["):
+        end += 1
+    kept = [line for line in lines[start + 1 : end] if line.split(" ")[0] in keep]
+    return "\n".join([*lines[:start], *([lines[start], *kept] if kept else []), *lines[end:]])
+
+
+@pytest.mark.parametrize(
+    "name, keep, key",
+    [
+        ("zhejiang-mujun", (), "consequences.related_parties.holder_roles"),
+        (
+            "beijing-etown-2023",
+            ("holder_roles", "holder_share_percent", "party_roles", "control_share_percent"),
+            "consequences.related_parties.shareholding_depth",
+        ),
+        ("yuzhou-baiyuan-2021", ("party_roles",), "consequences.related_parties.holder_roles"),
+    ],
+)
+def test_a_file_without_the_rule_is_refused_naming_file_and_key(tmp_path, name, keep, key):
+    from landcycle.evaluation.engine import load_policy_file
+
+    path = tmp_path / "mine.toml"
+    path.write_text(_without_rule(name, keep), encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load_policy_file(path)
+    error = caught.value
+    assert error.key == key and error.path == str(path)
+    assert "缺少关联方认定规则" in str(error) and str(path) in str(error) and key in str(error)
+    assert error.line is not None  # the [consequences…] line it belongs to
+
+
+def test_an_adopted_policy_without_the_rule_reads_with_the_seed_values(tmp_path):
+    from landcycle.evaluation.engine import load_policy, load_policy_file
+    from landcycle.evaluation.engine.schema import SEED_RELATED_PARTIES
+
+    path = tmp_path / "mine.toml"
+    path.write_text(_without_rule("zhejiang-mujun"), encoding="utf-8")
+    asked = []
+
+    def in_use():
+        asked.append(1)
+        return {"zhejiang-mujun"}
+
+    policy = load_policy_file(path, legacy_names=in_use)
+    assert policy.consequences.related_parties == SEED_RELATED_PARTIES
+    assert policy.filled_keys == (
+        "holder_roles",
+        "holder_share_percent",
+        "party_roles",
+        "control_share_percent",
+        "shareholding_depth",
+    )
+    assert asked == [1]
+    # A policy not in use is still refused, even with the names given.
+    with pytest.raises(PolicyError, match="related_parties"):
+        load_policy_file(path, legacy_names=lambda: {"other"})
+    # Compliant files never ask the database.
+    load_policy("beijing-etown-2023", legacy_names=lambda: pytest.fail("asked"))
+    # Another error in a legacy file is still an error.
+    path.write_text(_without_rule("zhejiang-mujun").replace('version = "', 'versio = "'), "utf-8")
+    with pytest.raises(PolicyError, match="versio"):
+        load_policy_file(path, legacy_names=in_use)
