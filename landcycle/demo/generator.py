@@ -26,7 +26,18 @@ from landcycle.demo.workbook import write_csv_folder, write_workbook
 __all__ = ["SHEET_ORDER", "generate_district", "write_csv_folder", "write_workbook"]
 
 DEFAULT_YEARS = (2021, 2022, 2023, 2024, 2025)
-SHEET_ORDER = ("宗地", "建筑", "企业", "责任人", "关系", "租赁", "年度指标", "违规事项", "承诺")
+SHEET_ORDER = (
+    "辖区",
+    "宗地",
+    "建筑",
+    "企业",
+    "责任人",
+    "关系",
+    "租赁",
+    "年度指标",
+    "违规事项",
+    "承诺",
+)
 
 ENTERPRISES_PER_PARCEL = 0.75
 NEW_HOLDER_SHARE = 0.6  # a parcel's holder is new with this chance, else its neighbour's holder
@@ -175,6 +186,7 @@ class _District:
         self._buildings()
         self._parcel_sheet()
         self._enterprise_sheet()
+        self._jurisdiction_sheet()
 
     # -- enterprises: holders in parcel order, then tenant-only firms, then group parents ------
     def _enterprises(self):
@@ -918,6 +930,20 @@ class _District:
                 headers["in_control_line"]: _yes_no(self.in_control_line),
                 headers["geometry"]: ring,
             }
+        )
+
+    def _jurisdiction_sheet(self):
+        """辖区: the district and its streets with parcels, each street with its outline (the
+        street's blocks and roads, geography._street_outlines): the map draws them."""
+        streets = [(s, w) for s, w in zip(STREETS, self.geo.outlines, strict=True) if w]
+        self.sheets["辖区"] = pl.DataFrame(
+            {
+                "名称": [DISTRICT, *(s.name for s, _w in streets)],
+                "所属区县": [None, *([DISTRICT] * len(streets))],
+                "类型": ["区县", *(["街道"] * len(streets))],
+                "边界": [None, *(w for _s, w in streets)],
+            },
+            schema={"名称": pl.String, "所属区县": pl.String, "类型": pl.String, "边界": pl.String},
         )
 
     def _enterprise_sheet(self):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 from pyproj import Transformer
 
 from landcycle.core.geometry import CGCS2000, gauss_kruger_epsg
@@ -84,6 +85,9 @@ class Parcels:
     pentagon: np.ndarray  # bool
     area_m2: np.ndarray  # planar area on the Gauss–Krüger plane
     extents: np.ndarray  # (len(STREETS), 4) lon/lat box of each street: minx, miny, maxx, maxy
+    # Each street's outline as WKT (EPSG:4490): its blocks and the roads between them, corners
+    # rounded; "" for a street without parcels. Written in the 辖区 sheet's 边界 column.
+    outlines: tuple[str, ...] = ()
 
 
 def _to_plane():
@@ -279,6 +283,7 @@ def layout_parcels(parcels: int, rng: np.random.Generator) -> Parcels:
     first_in_street = np.concatenate([[0], np.cumsum(np.bincount(street, minlength=len(STREETS)))])
     seq = np.arange(n) - first_in_street[street] + 1
     extents = _street_extents(origins, sides)
+    outlines = _street_outlines(street_of_block, cell_x, cell_y)
     return Parcels(
         street=street,
         seq=seq,
@@ -289,7 +294,36 @@ def layout_parcels(parcels: int, rng: np.random.Generator) -> Parcels:
         pentagon=pentagon,
         area_m2=area,
         extents=extents,
+        outlines=outlines,
     )
+
+
+OUTLINE_ROUNDING_M = 60.0  # radius of the outline's rounded outer corners
+
+
+def _street_outlines(street_of_block, cell_x, cell_y) -> tuple[str, ...]:
+    """Each street's outline: the union of its block cells (blocks and the roads around them),
+    outer corners rounded: a staircase where the last row of blocks is short, never the
+    bounding box. WKT in EPSG:4490, 8 decimals."""
+    boxes = shapely.box(cell_x, cell_y, cell_x + BLOCK_PITCH_M, cell_y + BLOCK_PITCH_M)
+    transform = _to_lonlat()
+    outlines = []
+    for index in range(len(STREETS)):
+        mine = boxes[street_of_block == index]
+        if not len(mine):
+            outlines.append("")
+            continue
+        # Cells touch exactly; half a metre more keeps float noise from leaving slivers.
+        shape = shapely.union_all(shapely.buffer(mine, 0.5, join_style="mitre"))
+        shape = shape.buffer(-OUTLINE_ROUNDING_M, quad_segs=4).buffer(
+            OUTLINE_ROUNDING_M, quad_segs=4
+        )
+        shape = _wobble(shape, index)
+        projected = shapely.transform(
+            shape, lambda xy: np.column_stack(transform.transform(xy[:, 0], xy[:, 1]))
+        )
+        outlines.append(shapely.to_wkt(projected, rounding_precision=8, trim=True))
+    return tuple(outlines)
 
 
 def _street_extents(origins: np.ndarray, sides: np.ndarray) -> np.ndarray:
@@ -299,3 +333,25 @@ def _street_extents(origins: np.ndarray, sides: np.ndarray) -> np.ndarray:
     lon, lat = _to_lonlat().transform(xs.ravel(), ys.ravel())
     lon, lat = lon.reshape(-1, 4), lat.reshape(-1, 4)
     return np.column_stack([lon.min(1), lat.min(1), lon.max(1), lat.max(1)])
+
+
+def _wobble(shape, index: int):
+    """The outline pushed outwards by 0–2×OUTLINE_WOBBLE_M along a slow wave, as a surveyed
+    street boundary follows roads and rivers rather than a ruler (deterministic: no draw from
+    the demo's random stream, so the rest of the district stays the same)."""
+    dense = shapely.segmentize(shape, 50.0)
+    centre = np.array(shape.centroid.coords[0])
+
+    def push(xy):
+        offset = xy - centre
+        angle = np.arctan2(offset[:, 1], offset[:, 0])
+        distance = np.hypot(offset[:, 0], offset[:, 1])
+        wave = 1 + np.sin(5 * angle + index) * 0.6 + np.sin(11 * angle + 2 * index) * 0.4
+        factor = (distance + OUTLINE_WOBBLE_M * wave) / np.maximum(distance, 1.0)
+        return centre + offset * factor[:, None]
+
+    wobbled = shapely.transform(dense, push)
+    return wobbled if wobbled.is_valid and wobbled.contains(shape) else shape
+
+
+OUTLINE_WOBBLE_M = 30.0

@@ -22,6 +22,7 @@ from .schema import SHEETS, Column, Kind, Sheet
 # Column → queryset paths come from the schema (``Column.export_paths``); related natural keys
 # are read by join, not per row.
 _ORDER = {
+    "jurisdictions": ["path"],
     "enterprises": ["uscc"],
     "persons": ["id_number"],
     "parcels": ["code"],

@@ -167,6 +167,25 @@ _MONEY = dict(kind=Kind.NUMBER, unit=units.WAN_YUAN)
 _ENTERPRISE = dict(kind=Kind.USCC, references="enterprise", lookup="uscc")
 _PARCEL = dict(references="parcel", field="parcel", lookup="code")
 
+# Districts, streets, towns and zones with their real outlines (边界). Creating and placing a
+# node follows the same rules as 所属街道 / 所属区县 in 宗地 (imports/jurisdictions.py); a row
+# without 所属区县 is a top-level jurisdiction (a district or zone). Written by
+# ``jurisdictions.write_sheet``, not by the generic writer (nodes need their paths).
+JURISDICTIONS = Sheet(
+    "jurisdictions",
+    "辖区",
+    (
+        Column("name", "名称", required=True, aliases=("辖区名称", "街道名称")),
+        # the parent's name: stored as the node's parent by the jurisdiction planner
+        Column("district", "所属区县", field="parent", lookup="name", stored=False),
+        Column("kind", "类型", Kind.ENUM, choices=_choices(ledger.Jurisdiction.Kind.choices)),
+        # in a table of its own (ledger.JurisdictionBoundary), written by write_sheet
+        Column("boundary", "边界", Kind.GEOMETRY, field="boundary__wkt", stored=False),
+    ),
+    ("district", "name"),
+    model=ledger.Jurisdiction,
+)
+
 PARCELS = Sheet(
     "parcels",
     "宗地",
@@ -392,6 +411,7 @@ COMMITMENTS = Sheet(
 
 # In dependency order: a sheet may reference only sheets before it.
 SHEETS: tuple[Sheet, ...] = (
+    JURISDICTIONS,
     ENTERPRISES,
     PERSONS,
     PARCELS,

@@ -168,16 +168,7 @@ def _run(
     inputs = read_inputs(paths, encoding=encoding)
     report("校验 validating", 1, steps)
     validated = validate(inputs, load_known(), crs, **(options or {}))
-    jplan = None
-    parcels = validated.sheets.get("parcels")
-    if parcels is not None and "jurisdiction" in parcels.frame.columns:
-        jplan = jurisdictions.plan(
-            parcels.frame,
-            parcels.name,
-            parcels.headers,
-            jurisdictions.load_nodes(),
-            validated.problems,
-        )
+    jplan = _plan_jurisdictions(validated)
     result.problems = validated.problems
     if result.errors:
         _finish(batch, result, ImportBatch.Status.FAILED)
@@ -205,6 +196,25 @@ def _run(
     status = ImportBatch.Status.VALIDATED if dry_run else ImportBatch.Status.SUCCEEDED
     _finish(batch, result, status)
     report("完成 done", steps, steps)
+
+
+def _plan_jurisdictions(validated: Validated):
+    """One plan for the nodes the 辖区 sheet and 宗地's 所属区县/所属街道 name (a node both name
+    is created once); None when neither sheet is there."""
+    sources = []
+    areas = validated.sheets.get("jurisdictions")
+    if areas is not None and "name" in areas.frame.columns:
+        sources.append(
+            jurisdictions.PlanSource(
+                areas.frame, areas.name, areas.headers, street_key="name", roots=True
+            )
+        )
+    parcels = validated.sheets.get("parcels")
+    if parcels is not None and "jurisdiction" in parcels.frame.columns:
+        sources.append(jurisdictions.PlanSource(parcels.frame, parcels.name, parcels.headers))
+    if not sources:
+        return None
+    return jurisdictions.plan_sources(sources, jurisdictions.load_nodes(), validated.problems)
 
 
 def _is_conflict(exc: Exception) -> bool:
@@ -247,6 +257,7 @@ def _write(validated: Validated, jplan, report: Progress, steps: int) -> dict[st
             key_maps[table] = dict(needed[table].objects.values_list(natural[table], "id"))
         return key_maps[table]
 
+    resolved = jurisdictions.create(jplan) if jplan is not None else {}
     for done, spec in enumerate(SHEETS, start=2):
         data = validated.sheets.get(spec.key)
         report(f"写入 writing {spec.name}", done, steps)
@@ -254,10 +265,12 @@ def _write(validated: Validated, jplan, report: Progress, steps: int) -> dict[st
             if spec.key == "parcels" and validated.geometry_updates is not None:
                 counts["geometry"] = upsert(geometry_plan(validated.geometry_updates))[0]
             continue
+        if spec.key == "jurisdictions":  # nodes need their paths: not the generic writer
+            counts[spec.key] = jurisdictions.write_sheet(data, jplan, resolved)
+            continue
         maps = {t: key_map(t) for t in ("enterprises", "persons", "parcels") if _uses(spec.key, t)}
         resolver = None
         if spec.key == "parcels":
-            resolved = jurisdictions.create(jplan)
 
             def resolver(frame, resolved=resolved):
                 return jurisdictions.ids_for(frame, resolved)
@@ -272,6 +285,7 @@ def _write(validated: Validated, jplan, report: Progress, steps: int) -> dict[st
 
 
 _USES = {
+    "jurisdictions": (),
     "enterprises": (),
     "persons": (),
     "parcels": ("enterprises",),

@@ -72,6 +72,31 @@ class Jurisdiction(ChangeLogged):
         return Jurisdiction.objects.filter(path__startswith=self.path)
 
 
+class JurisdictionBoundary(models.Model):
+    """A jurisdiction's real outline (边界, from the 辖区 sheet): WKT in EPSG:4490
+    longitude/latitude, 8 decimals, a valid (multi)polygon. A table of its own so that the
+    many queries reading jurisdictions (every request's user scope, every list's street) never
+    carry outlines of hundreds of kilobytes. Written by the import (``imports.jurisdictions``),
+    whose change records name the jurisdiction (field ``boundary_wkt``). Without one, maps draw
+    the box around the street's parcels."""
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction,
+        verbose_name="行政区划",
+        primary_key=True,
+        related_name="boundary",
+        on_delete=models.CASCADE,
+    )
+    wkt = models.TextField("边界")
+
+    class Meta:
+        verbose_name = "辖区边界"
+        verbose_name_plural = "辖区边界"
+
+    def __str__(self):
+        return f"{self.jurisdiction_id} 边界"
+
+
 class Enterprise(ChangeLogged):
     """An enterprise (企业), keyed by its USCC (统一社会信用代码, GB 32100); industry code per
     GB/T 4754; scale 规上/规下 (above/below the statistical size threshold).

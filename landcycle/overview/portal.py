@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from landcycle.evaluation.disclosure import disclosure
 from landcycle.ledger import models as ledger
 from landcycle.web import cache
-from landcycle.web.maps import BBox, overlapping, simplified
+from landcycle.web.maps import OUTLINE_ZOOM, BBox, overlapping, simplified
 
 # Labels of the lifecycle list's public fields, in display order.
 AVAILABLE_LABELS = {
@@ -148,3 +148,25 @@ def _a_list_rows(found) -> list[dict]:
         values = {"parcel_code": code, "holder": holder or "", "street": street or "", "year": year}
         listed.append({key: values[key] for key in rules["fields"]})
     return listed
+
+
+def street_outlines() -> dict:
+    """The imported outlines (辖区 sheet 边界) of the districts, streets and zones as a GeoJSON
+    FeatureCollection (dict; properties: ``name`` only; administrative boundaries are public).
+    Jurisdictions without an outline are left out: a box around parcels would say little and
+    would outline land the public does not see. Read once per data version (``web.cache``)."""
+
+    def compute():
+        rows = ledger.JurisdictionBoundary.objects.order_by("jurisdiction__path").values_list(
+            "jurisdiction__name", "wkt"
+        )
+        features = []
+        for name, wkt in rows:
+            geometry = simplified(wkt, OUTLINE_ZOOM)
+            if geometry is not None:
+                features.append(
+                    {"type": "Feature", "geometry": geometry, "properties": {"name": name}}
+                )
+        return {"type": "FeatureCollection", "kind": "streets", "features": features}
+
+    return cache.remember(("portal.street_outlines",), compute)

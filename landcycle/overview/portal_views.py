@@ -67,3 +67,10 @@ def available_geojson(request):
     except (mapdata.BadBBox, ValueError) as exc:
         return HttpResponseBadRequest(str(exc))
     return JsonResponse(portal.available_features(box, zoom))
+
+
+@require_safe
+def streets_geojson(request):
+    """The imported outlines of the jurisdictions (no login) as GeoJSON
+    (``portal.street_outlines``): names and outlines only."""
+    return JsonResponse(portal.street_outlines())

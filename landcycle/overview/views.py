@@ -120,8 +120,11 @@ def _map_etag(request, layer: str) -> str | None:
 @requires(Action.VIEW)
 @require_safe
 def map_streets(request):
-    """The bounding box of the user's parcels per street, as JSON (``web.maps.street_extents``)."""
-    return JsonResponse(maps.street_extents(restricted(ledger.Parcel, request.user)))
+    """The streets of the user's parcels as GeoJSON: each street's imported outline (辖区 sheet
+    边界), else the box around its parcels (``web.maps.street_extents``; ``properties.outline``
+    says which). One query for the streets; the outlines are kept per data version."""
+    outlines = maps.outline_geometries(ledger.JurisdictionBoundary.objects.all())
+    return JsonResponse(maps.street_extents(restricted(ledger.Parcel, request.user), outlines))
 
 
 urlpatterns = [

@@ -151,8 +151,37 @@ def grid_cells(parcels: QuerySet, box: BBox) -> dict:
     return {"type": "FeatureCollection", "kind": "grid", "features": features}
 
 
-def street_extents(parcels: QuerySet) -> dict:
-    """Each street's extent (the box around its parcels): jurisdictions carry no geometry."""
+def _box(x0: float, y0: float, x1: float, y1: float) -> dict:
+    return {
+        "type": "Polygon",
+        "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+    }
+
+
+OUTLINE_ZOOM = 15  # outlines are drawn from one answer at every zoom: simplified to ~2 m
+
+
+def outline_geometries(boundaries: QuerySet) -> dict[int, dict]:
+    """``{jurisdiction id: GeoJSON geometry}`` of the imported outlines (``boundaries``: a
+    queryset of the ledger's JurisdictionBoundary, WKT in EPSG:4490; web sits below the
+    ledger), simplified for ``OUTLINE_ZOOM``: one query, kept per ledger data version
+    (``cache.value``; outlines change through the import, which logs them)."""
+
+    def compute():
+        found = {}
+        for pk, wkt in boundaries.values_list("pk", "wkt"):
+            geometry = simplified(wkt, OUTLINE_ZOOM)
+            if geometry is not None:
+                found[pk] = geometry
+        return found
+
+    return cache.value("outline_geometries", boundaries, cache.data_version(), compute)
+
+
+def street_extents(parcels: QuerySet, outlines: dict[int, dict] | None = None) -> dict:
+    """Each street of ``parcels`` (one GROUP BY): its imported outline when ``outlines`` (from
+    ``outline_geometries``) has one (``properties.outline = "boundary"``), else the box around
+    its parcels (``"extent"``, the fallback the map's legend names). Properties: name, count."""
     rows = (
         parcels.exclude(min_lon__isnull=True)
         .values("jurisdiction_id", "jurisdiction__name")
@@ -163,26 +192,23 @@ def street_extents(parcels: QuerySet) -> dict:
             y1=Max("max_lat"),
             n=Count("pk"),
         )
+        .order_by("jurisdiction__name")
     )
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {
-                "type": "Polygon",
-                "coordinates": [
-                    [
-                        [r["x0"], r["y0"]],
-                        [r["x1"], r["y0"]],
-                        [r["x1"], r["y1"]],
-                        [r["x0"], r["y1"]],
-                        [r["x0"], r["y0"]],
-                    ]
-                ],
-            },
-            "properties": {"name": r["jurisdiction__name"], "count": r["n"]},
-        }
-        for r in rows
-    ]
+    outlines = outlines or {}
+    features = []
+    for r in rows:
+        geometry = outlines.get(r["jurisdiction_id"])
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry or _box(r["x0"], r["y0"], r["x1"], r["y1"]),
+                "properties": {
+                    "name": r["jurisdiction__name"],
+                    "count": r["n"],
+                    "outline": "boundary" if geometry else "extent",
+                },
+            }
+        )
     return {"type": "FeatureCollection", "kind": "streets", "features": features}
 
 

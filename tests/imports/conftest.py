@@ -11,7 +11,9 @@ def ledger_snapshot() -> dict:
         return sorted((tuple(r) for r in queryset.values_list(*fields)), key=repr)
 
     return {
-        "jurisdictions": rows(ledger.Jurisdiction.objects, "name", "kind", "parent__name"),
+        "jurisdictions": rows(
+            ledger.Jurisdiction.objects, "name", "kind", "parent__name", "boundary__wkt"
+        ),
         "enterprises": rows(
             ledger.Enterprise.objects, "uscc", "name", "industry_code", "scale", "tags", "extra"
         ),

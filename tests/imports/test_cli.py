@@ -64,6 +64,8 @@ def test_folder_and_geopackage_with_crs(tmp_path, capsys):
     index = sheets["宗地"][0].index("几何")
     for row in sheets["宗地"]:
         del row[index]
+    for row in sheets["辖区"]:  # --crs applies to every input: no lon/lat outlines here
+        del row[3]
     folder = write_csvs(tmp_path / "folder", sheets)
     boxes = np.array(
         [shapely.box(700_000 + 200 * i, 3_310_000, 700_105 + 200 * i, 3_310_105) for i in range(2)],

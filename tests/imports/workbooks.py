@@ -121,7 +121,30 @@ def district(parcels: int = 3, year: int = 2024) -> dict[str, list[list]]:
         "违规事项": violations,
         "承诺": commitments,
         "建筑": buildings,
+        "辖区": jurisdictions(),
     }
+
+
+# Street outlines of the little district (not rectangles: a notch each).
+XINQI_OUTLINE = (
+    "POLYGON ((121.79 29.89, 121.83 29.89, 121.83 29.95, 121.81 29.95, 121.81 29.93, "
+    "121.79 29.93, 121.79 29.89))"
+)
+DAQI_OUTLINE = (
+    "POLYGON ((121.80 29.85, 121.84 29.85, 121.84 29.888, 121.82 29.888, 121.80 29.87, "
+    "121.80 29.85))"
+)
+
+
+def jurisdictions() -> list[list]:
+    """The 辖区 sheet of ``district``: the tree its 宗地 rows make (streets under the root 辖区)
+    with the two streets' outlines."""
+    return [
+        ["名称", "所属区县", "类型", "边界"],
+        ["辖区", None, "区县", None],
+        ["新碶街道", "辖区", "街道", XINQI_OUTLINE],
+        ["大碶街道", "辖区", "街道", DAQI_OUTLINE],
+    ]
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:

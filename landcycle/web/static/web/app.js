@@ -133,10 +133,7 @@
     function refresh() { loads.forEach(function (p) { if (map.hasLayer(p[0])) p[1](); }); }
     map.on("moveend", refresh);
     map.on("overlayadd", refresh);
-    fetch(el.getAttribute("data-streets-url"), {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (fc) {
-      L.geoJSON(fc, {style: {color: "#1f3b57", weight: 2, dashArray: "6 4", fill: false},
-        onEachFeature: function (f, l) { textTooltip(l, f.properties.name); }}).addTo(streets);
-    });
+    loadStreets(map, el.getAttribute("data-streets-url"), streets);
     var overlays = {};
     overlays[el.getAttribute("data-label-parcels")] = parcels;
     overlays[el.getAttribute("data-label-streets")] = streets;
@@ -147,10 +144,36 @@
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "legend");
       div.innerHTML = Object.keys(CLASS_COLOURS).map(function (k) { return '<i style="background:' + CLASS_COLOURS[k] + '"></i>' + k; }).join("<br>");
+      // Street lines: what each style means (labels from the page, as text).
+      [["boundary", "data-label-boundary"], ["extent", "data-label-extent"]].forEach(function (p) {
+        var row = document.createElement("div");
+        row.className = "legend-line " + p[0];
+        var line = document.createElement("span");
+        line.className = "line";
+        row.appendChild(line);
+        row.appendChild(document.createTextNode(el.getAttribute(p[1]) || ""));
+        div.appendChild(row);
+      });
       return div;
     };
     legend.addTo(map);
     refresh();
+  }
+
+  // Streets: the imported outline (solid), or the box around the street's parcels (dashed:
+  // no outline imported). Marks the map element when drawn, for the browser tests.
+  var STREET_STYLES = {
+    boundary: {color: "#1f3b57", weight: 2.5, fill: false},
+    extent: {color: "#1f3b57", weight: 1.5, dashArray: "6 4", fill: false}
+  };
+  function loadStreets(map, url, layer) {
+    if (!url) return;
+    fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (fc) {
+      L.geoJSON(fc, {style: function (f) { return STREET_STYLES[f.properties.outline || "boundary"]; },
+        onEachFeature: function (f, l) { textTooltip(l, f.properties.name); }}).addTo(layer);
+      var outlines = fc.features.filter(function (f) { return (f.properties.outline || "boundary") === "boundary"; }).length;
+      map.getContainer().setAttribute("data-streets", outlines + "/" + fc.features.length);
+    });
   }
 
   function initParcelMap(el) {
@@ -164,6 +187,8 @@
 
   function initPortalMap(el) {
     var map = baseMap(el);
+    var streets = L.layerGroup().addTo(map);
+    loadStreets(map, el.getAttribute("data-streets-url"), streets);
     var layer = L.layerGroup().addTo(map);
     var load = loader(map, el.getAttribute("data-url"), layer, "", function () {
       return function () { return {color: "#f39c12", weight: 2, fillOpacity: 0.35}; };
