@@ -124,6 +124,7 @@
     var control = L.layerGroup();
     var available = L.layerGroup();
     var streets = L.layerGroup().addTo(map);
+    window.landcycleStreets = streets;  // for the browser tests
     var url = el.getAttribute("data-parcels-url");
     var loads = [
       [parcels, loader(map, url, parcels, "layer=parcels", parcelStyle, onParcel)],
