@@ -16,8 +16,7 @@ pytestmark = [pytest.mark.browser]
 # 甲街道's parcels lie at 116.50–116.522, 39.78–39.782: an outline with a slanted north-east
 # edge, so the box's north-east corner lies outside it.
 OUTLINE = (
-    "POLYGON ((116.49 39.77, 116.53 39.77, 116.53 39.79, 116.51 39.80, 116.49 39.79, "
-    "116.49 39.77))"
+    "POLYGON ((116.49 39.77, 116.53 39.77, 116.53 39.79, 116.51 39.80, 116.49 39.79, 116.49 39.77))"
 )
 
 # The colour of the pixel at a longitude/latitude on the vector canvas (RGBA).
