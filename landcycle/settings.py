@@ -230,8 +230,21 @@ LANDCYCLE_TRUSTED_PROXIES = [
 ]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = True
-# Base map: a Tianditu key shows its vector tiles; without one the map shows parcels only.
+# Base map (landcycle.web.maps.base_layers; docs/web.md "Base map"). Officers' maps: an intranet
+# tile server (Leaflet URL template with {z}/{x}/{y}, optional {s}) when set, else 天地图 with a
+# browser key (vec_w + cva_w), else none (parcels on a plain background, nothing downloaded).
+LANDCYCLE_TILE_URL = os.environ.get("LANDCYCLE_TILE_URL", "")
+LANDCYCLE_TILE_ATTRIBUTION = os.environ.get("LANDCYCLE_TILE_ATTRIBUTION", "")
+LANDCYCLE_TILE_SUBDOMAINS = os.environ.get("LANDCYCLE_TILE_SUBDOMAINS", "")
+LANDCYCLE_TILE_MAX_ZOOM = int(os.environ.get("LANDCYCLE_TILE_MAX_ZOOM", "18"))
 LANDCYCLE_TIANDITU_KEY = os.environ.get("LANDCYCLE_TIANDITU_KEY", "")
+# The public portal never gets LANDCYCLE_TILE_URL (an intranet address): its own public tile
+# server, else 天地图 (a browser key is public by design) unless LANDCYCLE_PORTAL_TIANDITU=0.
+LANDCYCLE_PORTAL_TILE_URL = os.environ.get("LANDCYCLE_PORTAL_TILE_URL", "")
+LANDCYCLE_PORTAL_TILE_ATTRIBUTION = os.environ.get("LANDCYCLE_PORTAL_TILE_ATTRIBUTION", "")
+LANDCYCLE_PORTAL_TILE_SUBDOMAINS = os.environ.get("LANDCYCLE_PORTAL_TILE_SUBDOMAINS", "")
+LANDCYCLE_PORTAL_TILE_MAX_ZOOM = int(os.environ.get("LANDCYCLE_PORTAL_TILE_MAX_ZOOM", "18"))
+LANDCYCLE_PORTAL_TIANDITU = os.environ.get("LANDCYCLE_PORTAL_TIANDITU", "1") != "0"
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic
 WHITENOISE_AUTOREFRESH = DEBUG
 X_FRAME_OPTIONS = "DENY"

@@ -50,7 +50,7 @@ def index(request):
             "a_run": run,
             "a_list": _paged(request, a_list, "a", ("parcel_code", "holder", "street")),
             "a_rules": portal.disclosure()["a_list"],
-            "map_settings": {"extent": box, "public": True},
+            "map_settings": mapdata.map_settings(public=True, extent=box),
             "notices": public_notice_runs(),
         },
     )

@@ -12,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from urllib.parse import urlsplit
+
 import shapely
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, F, FloatField, Max, Min, QuerySet, Sum
 from django.db.models.functions import Cast, Floor
 
@@ -224,6 +227,95 @@ def extent(parcels: QuerySet) -> list[float] | None:
     return [box["x0"], box["y0"], box["x1"], box["y1"]]
 
 
-def map_settings(**extra) -> dict:
-    """The base map's settings for a page's ``map-settings`` JSON (Tianditu key, …)."""
-    return {"tianditu_key": settings.LANDCYCLE_TIANDITU_KEY, **extra}
+# 天地图 (Tianditu) web-Mercator WMTS: the vector map (vec_w) and its Chinese labels (cva_w),
+# served from t0–t7.tianditu.gov.cn; ``{key}`` is the 浏览器端 key (tk).
+TIANDITU_URL = (
+    "https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
+    "&TILECOL={{x}}&tk={key}"
+)
+TIANDITU_SUBDOMAINS = "01234567"
+TIANDITU_ATTRIBUTION = "天地图 © 国家地理信息公共服务平台"
+TIANDITU_HOSTS = ("https://*.tianditu.gov.cn",)
+DEFAULT_SUBDOMAINS = "abc"  # Leaflet's own default for {s}
+
+
+def _tile_url_checked(url: str, setting: str) -> str:
+    """``url`` if it is an http(s) tile template with {z}, {x} and {y}; else
+    ImproperlyConfigured naming the setting."""
+    parts = urlsplit(url.replace("{s}", "s"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(f"{setting}: 须为 http(s):// 地址 must be an http(s) URL: {url}")
+    missing = [p for p in ("{z}", "{x}", "{y}") if p not in url]
+    if missing:
+        raise ImproperlyConfigured(
+            f"{setting}: 缺少 {''.join(missing)}（瓦片地址模板，如 "
+            f"https://tiles.example/{{z}}/{{x}}/{{y}}.png） tile URL template lacks {missing}"
+        )
+    return url
+
+
+def base_layers(public: bool = False) -> list[dict]:
+    """The base map's tile layers for a page: ``[{"url", "subdomains", "attribution",
+    "max_zoom"}]`` (Leaflet URL templates), [] for none (the map then shows its layers on a
+    plain background; nothing is downloaded).
+
+    Officers' pages (``public`` False): the intranet tile server ``LANDCYCLE_TILE_URL`` (with
+    ``LANDCYCLE_TILE_ATTRIBUTION``, ``LANDCYCLE_TILE_SUBDOMAINS``) when set, else 天地图
+    ``vec_w`` + ``cva_w`` with ``LANDCYCLE_TIANDITU_KEY``. The portal (``public`` True) never
+    gets the intranet URL (internal host names stay internal, and the public could not reach
+    it): ``LANDCYCLE_PORTAL_TILE_URL`` when set, else 天地图 unless
+    ``LANDCYCLE_PORTAL_TIANDITU`` is off. A 天地图 key is a browser key (浏览器端), public by
+    design: every tile request carries it, and it is bound to the site's domains in the 天地图
+    console, so the portal may show it; never configure a server key (服务端) here.
+    Raises ImproperlyConfigured for a tile URL that is not an http(s) template with {z}/{x}/{y}.
+    """
+    prefix = "LANDCYCLE_PORTAL_TILE" if public else "LANDCYCLE_TILE"
+    url = getattr(settings, f"{prefix}_URL", "")
+    if url:
+        return [
+            {
+                "url": _tile_url_checked(url, f"{prefix}_URL"),
+                "subdomains": getattr(settings, f"{prefix}_SUBDOMAINS", "") or DEFAULT_SUBDOMAINS,
+                "attribution": getattr(settings, f"{prefix}_ATTRIBUTION", ""),
+                "max_zoom": int(getattr(settings, f"{prefix}_MAX_ZOOM", 18)),
+            }
+        ]
+    key = settings.LANDCYCLE_TIANDITU_KEY
+    if not key or (public and not getattr(settings, "LANDCYCLE_PORTAL_TIANDITU", True)):
+        return []
+    return [
+        {
+            "url": TIANDITU_URL.format(layer=layer, key=key),
+            "subdomains": TIANDITU_SUBDOMAINS,
+            "attribution": TIANDITU_ATTRIBUTION if layer == "vec" else "",
+            "max_zoom": 18,
+        }
+        for layer in ("vec", "cva")
+    ]
+
+
+def tile_origins() -> list[str]:
+    """Origins the pages' base maps load tiles from (officers' and portal), for the
+    Content-Security-Policy's img-src: each configured URL's scheme://host[:port] with {s}
+    expanded to its subdomains, and the 天地图 hosts when a key is set."""
+    origins: list[str] = []
+    for public in (False, True):
+        for layer in base_layers(public):
+            if "tianditu.gov.cn" in layer["url"] and layer["subdomains"] == TIANDITU_SUBDOMAINS:
+                found = list(TIANDITU_HOSTS)
+            else:
+                subdomains = layer["subdomains"] if "{s}" in layer["url"] else "-"
+                found = []
+                for sub in subdomains:
+                    parts = urlsplit(layer["url"].replace("{s}", sub))
+                    found.append(f"{parts.scheme}://{parts.netloc}")
+            origins += [o for o in found if o not in origins]
+    return origins
+
+
+def map_settings(public: bool = False, **extra) -> dict:
+    """The settings of a page's map (its ``map-settings`` JSON): the base map's tile layers
+    (``base_layers(public)``) and ``extra`` (the extent …). Only map pages carry them, so a
+    tile key never reaches a page without a map."""
+    return {"tiles": base_layers(public), **extra}

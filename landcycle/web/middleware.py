@@ -10,14 +10,16 @@ from . import cache
 
 # Scripts only from our own static files (data goes in <script type="application/json">);
 # inline styles are allowed because Leaflet and ECharts position elements with them.
-_TILE_HOSTS = "https://*.tianditu.gov.cn"
 
 
 def content_security_policy() -> str:
     """The Content-Security-Policy header value: own scripts, styles and fonts only (inline styles
-    allowed for Leaflet/ECharts), Tianditu tiles when a key is set, no framing.
+    allowed for Leaflet/ECharts), images also from the configured base maps' tile servers
+    (``maps.tile_origins``: 天地图 with a key, ``LANDCYCLE_TILE_URL``…), no framing.
     """
-    img = "'self' data: blob:" + (f" {_TILE_HOSTS}" if settings.LANDCYCLE_TIANDITU_KEY else "")
+    from .maps import tile_origins
+
+    img = " ".join(["'self' data: blob:", *tile_origins()])
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         f"img-src {img}; connect-src 'self'; font-src 'self'; object-src 'none'; "

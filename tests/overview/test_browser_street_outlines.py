@@ -3,6 +3,7 @@ polygon (not its box), a street without one as the dashed box, both named in the
 portal draws the outline too. Screenshots go to $LANDCYCLE_SCREENSHOTS (default: tmp)."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,23 @@ def test_the_portal_draws_the_outline(world, live_server, page, tmp_path):
     page.wait_for_selector("#portal-map[data-streets]", timeout=15_000)
     assert page.get_attribute("#portal-map", "data-streets") == "1/1"
     page.screenshot(path=str(_shots() / "portal-street-outline.png"))
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium not installed")
+@pytest.mark.django_db(transaction=True)
+def test_a_configured_tile_server_is_asked_and_a_dead_one_hides_nothing(
+    world, live_server, page, settings
+):
+    # The tile server answers nothing useful (404s): parcels and streets are still drawn.
+    settings.LANDCYCLE_TILE_URL = live_server.url + "/tiles-test/{z}/{x}/{y}.png"
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/tiles-test/" in r.url else None)
+    base = live_server.url
+    log_in(page, base, "evaluator")
+    page.goto(f"{base}/map/")
+    page.wait_for_selector("#map[data-loaded^='parcels:']", timeout=15_000)
+    page.wait_for_selector("#map[data-streets]", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("#map", "data-loaded") == "parcels:5"
+    assert asked and all(re.search(r"/tiles-test/\d+/\d+/\d+\.png$", u) for u in asked)
+    assert page.locator("img.leaflet-tile").count() > 0

@@ -71,13 +71,12 @@
   function baseMap(el) {
     var settings = data("map-settings") || {};
     var map = L.map(el, {preferCanvas: true});
-    if (settings.tianditu_key) {
-      var k = settings.tianditu_key;
-      L.tileLayer("https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + k,
-        {subdomains: "01234567", maxZoom: 18}).addTo(map);
-      L.tileLayer("https://t{s}.tianditu.gov.cn/cva_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=cva&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + k,
-        {subdomains: "01234567", maxZoom: 18}).addTo(map);
-    }
+    // Base map tiles as configured on the server (天地图, an intranet tile server, or none:
+    // then the layers are drawn on a plain background and nothing is downloaded).
+    (settings.tiles || []).forEach(function (t) {
+      L.tileLayer(t.url, {subdomains: t.subdomains, maxZoom: t.max_zoom,
+        attribution: textContent(t.attribution).outerHTML}).addTo(map);
+    });
     var e = settings.extent;
     if (e) map.fitBounds([[e[1], e[0]], [e[3], e[2]]]); else map.setView([39.78, 116.5], 12);
     return map;
