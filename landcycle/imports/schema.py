@@ -134,6 +134,9 @@ class Sheet:
     natural_key: tuple[str, ...]  # column keys that identify a record
     date_pairs: tuple[tuple[str, str], ...] = ()  # (start, end): end may not precede start
     model: type[models.Model] | None = None  # where the rows are stored
+    # Recognised by its headers when the sheet has another name (Sheet1, 附件1 …); False: only
+    # by its own name (a sheet of 名称/类型 columns is too common to be taken for it).
+    by_headers: bool = True
 
     def column(self, key: str) -> Column:
         """The column with ``key``; StopIteration when the sheet has none."""
@@ -184,6 +187,7 @@ JURISDICTIONS = Sheet(
     ),
     ("district", "name"),
     model=ledger.Jurisdiction,
+    by_headers=False,
 )
 
 PARCELS = Sheet(

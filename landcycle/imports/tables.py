@@ -278,10 +278,11 @@ def recognise(name: str, rows: list[list[str | None]], profile=None) -> tuple[Fo
             first = next(i for i, r in enumerate(rows) if any(r))
             found = Found(spec, first, False, [c or "" for c in rows[first]], (0, 0))
         return found, True
-    specs = SHEETS
+    # Kinds a sheet of another name may be (the 辖区 sheet only by its name: see Sheet.by_headers).
+    specs = tuple(s for s in SHEETS if s.by_headers)
     if profile is not None and profile.sheet:
         specs = tuple(s for s in SHEETS if s.key == profile.sheet) + tuple(
-            s for s in SHEETS if s.key != profile.sheet
+            s for s in specs if s.key != profile.sheet
         )
     best = None
     for spec in specs:

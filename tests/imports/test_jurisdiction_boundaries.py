@@ -168,3 +168,14 @@ def test_the_sheet_is_refused_without_its_name_column(tmp_path):
     assert not result.ok
     assert any("缺少必填列「名称」" in p.reason for p in result.errors)
     assert J.objects.count() == 0
+
+
+def test_a_sheet_of_names_and_kinds_under_another_name_is_not_taken_for_it(tmp_path):
+    """名称 / 类型 columns are common in any list: only a sheet named 辖区 (or jurisdictions) is
+    read as one, never Sheet1 by its headers (it would create jurisdictions)."""
+    sheets = district(2)
+    sheets["Sheet1"] = [["名称", "所属区县", "类型"], ["某某项目", "某区", "街道"]]
+    result = _import(tmp_path, sheets)
+    assert result.ok, [p.line() for p in result.errors]
+    assert not J.objects.filter(name="某某项目").exists()
+    assert any(p.sheet == "Sheet1" and p.warning for p in result.problems)
