@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.db import IntegrityError
 
 from landcycle.core.bulk import bulk_delete, bulk_insert, bulk_update
 from landcycle.core.changelog import record_bulk
@@ -212,6 +213,14 @@ def create(jplan: JurisdictionPlan) -> dict[tuple[str | None, str], int]:
     created = []
     district_ids: dict[str, int] = {}
     if jplan.new_districts:
+        # A top-level name has no unique constraint (its parent is NULL): one written meanwhile
+        # by another import is a conflict, as a duplicate street is (services.CONFLICT).
+        taken = Jurisdiction.objects.filter(parent__isnull=True, name__in=jplan.new_districts)
+        if taken.exists():
+            raise IntegrityError(
+                "jurisdiction created meanwhile by another write: "
+                + ", ".join(taken.values_list("name", flat=True))
+            )
         bulk_insert(
             Jurisdiction,
             ["name", "kind", "parent_id", "path"],

@@ -257,7 +257,7 @@ def _write(validated: Validated, jplan, report: Progress, steps: int) -> dict[st
             key_maps[table] = dict(needed[table].objects.values_list(natural[table], "id"))
         return key_maps[table]
 
-    resolved = jurisdictions.create(jplan) if jplan is not None else {}
+    resolved = None  # the nodes, created when the first sheet naming them is written
     for done, spec in enumerate(SHEETS, start=2):
         data = validated.sheets.get(spec.key)
         report(f"写入 writing {spec.name}", done, steps)
@@ -265,6 +265,8 @@ def _write(validated: Validated, jplan, report: Progress, steps: int) -> dict[st
             if spec.key == "parcels" and validated.geometry_updates is not None:
                 counts["geometry"] = upsert(geometry_plan(validated.geometry_updates))[0]
             continue
+        if spec.key in ("jurisdictions", "parcels") and resolved is None:
+            resolved = jurisdictions.create(jplan) if jplan is not None else {}
         if spec.key == "jurisdictions":  # nodes need their paths: not the generic writer
             counts[spec.key] = jurisdictions.write_sheet(data, jplan, resolved)
             continue
