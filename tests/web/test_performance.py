@@ -458,3 +458,35 @@ def test_the_card_stays_within_its_query_budget_for_every_role(world):
         assert "一地一档" in page
         counts[role] = len(queries)
     assert counts == CARD_QUERIES
+
+
+def test_run_page_sums_once_per_scope_and_pages_as_the_query_did(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.core.permissions import restricted as restricted_to
+    from landcycle.evaluation import summaries
+    from landcycle.evaluation.models import EvaluationResult
+
+    url = reverse("evaluation:run_detail", args=[world.run_final.pk])
+    seen = {}
+    for role in ("evaluation_officer", "street_officer"):
+        user = world.users[role]
+        client = client_for(user)
+        first = client.get(url)
+        fresh = restricted_to(EvaluationResult, user).filter(run=world.run_final)
+        assert first.context["distribution"] == summaries.class_distribution(fresh)
+        assert first.context["moves"] == summaries.class_moves(fresh)
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(url)
+        sums = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+        assert sums == [], role  # kept: the run's results never change
+        assert again.context["distribution"] == first.context["distribution"]
+        seen[role] = sum(row["count"] for row in first.context["distribution"])
+        # every order pages the same rows as ORDER BY … LIMIT did
+        for sort in ("parcel_code", "-score", "klass", "-rank"):
+            page = client.get(url, {"sort": sort}).context["page"]
+            field = {"-rank": "-rank_jurisdiction"}.get(sort, sort)
+            expected = list(fresh.order_by(field, "pk").values_list("pk", flat=True)[:50])
+            assert [r.pk for r in page.object_list] == expected, (role, sort)
+    assert seen == {"evaluation_officer": 3, "street_officer": 2}  # the street's own parcels
