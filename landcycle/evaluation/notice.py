@@ -30,7 +30,7 @@ from landcycle.core.uploads import UploadRefused, detect_type
 from landcycle.ledger.models import Parcel
 
 from . import services
-from .models import EvaluationResult, EvaluationRun, Objection
+from .models import EvaluationResult, EvaluationRun, Objection, runs_prefetch
 
 Status = EvaluationRun.Status
 EvaluationError = services.EvaluationError
@@ -250,7 +250,9 @@ def objections_of(user, *, run: EvaluationRun | None = None, parcel: Parcel | No
         rows = rows.filter(run=run)
     if parcel is not None:
         rows = rows.filter(parcel=parcel)
-    return rows.select_related("run", "parcel", "enterprise", "correction").order_by(
+    # Related rows by prefetch: most runs and parcels have no objection, and a join would cost
+    # every page compiling four tables' columns; with rows, four small queries.
+    return rows.prefetch_related(runs_prefetch(), "parcel", "enterprise", "correction").order_by(
         "raised_on", "id"
     )
 

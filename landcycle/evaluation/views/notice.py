@@ -27,7 +27,7 @@ from landcycle.web.tables import paged
 
 from .. import notice, services
 from ..forms.objections import AnswerForm, ObjectionForm
-from ..models import EvaluationResult, EvaluationRun, Objection, runs_prefetch
+from ..models import EvaluationResult, EvaluationRun, Objection
 
 RUN_DETAIL = "evaluation:run_detail"
 PAGE_SIZE = 50
@@ -233,13 +233,7 @@ def objection_file(request, pk):
 
 
 def _parcel_objections(request, parcel):
-    # Most parcels have none: related rows by prefetch (queries only when there are rows)
-    # rather than joins, which cost every card the compiling of four tables' columns.
-    rows = list(
-        notice.objections_of(request.user, parcel=parcel)
-        .select_related(None)
-        .prefetch_related(runs_prefetch(), "parcel", "enterprise", "correction")
-    )
+    rows = list(notice.objections_of(request.user, parcel=parcel))
     return {"objections": rows} if rows else None
 
 
