@@ -64,7 +64,7 @@ def stockland_list(request):
     items = [
         (
             case,
-            _flags(case, today),
+            stockland.idle_flags(case.category, case.idle_since, case.parcel.extra, today),
             case.status in StockLandCase.OPEN_STATUSES and case.deadline and case.deadline < today,
         )
         for case in page.object_list
@@ -88,14 +88,6 @@ def stockland_list(request):
             "can_identify": scope_of(request.user).can(Action.CHANGE),
         },
     )
-
-
-def _flags(case, today) -> stockland.IdleFlags:
-    """The idle-land fee and take-back prompts of an open case; none once it is closed
-    (disposed or cancelled: nothing left to levy or take back through this case)."""
-    if case.status not in StockLandCase.OPEN_STATUSES:
-        return stockland.IdleFlags()
-    return stockland.idle_flags(case.category, case.idle_since, case.parcel.extra, today)
 
 
 @requires(Action.CHANGE)
@@ -135,8 +127,7 @@ def stockland_detail(request, pk):
         "lifecycle/stockland/detail.html",
         {
             "case": case,
-            "flags": _flags(case, today),
-            "closed": case.status not in StockLandCase.OPEN_STATUSES,
+            "flags": stockland.idle_flags(case.category, case.idle_since, case.parcel.extra, today),
             "overdue": case.status in StockLandCase.OPEN_STATUSES
             and case.deadline is not None
             and case.deadline < today,
