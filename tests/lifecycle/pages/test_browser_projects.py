@@ -84,7 +84,14 @@ def test_first_talk_refused_too_early_landed_and_reassigned(world, live_server, 
     page.goto(f"{base}/projects/{recent.pk}/")
     step(page, "progress", on=today.isoformat(), note="签订投资协议", substantive=True)
     page.wait_for_selector("text=记录洽谈进展，现为「洽谈中」")
-    step(page, "close", outcome="已落地", on=today.isoformat(), note="完成供地，项目落地")
+    step(
+        page,
+        "close",
+        outcome="已落地",
+        on=today.isoformat(),
+        note="完成供地，项目落地",
+        confirm=True,
+    )
     page.wait_for_selector("dd[data-status=landed]")
     assert page.locator("main form[data-step]").count() == 0  # landed: no next step
     shot(page, "projects-02-landed")

@@ -38,6 +38,7 @@ def step(page, name, **fields):
     form = page.locator(f"main form[data-step={name}]")
     for field, value in fields.items():
         form.locator(f"[name={name}-{field}]").fill(value)
+    form.locator(f"[name={name}-confirm]").check()  # approve, start, complete: irreversible
     form.locator("button[type=submit]").click()
 
 
