@@ -23,6 +23,7 @@ from landcycle.ledger.models import Parcel
 from landcycle.web.decorators import requires
 from landcycle.web.navigation import MenuItem
 from landcycle.web.panels import Panel
+from landcycle.web.tables import paged
 
 from .. import notice, services
 from ..forms.objections import AnswerForm, ObjectionForm
@@ -71,8 +72,11 @@ def notice_run(request, pk):
     fields = [key for key, _label in columns]
     search = request.GET.get("q", "").strip()
     # The public's rows whoever is signed in: the notice page is the same for everyone.
-    results = notice.notice_results(run, notice.PUBLIC, search) if fields else []
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    if fields:
+        found = notice.notice_results(run, notice.PUBLIC, search)
+        page = paged(request, found, lambda ids: found.filter(pk__in=ids).order_by())
+    else:  # the policy publishes nothing during the notice
+        page = Paginator([], PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [notice.public_values(r, fields) for r in page.object_list]
     return render(
         request,
