@@ -82,3 +82,25 @@ class CaseStepView(StepView):
 
     def success_message(self) -> str:
         return f"已办理「{self.step.label}」，{self.case_word}现为「{self.status_label()}」。"
+
+
+class InlineStepView(StepView):
+    """A step whose form sits on the case's own page (POST only, forms prefixed by the step):
+    an invalid or refused POST shows that page again with the form as filled in and
+    ``refused`` saying why ("不能<step>：<reasons>")."""
+
+    http_method_names = ["post"]
+    refusal = LifecycleError
+
+    def detail_context(self, forms: dict) -> dict:
+        """The context of the case's page, with ``forms`` (step → form) in place of blanks."""
+        raise NotImplementedError
+
+    def get_form_kwargs(self) -> dict:
+        return {"prefix": self.step_name}
+
+    def get_context_data(self, **context):
+        form = context["form"]
+        errors = form.non_field_errors()
+        refused = f"不能{self.step.label}：" + "；".join(errors) if errors else ""
+        return {**self.detail_context({self.step_name: form}), "refused": refused}
