@@ -167,6 +167,22 @@ def export_response(table: Table, queryset, fmt: str) -> HttpResponse:
 PAGE_SIZE = 50
 
 
+def page_of(request, rows, size: int = PAGE_SIZE) -> dict:
+    """One page (``?page=``) of ``rows`` (a queryset or a list) and the query strings its links
+    keep, as template context: ``page`` (a Paginator page), ``query`` (the request's query
+    without ``page``), ``sort_query`` (without ``sort`` too) and ``sort``."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return {
+        "page": Paginator(rows, size).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sort": request.GET.get("sort", ""),
+    }
+
+
 def list_page(request, table: Table, filterset, template: str, card: str, export: str):
     """Render ``template`` with the filtered, sorted page (PAGE_SIZE rows) of ``table``: ``filterset``
     must be over a restricted queryset; ``card`` is the row link's URL name (pk argument),
@@ -177,7 +193,8 @@ def list_page(request, table: Table, filterset, template: str, card: str, export
     # The sorted ids are cached per data version: sorting by a joined column (street, holder)
     # would otherwise sort every row on every page.
     ids = cache.ordered_ids(filterset.qs.order_by(ordering, "pk"), cache.data_version())
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    paging = page_of(request, ids)
+    page = paging["page"]
     shown = list(page.object_list)
     rows = table.load(filterset.queryset.model._default_manager.filter(pk__in=shown).order_by())
     by_id = {row_pk(row): row for row in rows}
@@ -189,23 +206,16 @@ def list_page(request, table: Table, filterset, template: str, card: str, export
     def card_url(pk) -> str:
         return pattern.format(pk)
 
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
     context = {
+        **paging,
         "table": table,
         "filter": filterset,
-        "page": page,
         "filter_html": filter_form_html(filterset.form),
         "body": table.body_html(
             page.object_list, [card_url(row_pk(row)) for row in page.object_list]
         ),
         "export_csv": reverse(export, args=["csv"]),
         "export_xlsx": reverse(export, args=["xlsx"]),
-        "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
-        "sort": request.GET.get("sort", ""),
     }
     return render(request, template, context)
 

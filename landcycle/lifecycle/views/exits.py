@@ -8,7 +8,6 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -19,7 +18,7 @@ from landcycle.ledger.models import Enterprise, Parcel
 from landcycle.web.decorators import requires
 from landcycle.web.generic import Step
 from landcycle.web.navigation import MenuItem
-from landcycle.web.tables import filter_form_html
+from landcycle.web.tables import filter_form_html, page_of
 
 from ..filtersets.exits import ExitCaseFilterSet
 from ..forms.exits import FORMS, OpenCaseForm
@@ -40,21 +39,16 @@ def exit_list(request):
     cases = restricted(ExitCase, request.user)
     filterset = ExitCaseFilterSet(request.GET, queryset=cases, user=request.user)
     rows = filterset.qs.select_related("enterprise", "parcel", "jurisdiction", "assigned_to")
-    page = Paginator(rows.order_by("-verified_on", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    context = page_of(request, rows.order_by("-verified_on", "-id"), PAGE_SIZE)
     today = dt.date.today()
-    items = [(case, exits.next_deadline(case, today)) for case in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
+    items = [(case, exits.next_deadline(case, today)) for case in context["page"].object_list]
     return render(
         request,
         "lifecycle/exits/list.html",
         {
-            "page": page,
+            **context,
             "items": items,
             "filter_html": filter_form_html(filterset.form),
-            "query": query.urlencode(),
             "can_open": may_take(request.user, exits, "open"),
         },
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -17,7 +16,7 @@ from landcycle.core.permissions import Action, restricted, scope_of
 from landcycle.web.decorators import requires
 from landcycle.web.generic import Step
 from landcycle.web.navigation import MenuItem
-from landcycle.web.tables import filter_form_html
+from landcycle.web.tables import filter_form_html, page_of
 
 from ..filtersets.stockland import StockLandFilterSet
 from ..forms.stockland import FORMS
@@ -51,9 +50,7 @@ def stockland_list(request):
     rows = filterset.qs.select_related(
         "parcel", "parcel__jurisdiction", "parcel__holder", "assigned_to"
     )
-    page = Paginator(rows.order_by("parcel__code", "category", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    context = page_of(request, rows.order_by("parcel__code", "category", "pk"), PAGE_SIZE)
     today = dt.date.today()
     items = [
         (
@@ -61,24 +58,21 @@ def stockland_list(request):
             stockland.idle_flags(case.category, case.idle_since, case.parcel.extra, today),
             case.status in StockLandCase.OPEN_STATUSES and case.deadline and case.deadline < today,
         )
-        for case in page.object_list
+        for case in context["page"].object_list
     ]
     counts = dict.fromkeys(StockLandCase.Category.values, 0)
     open_by_category = (
         cases.filter(stockland.open_cases_q()).values_list("category").annotate(n=Count("pk"))
     )
     counts.update(dict(open_by_category.order_by()))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "lifecycle/stockland/list.html",
         {
-            "page": page,
+            **context,
             "items": items,
             "counts": [(StockLandCase.Category(c).label, n) for c, n in counts.items()],
             "filter_html": filter_form_html(filterset.form),
-            "query": query.urlencode(),
             "can_identify": scope_of(request.user).can(Action.CHANGE),
         },
     )
