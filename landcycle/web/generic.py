@@ -130,11 +130,17 @@ class StepView(View):
         """The message shown on the case page after the step was taken."""
         return f"已记录：{self.step.label}"
 
+    def case_context(self, form, error: str) -> dict:
+        """What the template shows of the case besides the step (e.g. the whole case page with
+        ``form`` in place of the step's blank form); nothing by default."""
+        return {}
+
     def get_context_data(self, **context) -> dict:
-        """The template's context: ``context`` (form, error, refused) plus the case (as
-        ``context_object_name``), ``step`` (its name) and ``label`` / ``title`` (its label)."""
+        """``case_context()``, the case (as ``context_object_name``), ``step`` (its name),
+        ``label`` and ``title`` (its label), and ``context`` (form, error, refused)."""
         label = self.step.label
         return {
+            **self.case_context(context["form"], context["error"]),
             self.context_object_name: self.object,
             "step": self.step_name,
             "label": label,

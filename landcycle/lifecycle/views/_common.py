@@ -85,15 +85,11 @@ class InlineStepView(StepView):
     http_method_names = ["post"]
     refusal = LifecycleError
 
-    def detail_context(self, forms: dict) -> dict:
-        """The context of the case's page, with ``forms`` (step → form) in place of blanks."""
-        raise NotImplementedError
-
     def get_form_kwargs(self) -> dict:
         return {"prefix": self.step_name}
 
     def get_context_data(self, **context):
-        form = context["form"]
-        errors = form.non_field_errors()
-        refused = f"不能{self.step.label}：" + "；".join(errors) if errors else ""
-        return {**self.detail_context({self.step_name: form}), "refused": refused}
+        context = super().get_context_data(**context)
+        errors = context["form"].non_field_errors()
+        context["refused"] = f"不能{self.step.label}：" + "；".join(errors) if errors else ""
+        return context

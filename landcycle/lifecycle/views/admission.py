@@ -185,11 +185,8 @@ class AdmissionStep(StepView):
     def get_form(self, data):
         return _form(self.step_name, self.object, data)
 
-    def get_context_data(self, **context):
-        detail = _detail_context(
-            self.request, self.object, self.step_name, context["form"], context["error"]
-        )
-        return {**detail, **super().get_context_data(**context)}
+    def case_context(self, form, error):
+        return _detail_context(self.request, self.object, self.step_name, form, error)
 
 
 @requires(Action.HANDLE)

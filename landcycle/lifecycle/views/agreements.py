@@ -150,11 +150,8 @@ class AgreementStep(StepView):
     refusal = LifecycleError
     error_on_form = False
 
-    def get_context_data(self, **context):
-        detail = _detail_context(
-            self.request, self.object, self.step_name, context["form"], context["error"]
-        )
-        return {**detail, **super().get_context_data(**context)}
+    def case_context(self, form, error):
+        return _detail_context(self.request, self.object, self.step_name, form, error)
 
 
 @requires(Action.HANDLE)

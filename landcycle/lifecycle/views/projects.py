@@ -161,8 +161,8 @@ class ProjectStepView(InlineStepView):
     def get_form_kwargs(self) -> dict:
         return _form_kwargs(self.step_name, self.request.user, self.object)
 
-    def detail_context(self, forms: dict) -> dict:
-        return _context(self.request, self.object, forms)
+    def case_context(self, form, error):
+        return _context(self.request, self.object, {self.step_name: form})
 
     def success_message(self) -> str:
         project, label = self.object, self.step.label

@@ -198,8 +198,8 @@ class RenewalStepView(InlineStepView):
     success_route = "lifecycle:renewal_detail"
     select_related = ("street",)
 
-    def detail_context(self, forms: dict) -> dict:
-        return _detail_context(self.request, self.object, forms)
+    def case_context(self, form, error):
+        return _detail_context(self.request, self.object, {self.step_name: form})
 
     def success_message(self) -> str:
         project, label = self.object, self.step.label
