@@ -55,6 +55,20 @@ class CaseStepView(StepView):
     case_word = "案件"
     none_left = "无（已结案）"
 
+    @classmethod
+    def offered(cls, user, case) -> dict:
+        """The case page's ``steps``: those open to the case now, each ``allowed`` to the user
+        or marked as the zone's (none for roles that do not HANDLE); and ``can_assign``."""
+        scope = scope_of(user)
+        steps = [
+            {"action": a, "label": cls.steps[a].label, "allowed": may_take(user, cls.service, a)}
+            for a in cls.service.allowed_actions(case)
+        ]
+        return {
+            "steps": steps if scope.can(Action.HANDLE) else [],
+            "can_assign": scope.can(Action.CHANGE),
+        }
+
     def status_label(self) -> str:
         """The case's present state, as shown."""
         raise NotImplementedError

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from landcycle.core.permissions import Action, restricted, scope_of
+from landcycle.core.permissions import Action, restricted
 from landcycle.ledger.models import Enterprise, Parcel
 from landcycle.web.decorators import requires
 from landcycle.web.generic import Step
@@ -137,15 +137,6 @@ def exit_detail(request, pk):
         ),
         pk=pk,
     )
-    handles = scope_of(request.user).can(Action.HANDLE)
-    steps = [
-        {
-            "action": action,
-            "label": exits.action_label(action),
-            "allowed": may_take(request.user, exits, action),
-        }
-        for action in exits.allowed_actions(case)
-    ]
     return render(
         request,
         "lifecycle/exits/detail.html",
@@ -153,8 +144,7 @@ def exit_detail(request, pk):
             "case": case,
             "timeline": exits.timeline(case),
             "next": exits.next_deadline(case, dt.date.today()),
-            "steps": steps if handles else [],
-            "can_assign": scope_of(request.user).can(Action.CHANGE),
+            **ExitStepView.offered(request.user, case),
             "clawbacks": list(case.clawbacks.all()),
             "flags": (case.deadline_flags or {}).values(),
         },

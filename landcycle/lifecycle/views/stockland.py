@@ -22,7 +22,7 @@ from ..filtersets.stockland import StockLandFilterSet
 from ..forms.stockland import FORMS
 from ..models import StockLandCase
 from ..services import LifecycleError, stockland
-from ._common import CaseStepView, actor_name, may_take
+from ._common import CaseStepView, actor_name
 
 PAGE_SIZE = 50
 MENU = [
@@ -105,15 +105,6 @@ def stockland_detail(request, pk):
         pk=pk,
     )
     today = dt.date.today()
-    handles = scope_of(request.user).can(Action.HANDLE)
-    steps = [
-        {
-            "action": a,
-            "label": stockland.ACTION_LABELS[a],
-            "allowed": may_take(request.user, stockland, a),
-        }
-        for a in stockland.allowed_actions(case)
-    ]
     return render(
         request,
         "lifecycle/stockland/detail.html",
@@ -124,8 +115,7 @@ def stockland_detail(request, pk):
             and case.deadline is not None
             and case.deadline < today,
             "record": list(case.steps.all()),
-            "steps": steps if handles else [],
-            "can_assign": scope_of(request.user).can(Action.CHANGE),
+            **StockLandStepView.offered(request.user, case),
             "deadline_flags": (case.deadline_flags or {}).values(),
         },
     )
