@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 
 from landcycle.core.permissions import Action, restrict, scope_of
@@ -49,7 +50,8 @@ class StepView(View):
     Answers, in this order: anonymous → login page; unknown step → 404; a role with none of the
     step's actions → 403; a method outside ``http_method_names`` → 405; a case outside the
     user's rows for that action → 404; ``role_refusal()`` → the template with ``refused``, 403.
-    URL keyword arguments: ``pk`` (the case) and ``step``.
+    URL keyword arguments: ``pk`` (the case) and ``step`` (from the path, or fixed by the URL's
+    extra kwargs for a page of one step).
     """
 
     model: ClassVar[type[models.Model]]
@@ -60,6 +62,7 @@ class StepView(View):
     refusal: ClassVar[type[Exception]] = Exception
     error_on_form: ClassVar[bool] = True  # False: the refusal only as ``error`` in the context
     select_related: ClassVar[tuple[str, ...]] = ()
+    invalid_status: ClassVar[int] = 200  # the answer's status when the form has errors
     http_method_names: ClassVar[list[str]] = ["get", "post"]
 
     def dispatch(self, request, *args, pk, step, **kwargs) -> HttpResponse:
@@ -95,18 +98,20 @@ class StepView(View):
         if form.is_bound and form.is_valid():
             try:
                 with transaction.atomic():
-                    self.step.run(self.object, form, request.user)
+                    self.result = self.step.run(self.object, form, request.user)
             except self.refusal as exc:
                 error = str(exc)
                 self.object.refresh_from_db()
                 if self.error_on_form:
                     form.add_error(None, error)
             else:
-                messages.success(request, self.success_message())
-                return redirect(self.success_route, pk=self.object.pk)
+                if done := self.success_message():
+                    messages.success(request, done)
+                return redirect(self.get_success_url())
         refused = self.state_refusal() if request.method == "GET" else ""
         context = self.get_context_data(form=form, error=error, refused=refused)
-        return render(request, self.template_name, context)
+        status = self.invalid_status if form.is_bound and form.errors else 200
+        return render(request, self.template_name, context, status=status)
 
     def get_form(self, data) -> forms.BaseForm:
         """The step's form, bound to ``data`` (None on GET), with ``get_form_kwargs()``."""
@@ -127,8 +132,13 @@ class StepView(View):
         return ""
 
     def success_message(self) -> str:
-        """The message shown on the case page after the step was taken."""
+        """The message shown after the step was taken ("" for none); the service call's
+        return value is ``self.result``."""
         return f"已记录：{self.step.label}"
+
+    def get_success_url(self) -> str:
+        """Where a step taken sends the user: the case page (``success_route``)."""
+        return reverse(self.success_route, args=[self.object.pk])
 
     def case_context(self, form, error: str) -> dict:
         """What the template shows of the case besides the step (e.g. the whole case page with
