@@ -61,6 +61,7 @@ class StepView(View):
     success_route: ClassVar[str] = ""  # the case page, reversed with pk
     refusal: ClassVar[type[Exception]] = Exception
     error_on_form: ClassVar[bool] = True  # False: the refusal only as ``error`` in the context
+    error_field: ClassVar[str | None] = None  # the field a refusal is shown on (None: the form)
     select_related: ClassVar[tuple[str, ...]] = ()
     invalid_status: ClassVar[int] = 200  # the answer's status when the form has errors
     http_method_names: ClassVar[list[str]] = ["get", "post"]
@@ -103,7 +104,7 @@ class StepView(View):
                 error = str(exc)
                 self.object.refresh_from_db()
                 if self.error_on_form:
-                    form.add_error(None, error)
+                    form.add_error(self.error_field, error)
             else:
                 if done := self.success_message():
                     messages.success(request, done)

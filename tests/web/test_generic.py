@@ -53,10 +53,15 @@ class BadFormIs400(RenameStep):
     invalid_status = 400
 
 
+class RefusalOnTheField(RenameStep):
+    error_field = "name"
+
+
 urlpatterns = [
     *project_urls.urlpatterns,
     path("generic-step/<int:pk>/<str:step>/", RenameStep.as_view(), name="generic_step"),
     path("generic-400/<int:pk>/", BadFormIs400.as_view(), {"step": "rename"}, name="generic_400"),
+    path("generic-field/<int:pk>/", RefusalOnTheField.as_view(), {"step": "rename"}, name="field"),
 ]
 
 pytestmark = pytest.mark.urls(__name__)
@@ -106,6 +111,13 @@ def test_a_refusal_is_shown_on_the_form_and_nothing_is_kept(world):
     assert response.context["error"] == "不能改为此名称"
     assert response.context["parcel"].name == before  # the case read again
     assert Parcel.objects.get(pk=world.parcel_a.pk).name == before  # the write was undone
+
+
+def test_a_refusal_may_be_shown_on_a_field(world):
+    officer = client_for(world.users["street_officer"])
+    response = officer.post(reverse("field", args=[world.parcel_a.pk]), {"name": "拒绝"})
+    form = response.context["form"]
+    assert form.errors["name"] == ["不能改为此名称"] and not form.non_field_errors()
 
 
 def test_an_invalid_form_changes_nothing_and_may_answer_400(world):
