@@ -155,7 +155,7 @@ def test_a_corrected_run_keeps_unchanged_decisions_and_flags_the_others(breach, 
     ],
 )
 def test_a_refused_decision_writes_nothing(breach, officers, media, settings, change, message):
-    settings.LANDCYCLE_EVIDENCE_MAX_BYTES = 100
+    settings.LANDCYCLE_UPLOAD_MAX_MB = 0.0001  # 104 bytes
     run = services.run_evaluation(YEAR)
     args = {"parcel": "b", "klass": "B", "reason": "核查", "evidence": pdf()} | change
     parcel = getattr(breach, args["parcel"])
