@@ -181,9 +181,10 @@ def amendable(user):
     """The documents ``user`` may replace or withdraw: officers (HANDLE: street officers in
     their streets, zone officers everywhere) those of their scope; an enterprise user (SUBMIT)
     only current material its own enterprise's users uploaded to its own parcels and cases
-    (never a notice or a decision addressed to it). Withdrawn documents are never amendable."""
+    (never a notice or a decision addressed to it). Only current versions are amendable (not
+    superseded, not withdrawn)."""
     scope = scope_of(user)
-    live = Document.objects.filter(withdrawn_at__isnull=True)
+    live = Document.objects.filter(withdrawn_at__isnull=True, superseded_by__isnull=True)
     if scope.can(Action.HANDLE):
         return restrict(live, user, Action.HANDLE)
     if scope.can(Action.SUBMIT) and scope.enterprise_id is not None:
@@ -205,10 +206,10 @@ def replace(
     version + 1; title kept unless given) and mark ``document`` superseded by it. The old file
     and record are kept and listed as superseded. Raises DocumentRefused (the file) or
     LifecycleError (not current, not the user's to replace); then nothing is written."""
-    if not amendable(user).filter(pk=document.pk).exists():
-        raise LifecycleError(f"无权替换“{document.title}”。")
     if not document.is_current:
         raise LifecycleError(_not_current(document))
+    if not amendable(user).filter(pk=document.pk).exists():
+        raise LifecycleError(f"无权替换“{document.title}”。")
     values = {field: getattr(document, field) for field in TARGET_FIELDS.values()}
     replaced = _store(
         content,
@@ -232,6 +233,8 @@ def withdraw(document: Document, *, user, reason: str) -> Document:
     reason = (reason or "").strip()
     if not reason:
         raise LifecycleError("请填写撤回理由。")
+    if not document.is_current:
+        raise LifecycleError(_not_current(document))
     if not amendable(user).filter(pk=document.pk).exists():
         raise LifecycleError(f"无权撤回“{document.title}”。")
     with transaction.atomic(), changes_by(user_id=user.pk):
