@@ -59,7 +59,8 @@ def test_the_case_page_lists_its_documents_for_the_allowed_roles(world, media, m
         seen_by.add(role)
         box = page[page.index("data-case-documents") :]
         assert f'data-document="{public.pk}"' in box and "甲公开材料" in box, role
-        assert ("甲内部照片" in box) == (role != "enterprise_user"), role
+        shows_internal = f'data-document="{internal.pk}"' in box
+        assert shows_internal == ("甲内部照片" in box) == (role != "enterprise_user"), role
         assert "乙案件材料" not in box, role
         may_submit = restrict(type(case).objects.filter(pk=case.pk), user, Action.SUBMIT).exists()
         may_upload = role in OFFICERS or (role == "enterprise_user" and may_submit)
