@@ -191,7 +191,11 @@ def test_ofd_is_evidence_but_a_bare_zip_is_not(breach, officers, media):
 
     run = services.run_evaluation(YEAR)
     with pytest.raises(review.ReviewError, match="不是可接收的类型"):
-        review.decide(run, breach.b.pk, "B", "证照", pdf("证照.ofd", ofd_bytes("x.xml")), officers[0])
-    decision = review.decide(run, breach.b.pk, "B", "证照", pdf("证照.ofd", ofd_bytes()), officers[0])
+        review.decide(
+            run, breach.b.pk, "B", "证照", pdf("证照.ofd", ofd_bytes("x.xml")), officers[0]
+        )
+    decision = review.decide(
+        run, breach.b.pk, "B", "证照", pdf("证照.ofd", ofd_bytes()), officers[0]
+    )
     assert decision.evidence_type == "application/ofd" and decision.evidence_path.endswith(".ofd")
     assert review.evidence_file(decision).read_bytes() == ofd_bytes()

@@ -107,7 +107,9 @@ def test_withdraw_hides_the_document_keeps_the_file_and_logs_who_and_why(place, 
     assert list(listed(place.officer, place.parcel)) == []
     assert list(listed(place.zone, place.parcel)) == []
     [*_, change] = records(document)
-    assert change.user_id == place.officer.pk and change.after["withdrawal_reason"] == "误传他宗地照片"
+    assert (
+        change.user_id == place.officer.pk and change.after["withdrawal_reason"] == "误传他宗地照片"
+    )
     assert change.before["withdrawn_at"] is None and change.after["withdrawn_at"]
     # withdrawn is final: neither replaced nor withdrawn again
     with pytest.raises(LifecycleError, match="已撤回"):
