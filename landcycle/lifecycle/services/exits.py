@@ -405,7 +405,7 @@ def timeline(case: ExitCase) -> list[TimelineEntry]:
     """The case's steps in order, each with its deadline met or missed (the interview within
     30 days of verification; the exit notice not before the 6 months; the exit by the date set)."""
     out = []
-    for step in case.steps.order_by("on", "id"):
+    for step in case.steps.select_related("notice").order_by("on", "id"):
         deadline, what, met = None, "", None
         if step.to_state == S.VERIFIED:
             label = "核实退出情形，立案"

@@ -233,6 +233,8 @@ def exit_document(request, pk):
     )
     if step.notice_id is not None:  # a notice on the case's file (一地一档)
         notice = step.notice
+        if notice.withdrawn_at is not None:  # withdrawn (撤回): kept, no longer served
+            raise Http404
         return FileResponse(
             notice.file.open("rb"),
             as_attachment=True,

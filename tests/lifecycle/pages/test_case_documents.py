@@ -76,9 +76,8 @@ def box_target(box: str) -> str:
 
 
 def test_an_enterprise_uploads_material_on_its_own_exit_case_page(world, media):
-    from tests.lifecycle.matrix_exits import objects
-
-    case = objects(world)["own"]["exit_case"]
+    rows = importlib.import_module("tests.lifecycle.matrix_exits")  # loaded by ROLES' module
+    case = rows.objects(world)["own"]["exit_case"]
     firm = client_for(world.users["enterprise_user"])
     page = firm.get(reverse("lifecycle:exit_detail", args=[case.pk])).content.decode()
     box = page[page.index("data-case-documents") :]

@@ -120,3 +120,23 @@ def test_who_may_amend_on_the_pages(world, media):
     for document in (notice, elsewhere):
         document.refresh_from_db()
         assert document.withdrawn_at is None
+
+
+def test_a_withdrawn_exit_notice_is_no_longer_served_from_its_step(world, media):
+    from tests.web.permission_codes import ROW_FILES  # loads the row files in their order
+
+    [exits_rows] = [r for r in ROW_FILES if r.__name__.endswith("matrix_exits")]
+    made = exits_rows.objects(world)["own"]
+    case, step = made["exit_case"], made["exit_notice_step"]
+    assert step.notice is not None and step.notice.kind == "notice"
+    download = reverse("lifecycle:exit_document", args=[step.pk])
+    zone = client_for(world.users["evaluation_officer"])
+    detail = reverse("lifecycle:exit_detail", args=[case.pk])
+    assert download in zone.get(detail).content.decode()
+    assert zone.get(download).status_code == 200
+    response = zone.post(withdraw_url(step.notice), {"reason": "文号错误，重发", "confirm": "on"})
+    assert response.status_code == 302
+    assert zone.get(download).status_code == 404
+    page = zone.get(detail).content.decode()
+    assert download not in page and f'data-document="{step.notice.pk}"' not in page
+    assert Path(step.notice.file.path).exists()
