@@ -2,15 +2,25 @@
 
     python benchmarks/web_latency.py [--parcels 100000] [--clients 20] [--requests 1000]
                                      [--data-dir DIR] [--database-url URL] [--rebuild] [--workers 2]
-                                     [--threads 4] [--kinds list,sorted,card,map]
+                                     [--threads 4] [--kinds list,sorted,card,map,...]
 
-Builds the demo district once (``landcycle.demo`` generator → importer → evaluation; kept in
-DATA_DIR for later runs), starts the server in a subprocess on a free loopback port, logs 20
-clients in as the evaluation officer (zone-wide: the largest querysets), and has them request,
-in random order, the parcel list (a random page in the default order), the parcel list sorted by
-another column (area, street, holder: a sort over all rows), a parcel card (random parcel), a
-map bounding box (a random view of the district at zoom 15), the dashboard (district totals by
-class and street) and, without a login, the public portal (published available land and A list).
+Builds the demo district once (``landcycle.demo`` generator → importer → evaluation → lifecycle
+cases; kept in DATA_DIR for later runs), starts the server in a subprocess on a free loopback
+port, logs 20 clients in as the evaluation officer (zone-wide: the largest querysets), and has
+them request, in random order:
+
+- the ledger: the parcel list (a random page in the default order), the parcel list sorted by
+  another column (area, street, holder: a sort over all rows), a parcel card (random parcel), a
+  map bounding box (a random view of the district at zoom 15), the dashboard (district totals by
+  class and street);
+- the yearly evaluation: the run page of the run on notice (a random page, random sort), the
+  lists page (A list, key-service list, C and D lists, prices), the public notice page of that run
+  (公示: a random page of 100k results, without a login: where objections start) and the
+  enterprise's own results page (an enterprise user: where it objects);
+- the lifecycle: the officer's inbox (待办) and a case list (a random page of the stock-land
+  cases, the largest: one per idle or low-efficiency parcel);
+- without a login, the public portal (published available land and the A list).
+
 Prints p50 / p95 / max latency per kind and overall. Target: p95 < 300 ms for each kind.
 """
 
@@ -36,8 +46,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "landcycle-demo"
 SORTS = ["-code", "area_ha", "-area_ha", "street", "holder"]
-# The four ledger kinds take most requests; the dashboard and the portal one in ten each.
-KINDS = ("list", "sorted", "card", "map") * 2 + ("dashboard", "portal")
+# The four ledger kinds take most requests; every other page one in sixteen each.
+KINDS = ("list", "sorted", "card", "map") * 2 + (
+    "dashboard",
+    "portal",
+    "run",
+    "lists",
+    "notice",
+    "mine",
+    "inbox",
+    "cases",
+)
+RUN_SORTS = ["parcel_code", "-score", "klass", "-output_per_ha", "rank"]
+# Kinds requested without the officer's session: the public, and the enterprise user.
+PUBLIC_KINDS = {"portal", "notice"}
+ENTERPRISE_KINDS = {"mine"}
 
 
 def build(parcels: int) -> None:
@@ -70,7 +93,12 @@ def facts(parcels_env: dict) -> dict:
         "box = Parcel.objects.aggregate(a=Min('min_lon'), b=Min('min_lat'), c=Max('max_lon'),"
         " d=Max('max_lat'))\n"
         "ids = list(Parcel.objects.values_list('pk', flat=True))\n"
-        "print(json.dumps({'box': box, 'ids': ids}))\n"
+        "from landcycle.evaluation.models import EvaluationRun\n"
+        "from landcycle.lifecycle.models import StockLandCase\n"
+        "run = EvaluationRun.objects.filter(status='notice', notice_public=True).order_by('-id')"
+        ".values_list('pk', 'parcel_count').first() or (None, 0)\n"
+        "cases = StockLandCase.objects.count()\n"
+        "print(json.dumps({'box': box, 'ids': ids, 'run': run, 'cases': cases}))\n"
     ).replace("%r", repr(str(ROOT)))
     out = subprocess.run(
         [sys.executable, "-c", code], env=parcels_env, capture_output=True, text=True, check=True
@@ -101,14 +129,28 @@ def logged_in_opener(base: str, username: str):
     return opener
 
 
-def requests_plan(
-    count: int, ids: list[int], box: dict, pages: int, rng: random.Random, kinds=KINDS
-):
+def requests_plan(count: int, info: dict, pages: int, rng: random.Random, kinds=KINDS):
     plan = []
+    ids, box = info["ids"], info["box"]
+    run, run_rows = info["run"]
+    run_pages, case_pages = max(1, run_rows // 50), max(1, info["cases"] // 50)
     width, height = 0.02, 0.012  # about a 1400 x 900 px view at zoom 15
     for i in range(count):
         kind = kinds[i % len(kinds)]
-        if kind == "dashboard":
+        if kind == "run":
+            sort = rng.choice(RUN_SORTS)
+            url = f"/runs/{run}/?page={rng.randint(1, run_pages)}&sort={sort}"
+        elif kind == "lists":
+            url = "/lists/"
+        elif kind == "notice":
+            url = f"/notice/{run}/?page={rng.randint(1, run_pages)}"
+        elif kind == "mine":
+            url = "/notice/mine/"
+        elif kind == "inbox":
+            url = "/inbox/"
+        elif kind == "cases":
+            url = f"/stockland/?page={rng.randint(1, case_pages)}"
+        elif kind == "dashboard":
             url = "/"
         elif kind == "portal":
             url = "/portal/"
@@ -146,7 +188,7 @@ def main() -> int:
         "--kinds",
         default=",".join(dict.fromkeys(KINDS)),
         help="comma-separated kinds of request to make, in equal shares (default: all, "
-        "dashboard and portal one in ten each)",
+        "the four ledger kinds two in sixteen each, every other one in sixteen)",
     )
     args = parser.parse_args()
 
@@ -188,14 +230,24 @@ def main() -> int:
         if unknown := set(chosen) - set(KINDS):
             raise SystemExit(f"unknown kinds: {sorted(unknown)}")
         kinds = KINDS if set(chosen) == set(KINDS) else tuple(chosen)
-        plan = requests_plan(args.requests, info["ids"], info["box"], pages, rng, kinds)
+        if info["run"][0] is None:
+            raise SystemExit("no run on public notice: rebuild the data (--rebuild)")
+        plan = requests_plan(args.requests, info, pages, rng, kinds)
         openers = [logged_in_opener(base, "evaluator") for _ in range(args.clients)]
-        # The portal is public: its requests go without the session (an anonymous visitor).
+        # The portal and the notice are public: without a session (an anonymous visitor); the
+        # enterprise's own page with the demo enterprise user's session.
         public = urllib.request.build_opener()
+        enterprise = logged_in_opener(base, "enterprise")
+
+        def opener_for(kind, officer):
+            if kind in PUBLIC_KINDS:
+                return public
+            return enterprise if kind in ENTERPRISE_KINDS else officer
+
         # Warm up: the first request of each kind pays for imports and caches.
         firsts = {kind: url for kind, url in reversed(plan)}
         for kind, url in firsts.items():
-            (public if kind == "portal" else openers[0]).open(base + url).read()
+            opener_for(kind, openers[0]).open(base + url).read()
         timings: dict[str, list[float]] = {kind: [] for kind in dict.fromkeys(kinds)}
         lock = threading.Lock()
         cursor = iter(plan)
@@ -210,8 +262,7 @@ def main() -> int:
                 kind, url = item
                 start = time.perf_counter()
                 try:
-                    use = public if kind == "portal" else opener
-                    with use.open(base + url, timeout=60) as response:
+                    with opener_for(kind, opener).open(base + url, timeout=60) as response:
                         response.read()
                         status = response.status
                 except Exception as exc:  # noqa: BLE001 - report every failure

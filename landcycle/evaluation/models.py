@@ -172,6 +172,13 @@ class ResultQuerySet(RestrictedQuerySet):
         super().__init__(*args, **kwargs)
         self._iterable_class = self.result_iterable
 
+    def without_texts(self) -> "ResultQuerySet":
+        """The results as stored, texts not written: for a caller that keeps only some of them
+        and writes theirs with ``texts.write_texts`` (the card: not the hidden what-if runs)."""
+        clone = self._chain()
+        clone._iterable_class = models.query.ModelIterable
+        return clone
+
 
 class EvaluationResult(models.Model):
     """One parcel's class in one run. Written in bulk once; never updated.
@@ -476,3 +483,9 @@ class ReviewDecision(ChangeLogged):
     @property
     def in_force(self) -> bool:
         return self.status == self.Status.IN_FORCE
+
+
+def runs_prefetch(lookup: str = "run") -> models.Prefetch:
+    """Prefetch of the runs of related rows without each run's policy text (its hash names it):
+    for panels whose rows are usually none, where a join would cost compiling every column."""
+    return models.Prefetch(lookup, queryset=EvaluationRun.objects.defer("policy_source"))

@@ -5,9 +5,27 @@ from __future__ import annotations
 from django.db.models import Count, F
 
 from landcycle.core.permissions import restricted
+from landcycle.web import cache
 
 from .current import CLASS_COLOURS, NO_CLASS_COLOUR
 from .models import EvaluationResult
+
+
+def run_summary(results) -> dict:
+    """``{"distribution", "moves", "review_count"}`` of one run's (restricted) results, summed
+    once per data version (``web.cache.value``): a run's results never change, and the
+    restriction is in the queryset's SQL, which keys the value. Three sums over 100k rows
+    otherwise on every view of the run page."""
+    from .display import REVIEW_CLASS
+
+    def compute():
+        return {
+            "distribution": class_distribution(results),
+            "moves": class_moves(results),
+            "review_count": results.filter(klass=REVIEW_CLASS).count(),
+        }
+
+    return cache.value("run_summary", results, cache.data_version(), compute)
 
 
 def class_distribution(results) -> list[dict]:

@@ -108,10 +108,13 @@ def write_texts(results: list[EvaluationResult]) -> None:
         r.run_id: r._state.fields_cache["run"] for r in results if "run" in r._state.fields_cache
     }
     policies = run_policies(by_run, known)
+    # Runs made with the same policy are explained together: one engine call per policy.
+    by_policy: dict[str, tuple[Policy, list[EvaluationResult]]] = {}
     for run_id, rows in by_run.items():
         policy = policies[run_id]
-        if policy is None:
-            continue
+        if policy is not None:
+            by_policy.setdefault(policy.sha256 or str(id(policy)), (policy, []))[1].extend(rows)
+    for policy, rows in by_policy.values():
         frame = pl.DataFrame(
             [{**(r.indicators or {}), "rule": r.rule} for r in rows], infer_schema_length=None
         )

@@ -7,9 +7,11 @@ them, which keeps the frame free of app imports.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from landcycle.core.permissions import Action, Scope
 
@@ -28,16 +30,33 @@ class MenuItem:
 
 
 MENU: dict[str, MenuItem] = {}
+# The menu of each set of actions, built once per process: every page renders it (and each card
+# panel's template again), and it depends only on the role's actions, the registry and the URLs.
+_built: dict[tuple, list[dict]] = {}
+_lock = threading.Lock()
 
 
 def register_menu_item(item: MenuItem) -> None:
     """Add (or replace, by URL name) an entry of the menu."""
-    MENU[item.url_name] = item
+    with _lock:
+        MENU[item.url_name] = item
+        _built.clear()
 
 
 def menu_for(scope: Scope) -> list[dict]:
     """The entries ``scope`` may use, in order: ``[{"label", "url", "url_name", "items"}]``;
-    a group is one entry whose ``items`` are its entries (and whose ``url`` is empty)."""
+    a group is one entry whose ``items`` are its entries (and whose ``url`` is empty). Shared
+    between requests: read it, never change it."""
+    key = (scope.actions, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    menu = _built.get(key)
+    if menu is None:
+        menu = _build(scope)
+        with _lock:
+            _built[key] = menu
+    return menu
+
+
+def _build(scope: Scope) -> list[dict]:
     items: list[dict] = []
     groups: dict[str, dict] = {}
     for item in sorted(MENU.values(), key=lambda i: (i.order, i.label)):

@@ -173,15 +173,12 @@ def list_page(request, table: Table, filterset, template: str, card: str, export
     ``export`` the export's URL name (fmt argument). Sorting: ``?sort=`` (``-`` descending).
     """
     ordering = table.ordering(request.GET.get("sort"))
-    # Deferred join: sort and page over ids only (narrow rows), then load the 50 rows shown.
-    # The sorted ids are cached per data version: sorting by a joined column (street, holder)
-    # would otherwise sort every row on every page.
-    ids = cache.ordered_ids(filterset.qs.order_by(ordering, "pk"), cache.data_version())
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = list(page.object_list)
-    rows = table.load(filterset.queryset.model._default_manager.filter(pk__in=shown).order_by())
-    by_id = {row_pk(row): row for row in rows}
-    page.object_list = [by_id[pk] for pk in shown if pk in by_id]
+    manager = filterset.queryset.model._default_manager
+    page = paged(
+        request,
+        filterset.qs.order_by(ordering, "pk"),
+        lambda ids: table.load(manager.filter(pk__in=ids).order_by()),
+    )
     # One reverse() for the 50 links: the card URL with the id put in.
     placeholder = 2_147_483_647
     pattern = reverse(card, args=[placeholder]).replace(str(placeholder), "{}")
@@ -208,6 +205,22 @@ def list_page(request, table: Table, filterset, template: str, card: str, export
         "sort": request.GET.get("sort", ""),
     }
     return render(request, template, context)
+
+
+def paged(request, queryset, load, size: int = PAGE_SIZE):
+    """The page ``?page=`` of the ordered (restricted) ``queryset``: a Django ``Page`` whose
+    ``object_list`` is ``load(ids)`` (rows or model instances) for its ids, in order.
+
+    Deferred join: the order is computed over ids only (narrow rows) and cached per data version
+    (``cache.ordered_ids``), so sorting 100k rows by a joined column happens once, not on every
+    page; ``load`` reads the shown rows only (the 50 of a page).
+    """
+    ids = cache.ordered_ids(queryset, cache.data_version())
+    page = Paginator(ids, size).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    by_id = {row_pk(row): row for row in load(shown)}
+    page.object_list = [by_id[pk] for pk in shown if pk in by_id]
+    return page
 
 
 def row_pk(row):

@@ -105,3 +105,30 @@ def test_composite_texts_are_stored_and_read_as_stored(etown):
     assert dict(table.select("parcel_code", "reasons").iter_rows()) == stored
     frame = services.results_frame(run)
     assert dict(frame.select("parcel_code", "reasons_zh").iter_rows()) == stored
+
+
+def test_runs_of_one_policy_are_explained_in_one_call(run, monkeypatch):
+    again = services.run_evaluation(YEAR)  # a second run of the same policy
+    calls = []
+    real = texts.explain_frame
+    monkeypatch.setattr(texts, "explain_frame", lambda p, f: calls.append(len(f)) or real(p, f))
+    results = list(EvaluationResult.objects.filter(run__in=[run, again]))
+    assert {r.run_id for r in results} == {run.pk, again.pk}
+    assert len(calls) == 1  # both runs in one engine call
+    expected = _expected()
+    for result in results:
+        assert {c: getattr(result, c) for c in TEXT_COLUMNS} == expected[result.parcel_code]
+
+
+def test_without_texts_reads_as_stored_and_write_texts_fills_in(run, monkeypatch):
+    calls = []
+    monkeypatch.setattr(texts, "explain_frame", lambda p, f: calls.append(1) or f)
+    bare = list(EvaluationResult.objects.filter(run=run).without_texts())
+    assert not calls and all(r.reasons_zh == "" for r in bare if r.rule != "no-rule")
+    monkeypatch.undo()
+    chosen = bare[:2]
+    texts.write_texts(chosen)
+    expected = _expected()
+    for result in chosen:
+        assert {c: getattr(result, c) for c in TEXT_COLUMNS} == expected[result.parcel_code]
+    assert all(r.reasons_zh == "" for r in bare[2:] if r.rule != "no-rule")

@@ -167,3 +167,42 @@ def test_row_rule_a_case_document_follows_its_case(media):
     assert seen(user_with_role("t", "enterprise_user", enterprise=tenant)) == {notice}
     assert len(seen(user_with_role("r", "department_reader"))) == 4
     assert seen(UserFactory(username="nobody")) == set()
+
+
+def test_cases_of_finds_every_workflows_cases_in_one_query(media, django_assert_num_queries):
+    from landcycle.lifecycle.models import AvailableLandEntry, AvailableLandList
+    from landcycle.lifecycle.services.documents import AVAILABLE_ENTRY, cases_of
+
+    from .factories import RenewalProjectFactory, SupervisionAgreementFactory
+
+    exit_case = ExitCaseFactory()
+    parcel = exit_case.parcel
+    stock = StockLandCaseFactory(parcel=parcel)
+    agreement = SupervisionAgreementFactory(parcel=parcel)
+    renewal = RenewalProjectFactory()
+    renewal.parcels.add(parcel)
+    land_list = AvailableLandList.objects.create(
+        year=2025, jurisdiction=parcel.jurisdiction, title="清单"
+    )
+    entry = AvailableLandEntry.objects.create(land_list=land_list, parcel=parcel, category="idle")
+    ExitCaseFactory()  # another parcel's case
+    with django_assert_num_queries(1):
+        found = cases_of(parcel)
+    assert found == {
+        "exit_case": [exit_case.pk],
+        "stockland_case": [stock.pk],
+        "agreement": [agreement.pk],
+        "renewal_project": [renewal.pk],
+        AVAILABLE_ENTRY: [entry.pk],
+    }
+    assert cases_of(ParcelFactory()) == {}
+    # the parcel's file read with the ids found is the file read with subqueries
+    on_cases = [
+        attach(pdf_bytes(), name=f"{i}.pdf", target=case)
+        for i, case in enumerate((exit_case, stock, agreement, renewal, parcel))
+    ]
+    Document.objects.filter(pk=on_cases[1].pk).update(parcel=None)  # found through its case
+    elsewhere = attach(pdf_bytes(), name="x.pdf", target=ExitCaseFactory())
+    by_ids = set(Document.objects.filter(of_parcel(parcel, cases_of(parcel))))
+    assert by_ids == set(Document.objects.filter(of_parcel(parcel))) == set(on_cases)
+    assert elsewhere not in by_ids

@@ -428,3 +428,65 @@ def test_portal_a_list_is_kept_and_renders_as_the_template_did(world, client):
     world.run_final.status = "superseded"  # no current run: the empty list's row
     world.run_final.save()
     assert tbody(client.get(url).content.decode()).startswith('<tr><td colspan="3">')
+
+
+# Queries of a second view of a parcel card with no case, document, objection or decision, per
+# role: the card's ledger facts (7), the session's user, the evaluation panel (results, runs,
+# data version …) and one query per panel that has to look. Stop 9 had 24, 24, 23, 22, 23.
+CARD_QUERIES = {
+    "administrator": 16,
+    "evaluation_officer": 16,
+    "street_officer": 16,
+    "department_reader": 15,
+    "enterprise_user": 16,
+}
+
+
+def test_the_card_stays_within_its_query_budget_for_every_role(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for role, user in world.users.items():
+        if role == "no_role":  # 403, tested by the permission matrix
+            continue
+        client = client_for(user)
+        url = reverse("ledger:parcel_detail", args=[world.parcel_a.pk])
+        assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert "一地一档" in page
+        counts[role] = len(queries)
+    assert counts == CARD_QUERIES
+
+
+def test_run_page_sums_once_per_scope_and_pages_as_the_query_did(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.core.permissions import restricted as restricted_to
+    from landcycle.evaluation import summaries
+    from landcycle.evaluation.models import EvaluationResult
+
+    url = reverse("evaluation:run_detail", args=[world.run_final.pk])
+    seen = {}
+    for role in ("evaluation_officer", "street_officer"):
+        user = world.users[role]
+        client = client_for(user)
+        first = client.get(url)
+        fresh = restricted_to(EvaluationResult, user).filter(run=world.run_final)
+        assert first.context["distribution"] == summaries.class_distribution(fresh)
+        assert first.context["moves"] == summaries.class_moves(fresh)
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(url)
+        sums = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+        assert sums == [], role  # kept: the run's results never change
+        assert again.context["distribution"] == first.context["distribution"]
+        seen[role] = sum(row["count"] for row in first.context["distribution"])
+        # every order pages the same rows as ORDER BY … LIMIT did
+        for sort in ("parcel_code", "-score", "klass", "-rank"):
+            page = client.get(url, {"sort": sort}).context["page"]
+            field = {"-rank": "-rank_jurisdiction"}.get(sort, sort)
+            expected = list(fresh.order_by(field, "pk").values_list("pk", flat=True)[:50])
+            assert [r.pk for r in page.object_list] == expected, (role, sort)
+    assert seen == {"evaluation_officer": 3, "street_officer": 2}  # the street's own parcels

@@ -14,6 +14,7 @@ from ..engine.schema import REVIEW
 from ..models import EvaluationResult
 from ..naming import name_references
 from ..review import in_force
+from ..texts import write_texts
 
 
 def parcel_evaluations(request, parcel: Parcel) -> dict:
@@ -24,12 +25,15 @@ def parcel_evaluations(request, parcel: Parcel) -> dict:
         .select_related("run")
         .defer("run__policy_source")  # the policy's whole text: its hash names it
         .order_by("-run__year", "-run_id")
+        .without_texts()  # written below for the results shown only
     )
     # The current result is one of these (same restriction): no query of its own.
     current = current_result_of(user, parcel, every)
     what_ifs = what_if_ids({r.run for r in every})
     evaluations = [r for r in every if r.run_id not in what_ifs]
-    _for_reading(parcel, [*evaluations, *([current] if current else [])])
+    shown = list({id(r): r for r in [*evaluations, *([current] if current else [])]}.values())
+    write_texts(shown)
+    _for_reading(parcel, shown)
     return {"evaluations": evaluations, "current": current}
 
 

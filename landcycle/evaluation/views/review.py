@@ -20,7 +20,7 @@ from landcycle.web.panels import Panel
 
 from .. import display, review
 from ..forms.review import ConfirmForm, DecisionForm
-from ..models import EvaluationResult, EvaluationRun, ReviewDecision
+from ..models import EvaluationResult, EvaluationRun, ReviewDecision, runs_prefetch
 from ..naming import name_references
 from ..services import REVIEW_CLASS
 
@@ -250,7 +250,7 @@ def decisions_panel(request, parcel) -> dict | None:
     decisions = list(
         ReviewDecision.objects.restrict(request.user)
         .filter(parcel_id=parcel.pk, run__in=EvaluationRun.objects.restrict(request.user))
-        .select_related("run")
+        .prefetch_related(runs_prefetch())  # usually none: no join to compile
         .order_by("-run__year", "-run_id")
     )
     if not decisions:

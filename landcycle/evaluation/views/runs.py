@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,7 @@ from landcycle.web.cache import per_request
 from landcycle.web.decorators import requires
 from landcycle.web.formatting import rounded
 from landcycle.web.navigation import MenuItem
-from landcycle.web.tables import PAGE_SIZE, Column, Table, export_response
+from landcycle.web.tables import Column, Table, export_response, paged
 
 from .. import display, summaries
 from ..models import EvaluationResult, EvaluationRun, ReviewDecision
@@ -162,16 +161,21 @@ def run_detail(request, pk):
 
     run, results = _run_and_results(request, pk)
     all_results = restricted(EvaluationResult, request.user).filter(run=run)
-    listed = results.select_related("holder").order_by(RESULTS.ordering(request.GET.get("sort")))
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    ordering = RESULTS.ordering(request.GET.get("sort"))
+    page = paged(
+        request,
+        results.order_by(ordering, "pk"),
+        lambda ids: results.filter(pk__in=ids).select_related("holder").order_by(),
+    )
     runs = restricted(EvaluationRun, request.user).exclude(pk=run.pk).order_by("-year", "-id")
+    summary = summaries.run_summary(all_results)
     return render(
         request,
         "evaluation/run_detail.html",
         {
             "run": run,
-            "distribution": summaries.class_distribution(all_results),
-            "moves": summaries.class_moves(all_results),
+            "distribution": summary["distribution"],
+            "moves": summary["moves"],
             "page": page,
             "table": RESULTS,
             "rows": zip(page.object_list, RESULTS.rows(page.object_list), strict=True),
@@ -180,7 +184,7 @@ def run_detail(request, pk):
             "can_publish": scope_of(request.user).can(Action.PUBLISH),
             "what_if": is_what_if(run),
             "about": _about(run),
-            "review_count": all_results.filter(klass=display.REVIEW_CLASS).count(),
+            "review_count": summary["review_count"],
             **run_context(request, run),
         },
     )

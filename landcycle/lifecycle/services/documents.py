@@ -21,15 +21,16 @@ from pathlib import PurePath
 
 from django.core.files.base import ContentFile, File
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import CharField, Model, Q, Value
 from django.utils import timezone
 
 from landcycle.core.context import changes_by
 from landcycle.core.permissions import Action, restrict, scope_of
 from landcycle.core.uploads import Accepted, UploadRefused, check_upload, max_upload_bytes
 from landcycle.ledger.models import Parcel
+from landcycle.web.cache import per_request
 
-from ..models import Document
+from ..models import AvailableLandEntry, Document
 from ..models.documents import TARGET_FIELDS
 from . import LifecycleError
 
@@ -257,20 +258,55 @@ def withdraw(document: Document, *, user, reason: str) -> Document:
     return document
 
 
-def of_parcel(parcel: Parcel) -> Q:
-    """Documents on a parcel's file: attached to it, or to a case of it (also a case whose
-    parcel was set after the document was attached)."""
-    q = Q(parcel=parcel)
-    for field_name, lookup in (
-        ("admission", "parcel"),
-        ("agreement", "parcel"),
-        ("exit_case", "parcel"),
-        ("stockland_case", "parcel"),
-        ("renewal_project", "parcels"),
-    ):
+# The cases a parcel's file takes documents from: (document field, case model's path to the parcel).
+PARCEL_CASE_FIELDS = (
+    ("admission", "parcel"),
+    ("agreement", "parcel"),
+    ("exit_case", "parcel"),
+    ("stockland_case", "parcel"),
+    ("renewal_project", "parcels"),
+)
+# Also listed on the parcel card, though the list's documents are not the parcel's own.
+AVAILABLE_ENTRY = "available_entry"
+
+
+def cases_of(parcel: Parcel) -> dict[str, list[int]]:
+    """The ids of every case of ``parcel``, unrestricted, in ONE query (a UNION ALL):
+    ``{document field ("exit_case", …) or "available_entry": [ids]}``, only workflows that have
+    one. The parcel card reads each workflow's rows (restricted) only where this found some."""
+    parts = []
+    for field_name, lookup in PARCEL_CASE_FIELDS:
         model = Document._meta.get_field(field_name).related_model
-        cases = model._default_manager.filter(**{lookup: parcel}).values("pk")
-        q |= Q(**{f"{field_name}__in": cases})
+        parts.append(_tagged(model._default_manager.filter(**{lookup: parcel.pk}), field_name))
+    parts.append(_tagged(AvailableLandEntry.objects.filter(parcel_id=parcel.pk), AVAILABLE_ENTRY))
+    found: dict[str, list[int]] = {}
+    for pk, tag in parts[0].union(*parts[1:], all=True):
+        found.setdefault(tag, []).append(pk)
+    return found
+
+
+def card_cases(parcel: Parcel) -> dict[str, list[int]]:
+    """``cases_of(parcel)`` read once per request: the card's panels share it."""
+    return per_request(("cases_of", parcel.pk), lambda: cases_of(parcel))
+
+
+def _tagged(queryset, tag: str):
+    return queryset.annotate(tag=Value(tag, CharField())).values_list("pk", "tag").order_by()
+
+
+def of_parcel(parcel: Parcel, cases: dict[str, list[int]] | None = None) -> Q:
+    """Documents on a parcel's file: attached to it, or to a case of it (also a case whose
+    parcel was set after the document was attached). ``cases`` (from ``cases_of``) turns the
+    subqueries into lists of ids."""
+    q = Q(parcel=parcel)
+    for field_name, lookup in PARCEL_CASE_FIELDS:
+        if cases is not None:
+            if cases.get(field_name):
+                q |= Q(**{f"{field_name}__in": cases[field_name]})
+            continue
+        model = Document._meta.get_field(field_name).related_model
+        ids = model._default_manager.filter(**{lookup: parcel}).values("pk")
+        q |= Q(**{f"{field_name}__in": ids})
     return q
 
 
@@ -281,9 +317,11 @@ def of_target(target: Model) -> Q:
     return Q(**{target_field(target): target})
 
 
-def listed(user, target: Model):
+def listed(user, target: Model, cases: dict[str, list[int]] | None = None):
     """The documents of ``target`` (a parcel's whole file or a case) that ``user`` may see and
     the lists show: withdrawn ones left out, superseded ones kept (marked by the template);
-    newest first, with the superseding version joined (one query)."""
-    rows = Document.objects.restrict(user, Action.VIEW).filter(of_target(target))
+    newest first, with the superseding version joined (one query). ``cases`` (a parcel's
+    ``cases_of``) saves the subqueries of its file."""
+    where = of_parcel(target, cases) if isinstance(target, Parcel) else of_target(target)
+    rows = Document.objects.restrict(user, Action.VIEW).filter(where)
     return rows.filter(withdrawn_at__isnull=True).select_related("superseded_by")

@@ -24,6 +24,7 @@ from ..forms.available import ConfirmForm, EntryForm, FromStockForm, ListCreateF
 from ..models import AvailableLandEntry, AvailableLandList
 from ..services import LifecycleError
 from ..services import available as service
+from ..services.documents import AVAILABLE_ENTRY, card_cases
 from ._history import status_timeline
 
 Status = AvailableLandList.Status
@@ -265,12 +266,14 @@ def available_step(request, pk, step):
 
 def _parcel_panel(request, parcel):
     """The parcel card's section: the lists it is on, and drafts it could be added to."""
-    on_lists = (
-        AvailableLandEntry.objects.restrict(request.user)
-        .filter(parcel=parcel)
-        .select_related("land_list")
-        .order_by("-land_list__year")
-    )
+    on_lists = []
+    if card_cases(parcel).get(AVAILABLE_ENTRY):  # the card's one query for every case
+        on_lists = (
+            AvailableLandEntry.objects.restrict(request.user)
+            .filter(parcel=parcel)
+            .select_related("land_list")
+            .order_by("-land_list__year")
+        )
     drafts = []
     if scope_of(request.user).can(Action.CHANGE):
         path = parcel.jurisdiction.path

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
-from landcycle.core.permissions import Action, restrict, scope_of
+from landcycle.core.permissions import Action, permits, restrict, scope_of
 from landcycle.imports.limits import limit
 from landcycle.ledger.models import Parcel
 from landcycle.web.decorators import requires
@@ -31,7 +31,17 @@ from ..models import (
 )
 from ..models.documents import TARGET_FIELDS
 from ..services import LifecycleError
-from ..services.documents import DocumentRefused, amendable, attach, listed, replace, withdraw
+from ..services.documents import (
+    AVAILABLE_ENTRY,
+    DocumentRefused,
+    amendable,
+    attach,
+    card_cases,
+    cases_of,
+    listed,
+    replace,
+    withdraw,
+)
 
 # How many documents the card panel and a case's list show (the documents page shows all).
 PANEL_DOCUMENTS = 20
@@ -56,26 +66,36 @@ def upload_action(user, obj: Model) -> Action | None:
     SUBMIT for an enterprise on its own parcel or case), or None."""
     scope = scope_of(user)
     for action in (Action.HANDLE, Action.SUBMIT):
-        if scope.can(action):
-            queryset = type(obj)._default_manager.filter(pk=obj.pk)
-            if action == Action.SUBMIT and isinstance(obj, Parcel):
-                # A parcel's own file takes material from its holder, not from a tenant (who
-                # could not see it afterwards: the document rule).
-                queryset = queryset.filter(holder_id=scope.enterprise_id)
-            if restrict(queryset, user, action).exists():
-                return action
+        if not scope.can(action):
+            continue
+        if action == Action.SUBMIT and isinstance(obj, Parcel):
+            # A parcel's own file takes material from its holder, not from a tenant (who
+            # could not see it afterwards: the document rule).
+            if obj.holder_id != scope.enterprise_id:
+                continue
+        if permits(user, action, obj):
+            return action
     return None
 
 
-def documents_context(request, obj: Model, limit: int | None = PANEL_DOCUMENTS) -> dict:
+def documents_context(
+    request, obj: Model, limit: int | None = PANEL_DOCUMENTS, cases: dict | None = None
+) -> dict:
     """What ``lifecycle/documents/_documents.html`` shows for ``obj``: the documents ``request.user``
     may see (withdrawn ones left out, superseded ones marked; newest first, at most ``limit``),
     their count, the upload form if allowed, and which of them the user may replace or
-    withdraw (``d.amendable``)."""
-    documents = listed(request.user, obj)
-    total = documents.count()
+    withdraw (``d.amendable``). ``cases`` (a parcel's ``cases_of``) saves the subqueries of its
+    file."""
+    documents = listed(request.user, obj, cases)
     rows = documents.select_related("uploaded_by__landcycle_profile")
-    shown = list(rows[:limit] if limit else rows)
+    if limit:
+        # One query when all fit; the count only when they don't.
+        shown = list(rows[: limit + 1])
+        total = len(shown) if len(shown) <= limit else documents.count()
+        shown = shown[:limit]
+    else:
+        shown = list(rows)
+        total = len(shown)
     action = upload_action(request.user, obj)
     scope = scope_of(request.user)
     for d in shown:  # the same rule as services.documents.amendable, on the rows read
@@ -260,36 +280,42 @@ def _link(route: str, pk: int) -> str:
         return ""
 
 
-def parcel_cases(user, parcel: Parcel) -> list[dict]:
+def parcel_cases(user, parcel: Parcel, cases: dict[str, list[int]] | None = None) -> list[dict]:
     """Every case of ``parcel`` ``user`` may see, as rows ``{workflow, title, state, deadline,
-    url}`` (one query per workflow)."""
+    url}``: one query per workflow that has a case of the parcel (``cases``, from
+    ``cases_of``; read here when not given)."""
+    found = cases_of(parcel) if cases is None else cases
     rows = []
 
-    def visible(model):
-        return restrict(model._default_manager.all(), user, Action.VIEW)
+    def visible(model, key, *related):
+        ids = found.get(key)
+        if not ids:  # no query, not even an empty one (compiling it costs as much)
+            return []
+        queryset = model._default_manager.filter(pk__in=ids).select_related(*related)
+        return restrict(queryset, user, Action.VIEW)
 
-    for a in visible(AdmissionApplication).filter(parcel=parcel):
+    for a in visible(AdmissionApplication, "admission"):
         url = _link("lifecycle:admission_detail", a.pk)
         rows.append(("入园申请", str(a), a.get_status_display(), a.assessment_due, url))
-    for g in visible(SupervisionAgreement).filter(parcel=parcel):
+    for g in visible(SupervisionAgreement, "agreement"):
         url = _link("lifecycle:agreement_detail", g.pk)
         rows.append(("履约监管协议", g.number, g.get_status_display(), g.attainment_due, url))
-    for e in visible(ExitCase).filter(parcel=parcel).select_related("enterprise"):
+    for e in visible(ExitCase, "exit_case", "enterprise"):
         due = {"verified": e.interview_due, "rectification": e.rectification_due}.get(
             e.state, e.exit_due if e.state == "exit_notice" else None
         )
         title = f"{e.enterprise.name} {e.get_trigger_display()}"
         url = _link("lifecycle:exit_detail", e.pk)
         rows.append(("退出程序", title, e.get_state_display(), due, url))
-    for s in visible(StockLandCase).filter(parcel=parcel):
+    for s in visible(StockLandCase, "stockland_case"):
         title = f"{s.get_category_display()}土地处置"
         url = _link("lifecycle:stockland_detail", s.pk)
         rows.append(("存量土地", title, s.get_status_display(), s.deadline, url))
-    for entry in visible(AvailableLandEntry).filter(parcel=parcel).select_related("land_list"):
+    for entry in visible(AvailableLandEntry, AVAILABLE_ENTRY, "land_list"):
         lst = entry.land_list
         url = _link("lifecycle:available_detail", lst.pk)
         rows.append(("可供土地清单", lst.title, lst.get_status_display(), None, url))
-    for r in visible(RenewalProject).filter(parcels=parcel):
+    for r in visible(RenewalProject, "renewal_project"):
         url = _link("lifecycle:renewal_detail", r.pk)
         rows.append(("城市更新", r.name, r.get_status_display(), None, url))
     keys = ("workflow", "title", "state", "deadline", "url")
@@ -297,8 +323,13 @@ def parcel_cases(user, parcel: Parcel) -> list[dict]:
 
 
 def dossier_panel(request, parcel: Parcel) -> dict:
-    """Context of the panel "一地一档" on the parcel card."""
-    return {"cases": parcel_cases(request.user, parcel), **documents_context(request, parcel)}
+    """Context of the panel "一地一档" on the parcel card: one query finds the parcel's cases,
+    then one per workflow that has some, and one for the documents."""
+    cases = card_cases(parcel)
+    return {
+        "cases": parcel_cases(request.user, parcel, cases),
+        **documents_context(request, parcel, cases=cases),
+    }
 
 
 urlpatterns = [

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
@@ -16,9 +15,10 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from landcycle.core.permissions import Action, restricted, scope_of
+from landcycle.web import cache
 from landcycle.web.decorators import requires
 from landcycle.web.navigation import MenuItem
-from landcycle.web.tables import filter_form_html
+from landcycle.web.tables import filter_form_html, paged
 
 from ..filtersets.stockland import StockLandFilterSet
 from ..forms.stockland import FORMS
@@ -26,7 +26,6 @@ from ..models import StockLandCase
 from ..services import LifecycleError, stockland
 from .exits import actor_name
 
-PAGE_SIZE = 50
 MENU = [
     MenuItem(
         "存量土地", "lifecycle:stockland_list", action=Action.VIEW, order=150, group="全生命周期"
@@ -54,11 +53,12 @@ def may_take(user, action: str) -> bool:
 def stockland_list(request):
     cases = restricted(StockLandCase, request.user)
     filterset = StockLandFilterSet(request.GET, queryset=cases, user=request.user)
-    rows = filterset.qs.select_related(
-        "parcel", "parcel__jurisdiction", "parcel__holder", "assigned_to"
-    )
-    page = Paginator(rows.order_by("parcel__code", "category", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    related = ("parcel", "parcel__jurisdiction", "parcel__holder", "assigned_to")
+    # Ordered by a joined column over every case: the order is kept per data version.
+    page = paged(
+        request,
+        filterset.qs.order_by("parcel__code", "category", "pk"),
+        lambda ids: StockLandCase.objects.filter(pk__in=ids).select_related(*related),
     )
     today = dt.date.today()
     items = [
@@ -71,9 +71,20 @@ def stockland_list(request):
     ]
     counts = dict.fromkeys(StockLandCase.Category.values, 0)
     open_by_category = (
-        cases.filter(stockland.open_cases_q()).values_list("category").annotate(n=Count("pk"))
+        cases.filter(stockland.open_cases_q())
+        .values_list("category")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    counts.update(dict(open_by_category.order_by()))
+    # Summed over every case the user may see: kept per data version too.
+    counts.update(
+        cache.value(
+            "open_by_category",
+            open_by_category,
+            cache.data_version(),
+            lambda: dict(open_by_category),
+        )
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
