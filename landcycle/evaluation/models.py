@@ -225,7 +225,9 @@ class EvaluationResult(models.Model):
         related_name="+",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
-        db_index=False,
+        # Indexed: an enterprise's own results (its results page, objections, the enterprise
+        # user's restriction ``holder = it OR parcel of it``) would scan every result of a run.
+        db_index=True,
     )
     klass = models.CharField("类别", max_length=12)
     score = models.FloatField("得分", null=True, blank=True)

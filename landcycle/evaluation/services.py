@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from landcycle.core.bulk import bulk_insert_frames, bulk_session
 from landcycle.core.context import current
+from landcycle.core.databases import refresh_statistics
 from landcycle.ledger.models import Enterprise, Parcel
 
 from .derived import derivable
@@ -221,6 +222,7 @@ def store(
         ids = [o.pk for o in objections]
         if ids:
             Objection.objects.filter(pk__in=ids).update(correction=run)
+    refresh_statistics(results.height)
     return run
 
 

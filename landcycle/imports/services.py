@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from landcycle.core.bulk import bulk_session
 from landcycle.core.context import changes_by
-from landcycle.core.databases import sqlite_pragmas
+from landcycle.core.databases import refresh_statistics, sqlite_pragmas
 from landcycle.core.uscc_exceptions import exception_codes
 from landcycle.ledger import models as ledger
 
@@ -108,7 +108,11 @@ def run_import(
 
     options = {"profile": load(profile) if profile else None, "street": street or None}
     with _waiting_for_other_writers():
-        return _run_import(paths, crs, dry_run, user_id, progress, on_batch, options, encoding)
+        result = _run_import(paths, crs, dry_run, user_id, progress, on_batch, options, encoding)
+    if not dry_run:
+        written = sum(c.created + c.updated for c in result.counts.values())
+        refresh_statistics(written)
+    return result
 
 
 class ImportConflict(Exception):

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -490,3 +491,24 @@ def test_run_page_sums_once_per_scope_and_pages_as_the_query_did(world):
             expected = list(fresh.order_by(field, "pk").values_list("pk", flat=True)[:50])
             assert [r.pk for r in page.object_list] == expected, (role, sort)
     assert seen == {"evaluation_officer": 3, "street_officer": 2}  # the street's own parcels
+
+
+@pytest.mark.parametrize("asked", ["1", "2", "3", "last", "abc", "999", None])
+def test_paged_by_cached_ids_is_the_paginator_over_the_query(world, asked):
+    from django.core.paginator import Paginator
+    from django.test import RequestFactory
+
+    from landcycle.ledger.models import Parcel
+    from landcycle.web.tables import paged
+
+    queryset = Parcel.objects.order_by("-code", "pk")
+    request = RequestFactory().get("/", {"page": asked} if asked else {})
+    with cache.request_scope():
+        page = paged(request, queryset, lambda ids: Parcel.objects.filter(pk__in=ids), size=2)
+    expected = Paginator(queryset, 2).get_page(asked)
+    assert [p.pk for p in page.object_list] == [p.pk for p in expected.object_list]
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+        expected.number,
+        expected.paginator.count,
+        expected.paginator.num_pages,
+    )

@@ -23,10 +23,11 @@ from landcycle.ledger.models import Parcel
 from landcycle.web.decorators import requires
 from landcycle.web.navigation import MenuItem
 from landcycle.web.panels import Panel
+from landcycle.web.tables import paged
 
 from .. import notice, services
 from ..forms.objections import AnswerForm, ObjectionForm
-from ..models import EvaluationResult, EvaluationRun, Objection, runs_prefetch
+from ..models import EvaluationResult, EvaluationRun, Objection
 
 RUN_DETAIL = "evaluation:run_detail"
 PAGE_SIZE = 50
@@ -71,8 +72,11 @@ def notice_run(request, pk):
     fields = [key for key, _label in columns]
     search = request.GET.get("q", "").strip()
     # The public's rows whoever is signed in: the notice page is the same for everyone.
-    results = notice.notice_results(run, notice.PUBLIC, search) if fields else []
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    if fields:
+        found = notice.notice_results(run, notice.PUBLIC, search)
+        page = paged(request, found, lambda ids: found.filter(pk__in=ids).order_by())
+    else:  # the policy publishes nothing during the notice
+        page = Paginator([], PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [notice.public_values(r, fields) for r in page.object_list]
     return render(
         request,
@@ -229,13 +233,7 @@ def objection_file(request, pk):
 
 
 def _parcel_objections(request, parcel):
-    # Most parcels have none: related rows by prefetch (queries only when there are rows)
-    # rather than joins, which cost every card the compiling of four tables' columns.
-    rows = list(
-        notice.objections_of(request.user, parcel=parcel)
-        .select_related(None)
-        .prefetch_related(runs_prefetch(), "parcel", "enterprise", "correction")
-    )
+    rows = list(notice.objections_of(request.user, parcel=parcel))
     return {"objections": rows} if rows else None
 
 

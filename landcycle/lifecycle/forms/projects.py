@@ -69,7 +69,10 @@ class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label="结果", choices=[("landed", "已落地"), ("dropped", "已终止")])
     on = forms.DateField(label="日期", widget=_date_widget())
     note = forms.CharField(label="说明", max_length=500, required=False)
+    # Closing ends the first-talk clock for good (no step reopens a project): confirmed.
+    confirm = forms.BooleanField(label="确认办结（提交后不能撤销）")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+        self.fields["confirm"].error_messages["required"] = "请勾选确认后再提交"

@@ -72,14 +72,18 @@ class PlanForm(forms.Form):
 
 
 class StepForm(forms.Form):
+    """A project's move (approve the plan, start, complete): none can be undone, so confirmed."""
+
     on = forms.DateField(label="日期", widget=_date_widget())
     new_floor_area_m2 = forms.FloatField(
         label="新增竣工建筑面积（平方米，完成时填写）", required=False
     )
+    confirm = forms.BooleanField(label="确认（提交后不能撤销）")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+        self.fields["confirm"].error_messages["required"] = "请勾选确认后再提交"
 
 
 class MeasureForm(forms.Form):

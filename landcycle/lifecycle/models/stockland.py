@@ -29,6 +29,12 @@ class StockLandCase(AssignedCase):
 
     OPEN_STATUSES = ("identified", "planned", "in_progress")
 
+    @property
+    def is_open(self) -> bool:
+        """Still being worked (identified, planned or in progress): only an open case prompts
+        the idle-land fee and take-back (a disposed or cancelled one has nothing left to do)."""
+        return self.status in self.OPEN_STATUSES
+
     parcel = models.ForeignKey(
         Parcel, verbose_name="宗地", related_name="stock_cases", on_delete=models.PROTECT
     )

@@ -102,7 +102,12 @@ def test_due_date_and_rule_scope_on_the_list(world):
     big = ProjectLead.objects.get(name="大项目")
     response = officer.post(
         reverse("lifecycle:project_step", args=[big.pk, "close"]),
-        {"close-outcome": "landed", "close-on": today.isoformat(), "close-note": "签订入园协议"},
+        {
+            "close-outcome": "landed",
+            "close-on": today.isoformat(),
+            "close-note": "签订入园协议",
+            "close-confirm": "on",
+        },
     )
     assert response.status_code == 302
     big.refresh_from_db()
@@ -136,3 +141,18 @@ def test_scope_street_sees_its_own_enterprise_none(world):
     assert "甲街道首谈" in page and "乙街道首谈" not in page and "登记项目" not in page
     page = text(client_for(world.users["enterprise_user"]).get(reverse("lifecycle:project_list")))
     assert "甲街道首谈" not in page and "没有项目" in page
+
+
+def test_closing_needs_the_confirmation(world):
+    project = ProjectLead.objects.create(
+        name="待办结项目", total_investment_10k_cny=20000, leading_district=world.district,
+        first_talk_on=dt.date(2026, 1, 10),
+    )  # fmt: skip
+    officer = client_for(world.users["evaluation_officer"])
+    response = officer.post(
+        reverse("lifecycle:project_step", args=[project.pk, "close"]),
+        {"close-outcome": "dropped", "close-on": "2026-03-01", "close-note": ""},
+    )
+    assert response.status_code == 200 and "请勾选确认后再提交" in text(response)
+    project.refresh_from_db()
+    assert project.status == "talking" and not ProjectProgress.objects.exists()

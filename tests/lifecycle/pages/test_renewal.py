@@ -70,13 +70,15 @@ def test_project_registered_refused_at_plan_check_then_walked_to_completion(worl
 
     # Refused: approving the plan shows the reasons; nothing changes.
     step = lambda name: reverse("lifecycle:renewal_step", args=[project.pk, name])  # noqa: E731
-    response = officer.post(step("approve_plan"), {"approve_plan-on": "2026-01-05"})
+    response = officer.post(
+        step("approve_plan"), {"approve_plan-on": "2026-01-05", "approve_plan-confirm": "on"}
+    )
     assert response.status_code == 200 and "不能批准方案：方案不符合要求" in text(response)
     project.refresh_from_db()
     assert project.status == "planned" and project.plan_approved_on is None
     # Refused: starting before approval.
     street = client_for(world.users["street_officer"])
-    response = street.post(step("start"), {"start-on": "2026-01-05"})
+    response = street.post(step("start"), {"start-on": "2026-01-05", "start-confirm": "on"})
     assert "不能开工：项目处于「计划」，不能执行「开工」（须处于「方案已批」）" in (
         response.content.decode()
     )
@@ -102,12 +104,30 @@ def test_project_registered_refused_at_plan_check_then_walked_to_completion(worl
         2000,
     )
     assert "方案符合要求" in text(officer.get(detail))
-    assert officer.post(step("approve_plan"), {"approve_plan-on": "2026-01-05"}).status_code == 302
+    assert (
+        officer.post(
+            step("approve_plan"), {"approve_plan-on": "2026-01-05", "approve_plan-confirm": "on"}
+        ).status_code
+        == 302
+    )
     # The street officer may not approve plans, but works its project.
-    assert street.post(step("approve_plan"), {"approve_plan-on": "2026-01-05"}).status_code == 403
-    assert street.post(step("start"), {"start-on": "2026-02-01"}).status_code == 302
+    assert (
+        street.post(
+            step("approve_plan"), {"approve_plan-on": "2026-01-05", "approve_plan-confirm": "on"}
+        ).status_code
+        == 403
+    )
+    assert (
+        street.post(step("start"), {"start-on": "2026-02-01", "start-confirm": "on"}).status_code
+        == 302
+    )
     response = street.post(
-        step("complete"), {"complete-on": "2026-09-30", "complete-new_floor_area_m2": "12000"}
+        step("complete"),
+        {
+            "complete-on": "2026-09-30",
+            "complete-new_floor_area_m2": "12000",
+            "complete-confirm": "on",
+        },
     )
     assert response.status_code == 302
     project.refresh_from_db()
@@ -294,3 +314,25 @@ def test_task_table_beyond_the_import_limits_is_refused_before_reading(world, se
     response = _upload(officer, world, "任务.csv", TABLE.encode())
     assert "行数过多" in text(response) and "上限 3 行" in text(response)
     assert not TaskTable.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "step", "role"),
+    [
+        ("planned", "approve_plan", "evaluation_officer"),
+        ("approved", "start", "street_officer"),
+        ("in_progress", "complete", "street_officer"),
+    ],
+)
+def test_project_moves_need_the_confirmation(world, status, step, role):
+    project = RenewalProject.objects.create(
+        name="甲块", street=world.street_a, kind="block", mode="joint", path="sort_upgrade",
+        land_area_m2=20000, planned_far=2.4, status=status,
+    )  # fmt: skip
+    response = client_for(world.users[role]).post(
+        reverse("lifecycle:renewal_step", args=[project.pk, step]), {f"{step}-on": "2026-03-01"}
+    )
+    assert response.status_code == 200 and "请勾选确认后再提交" in text(response)
+    project.refresh_from_db()
+    assert project.status == status
+    assert (project.plan_approved_on, project.started_on, project.completed_on) == (None,) * 3

@@ -138,6 +138,22 @@ def test_flags_and_filters(world):
     assert ">A-0001<" in street and ">B-0001<" not in street
 
 
+def test_closed_cases_no_longer_prompt_the_fee_or_take_back(world):
+    """As the list's 提示 filter: the prompts are for open cases, not a disposed or cancelled one."""
+    disposed = idle_case(world.parcel_a, 2.5, status="disposed", disposal_method="协议收回")
+    cancelled = idle_case(world.parcel_a1, 2.5, status="cancelled")
+    open_case = idle_case(world.parcel_b, 2.5)
+    client = client_for(world.users["evaluation_officer"])
+    listed = client.get(reverse("lifecycle:stockland_list")).content.decode()
+    assert listed.count("可无偿收回</span>") == 1 and listed.count("可征闲置费") == 1
+    for case in (disposed, cancelled):
+        text = client.get(reverse("lifecycle:stockland_detail", args=[case.pk])).content.decode()
+        assert "可无偿收回" not in text and "可征缴" not in text
+        assert f"案件已办结（{case.get_status_display()}），不再提示" in text
+    text = client.get(reverse("lifecycle:stockland_detail", args=[open_case.pk])).content.decode()
+    assert "闲置满两年，可无偿收回" in text and "可征缴" in text
+
+
 def test_rate_page_counts_by_area_against_the_target(world):
     world.parcel_a.registered_area_m2 = 30_000
     world.parcel_a.save()
