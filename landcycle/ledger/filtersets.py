@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -83,6 +84,22 @@ class VersionedModelChoiceFilter(django_filters.ModelChoiceFilter):
     """A ModelChoiceFilter over VersionedModelChoiceField."""
 
     field_class = VersionedModelChoiceField
+
+
+class SubtreeFilter(django_filters.ModelChoiceFilter):
+    """A jurisdiction and the rows anywhere below it (materialised path): ``path`` names the
+    rows' jurisdiction path (``jurisdiction__path``, ``parcel__jurisdiction__path`` …). The
+    filterset sets its options (``.queryset``) to the jurisdictions its user may see."""
+
+    def __init__(self, path: str = "jurisdiction__path", **kwargs):
+        super().__init__(queryset=ledger.Jurisdiction.objects.none(), **kwargs)
+        self.path = path
+
+    def filter(self, qs, value):
+        """Rows whose jurisdiction is ``value`` or lies below it; all rows when none chosen."""
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(**{f"{self.path}__startswith": value.path})
 
 
 class ParcelFilterSet(django_filters.FilterSet):

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from landcycle.core.models import ChangeRecord
 from landcycle.core.permissions import RowRule, register
+from landcycle.web.cache import per_request
 
 from . import models as ledger
 
@@ -34,12 +35,27 @@ def parcels_in(path: str) -> QuerySet:
     return ledger.Parcel.objects.filter(in_jurisdictions(path)).values("pk")
 
 
-def parcels_of(enterprise_id: int) -> QuerySet:
-    """Ids of the parcels an enterprise holds or rents."""
-    return ledger.Parcel.objects.filter(
-        Q(holder_id=enterprise_id)
-        | Q(pk__in=ledger.Lease.objects.filter(tenant_id=enterprise_id).values("parcel_id"))
-    ).values("pk")
+# Never a key (auto-increment keys are positive): the id list of an enterprise with no parcel,
+# so that its rules still compile to SQL (an empty list would make Django drop the query,
+# which the caches keyed on SQL cannot key).
+NO_PARCEL = -1
+
+
+def parcels_of(enterprise_id: int) -> list[int]:
+    """Ids of the parcels an enterprise holds or rents, read once per request (one query over
+    two indexes) and given to the rules as a list: ``holder = X OR id IN (its leases)`` inside
+    them defeated the indexes (PostgreSQL scanned every parcel and every result of a run:
+    ~200 ms for an enterprise's own results at 100k parcels). ``[NO_PARCEL]`` when none."""
+    return per_request(("parcels_of", enterprise_id), lambda: _parcels_of(enterprise_id))
+
+
+def _parcels_of(enterprise_id: int) -> list[int]:
+    held = ledger.Parcel.objects.filter(holder_id=enterprise_id).values_list("pk").order_by()
+    rented = (
+        ledger.Lease.objects.filter(tenant_id=enterprise_id).values_list("parcel_id").order_by()
+    )
+    ids = sorted({pk for (pk,) in held.union(rented)})
+    return ids or [NO_PARCEL]
 
 
 def on_parcels_in(path: str) -> Q:

@@ -59,12 +59,6 @@ def handle_serve(args) -> int:
             flush=True,
         )
     setup_django()
-    from django.db import connections
-
-    from landcycle.core.databases import refresh_statistics
-
-    refresh_statistics()  # a database filled before statistics were kept after bulk writes
-    connections.close_all()
     from .serve import serve
 
     try:

@@ -171,6 +171,7 @@ def serve(
     Raises OSError when the address cannot be listened on.
     """
     listener = _listen(host, port)
+    _refresh_statistics()
     worker = [sys.executable, "-m", "landcycle.cli", "worker"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "landcycle.settings"}
     print(
@@ -208,6 +209,17 @@ def serve(
         signal.signal(signal.SIGINT, supervisor.stop)
         supervisor.run()
     listener.close()
+
+
+def _refresh_statistics() -> None:
+    """The planner's statistics of a database filled before they were kept after bulk writes
+    (``core.databases.refresh_statistics``); the connection is closed before the server starts."""
+    from django.db import connections
+
+    from landcycle.core.databases import refresh_statistics
+
+    refresh_statistics()
+    connections.close_all()
 
 
 def _serve_waitress(listener: socket.socket, threads: int, worker: list[str], env: dict) -> None:

@@ -167,6 +167,28 @@ def export_response(table: Table, queryset, fmt: str) -> HttpResponse:
 PAGE_SIZE = 50
 
 
+def page_of(request, rows, size: int = PAGE_SIZE, load=None) -> dict:
+    """One page (``?page=``) of ``rows`` (a queryset or a list) and the query strings its links
+    keep, as template context: ``page`` (a Paginator page), ``query`` (the request's query
+    without ``page``), ``sort_query`` (without ``sort`` too) and ``sort``. With ``load``
+    (``load(ids)`` → the rows of those ids), ``rows`` is an ordered queryset paged by its ids,
+    kept per data version (``paged``): for long lists sorted by a joined column."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    if load is not None:
+        page = paged(request, rows, load, size)
+    else:
+        page = Paginator(rows, size).get_page(request.GET.get("page"))
+    return {
+        "page": page,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sort": request.GET.get("sort", ""),
+    }
+
+
 def list_page(request, table: Table, filterset, template: str, card: str, export: str):
     """Render ``template`` with the filtered, sorted page (PAGE_SIZE rows) of ``table``: ``filterset``
     must be over a restricted queryset; ``card`` is the row link's URL name (pk argument),
@@ -174,11 +196,12 @@ def list_page(request, table: Table, filterset, template: str, card: str, export
     """
     ordering = table.ordering(request.GET.get("sort"))
     manager = filterset.queryset.model._default_manager
-    page = paged(
+    paging = page_of(
         request,
         filterset.qs.order_by(ordering, "pk"),
-        lambda ids: table.load(manager.filter(pk__in=ids).order_by()),
+        load=lambda ids: table.load(manager.filter(pk__in=ids).order_by()),
     )
+    page = paging["page"]
     # One reverse() for the 50 links: the card URL with the id put in.
     placeholder = 2_147_483_647
     pattern = reverse(card, args=[placeholder]).replace(str(placeholder), "{}")
@@ -186,23 +209,16 @@ def list_page(request, table: Table, filterset, template: str, card: str, export
     def card_url(pk) -> str:
         return pattern.format(pk)
 
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
     context = {
+        **paging,
         "table": table,
         "filter": filterset,
-        "page": page,
         "filter_html": filter_form_html(filterset.form),
         "body": table.body_html(
             page.object_list, [card_url(row_pk(row)) for row in page.object_list]
         ),
         "export_csv": reverse(export, args=["csv"]),
         "export_xlsx": reverse(export, args=["xlsx"]),
-        "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
-        "sort": request.GET.get("sort", ""),
     }
     return render(request, template, context)
 

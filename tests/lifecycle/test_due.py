@@ -242,3 +242,25 @@ def test_the_command_mails_the_digests(district, settings, capsys):
     [message] = mail.outbox
     assert message.body.startswith("截至 2025-06-30，您有 7 项待办期限：")
     assert message.body.endswith("http://x/inbox/")
+
+
+def test_an_active_agreement_past_its_validity_is_due_to_be_recorded_expired(db):
+    from landcycle.lifecycle.services import agreements
+
+    root = JurisdictionFactory(name="示例区", kind="district")
+    ended = SupervisionAgreementFactory(
+        parcel=ParcelFactory(jurisdiction=root),
+        attainment_due=d("2026-12-31"),
+        valid_to=d("2025-06-20"),
+    )
+    later = SupervisionAgreementFactory(  # ends in more than 30 days: not yet in the inbox
+        parcel=ParcelFactory(jurisdiction=root),
+        attainment_due=d("2026-12-31"),
+        valid_to=d("2025-09-30"),
+    )
+    items = [i for i in due_items(None, TODAY) if i.kind == "agreement_expiry"]
+    assert [(i.pk, i.status, i.days) for i in items] == [(ended.pk, "overdue", 10)]
+    assert "有效期届满" in items[0].title and items[0].route == "lifecycle:agreement_detail"
+    assert later.pk not in {i.pk for i in items}
+    agreements.expire(ended, on=TODAY)  # recorded: it leaves the inbox
+    assert not [i for i in due_items(None, TODAY) if i.kind == "agreement_expiry"]

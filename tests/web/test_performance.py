@@ -439,7 +439,7 @@ CARD_QUERIES = {
     "evaluation_officer": 16,
     "street_officer": 16,
     "department_reader": 15,
-    "enterprise_user": 16,
+    "enterprise_user": 17,  # + its parcel ids, read once (ledger.permissions.parcels_of)
 }
 
 

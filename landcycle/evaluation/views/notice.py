@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from landcycle.core.permissions import Action, scope_of
 from landcycle.ledger.models import Parcel
 from landcycle.web.decorators import requires
+from landcycle.web.generic import Step, StepView
 from landcycle.web.navigation import MenuItem
 from landcycle.web.panels import Panel
 from landcycle.web.tables import paged
@@ -189,30 +190,25 @@ def objection_detail(request, pk):
     )
 
 
-@requires(Action.PUBLISH)
-@require_http_methods(["GET", "POST"])
-def objection_answer(request, pk):
+class ObjectionAnswer(StepView):
     """The officer's answer: upheld (the run is then corrected) or rejected, with a reply."""
-    objection = _objection(request, pk, Action.PUBLISH)
-    form = AnswerForm(*_posted(request)[:1])
-    if request.method == "POST" and form.is_valid():
-        try:
-            objection = notice.answer(
-                objection, request.user, form.cleaned_data["upheld"], form.cleaned_data["reply"]
-            )
-        except services.EvaluationError as exc:
-            form.add_error(None, str(exc))
-        else:
-            verdict = "成立" if objection.upheld else "不成立"
-            messages.success(request, f"异议 #{objection.pk} 已答复：{verdict}")
-            return redirect("evaluation:objection_detail", pk=objection.pk)
-    status = 400 if form.is_bound and form.errors else 200
-    return render(
-        request,
-        "evaluation/notice/objection_answer.html",
-        {"objection": objection, "form": form},
-        status=status,
-    )
+
+    model = Objection
+    steps = {
+        "answer": Step("答复异议", (Action.PUBLISH,), AnswerForm,
+            lambda objection, form, user: notice.answer(
+                objection, user, form.cleaned_data["upheld"], form.cleaned_data["reply"])),
+    }  # fmt: skip
+    template_name = "evaluation/notice/objection_answer.html"
+    context_object_name = "objection"
+    success_route = "evaluation:objection_detail"
+    refusal = services.EvaluationError
+    invalid_status = 400
+    select_related = ("run", "parcel", "enterprise", "correction")
+
+    def success_message(self) -> str:
+        objection = self.result
+        return f"异议 #{objection.pk} 已答复：{'成立' if objection.upheld else '不成立'}"
 
 
 @requires(Action.VIEW)
@@ -251,6 +247,11 @@ urlpatterns = [
     path("notice/mine/", my_results, name="my_results"),
     path("notice/results/<int:pk>/object/", objection_new, name="objection_new"),
     path("objections/<int:pk>/", objection_detail, name="objection_detail"),
-    path("objections/<int:pk>/answer/", objection_answer, name="objection_answer"),
+    path(
+        "objections/<int:pk>/answer/",
+        ObjectionAnswer.as_view(),
+        {"step": "answer"},
+        name="objection_answer",
+    ),
     path("objections/<int:pk>/file/", objection_file, name="objection_file"),
 ]

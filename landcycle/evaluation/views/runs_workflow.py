@@ -5,7 +5,6 @@ confirmation; a refusal is shown on the form with the service's reason (Chinese 
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from landcycle.core.permissions import Action
 from landcycle.web.decorators import requires
+from landcycle.web.generic import Step, StepView
 from landcycle.web.navigation import MenuItem
 
 from .. import background, notice, services
@@ -88,69 +88,72 @@ def run_job(request, job_id):
 # ---------------------------------------------------------------- publish, finalize, correct
 
 
-@requires(Action.PUBLISH)
-@require_http_methods(["GET", "POST"])
-def run_publish(request, pk):
+class RunStepView(StepView):
+    """A step of a run on its own page (publish, finalize), confirmed on the form; a refusal
+    is shown on the form, a form with errors answers 400."""
+
+    model = EvaluationRun
+    context_object_name = "run"
+    success_route = RUN_DETAIL
+    refusal = services.EvaluationError
+    invalid_status = 400
+
+    def case_context(self, form, error):
+        return {"what_if": is_what_if(self.object), "run_detail": RUN_DETAIL}
+
+
+class RunPublish(RunStepView):
     """Put a draft on public notice: the page shows the period it will have and what the
     public will see; POST with the box ticked publishes."""
-    run = _run(request, pk)
-    form = PublishForm(*_posted(request)[:1])
-    if request.method == "POST" and form.is_valid():
+
+    steps = {
+        "publish": Step("公示", (Action.PUBLISH,), PublishForm,
+            lambda run, form, user: services.publish(run, form.cleaned_data["start"] or None)),
+    }  # fmt: skip
+    template_name = "evaluation/runs/publish.html"
+
+    def success_message(self) -> str:
+        run = self.result
+        return f"评价批次 #{run.pk} 已公示：{run.notice_start} 至 {run.notice_end}"
+
+    def case_context(self, form, error):
+        run, start = self.object, timezone.localdate()
         try:
-            run = services.publish(run, form.cleaned_data["start"] or None)
+            end = services.notice_end(start, run.notice_days or 0, run.notice_unit)
         except services.EvaluationError as exc:
-            form.add_error(None, str(exc))
+            end, period_error = None, str(exc)
         else:
-            messages.success(
-                request,
-                f"评价批次 #{run.pk} 已公示：{run.notice_start} 至 {run.notice_end}",
-            )
-            return redirect(RUN_DETAIL, pk=run.pk)
-    start = timezone.localdate()
-    try:
-        end = services.notice_end(start, run.notice_days or 0, run.notice_unit)
-    except services.EvaluationError as exc:
-        end, form_error = None, str(exc)
-    else:
-        form_error = ""
-    context = {
-        "run": run,
-        "form": form,
-        "start": start,
-        "end": end,
-        "period_error": form_error,
-        "columns": notice.public_columns(run),
-        "what_if": is_what_if(run),
-        "run_detail": RUN_DETAIL,
-    }
-    return render(request, "evaluation/runs/publish.html", context, status=_status(form))
+            period_error = ""
+        return {
+            **super().case_context(form, error),
+            "start": start,
+            "end": end,
+            "period_error": period_error,
+            "columns": notice.public_columns(run),
+        }
 
 
-@requires(Action.PUBLISH)
-@require_http_methods(["GET", "POST"])
-def run_finalize(request, pk):
+class RunFinalize(RunStepView):
     """Make a run on notice final; before its notice ends only with 提前生效 ticked (recorded)."""
-    run = _run(request, pk)
-    form = FinalizeForm(*_posted(request)[:1])
-    if request.method == "POST" and form.is_valid():
-        try:
-            run = services.finalize(run, force=form.cleaned_data["force"])
-        except services.EvaluationError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"评价批次 #{run.pk} 已生效")
-            return redirect(RUN_DETAIL, pk=run.pk)
-    objections = list(notice.objections_of(request.user, run=run))
-    context = {
-        "run": run,
-        "form": form,
-        "final_from": services.final_from(run) if run.notice_start else None,
-        "open": [o for o in objections if o.upheld is None],
-        "upheld": [o for o in objections if o.upheld and o.correction_id is None],
-        "what_if": is_what_if(run),
-        "run_detail": RUN_DETAIL,
-    }
-    return render(request, "evaluation/runs/finalize.html", context, status=_status(form))
+
+    steps = {
+        "finalize": Step("生效", (Action.PUBLISH,), FinalizeForm,
+            lambda run, form, user: services.finalize(run, force=form.cleaned_data["force"])),
+    }  # fmt: skip
+    template_name = "evaluation/runs/finalize.html"
+
+    def success_message(self) -> str:
+        return f"评价批次 #{self.result.pk} 已生效"
+
+    def case_context(self, form, error):
+        run = self.object
+        objections = list(notice.objections_of(self.request.user, run=run))
+        return {
+            **super().case_context(form, error),
+            "final_from": services.final_from(run) if run.notice_start else None,
+            "open": [o for o in objections if o.upheld is None],
+            "upheld": [o for o in objections if o.upheld and o.correction_id is None],
+        }
 
 
 @requires(Action.PUBLISH)
@@ -187,8 +190,8 @@ def _status(form) -> int:
 urlpatterns = [
     path("runs/start/", run_start, name="run_start"),
     path("runs/jobs/<str:job_id>/", run_job, name="run_job"),
-    path("runs/<int:pk>/notice/", run_publish, name="run_publish"),
-    path("runs/<int:pk>/final/", run_finalize, name="run_finalize"),
+    path("runs/<int:pk>/notice/", RunPublish.as_view(), {"step": "publish"}, name="run_publish"),
+    path("runs/<int:pk>/final/", RunFinalize.as_view(), {"step": "finalize"}, name="run_finalize"),
     path("runs/<int:pk>/correction/", run_correct, name="run_correct"),
 ]
 

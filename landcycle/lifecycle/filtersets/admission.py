@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from landcycle.core.permissions import restricted
+from landcycle.ledger.filtersets import SubtreeFilter
 from landcycle.ledger.models import Jurisdiction
 
 from ..models import AdmissionApplication as App
@@ -23,12 +24,7 @@ class AdmissionFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=App.Status.choices, label="状态", empty_label="全部"
     )
-    jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.none(),
-        method="in_street",
-        label="街道/园区",
-        empty_label="全部",
-    )
+    jurisdiction = SubtreeFilter(label="街道/园区", empty_label="全部")
     due_before = django_filters.DateFilter(
         field_name="assessment_due", lookup_expr="lte", label="初评期限不晚于", widget=DATE
     )
@@ -48,9 +44,6 @@ class AdmissionFilterSet(django_filters.FilterSet):
         self.filters["jurisdiction"].queryset = restricted(Jurisdiction, user)
         officers = self.queryset.exclude(assigned_to=None).values("assigned_to")
         self.filters["assigned_to"].queryset = get_user_model().objects.filter(pk__in=officers)
-
-    def in_street(self, queryset, name, value):
-        return queryset.filter(jurisdiction__path__startswith=value.path)
 
     def only_overdue(self, queryset, name, value):
         if not value:

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from landcycle.core.permissions import restricted
+from landcycle.ledger.filtersets import SubtreeFilter
 from landcycle.ledger.models import Jurisdiction
 
 from ..models import SupervisionAgreement as Agreement
@@ -19,11 +20,8 @@ class AgreementFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Agreement.Status.choices, label="状态", empty_label="全部"
     )
-    jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.none(),
-        method="in_street",
-        label="街道/园区",
-        empty_label="全部",
+    jurisdiction = SubtreeFilter(
+        "parcel__jurisdiction__path", label="街道/园区", empty_label="全部"
     )
     due_before = django_filters.DateFilter(
         field_name="attainment_due", lookup_expr="lte", label="达产日期不晚于", widget=DATE
@@ -36,9 +34,6 @@ class AgreementFilterSet(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["jurisdiction"].queryset = restricted(Jurisdiction, user)
-
-    def in_street(self, queryset, name, value):
-        return queryset.filter(parcel__jurisdiction__path__startswith=value.path)
 
     def search(self, queryset, name, value):
         return queryset.filter(

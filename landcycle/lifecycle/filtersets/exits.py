@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from landcycle.core.permissions import restricted
+from landcycle.ledger.filtersets import SubtreeFilter
 from landcycle.ledger.models import Jurisdiction
 
 from ..models import ExitCase
@@ -30,19 +31,13 @@ class CaseFilterSet(django_filters.FilterSet):
     """Shared by the exit and stock-land lists: street (subtree) and officer in charge."""
 
     q = django_filters.CharFilter(method="search", label="企业/宗地")
-    jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.none(), method="in_street", label="园区/街道"
-    )
+    jurisdiction = SubtreeFilter(label="园区/街道")
     officer = django_filters.ChoiceFilter(method="by_officer", label="承办人", choices=())
-    street_field = "jurisdiction__path"
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["jurisdiction"].queryset = restricted(Jurisdiction, user).order_by("path")
         self.filters["officer"].extra["choices"] = officer_choices(queryset)
-
-    def in_street(self, queryset, name, value):
-        return queryset.filter(**{f"{self.street_field}__startswith": value.path})
 
     def by_officer(self, queryset, name, value):
         return queryset.filter(assigned_to_id=value)

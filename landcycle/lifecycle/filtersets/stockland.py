@@ -7,6 +7,8 @@ import datetime as dt
 import django_filters
 from django.db.models import Q
 
+from landcycle.ledger.filtersets import SubtreeFilter
+
 from ..models import StockLandCase
 from ..services import stockland
 from .exits import DATE, CaseFilterSet
@@ -19,7 +21,7 @@ class StockLandFilterSet(CaseFilterSet):
     status = django_filters.ChoiceFilter(choices=StockLandCase.Status.choices, label="状态")
     due_by = django_filters.DateFilter(method="due", label="处置期限不晚于", widget=DATE)
     flag = django_filters.ChoiceFilter(choices=FLAGS, method="by_flag", label="提示")
-    street_field = "parcel__jurisdiction__path"
+    jurisdiction = SubtreeFilter("parcel__jurisdiction__path", label="园区/街道")
 
     class Meta:
         model = StockLandCase

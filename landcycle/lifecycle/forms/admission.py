@@ -135,14 +135,3 @@ class DecideForm(StepForm):
 class WithdrawForm(StepForm):
     on = _date("撤回日期")
     confirm = forms.BooleanField(label="确认撤回（提交后不能恢复）")
-
-
-STEP_FORMS = {
-    "assess": AssessForm,
-    "material": MaterialForm,
-    "reply": ReplyForm,
-    "escalate": EscalateForm,
-    "approve": DecideForm,
-    "reject": DecideForm,
-    "withdraw": WithdrawForm,
-}

@@ -97,6 +97,3 @@ class StarsForm(forms.Form):
         empty_value=None,
         required=False,
     )
-
-
-STEP_FORMS = {"expire": DateConfirmForm, "terminate": DateConfirmForm, "stars": StarsForm}

@@ -20,41 +20,6 @@ def _date_widget():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProjectForm(forms.Form):
-    name = forms.CharField(label="项目名称", max_length=200)
-    street = forms.ModelChoiceField(label="街道", queryset=Jurisdiction.objects.none())
-    kind = forms.ChoiceField(label="项目类型", choices=R.Kind.choices)
-    mode = forms.ChoiceField(label="改造模式", choices=R.Mode.choices)
-    path = forms.ChoiceField(label="改造路径", choices=R.Path.choices)
-    land_area_m2 = forms.FloatField(label="涉企用地面积（平方米）")
-    parcel_codes = forms.CharField(
-        label="涉及宗地编号（空格或逗号分隔）",
-        required=False,
-        widget=forms.TextInput(attrs={"size": 60}),
-    )
-    planned_far = forms.FloatField(label="规划容积率", required=False)
-    planned_floor_area_m2 = forms.FloatField(label="规划总建筑面积（平方米）", required=False)
-    admin_living_land_m2 = forms.FloatField(
-        label="行政办公及生活服务设施用地（平方米）", required=False
-    )
-    admin_living_floor_m2 = forms.FloatField(
-        label="行政办公及生活服务设施建筑面积（平方米）", required=False
-    )
-    far_exception_reason = forms.CharField(
-        label="容积率低于2.0的理由", max_length=300, required=False
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["street"].queryset = restricted(Jurisdiction, user, Action.CHANGE).order_by(
-            "path"
-        )
-
-    def codes(self) -> list[str]:
-        text = self.cleaned_data.get("parcel_codes") or ""
-        return [c for c in text.replace("，", ",").replace(",", " ").split() if c]
-
-
 class PlanForm(forms.Form):
     """The plan of a project still 计划 (revised until it passes the checks)."""
 
@@ -69,6 +34,34 @@ class PlanForm(forms.Form):
     far_exception_reason = forms.CharField(
         label="容积率低于2.0的理由", max_length=300, required=False
     )
+
+
+class ProjectForm(PlanForm):
+    """A new project: who, where, how, and its plan (PlanForm's fields)."""
+
+    name = forms.CharField(label="项目名称", max_length=200)
+    street = forms.ModelChoiceField(label="街道", queryset=Jurisdiction.objects.none())
+    kind = forms.ChoiceField(label="项目类型", choices=R.Kind.choices)
+    mode = forms.ChoiceField(label="改造模式", choices=R.Mode.choices)
+    path = forms.ChoiceField(label="改造路径", choices=R.Path.choices)
+    land_area_m2 = forms.FloatField(label="涉企用地面积（平方米）")
+    parcel_codes = forms.CharField(
+        label="涉及宗地编号（空格或逗号分隔）",
+        required=False,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+    field_order = ["name", "street", "kind", "mode", "path", "land_area_m2", "parcel_codes"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = restricted(Jurisdiction, user, Action.CHANGE).order_by(
+            "path"
+        )
+
+    def codes(self) -> list[str]:
+        text = self.cleaned_data.get("parcel_codes") or ""
+        return [c for c in text.replace("，", ",").replace(",", " ").split() if c]
 
 
 class StepForm(forms.Form):

@@ -67,6 +67,7 @@ KIND_LABELS = {
     "idle_take_back": "闲置土地可无偿收回",
     "agreement_attainment": "履约协议达产验收",
     "agreement_review": "一季度履约评估",
+    "agreement_expiry": "履约协议有效期届满",
     "project_stalled": "首谈项目无实质进展",
 }
 
@@ -364,15 +365,18 @@ def due_items(who, today: dt.date) -> list[DueItem]:
     # supervision agreements: attainment acceptance, and the first-quarter review
     review_month = int(rules().get("agreements", "annual_review_month_end"))
     review_due = add_months(dt.date(today.year, review_month, 1), 1) - dt.timedelta(days=1)
-    for pk, number, attainment, place in (
+    # and the end of validity: an active agreement past it is to be recorded as expired
+    for pk, number, attainment, valid_to, place in (
         rows.of(SupervisionAgreement)
         .filter(status=SupervisionAgreement.Status.ACTIVE)
-        .values_list("pk", "number", "attainment_due", "parcel__jurisdiction__name")
+        .values_list("pk", "number", "attainment_due", "valid_to", "parcel__jurisdiction__name")
     ):
         model = "lifecycle.supervisionagreement"
         add("agreement_attainment", f"{number} 达产验收", attainment, place, model, pk)
         if today <= review_due:
             add("agreement_review", f"{number} 一季度履约评估", review_due, place, model, pk)
+        if valid_to is not None:
+            add("agreement_expiry", f"{number} 有效期届满，办理到期", valid_to, place, model, pk)
 
     # first-talk rule: three months without substantive progress
     for alert in stalled(today, rows.of(ProjectLead)):

@@ -1,18 +1,17 @@
-"""What the lifecycle list and step pages share: a paginated, filtered, sortable list on the
-frame's table helpers, and the check that a role may take a step at all."""
+"""What the lifecycle pages share: a paginated, filtered, sortable list on the frame's table
+helpers, and the step view of the exit and stock-land cases (who may take which step)."""
 
 from __future__ import annotations
 
-import functools
+from types import ModuleType
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404
 from django.urls import reverse
 
 from landcycle.core.permissions import Action, scope_of
-from landcycle.web.tables import Table, filter_form_html
+from landcycle.web.generic import StepView
+from landcycle.web.tables import Table, filter_form_html, page_of
+
+from ..services import LifecycleError
 
 PAGE_SIZE = 50
 
@@ -20,42 +19,91 @@ PAGE_SIZE = 50
 def list_context(request, table: Table, filterset, detail_route: str) -> dict:
     """The context of ``web/_table.html`` for one page of ``filterset.qs``."""
     queryset = filterset.qs.order_by(table.ordering(request.GET.get("sort")), "pk")
-    page = Paginator(table.load(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    context = page_of(request, table.load(queryset), PAGE_SIZE)
+    rows = list(context["page"].object_list)
     links = [reverse(detail_route, args=[row["pk"]]) for row in rows]
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
+    body = table.body_html(rows, links)
     return {
+        **context,
         "table": table,
-        "page": page,
         "filter_html": filter_form_html(filterset.form),
-        "body": table.body_html(rows, links),
-        "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
-        "sort": request.GET.get("sort", ""),
+        "body": body,
     }
 
 
-def requires_step(steps: dict[str, tuple[str, tuple[Action, ...]]]):
-    """Like ``requires``, for a route whose ``step`` decides the action: anonymous → login, an
-    unknown step → 404, a role with none of the step's actions → 403; the view gets the first
-    action the role has as ``action``."""
+def actor_name(user) -> str:
+    """The name a case record keeps of who took a step."""
+    return user.get_full_name() or user.get_username()
 
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, step, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if step not in steps:
-                raise Http404
-            scope = scope_of(request.user)
-            for action in steps[step][1]:
-                if scope.can(action):
-                    return view(request, *args, step=step, action=action, **kwargs)
-            raise PermissionDenied
 
-        return wrapped
+def may_take(user, service: ModuleType, action: str) -> bool:
+    """Zone officers (CHANGE) take every step of a case; street officers (HANDLE) the steps
+    ``service.street_may`` gives them (rules.toml ``street_officer_steps``)."""
+    scope = scope_of(user)
+    return scope.can(Action.CHANGE) or (scope.can(Action.HANDLE) and service.street_may(action))
 
-    return decorator
+
+class CaseStepView(StepView):
+    """A step on an exit or stock-land case: a street officer is refused (403, ``refused_role``)
+    the steps the rules keep for the zone; on GET a step the case's state does not allow is
+    refused in words that list the steps it does allow."""
+
+    context_object_name = "case"
+    refusal = LifecycleError
+    service: ModuleType  # its street_may(action) and allowed_actions(case)
+    refused_role = ""
+    case_word = "案件"
+    none_left = "无（已结案）"
+
+    @classmethod
+    def offered(cls, user, case) -> dict:
+        """The case page's ``steps``: those open to the case now, each ``allowed`` to the user
+        or marked as the zone's (none for roles that do not HANDLE); and ``can_assign``."""
+        scope = scope_of(user)
+        steps = [
+            {"action": a, "label": cls.steps[a].label, "allowed": may_take(user, cls.service, a)}
+            for a in cls.service.allowed_actions(case)
+        ]
+        return {
+            "steps": steps if scope.can(Action.HANDLE) else [],
+            "can_assign": scope.can(Action.CHANGE),
+        }
+
+    def status_label(self) -> str:
+        """The case's present state, as shown."""
+        raise NotImplementedError
+
+    def role_refusal(self) -> str:
+        allowed = may_take(self.request.user, self.service, self.step_name)
+        return "" if allowed else self.refused_role
+
+    def state_refusal(self) -> str:
+        allowed = self.service.allowed_actions(self.object)
+        if self.step_name in allowed:
+            return ""
+        names = "、".join(f"「{self.steps[a].label}」" for a in allowed)
+        return (
+            f"{self.case_word}处于「{self.status_label()}」，不能办理「{self.step.label}」。"
+            f"可办理：{names or self.none_left}。"
+        )
+
+    def success_message(self) -> str:
+        return f"已办理「{self.step.label}」，{self.case_word}现为「{self.status_label()}」。"
+
+
+class InlineStepView(StepView):
+    """A step whose form sits on the case's own page (POST only, forms prefixed by the step):
+    an invalid or refused POST shows that page again with the form as filled in and
+    ``refused`` saying why ("不能<step>：<reasons>")."""
+
+    http_method_names = ["post"]
+    refusal = LifecycleError
+
+    def get_form_kwargs(self) -> dict:
+        return {"prefix": self.step_name}
+
+    def get_context_data(self, **context):
+        context = super().get_context_data(**context)
+        errors = context["form"].non_field_errors()
+        context["refused"] = f"不能{self.step.label}：" + "；".join(errors) if errors else ""
+        return context

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from landcycle.core.permissions import Action, scope_of
 from landcycle.ledger.models import Enterprise
 from landcycle.web.decorators import requires
+from landcycle.web.generic import Step, StepView
 from landcycle.web.navigation import MenuItem
 from landcycle.web.tables import Column, Table
 
@@ -20,23 +21,47 @@ from ..filtersets.admission import AdmissionFilterSet
 from ..forms import admission as forms
 from ..models import AdmissionApplication as App
 from ..services import LifecycleError, admission
-from ._common import list_context, requires_step
+from ._common import list_context
 
 MENU = [
     MenuItem("入园申请", "lifecycle:admission_list", action=Action.VIEW, order=110, group="全生命周期"),
     MenuItem("申请入园", "lifecycle:admission_apply", action=Action.SUBMIT, order=111, group="全生命周期"),
 ]  # fmt: skip
 
-# step → (title, the actions that may take it, in the order tried)
+
+def _on(form):
+    return form.cleaned_data.get("on") or timezone.localdate()
+
+
+def _decide(approve: bool):
+    def run(app, form, user):
+        data = form.cleaned_data
+        note, document = data.get("note", ""), data["document"]
+        admission.decide(
+            app, approve=approve, on=_on(form), user=user, note=note, document=document
+        )
+
+    return run
+
+
+# step → its title, the actions that may take it (in the order tried), form and service call
 STEPS = {
-    "assess": ("初步评估", (Action.HANDLE,)),
-    "material": ("要求补正材料", (Action.HANDLE,)),
-    "reply": ("提交补正材料", (Action.SUBMIT,)),
-    "escalate": ("报请区政府审批", (Action.HANDLE,)),
-    "approve": ("批准入园", (Action.HANDLE,)),
-    "reject": ("不予准入", (Action.HANDLE,)),
-    "withdraw": ("撤回申请", (Action.HANDLE, Action.SUBMIT)),
-}
+    "assess": Step("初步评估", (Action.HANDLE,), forms.AssessForm,
+        lambda app, form, user: admission.record_assessment(app, on=_on(form), user=user)),
+    "material": Step("要求补正材料", (Action.HANDLE,), forms.MaterialForm,
+        lambda app, form, user: admission.request_material(
+            app, items=form.cleaned_data["items"], on=_on(form))),
+    "reply": Step("提交补正材料", (Action.SUBMIT,), forms.ReplyForm,
+        lambda app, form, user: admission.submit_material(
+            app, reply=form.cleaned_data["reply"], on=_on(form))),
+    "escalate": Step("报请区政府审批", (Action.HANDLE,), forms.EscalateForm,
+        lambda app, form, user: admission.escalate(
+            app, on=_on(form), note=form.cleaned_data.get("note", ""))),
+    "approve": Step("批准入园", (Action.HANDLE,), forms.DecideForm, _decide(True)),
+    "reject": Step("不予准入", (Action.HANDLE,), forms.DecideForm, _decide(False)),
+    "withdraw": Step("撤回申请", (Action.HANDLE, Action.SUBMIT), forms.WithdrawForm,
+        lambda app, form, user: admission.withdraw(app, on=_on(form))),
+}  # fmt: skip
 
 _status = dict(App.Status.choices)
 _klass = dict(App.ProposedClass.choices)
@@ -116,13 +141,12 @@ def _detail_context(request, app, failed: str = "", form=None, error: str = "") 
     steps = [(s, *s.deadline(today)) for s in admission.timeline(app)]
     forms_shown = []
     for name in admission.next_steps(app):
-        title, actions = STEPS[name]
-        if not any(scope.can(a) for a in actions):
+        if not any(scope.can(a) for a in STEPS[name].actions):
             continue
         if name == "reply" and app.enterprise_id != scope.enterprise_id and not scope.zone_wide:
             continue
-        shown = form if name == failed else _blank_form(name, app)
-        forms_shown.append({"name": name, "title": title, "form": shown})
+        shown = form if name == failed else _form(name, app)
+        forms_shown.append({"name": name, "title": STEPS[name].label, "form": shown})
     return {
         "app": app,
         "steps": steps,
@@ -142,56 +166,27 @@ def _detail_context(request, app, failed: str = "", form=None, error: str = "") 
     }
 
 
-def _blank_form(name, app):
-    form_class = forms.STEP_FORMS[name]
-    return form_class(app=app) if issubclass(form_class, forms.StepForm) else form_class()
+def _form(name, app, data=None):
+    form_class = STEPS[name].form
+    return form_class(data, app=app) if issubclass(form_class, forms.StepForm) else form_class(data)
 
 
-@requires_step(STEPS)
-@require_http_methods(["GET", "POST"])
-def admission_step(request, pk, step, action):
-    title = STEPS[step][0]
-    app = get_object_or_404(App.objects.restrict(request.user, action), pk=pk)
-    form_class = forms.STEP_FORMS[step]
-    kwargs = {"app": app} if issubclass(form_class, forms.StepForm) else {}
-    form = form_class(request.POST or None, **kwargs)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            _take(step, app, form.cleaned_data, request.user)
-        except LifecycleError as exc:
-            error = str(exc)
-            app.refresh_from_db()
-        else:
-            messages.success(request, f"已记录：{title}")
-            return redirect("lifecycle:admission_detail", pk=app.pk)
-    context = _detail_context(request, app, failed=step, form=form, error=error)
-    context.update(step=step, title=title, form=form)
-    return render(request, "lifecycle/admission/step.html", context)
+class AdmissionStep(StepView):
+    """One step on an application (``STEPS``); a refusal is shown as ``error``."""
 
+    model = App
+    steps = STEPS
+    template_name = "lifecycle/admission/step.html"
+    context_object_name = "app"
+    success_route = "lifecycle:admission_detail"
+    refusal = LifecycleError
+    error_on_form = False
 
-def _take(step: str, app: App, data: dict, user) -> None:
-    """Call the service operation of ``step``."""
-    on = data.get("on") or timezone.localdate()
-    if step == "assess":
-        admission.record_assessment(app, on=on, user=user)
-    elif step == "material":
-        admission.request_material(app, items=data["items"], on=on)
-    elif step == "reply":
-        admission.submit_material(app, reply=data["reply"], on=on)
-    elif step == "escalate":
-        admission.escalate(app, on=on, note=data.get("note", ""))
-    elif step in ("approve", "reject"):
-        admission.decide(
-            app,
-            approve=step == "approve",
-            on=on,
-            user=user,
-            note=data.get("note", ""),
-            document=data["document"],
-        )
-    elif step == "withdraw":
-        admission.withdraw(app, on=on)
+    def get_form(self, data):
+        return _form(self.step_name, self.object, data)
+
+    def case_context(self, form, error):
+        return _detail_context(self.request, self.object, self.step_name, form, error)
 
 
 @requires(Action.HANDLE)
@@ -252,5 +247,5 @@ urlpatterns = [
     path("admission/apply/", admission_apply, name="admission_apply"),
     path("admission/<int:pk>/", admission_detail, name="admission_detail"),
     path("admission/<int:pk>/decision/", admission_decision, name="admission_decision"),
-    path("admission/<int:pk>/<str:step>/", admission_step, name="admission_step"),
+    path("admission/<int:pk>/<str:step>/", AdmissionStep.as_view(), name="admission_step"),
 ]

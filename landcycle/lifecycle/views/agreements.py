@@ -6,7 +6,6 @@ terminate). Every change goes through ``services.agreements``."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from landcycle.core.permissions import Action, scope_of
 from landcycle.web.decorators import requires
+from landcycle.web.generic import Step, StepView
 from landcycle.web.navigation import MenuItem
 from landcycle.web.tables import Column, Table
 
@@ -29,7 +29,15 @@ MENU = [
     MenuItem("年度履约评估", "lifecycle:agreement_review", action=Action.VIEW, order=121, group="全生命周期"),
 ]  # fmt: skip
 
-STEPS = {"expire": "协议到期", "terminate": "解除协议", "stars": "登记绿色建筑星级"}
+# step → its title, who may take it, form and service call
+STEPS = {
+    "expire": Step("协议到期", (Action.HANDLE,), forms.DateConfirmForm,
+        lambda a, form, user: agreements.expire(a, on=form.cleaned_data["on"])),
+    "terminate": Step("解除协议", (Action.HANDLE,), forms.DateConfirmForm,
+        lambda a, form, user: agreements.terminate(a, on=form.cleaned_data["on"])),
+    "stars": Step("登记绿色建筑星级", (Action.HANDLE,), forms.StarsForm,
+        lambda a, form, user: agreements.record_green_building(a, stars=form.cleaned_data["stars"])),
+}  # fmt: skip
 _status = dict(Agreement.Status.choices)
 
 TABLE = Table(
@@ -106,9 +114,9 @@ def _detail_context(request, agreement, failed="", form=None, error="") -> dict:
     review_year = today.year if today.month <= 3 else today.year + 1
     steps = []
     if scope_of(request.user).can(Action.HANDLE) and agreement.status == Agreement.Status.ACTIVE:
-        for name, title in STEPS.items():
+        for name, step in STEPS.items():
             shown = form if name == failed else _blank(name, agreement)
-            steps.append({"name": name, "title": title, "form": shown})
+            steps.append({"name": name, "title": step.label, "form": shown})
     return {
         "agreement": agreement,
         "terms": terms,
@@ -128,35 +136,22 @@ def _detail_context(request, agreement, failed="", form=None, error="") -> dict:
 def _blank(name, agreement):
     if name == "stars":
         return forms.StarsForm(initial={"stars": agreement.green_building_stars})
-    return forms.STEP_FORMS[name]()
+    return STEPS[name].form()
 
 
-@requires(Action.HANDLE)
-@require_http_methods(["GET", "POST"])
-def agreement_step(request, pk, step):
-    if step not in STEPS:
-        raise Http404
-    agreement = get_object_or_404(Agreement.objects.restrict(request.user, Action.HANDLE), pk=pk)
-    form = forms.STEP_FORMS[step](request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if step == "expire":
-                agreements.expire(agreement, on=data["on"])
-            elif step == "terminate":
-                agreements.terminate(agreement, on=data["on"])
-            else:
-                agreements.record_green_building(agreement, stars=data["stars"])
-        except LifecycleError as exc:
-            error = str(exc)
-            agreement.refresh_from_db()
-        else:
-            messages.success(request, f"已记录：{STEPS[step]}")
-            return redirect("lifecycle:agreement_detail", pk=agreement.pk)
-    context = _detail_context(request, agreement, failed=step, form=form, error=error)
-    context.update(step=step, title=STEPS[step], form=form)
-    return render(request, "lifecycle/agreements/step.html", context)
+class AgreementStep(StepView):
+    """One step on an active agreement (``STEPS``); a refusal is shown as ``error``."""
+
+    model = Agreement
+    steps = STEPS
+    template_name = "lifecycle/agreements/step.html"
+    context_object_name = "agreement"
+    success_route = "lifecycle:agreement_detail"
+    refusal = LifecycleError
+    error_on_form = False
+
+    def case_context(self, form, error):
+        return _detail_context(self.request, self.object, self.step_name, form, error)
 
 
 @requires(Action.HANDLE)
@@ -216,5 +211,5 @@ urlpatterns = [
     path("agreements/new/", agreement_create, name="agreement_create"),
     path("agreements/review/", agreement_review, name="agreement_review"),
     path("agreements/<int:pk>/", agreement_detail, name="agreement_detail"),
-    path("agreements/<int:pk>/<str:step>/", agreement_step, name="agreement_step"),
+    path("agreements/<int:pk>/<str:step>/", AgreementStep.as_view(), name="agreement_step"),
 ]

@@ -4,28 +4,17 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
-from landcycle.core.permissions import Action, Role, restricted
-from landcycle.web.decorators import requires
+from landcycle.core.permissions import Action, Role
+from landcycle.web.generic import Step, StepView
 
 from ..models import ExitCase, StockLandCase
 from ..services import LifecycleError
 from ..services.assignment import assign
 
 OFFICER_ROLES = (Role.ADMINISTRATOR, Role.EVALUATION_OFFICER, Role.STREET_OFFICER)
-CASES = {
-    "exit": (ExitCase, "lifecycle:exit_detail", lambda c: c.jurisdiction.path),
-    "stockland": (
-        StockLandCase,
-        "lifecycle:stockland_detail",
-        lambda c: c.parcel.jurisdiction.path,
-    ),
-}
 
 
 def officer_choices(street_path: str) -> list[tuple[str, str]]:
@@ -50,46 +39,60 @@ class AssignForm(forms.Form):
         self.fields["officer"].choices = [("", "（无）"), *choices]
 
 
-def _assign(request, workflow: str, pk: int):
-    model, detail, street = CASES[workflow]
-    case = get_object_or_404(restricted(model, request.user, Action.CHANGE), pk=pk)
-    initial = {"officer": case.assigned_to_id}
-    form = AssignForm(
-        request.POST if request.method == "POST" else None,
-        choices=officer_choices(street(case)),
-        initial=initial,
-    )
-    if request.method == "POST" and form.is_valid():
-        officer_id = form.cleaned_data["officer"]
-        officer = get_user_model().objects.filter(pk=officer_id).first() if officer_id else None
-        try:
-            assign(case, officer)
-        except LifecycleError as exc:
-            form.add_error("officer", str(exc))
-        else:
-            who = (officer.get_full_name() or officer.get_username()) if officer else "（无）"
-            messages.success(request, f"承办人已改为 {who}。")
-            return redirect(detail, pk=case.pk)
-    return render(
-        request,
-        "lifecycle/assign.html",
-        {"case": case, "form": form, "detail": detail, "workflow": workflow},
-    )
+def _assign(case, form, user):
+    officer_id = form.cleaned_data["officer"]
+    officer = get_user_model().objects.filter(pk=officer_id).first() if officer_id else None
+    assign(case, officer)
+    return officer
 
 
-@requires(Action.CHANGE)
-@require_http_methods(["GET", "POST"])
-def exit_assign(request, pk):
-    return _assign(request, "exit", pk)
+class AssignView(StepView):
+    """Put an officer in charge of a case (zone officers, Action.CHANGE); a refusal of the
+    service is shown on the officer field."""
+
+    steps = {"assign": Step("指定承办人", (Action.CHANGE,), AssignForm, _assign)}
+    template_name = "lifecycle/assign.html"
+    context_object_name = "case"
+    refusal = LifecycleError
+    error_field = "officer"
+
+    def street_path(self) -> str:
+        """The path of the case's street (whose street officers may be put in charge)."""
+        raise NotImplementedError
+
+    def get_form_kwargs(self) -> dict:
+        choices = officer_choices(self.street_path())
+        return {"choices": choices, "initial": {"officer": self.object.assigned_to_id}}
+
+    def success_message(self) -> str:
+        officer = self.result
+        who = (officer.get_full_name() or officer.get_username()) if officer else "（无）"
+        return f"承办人已改为 {who}。"
+
+    def case_context(self, form, error):
+        return {"detail": self.success_route}
 
 
-@requires(Action.CHANGE)
-@require_http_methods(["GET", "POST"])
-def stockland_assign(request, pk):
-    return _assign(request, "stockland", pk)
+class ExitAssign(AssignView):
+    model = ExitCase
+    success_route = "lifecycle:exit_detail"
+    select_related = ("jurisdiction",)
+
+    def street_path(self) -> str:
+        return self.object.jurisdiction.path
 
 
+class StockLandAssign(AssignView):
+    model = StockLandCase
+    success_route = "lifecycle:stockland_detail"
+    select_related = ("parcel__jurisdiction",)
+
+    def street_path(self) -> str:
+        return self.object.parcel.jurisdiction.path
+
+
+ASSIGN = {"step": "assign"}
 urlpatterns = [
-    path("exits/<int:pk>/assign/", exit_assign, name="exit_assign"),
-    path("stockland/<int:pk>/assign/", stockland_assign, name="stockland_assign"),
+    path("exits/<int:pk>/assign/", ExitAssign.as_view(), ASSIGN, name="exit_assign"),
+    path("stockland/<int:pk>/assign/", StockLandAssign.as_view(), ASSIGN, name="stockland_assign"),
 ]

@@ -6,10 +6,10 @@ Every change goes through ``services.available``; a refused step is shown on its
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_safe
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from landcycle.core.permissions import Action, restricted, scope_of
 from landcycle.ledger.models import Parcel
 from landcycle.web.decorators import requires
+from landcycle.web.generic import Step, StepView
 from landcycle.web.navigation import MenuItem
 from landcycle.web.panels import Panel
 
@@ -31,22 +32,34 @@ Status = AvailableLandList.Status
 PAGE_SIZE = 100
 SEARCH_LIMIT = 20
 
-# step → (action a role needs, the status it starts from, label, what it does, service call)
+
+@dataclass(frozen=True)
+class ListStep(Step):
+    """A step on a list: ``start`` the status it starts from (None: any but draft), ``what``
+    the consequence the confirmation page states."""
+
+    start: str | None = None
+    what: str = ""
+
+
 STEPS = {
-    "approve": (Action.CHANGE, Status.DRAFT, "审核通过", "清单审核后不能再增删宗地。"),
-    "publish": (
-        Action.PUBLISH,
+    "approve": ListStep(
+        "审核通过", (Action.CHANGE,), ConfirmForm,
+        lambda lst, form, user: service.approve(lst, user=user, on=form.cleaned_data["on"]),
+        Status.DRAFT, "清单审核后不能再增删宗地。",
+    ),
+    "publish": ListStep(
+        "公开到门户", (Action.PUBLISH,), ConfirmForm,
+        lambda lst, form, user: service.publish(lst, on=form.cleaned_data["on"]),
         Status.APPROVED,
-        "公开到门户",
         "公开后，清单中的宗地及其供地条件、程序、周期、成本将在公众门户 /portal/ 上向所有人显示。",
     ),
-    "withdraw": (
-        Action.PUBLISH,
-        None,
-        "退回草稿",
-        "清单退回草稿：公众门户立即不再显示，审核记录清除，可再修改后重新审核。",
+    "withdraw": ListStep(
+        "退回草稿", (Action.PUBLISH,), ConfirmForm,
+        lambda lst, form, user: service.withdraw(lst),
+        None, "清单退回草稿：公众门户立即不再显示，审核记录清除，可再修改后重新审核。",
     ),
-}
+}  # fmt: skip
 
 
 def _lists(user, action=Action.VIEW):
@@ -108,11 +121,12 @@ def _entries(land_list, user):
 def available_detail(request, pk):
     land_list = get_object_or_404(_lists(request.user), pk=pk)
     scope = scope_of(request.user)
+    status = land_list.status
     steps = [
-        (step, label)
-        for step, (action, start, label, _what) in STEPS.items()
-        if scope.can(action)
-        and (start == land_list.status or (start is None and land_list.status != Status.DRAFT))
+        (name, step.label)
+        for name, step in STEPS.items()
+        if scope.can(step.actions[0])
+        and (step.start == status or (step.start is None and status != Status.DRAFT))
     ]
     return render(
         request,
@@ -223,45 +237,25 @@ def available_from_stock(request, pk):
     )
 
 
-@requires(Action.CHANGE)
-@require_http_methods(["GET", "POST"])
-def available_step(request, pk, step):
-    if step not in STEPS:
-        raise Http404
-    action, _start, label, what = STEPS[step]
-    if not scope_of(request.user).can(action):
-        raise PermissionDenied
-    land_list = get_object_or_404(_lists(request.user, action), pk=pk)
-    form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        on = form.cleaned_data["on"]
-        try:
-            if step == "approve":
-                service.approve(land_list, user=request.user, on=on)
-            elif step == "publish":
-                service.publish(land_list, on=on)
-            else:
-                service.withdraw(land_list)
-        except LifecycleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                f"清单「{land_list.title}」：{label}，现为「{land_list.get_status_display()}」",
-            )
-            return redirect("lifecycle:available_detail", pk=land_list.pk)
-    return render(
-        request,
-        "lifecycle/available/step.html",
-        {
-            "land_list": land_list,
-            "form": form,
-            "step": step,
-            "label": label,
-            "what": what,
-            "count": land_list.entries.count(),
-        },
-    )
+class AvailableStepView(StepView):
+    """Approve, publish or withdraw a list, confirmed on a page that states the consequence."""
+
+    model = AvailableLandList
+    steps = STEPS
+    template_name = "lifecycle/available/step.html"
+    context_object_name = "land_list"
+    success_route = "lifecycle:available_detail"
+    refusal = LifecycleError
+    select_related = ("jurisdiction",)
+
+    def success_message(self) -> str:
+        land_list = self.object
+        label, status = self.step.label, land_list.get_status_display()
+        return f"清单「{land_list.title}」：{label}，现为「{status}」"
+
+    def get_context_data(self, **context):
+        count = self.object.entries.count()
+        return {**super().get_context_data(**context), "what": self.step.what, "count": count}
 
 
 def _parcel_panel(request, parcel):
@@ -296,7 +290,7 @@ urlpatterns = [
     path("available/<int:pk>/", available_detail, name="available_detail"),
     path("available/<int:pk>/add/", available_add, name="available_add"),
     path("available/<int:pk>/from-stock/", available_from_stock, name="available_from_stock"),
-    path("available/<int:pk>/<slug:step>/", available_step, name="available_step"),
+    path("available/<int:pk>/<slug:step>/", AvailableStepView.as_view(), name="available_step"),
 ]
 
 MENU = [

@@ -8,41 +8,28 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from landcycle.core.permissions import Action, restricted, scope_of
+from landcycle.core.permissions import Action, restricted
 from landcycle.ledger.models import Enterprise, Parcel
 from landcycle.web.decorators import requires
+from landcycle.web.generic import Step
 from landcycle.web.navigation import MenuItem
-from landcycle.web.tables import filter_form_html
+from landcycle.web.tables import filter_form_html, page_of
 
 from ..filtersets.exits import ExitCaseFilterSet
 from ..forms.exits import FORMS, OpenCaseForm
 from ..models import ExitCase, ExitStep
 from ..services import LifecycleError, exits
+from ._common import CaseStepView, actor_name, may_take
 
 PAGE_SIZE = 50
 MENU = [
     MenuItem("退出案件", "lifecycle:exit_list", action=Action.VIEW, order=140, group="全生命周期")
 ]
-
-
-def actor_name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def may_take(user, action: str) -> bool:
-    """Zone officers (CHANGE) take every step; street officers (HANDLE) the steps the rules
-    give them (rules.toml [exit] street_officer_steps)."""
-    scope = scope_of(user)
-    return scope.can(Action.CHANGE) or (scope.can(Action.HANDLE) and exits.street_may(action))
-
-
 REFUSED_ROLE = "此步骤须由园区管委会经办人员（评价专员或管理员）办理；街道干部可立案和记录约谈。"
 
 
@@ -52,22 +39,17 @@ def exit_list(request):
     cases = restricted(ExitCase, request.user)
     filterset = ExitCaseFilterSet(request.GET, queryset=cases, user=request.user)
     rows = filterset.qs.select_related("enterprise", "parcel", "jurisdiction", "assigned_to")
-    page = Paginator(rows.order_by("-verified_on", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    context = page_of(request, rows.order_by("-verified_on", "-id"), PAGE_SIZE)
     today = dt.date.today()
-    items = [(case, exits.next_deadline(case, today)) for case in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
+    items = [(case, exits.next_deadline(case, today)) for case in context["page"].object_list]
     return render(
         request,
         "lifecycle/exits/list.html",
         {
-            "page": page,
+            **context,
             "items": items,
             "filter_html": filter_form_html(filterset.form),
-            "query": query.urlencode(),
-            "can_open": may_take(request.user, "open"),
+            "can_open": may_take(request.user, exits, "open"),
         },
     )
 
@@ -116,7 +98,7 @@ def exit_candidates(request):
 @requires(Action.HANDLE)
 @require_http_methods(["GET", "POST"])
 def exit_new(request):
-    if not may_take(request.user, "open"):
+    if not may_take(request.user, exits, "open"):
         return render(request, "lifecycle/exits/refused.html", {"reason": REFUSED_ROLE}, status=403)
     # a candidate's link fills the form; the officer verifies and confirms
     initial = {k: request.GET[k] for k in ("parcel_code", "trigger", "facts") if k in request.GET}
@@ -155,15 +137,6 @@ def exit_detail(request, pk):
         ),
         pk=pk,
     )
-    handles = scope_of(request.user).can(Action.HANDLE)
-    steps = [
-        {
-            "action": action,
-            "label": exits.action_label(action),
-            "allowed": may_take(request.user, action),
-        }
-        for action in exits.allowed_actions(case)
-    ]
     return render(
         request,
         "lifecycle/exits/detail.html",
@@ -171,57 +144,48 @@ def exit_detail(request, pk):
             "case": case,
             "timeline": exits.timeline(case),
             "next": exits.next_deadline(case, dt.date.today()),
-            "steps": steps if handles else [],
-            "can_assign": scope_of(request.user).can(Action.CHANGE),
+            **ExitStepView.offered(request.user, case),
             "clawbacks": list(case.clawbacks.all()),
             "flags": (case.deadline_flags or {}).values(),
         },
     )
 
 
-@requires(Action.HANDLE)
-@require_http_methods(["GET", "POST"])
-def exit_step(request, pk, step):
-    if step not in exits.TRANSITIONS:
-        raise Http404
-    case = get_object_or_404(
-        restricted(ExitCase, request.user, Action.HANDLE).select_related("enterprise", "parcel"),
-        pk=pk,
-    )
-    spec = exits.TRANSITIONS[step]
-    context = {"case": case, "step": step, "label": spec.label, "spec": spec}
-    if not may_take(request.user, step):
-        return render(
-            request, "lifecycle/exits/step.html", {**context, "refused": REFUSED_ROLE}, status=403
-        )
-    form = FORMS[step](request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                exits.transition(
-                    case,
-                    step,
-                    actor=request.user,
-                    actor_name=actor_name(request.user),
-                    issue_notice=True,
-                    **form.service_kwargs(),
-                )
-        except LifecycleError as exc:
-            case.refresh_from_db()
-            form.add_error(None, str(exc))
-        else:
-            done = f"已办理「{spec.label}」，案件现为「{case.get_state_display()}」。"
-            if spec.notice:
-                done += f"{spec.document}已生成，可在办理记录中下载。"
-            messages.success(request, done)
-            return redirect("lifecycle:exit_detail", pk=case.pk)
-    elif request.method == "GET" and case.state not in spec.sources:
-        allowed = "、".join(f"「{exits.action_label(a)}」" for a in exits.allowed_actions(case))
-        context["refused"] = (
-            f"案件处于「{case.get_state_display()}」，不能办理「{spec.label}」。"
-            f"可办理：{allowed or '无（已结案）'}。"
-        )
-    return render(request, "lifecycle/exits/step.html", {**context, "form": form})
+def _transition(action: str):
+    def run(case, form, user):
+        who = {"actor": user, "actor_name": actor_name(user)}
+        exits.transition(case, action, **who, issue_notice=True, **form.service_kwargs())
+
+    return run
+
+
+STEPS = {
+    action: Step(spec.label, (Action.HANDLE,), FORMS[action], _transition(action))
+    for action, spec in exits.TRANSITIONS.items()
+}
+
+
+class ExitStepView(CaseStepView):
+    """One step of the proceedings (``services.exits.TRANSITIONS``); a notice is issued."""
+
+    model = ExitCase
+    steps = STEPS
+    service = exits
+    template_name = "lifecycle/exits/step.html"
+    success_route = "lifecycle:exit_detail"
+    select_related = ("enterprise", "parcel")
+    refused_role = REFUSED_ROLE
+
+    def status_label(self) -> str:
+        return self.object.get_state_display()
+
+    def success_message(self) -> str:
+        spec = exits.TRANSITIONS[self.step_name]
+        done = super().success_message()
+        return done + (f"{spec.document}已生成，可在办理记录中下载。" if spec.notice else "")
+
+    def get_context_data(self, **context):
+        return {**super().get_context_data(**context), "spec": exits.TRANSITIONS[self.step_name]}
 
 
 @requires(Action.VIEW)
@@ -257,5 +221,5 @@ urlpatterns = [
     path("exits/candidates/", exit_candidates, name="exit_candidates"),
     path("exits/<int:pk>/", exit_detail, name="exit_detail"),
     path("exits/documents/<int:pk>/", exit_document, name="exit_document"),
-    path("exits/<int:pk>/<slug:step>/", exit_step, name="exit_step"),
+    path("exits/<int:pk>/<slug:step>/", ExitStepView.as_view(), name="exit_step"),
 ]

@@ -46,7 +46,9 @@ def _inbox(user, today) -> Inbox:
     through restrict, and the key holds the restricted SQL, so the scope stays the gate."""
     scope = scope_of(user)
     key = restrict(StockLandCase.objects.all(), user, Action.VIEW)
-    name = f"inbox:{today.isoformat()}:{scope.role}"
+    # The whole scope names the value: the inbox holds more than the stock-land rows keying it
+    # (two tenants of one parcel key the same stock-land SQL, each with its own applications).
+    name = f"inbox:{today.isoformat()}:{scope!r}"
     try:
         return cache.value(name, key, cache.data_version(), lambda: build_inbox(user, today))
     except EmptyResultSet:  # a scope that reaches no rows has no SQL to key on

@@ -8,21 +8,21 @@ Every change goes through ``services.projects``; a refused step is shown on its 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from landcycle.core.permissions import Action, scope_of
 from landcycle.web.decorators import requires
+from landcycle.web.generic import Step
 from landcycle.web.navigation import MenuItem
 
 from ..forms.projects import CloseForm, ProgressForm, ReassignForm, RegisterForm
 from ..models import ProjectLead, ProjectProgress
 from ..services import LifecycleError
 from ..services import projects as service
+from ._common import InlineStepView
 from ._history import status_timeline
 
 Status = ProjectLead.Status
@@ -33,12 +33,18 @@ STATE_LABELS = {
     "running": "洽谈中",
     "out_of_scope": "不适用首谈制（不足1亿元）",
 }
-# step → (action a role needs, label, form class)
+# step → its label, who may take it, form and service call
 STEPS = {
-    "progress": (Action.HANDLE, "记录洽谈进展"),
-    "reassign": (Action.CHANGE, "另行择优落地区"),
-    "close": (Action.CHANGE, "办结"),
-}
+    "progress": Step("记录洽谈进展", (Action.HANDLE,), ProgressForm,
+        lambda p, form, user: service.record_progress(p, **form.cleaned_data)),
+    "reassign": Step("另行择优落地区", (Action.CHANGE,), ReassignForm,
+        lambda p, form, user: service.reassign(
+            p, to=form.cleaned_data["to"], on=form.cleaned_data["on"])),
+    "close": Step("办结", (Action.CHANGE,), CloseForm,
+        lambda p, form, user: service.close(
+            p, landed=form.cleaned_data["outcome"] == "landed", on=form.cleaned_data["on"],
+            note=form.cleaned_data["note"])),
+}  # fmt: skip
 
 
 def _projects(user, action=Action.VIEW):
@@ -102,24 +108,22 @@ def project_create(request):
     return render(request, "lifecycle/projects/create.html", {"form": form})
 
 
+def _form_kwargs(step, user, project) -> dict:
+    extra = {"user": user, "project": project} if step == "reassign" else {}
+    return {"prefix": step, **extra}
+
+
 def _forms(request, project, given=None):
     scope = scope_of(request.user)
     given = given or {}
     out = []
     if project.status != Status.TALKING:
         return out
-    for step, (action, label) in STEPS.items():
-        if not scope.can(action):
+    for name, step in STEPS.items():
+        if not scope.can(step.actions[0]):
             continue
-        form = given.get(step)
-        if form is None:
-            if step == "progress":
-                form = ProgressForm(prefix=step)
-            elif step == "reassign":
-                form = ReassignForm(prefix=step, user=request.user, project=project)
-            else:
-                form = CloseForm(prefix=step)
-        out.append({"step": step, "label": label, "form": form})
+        form = given.get(name) or step.form(**_form_kwargs(name, request.user, project))
+        out.append({"step": name, "label": step.label, "form": form})
     return out
 
 
@@ -145,53 +149,31 @@ def project_detail(request, pk):
     return render(request, "lifecycle/projects/detail.html", _context(request, project))
 
 
-@requires(Action.HANDLE)
-@require_POST
-def project_step(request, pk, step):
-    if step not in STEPS:
-        raise Http404
-    action, label = STEPS[step]
-    if not scope_of(request.user).can(action):
-        raise PermissionDenied
-    project = get_object_or_404(_projects(request.user, action), pk=pk)
-    if step == "progress":
-        form = ProgressForm(request.POST, prefix=step)
-    elif step == "reassign":
-        form = ReassignForm(request.POST, prefix=step, user=request.user, project=project)
-    else:
-        form = CloseForm(request.POST, prefix=step)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if step == "progress":
-                service.record_progress(
-                    project, on=data["on"], note=data["note"], substantive=data["substantive"]
-                )
-            elif step == "reassign":
-                service.reassign(project, to=data["to"], on=data["on"])
-            else:
-                service.close(
-                    project, landed=data["outcome"] == "landed", on=data["on"], note=data["note"]
-                )
-        except LifecycleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, f"「{project.name}」：{label}，现为「{project.get_status_display()}」"
-            )
-            return redirect("lifecycle:project_detail", pk=project.pk)
-    project.refresh_from_db()
-    context = _context(request, project, {step: form})
-    errors = form.non_field_errors()
-    context["refused"] = f"不能{label}：" + "；".join(errors) if errors else ""
-    return render(request, "lifecycle/projects/detail.html", context)
+class ProjectStepView(InlineStepView):
+    """Record progress, reassign or close a project, from the forms on its page."""
+
+    model = ProjectLead
+    steps = STEPS
+    template_name = "lifecycle/projects/detail.html"
+    success_route = "lifecycle:project_detail"
+    select_related = ("leading_district", "reassigned_to")
+
+    def get_form_kwargs(self) -> dict:
+        return _form_kwargs(self.step_name, self.request.user, self.object)
+
+    def case_context(self, form, error):
+        return _context(self.request, self.object, {self.step_name: form})
+
+    def success_message(self) -> str:
+        project, label = self.object, self.step.label
+        return f"「{project.name}」：{label}，现为「{project.get_status_display()}」"
 
 
 urlpatterns = [
     path("projects/", project_list, name="project_list"),
     path("projects/new/", project_create, name="project_create"),
     path("projects/<int:pk>/", project_detail, name="project_detail"),
-    path("projects/<int:pk>/<slug:step>/", project_step, name="project_step"),
+    path("projects/<int:pk>/<slug:step>/", ProjectStepView.as_view(), name="project_step"),
 ]
 
 MENU = [

@@ -11,18 +11,17 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from landcycle.core.permissions import Action, restricted, scope_of
 from landcycle.core.units import MU
 from landcycle.ledger.models import Enterprise, Jurisdiction, Parcel
 from landcycle.web.decorators import requires
+from landcycle.web.generic import Step
 from landcycle.web.navigation import MenuItem
 
 from ..forms.renewal import MeasureForm, PlanForm, ProjectForm, StepForm, TableUploadForm
@@ -31,17 +30,36 @@ from ..models.renewal import TargetIndicator
 from ..rules import rules
 from ..services import LifecycleError
 from ..services import renewal as service
+from ._common import InlineStepView
 from ._history import status_timeline
 
 R = RenewalProject
 PAGE_SIZE = 200
-# step → (action a role needs, label). The street works its projects; the zone approves plans.
+
+
+def _transition(step):
+    def run(project, form, user):
+        data = form.cleaned_data
+        service.transition(
+            project, step, on=data["on"], new_floor_area_m2=data["new_floor_area_m2"]
+        )
+
+    return run
+
+
+# step → its label, who may take it, form and service call. The street works its projects;
+# the zone approves plans.
 STEPS = {
-    "plan": (Action.CHANGE, "修改方案"),
-    "approve_plan": (Action.CHANGE, service.STEP_LABELS["approve_plan"]),
-    "start": (Action.HANDLE, service.STEP_LABELS["start"]),
-    "complete": (Action.HANDLE, service.STEP_LABELS["complete"]),
-}
+    "plan": Step("修改方案", (Action.CHANGE,), PlanForm,
+        lambda project, form, user: service.revise_plan(project, **form.cleaned_data)),
+    **{
+        step: Step(service.STEP_LABELS[step], (action,), StepForm, _transition(step))
+        for step, action in (
+            ("approve_plan", Action.CHANGE), ("start", Action.HANDLE), ("complete", Action.HANDLE)
+        )
+    },
+}  # fmt: skip
+
 # How a stored value is shown: indicator → (unit shown, stored units per unit shown).
 SHOWN = {
     TargetIndicator.RENOVATED_LAND: ("亩", MU.factor),
@@ -131,16 +149,16 @@ def renewal_create(request):
 def _detail_context(request, project, forms=None):
     scope = scope_of(request.user)
     steps = []
-    for step, (action, label) in STEPS.items():
+    for step, declared in STEPS.items():
         if step == "plan":
             sources = (R.Status.PLANNED,)
             initial = {k: getattr(project, k) for k in service.PLAN_FIELDS}
             blank = PlanForm(prefix=step, initial=initial)
         else:
             sources, blank = service.PROJECT_TRANSITIONS[step][0], StepForm(prefix=step)
-        if project.status in sources and scope.can(action):
+        if project.status in sources and scope.can(declared.actions[0]):
             form = (forms or {}).get(step) or blank
-            steps.append({"step": step, "label": label, "form": form})
+            steps.append({"step": step, "label": declared.label, "form": form})
     policy = rules()
     land_share = floor_share = None
     if project.land_area_m2:
@@ -171,40 +189,27 @@ def renewal_detail(request, pk):
     return render(request, "lifecycle/renewal/detail.html", _detail_context(request, project))
 
 
-@requires(Action.HANDLE)
-@require_POST
-def renewal_step(request, pk, step):
-    if step not in STEPS:
-        raise Http404
-    action, label = STEPS[step]
-    if not scope_of(request.user).can(action):
-        raise PermissionDenied
-    project = get_object_or_404(_projects(request.user, action), pk=pk)
-    form = (PlanForm if step == "plan" else StepForm)(request.POST, prefix=step)
-    if form.is_valid():
-        try:
-            if step == "plan":
-                service.revise_plan(project, **form.cleaned_data)
-            else:
-                service.transition(
-                    project,
-                    step,
-                    on=form.cleaned_data["on"],
-                    new_floor_area_m2=form.cleaned_data["new_floor_area_m2"],
-                )
-        except LifecycleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, f"「{project.name}」{label}，现为「{project.get_status_display()}」"
-            )
-            return redirect("lifecycle:renewal_detail", pk=project.pk)
-    project.refresh_from_db()
-    context = _detail_context(request, project, {step: form})
-    shown = any(s["step"] == step for s in context["steps"])  # else its form shows the reason
-    errors = form.non_field_errors()
-    context["refused"] = f"不能{label}：" + "；".join(errors) if errors and not shown else ""
-    return render(request, "lifecycle/renewal/detail.html", context)
+class RenewalStepView(InlineStepView):
+    """Revise the plan, approve it, start or complete a project, from the forms on its page."""
+
+    model = R
+    steps = STEPS
+    template_name = "lifecycle/renewal/detail.html"
+    success_route = "lifecycle:renewal_detail"
+    select_related = ("street",)
+
+    def case_context(self, form, error):
+        return _detail_context(self.request, self.object, {self.step_name: form})
+
+    def success_message(self) -> str:
+        project, label = self.object, self.step.label
+        return f"「{project.name}」{label}，现为「{project.get_status_display()}」"
+
+    def get_context_data(self, **context):
+        context = super().get_context_data(**context)
+        if any(s["step"] == self.step_name for s in context["steps"]):
+            context["refused"] = ""  # its form on the page shows the reason
+        return context
 
 
 def _shown(indicator: str, value: float | None) -> float | None:
@@ -344,7 +349,7 @@ urlpatterns = [
     path("renewal/tables/import/", renewal_import, name="renewal_import"),
     path("renewal/tables/<int:pk>/", renewal_table, name="renewal_table"),
     path("renewal/<int:pk>/", renewal_detail, name="renewal_detail"),
-    path("renewal/<int:pk>/<slug:step>/", renewal_step, name="renewal_step"),
+    path("renewal/<int:pk>/<slug:step>/", RenewalStepView.as_view(), name="renewal_step"),
 ]
 
 MENU = [

@@ -7,24 +7,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from landcycle.core.permissions import Action, restricted, scope_of
 from landcycle.web import cache
 from landcycle.web.decorators import requires
+from landcycle.web.generic import Step
 from landcycle.web.navigation import MenuItem
-from landcycle.web.tables import filter_form_html, paged
+from landcycle.web.tables import filter_form_html, page_of
 
 from ..filtersets.stockland import StockLandFilterSet
 from ..forms.stockland import FORMS
 from ..models import StockLandCase
 from ..services import LifecycleError, stockland
-from .exits import actor_name
+from ._common import CaseStepView, actor_name
 
 MENU = [
     MenuItem(
@@ -43,11 +42,6 @@ REFUSED_ROLE = (
 )
 
 
-def may_take(user, action: str) -> bool:
-    scope = scope_of(user)
-    return scope.can(Action.CHANGE) or (scope.can(Action.HANDLE) and stockland.street_may(action))
-
-
 @requires(Action.VIEW)
 @require_safe
 def stockland_list(request):
@@ -55,10 +49,10 @@ def stockland_list(request):
     filterset = StockLandFilterSet(request.GET, queryset=cases, user=request.user)
     related = ("parcel", "parcel__jurisdiction", "parcel__holder", "assigned_to")
     # Ordered by a joined column over every case: the order is kept per data version.
-    page = paged(
+    context = page_of(
         request,
         filterset.qs.order_by("parcel__code", "category", "pk"),
-        lambda ids: StockLandCase.objects.filter(pk__in=ids).select_related(*related),
+        load=lambda ids: StockLandCase.objects.filter(pk__in=ids).select_related(*related),
     )
     today = dt.date.today()
     items = [
@@ -67,7 +61,7 @@ def stockland_list(request):
             stockland.idle_flags(case.category, case.idle_since, case.parcel.extra, today),
             case.status in StockLandCase.OPEN_STATUSES and case.deadline and case.deadline < today,
         )
-        for case in page.object_list
+        for case in context["page"].object_list
     ]
     counts = dict.fromkeys(StockLandCase.Category.values, 0)
     open_by_category = (
@@ -85,17 +79,14 @@ def stockland_list(request):
             lambda: dict(open_by_category),
         )
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "lifecycle/stockland/list.html",
         {
-            "page": page,
+            **context,
             "items": items,
             "counts": [(StockLandCase.Category(c).label, n) for c, n in counts.items()],
             "filter_html": filter_form_html(filterset.form),
-            "query": query.urlencode(),
             "can_identify": scope_of(request.user).can(Action.CHANGE),
         },
     )
@@ -128,11 +119,6 @@ def stockland_detail(request, pk):
         pk=pk,
     )
     today = dt.date.today()
-    handles = scope_of(request.user).can(Action.HANDLE)
-    steps = [
-        {"action": a, "label": stockland.ACTION_LABELS[a], "allowed": may_take(request.user, a)}
-        for a in stockland.allowed_actions(case)
-    ]
     return render(
         request,
         "lifecycle/stockland/detail.html",
@@ -143,60 +129,51 @@ def stockland_detail(request, pk):
             and case.deadline is not None
             and case.deadline < today,
             "record": list(case.steps.all()),
-            "steps": steps if handles else [],
-            "can_assign": scope_of(request.user).can(Action.CHANGE),
+            **StockLandStepView.offered(request.user, case),
             "deadline_flags": (case.deadline_flags or {}).values(),
         },
     )
 
 
-@requires(Action.HANDLE)
-@require_http_methods(["GET", "POST"])
-def stockland_step(request, pk, step):
-    if step not in FORMS:
-        raise Http404
-    case = get_object_or_404(
-        restricted(StockLandCase, request.user, Action.HANDLE).select_related("parcel"), pk=pk
-    )
-    label = stockland.ACTION_LABELS[step]
-    context = {"case": case, "step": step, "label": label}
-    if not may_take(request.user, step):
-        return render(
-            request,
-            "lifecycle/stockland/step.html",
-            {**context, "refused": REFUSED_ROLE},
-            status=403,
-        )
-    initial = {}
-    if step == "plan":
-        initial = {"plan": case.plan, "task_force": case.task_force, "lead_unit": case.lead_unit}
-        initial["deadline"] = case.deadline
-    form = FORMS[step](request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        who = {"actor": request.user, "actor_name": actor_name(request.user)}
-        try:
-            with transaction.atomic():
-                if step == "progress":
-                    stockland.record_progress(case, **who, **form.service_kwargs())
-                else:
-                    stockland.transition(case, step, **who, **form.service_kwargs())
-        except LifecycleError as exc:
-            case.refresh_from_db()
-            form.add_error(None, str(exc))
+def _run(action: str):
+    def run(case, form, user):
+        who = {"actor": user, "actor_name": actor_name(user)}
+        if action == "progress":
+            stockland.record_progress(case, **who, **form.service_kwargs())
         else:
-            messages.success(
-                request, f"已办理「{label}」，处置案件现为「{case.get_status_display()}」。"
-            )
-            return redirect("lifecycle:stockland_detail", pk=case.pk)
-    elif request.method == "GET" and step not in stockland.allowed_actions(case):
-        allowed = "、".join(
-            f"「{stockland.ACTION_LABELS[a]}」" for a in stockland.allowed_actions(case)
-        )
-        context["refused"] = (
-            f"处置案件处于「{case.get_status_display()}」，不能办理「{label}」。"
-            f"可办理：{allowed or '无（已办结）'}。"
-        )
-    return render(request, "lifecycle/stockland/step.html", {**context, "form": form})
+            stockland.transition(case, action, **who, **form.service_kwargs())
+
+    return run
+
+
+STEPS = {
+    action: Step(stockland.ACTION_LABELS[action], (Action.HANDLE,), form, _run(action))
+    for action, form in FORMS.items()
+}
+
+
+class StockLandStepView(CaseStepView):
+    """One step of a disposal case (plan, start, dispose, cancel) or a progress report."""
+
+    model = StockLandCase
+    steps = STEPS
+    service = stockland
+    template_name = "lifecycle/stockland/step.html"
+    success_route = "lifecycle:stockland_detail"
+    select_related = ("parcel",)
+    refused_role = REFUSED_ROLE
+    case_word = "处置案件"
+    none_left = "无（已办结）"
+
+    def status_label(self) -> str:
+        return self.object.get_status_display()
+
+    def get_form_kwargs(self) -> dict:
+        if self.step_name != "plan":
+            return {}
+        case = self.object
+        fields = ("plan", "task_force", "lead_unit", "deadline")
+        return {"initial": {name: getattr(case, name) for name in fields}}
 
 
 @requires(Action.VIEW)
@@ -229,5 +206,5 @@ urlpatterns = [
     path("stockland/identify/", stockland_identify, name="stockland_identify"),
     path("stockland/rate/", stockland_rate, name="stockland_rate"),
     path("stockland/<int:pk>/", stockland_detail, name="stockland_detail"),
-    path("stockland/<int:pk>/<slug:step>/", stockland_step, name="stockland_step"),
+    path("stockland/<int:pk>/<slug:step>/", StockLandStepView.as_view(), name="stockland_step"),
 ]

@@ -83,6 +83,7 @@ def test_the_enterprise_sees_its_results_with_reasons_and_objects_with_evidence(
     assert _object(enterprise, notice_run, "ET-A").status_code == 404
     again = _object(enterprise, notice_run)
     assert again.status_code == 400 and "已有待答复的异议" in again.content.decode()
+    assert again.content.decode().count("已有待答复的异议") == 1  # shown once
     assert Objection.objects.count() == 1
 
 

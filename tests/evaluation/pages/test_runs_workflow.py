@@ -95,6 +95,7 @@ def test_publish_shows_the_period_and_needs_the_box(officer):
     again = officer.post(url, {"confirm": "on"})
     text = again.content.decode()
     assert again.status_code == 400 and "为公示中，不能转为公示中" in text
+    assert text.count("为公示中，不能转为公示中") == 1  # once: not again under the form
 
 
 def test_finalize_before_the_notice_ends_is_refused_then_forced(officer):
@@ -103,6 +104,7 @@ def test_finalize_before_the_notice_ends_is_refused_then_forced(officer):
     refused = officer.post(url, {"confirm": "on"})
     text = refused.content.decode()
     assert refused.status_code == 400 and "方可生效" in text and "--force" not in text
+    assert text.count("方可生效") == 1
     assert EvaluationRun.objects.get(pk=run.pk).status == Status.NOTICE
     forced = officer.post(url, {"confirm": "on", "force": "on"})
     assert forced.status_code == 302
@@ -117,6 +119,7 @@ def test_correct_without_an_upheld_objection_is_refused_in_chinese(officer):
     refused = officer.post(url, {"confirm": "on"})
     text = refused.content.decode()
     assert refused.status_code == 400 and "没有待更正的成立异议" in text
+    assert text.count("没有待更正的成立异议") == 1
     assert "landcycle correct" not in text
     assert EvaluationRun.objects.count() == 1
 
