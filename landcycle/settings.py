@@ -272,8 +272,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Uploads hold resident ID numbers: deleted when their job ends (a checked upload when its
 # commit ends), or this many hours after upload if never committed.
 LANDCYCLE_UPLOAD_RETENTION_HOURS = float(os.environ.get("LANDCYCLE_UPLOAD_RETENTION_HOURS", "24"))
-# Evidence of a review decision (复核结论): largest file accepted (landcycle.evaluation.review).
-LANDCYCLE_EVIDENCE_MAX_BYTES = int(float(os.environ.get("LANDCYCLE_EVIDENCE_MAX_MB", "10")) * 2**20)
+# The largest upload of a document (一地一档), review evidence or objection attachment, in MB
+# (landcycle.core.uploads; None = 20). The old LANDCYCLE_DOCUMENT_MAX_MB and
+# LANDCYCLE_EVIDENCE_MAX_MB are still read, with a DeprecationWarning, for one release.
+LANDCYCLE_UPLOAD_MAX_MB = os.environ.get("LANDCYCLE_UPLOAD_MAX_MB") or None
 # A running job's worker writes a heartbeat this often; a job on another host whose heartbeat is
 # four beats old is taken for dead when a worker starts (same host: the worker's pid is checked).
 LANDCYCLE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("LANDCYCLE_JOB_HEARTBEAT_SECONDS", "30"))

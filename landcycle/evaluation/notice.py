@@ -26,7 +26,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from landcycle.core.permissions import Action, restrict, scope_of
-from landcycle.core.uploads import UploadRefused, detect_type
+from landcycle.core.uploads import UploadRefused, check_upload
 from landcycle.ledger.models import Parcel
 
 from . import services
@@ -48,9 +48,9 @@ CLASS_LABELS = {"REVIEW": "待复核"}
 # The public notice's rows are what ``restrict`` gives the public, whoever is signed in.
 PUBLIC = AnonymousUser()
 
-# Evidence attached to an objection: documents and photos, not programs or archives of them.
-ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
-ATTACHMENT_MAX_MB = 20
+# Evidence attached to an objection: documents and photos, not programs or archives of them
+# (core.uploads: place "attachments"; the one size limit LANDCYCLE_UPLOAD_MAX_MB).
+ATTACHMENTS = "attachments"
 
 
 # ---------------------------------------------------------------- what the public sees
@@ -156,27 +156,13 @@ def _name(user) -> str:
 
 
 def check_attachment(upload) -> None:
-    """Refuse evidence of an unexpected kind (by name and by content) or size
-    (EvaluationError, Chinese first)."""
+    """Refuse evidence that is empty, too large or of a type not accepted, judged by its content
+    and name (``core.uploads.check_upload``, place "attachments"); EvaluationError, Chinese
+    first."""
     if upload is None:
         return
-    suffix = PurePath(upload.name).suffix.lower()
-    if suffix not in ATTACHMENT_SUFFIXES:
-        kinds = "、".join(ATTACHMENT_SUFFIXES)
-        raise EvaluationError(
-            f"证明材料「{upload.name}」的类型不受理，请上传 {kinds} 文件 (unsupported file type)"
-        )
-    if upload.size > ATTACHMENT_MAX_MB * 1024 * 1024:
-        raise EvaluationError(
-            f"证明材料「{upload.name}」过大（{upload.size / 1024 / 1024:.1f} MB），"
-            f"上限 {ATTACHMENT_MAX_MB} MB (file too large)"
-        )
-    # The content, not only the name: a renamed executable is refused (core.uploads).
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
     try:
-        detect_type(head, PurePath(upload.name).name)
+        check_upload(upload, PurePath(upload.name or "").name, ATTACHMENTS)
     except UploadRefused as refused:
         raise EvaluationError(f"证明材料：{refused}") from None
 

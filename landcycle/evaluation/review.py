@@ -22,25 +22,13 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from landcycle.core.uploads import UploadRefused, check_upload, max_upload_bytes
+
 from .engine.schema import REVIEW as REVIEW_CLASS
 from .models import RESULT_FIGURES, EvaluationResult, EvaluationRun, ReviewDecision
 from .policies import EvaluationError, get_policy
 
 Status = ReviewDecision.Status
-
-# Evidence: the MIME types (read from the content by ``filetype``) and their stored suffix.
-EVIDENCE_TYPES = {
-    "application/pdf": "pdf",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    # A zip container read as a bare zip: accepted only as .docx / .xlsx / .ofd (OFD, GB/T 33190)
-    "application/zip": "zip",
-}
-EVIDENCE_NAMES = "PDF、JPG、PNG 或 Office/OFD 文件（docx、xlsx、ofd）"
-OFFICE_SUFFIXES = {".docx", ".xlsx", ".ofd"}
-DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
 class ReviewError(EvaluationError):
@@ -48,8 +36,9 @@ class ReviewError(EvaluationError):
 
 
 def evidence_max_bytes() -> int:
-    """The largest evidence accepted: ``LANDCYCLE_EVIDENCE_MAX_BYTES`` (bytes), default 10 MB."""
-    return int(getattr(settings, "LANDCYCLE_EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES))
+    """The largest evidence accepted: the one upload limit (``core.uploads.max_upload_bytes``,
+    LANDCYCLE_UPLOAD_MAX_MB)."""
+    return max_upload_bytes()
 
 
 def run_policy(run: EvaluationRun):
@@ -86,34 +75,16 @@ def _user_name(user) -> str:
 
 
 def _store_evidence(run: EvaluationRun, upload) -> dict:
-    """Check and store an uploaded file; returns the evidence fields. Raises ReviewError."""
-    import filetype
-
+    """Check (``core.uploads.check_upload``, place "evidence": documents ∪ OFD, by content;
+    the one size limit) and store an uploaded file; returns the evidence fields. Raises
+    ReviewError."""
     name = Path(upload.name or "").name[:200]
+    try:
+        accepted = check_upload(upload, name or "（无名称）", "evidence")
+    except UploadRefused as refused:
+        raise ReviewError(f"证明材料：{refused}") from None
     limit = evidence_max_bytes()
-    if upload.size is None or upload.size == 0:
-        raise ReviewError(f"证明材料「{name}」是空文件 / the evidence file is empty")
-    if upload.size > limit:
-        raise ReviewError(
-            f"证明材料「{name}」大小 {upload.size / 1024 / 1024:.1f} MB，超过上限 "
-            f"{limit / 1024 / 1024:.0f} MB / the evidence is larger than the limit"
-        )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else ""
-    if mime not in EVIDENCE_TYPES or (
-        mime == "application/zip" and Path(name).suffix.lower() not in OFFICE_SUFFIXES
-    ):
-        raise ReviewError(
-            f"证明材料「{name}」的内容不是 {EVIDENCE_NAMES}（读出的类型：{mime or '未知'}）"
-            f" / the evidence must be a PDF, image or Office file"
-        )
-    suffix = EVIDENCE_TYPES[mime]
-    if mime == "application/zip":
-        suffix = Path(name).suffix.lower().lstrip(".")
-    relative = Path("evidence") / f"run-{run.pk}" / f"{uuid.uuid4().hex}.{suffix}"
+    relative = Path("evidence") / f"run-{run.pk}" / f"{uuid.uuid4().hex}{accepted.suffixes[0]}"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
@@ -130,7 +101,7 @@ def _store_evidence(run: EvaluationRun, upload) -> dict:
     return {
         "evidence_name": name,
         "evidence_path": str(relative),
-        "evidence_type": mime,
+        "evidence_type": accepted.mime,
         "evidence_size": written,
         "evidence_sha256": digest.hexdigest(),
     }
@@ -153,7 +124,7 @@ def decide(
     """Record ``user``'s decision for a REVIEW parcel of ``run``.
 
     ``evidence`` is an uploaded file (Django ``UploadedFile``): required, one of
-    ``EVIDENCE_TYPES`` by content, at most ``evidence_max_bytes()``. The decision is in force at
+    a type ``core.uploads.PLACES["evidence"]`` accepts by content, at most ``evidence_max_bytes()``. The decision is in force at
     once unless the run's policy asks a second officer to confirm (``[review] second_officer``).
     A flagged decision (facts changed in a corrected run) is replaced; any other is refused.
     Raises ``ReviewError`` (Chinese reason first) and then writes nothing.

@@ -60,6 +60,7 @@ class ExitStepInline(GovernedInline):
         "document_title",
         "document_number",
         "document_file",
+        "notice",
         "note",
     ]
 

@@ -118,7 +118,7 @@ def _exits(today, pool, calendar):
         (T.UNAUTHORISED_DISPOSAL, 45, None),  # interview overdue
         (T.TAX_BELOW_COMMITMENT, 3, None),
     ]
-    for trigger, age, last in plans:
+    for serial, (trigger, age, last) in enumerate(plans, start=1):
         parcel = next(pool)
         case = exits.open_case(
             enterprise=parcel.holder,
@@ -159,7 +159,9 @@ def _exits(today, pool, calendar):
                         {"kind": "honour", "description": "区级重点企业称号（演示）"},
                     ],
                 }
-            number = f"演示〔{on.year}〕{case.pk}-{steps.index(action) + 1}号"
+            # Numbered by the plan, not the row id: a second demo run issues the same notices
+            # (the same bytes, hence the same stored files).
+            number = f"演示〔{on.year}〕{serial}-{steps.index(action) + 1}号"
             exits.transition(
                 case,
                 action,

@@ -97,6 +97,25 @@ def exit_notice_docx(case: ExitCase, kind: str, today: dt.date | None = None) ->
         if index >= len(body) - trailer:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _set_font(paragraph.add_run(line), FONT_BODY, 16)
+    day = today or dt.date.today()
+    issued = dt.datetime(day.year, day.month, day.day)
+    document.core_properties.created = document.core_properties.modified = issued
     out = io.BytesIO()
     document.save(out)
+    return _stamped(out.getvalue(), issued)
+
+
+def _stamped(docx: bytes, when: dt.datetime) -> bytes:
+    """The same bytes for the same notice: every zip member stamped with the notice's date
+    (a member otherwise carries the moment it was written), so a notice stored twice is one
+    file on the case's record (documents are named by their SHA-256)."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(member, source.read(info.filename))
     return out.getvalue()

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from landcycle.core.permissions import Action, restrict
+from landcycle.core.uploads import max_upload_bytes
 from landcycle.core.workcalendar import WorkCalendar, official_calendar, package_calendar
 from landcycle.evaluation import adoption, background, notice, services
 from landcycle.evaluation.models import EvaluationResult, EvaluationRun, Objection
@@ -169,8 +170,8 @@ def test_the_enterprise_objects_to_its_own_parcel_with_evidence(
     "case, match",
     [
         ("other parcel", "不是本企业"),
-        ("bad file", "类型不受理"),
-        ("too large", "过大"),
+        ("bad file", "不是可接收的类型"),
+        ("too large", "超过上限"),
         ("empty text", "异议理由"),
         ("after the notice", "不在评价批次"),
         ("draft", "不是本企业"),
@@ -188,7 +189,7 @@ def test_refused_objections_write_nothing(etown, enterprise_user, settings, tmp_
         upload = SimpleUploadedFile("run.exe", b"MZ")
     elif case == "too large":
         upload = SimpleUploadedFile("big.pdf", b"0")
-        upload.size = (notice.ATTACHMENT_MAX_MB + 1) * 1024 * 1024
+        upload.size = max_upload_bytes() + 1
     elif case == "empty text":
         text = "  "
     elif case == "after the notice":

@@ -155,7 +155,7 @@ def test_a_corrected_run_keeps_unchanged_decisions_and_flags_the_others(breach, 
     ],
 )
 def test_a_refused_decision_writes_nothing(breach, officers, media, settings, change, message):
-    settings.LANDCYCLE_EVIDENCE_MAX_BYTES = 100
+    settings.LANDCYCLE_UPLOAD_MAX_MB = 0.0001  # 104 bytes
     run = services.run_evaluation(YEAR)
     args = {"parcel": "b", "klass": "B", "reason": "核查", "evidence": pdf()} | change
     parcel = getattr(breach, args["parcel"])
@@ -182,3 +182,20 @@ def test_a_word_document_is_evidence(breach, officers, media, tmp_path):
     run = services.run_evaluation(YEAR)
     decision = review.decide(run, breach.b.pk, "B", "核查记录", upload, officers[0])
     assert decision.evidence_path.endswith(".docx") and decision.evidence_name == "记录.docx"
+
+
+def test_ofd_is_evidence_but_a_bare_zip_is_not(breach, officers, media):
+    """Evidence accepts what documents accept plus OFD (GB/T 33190), by content
+    (core.uploads PLACES["evidence"])."""
+    from tests.core.test_uploads import ofd_bytes
+
+    run = services.run_evaluation(YEAR)
+    with pytest.raises(review.ReviewError, match="不是可接收的类型"):
+        review.decide(
+            run, breach.b.pk, "B", "证照", pdf("证照.ofd", ofd_bytes("x.xml")), officers[0]
+        )
+    decision = review.decide(
+        run, breach.b.pk, "B", "证照", pdf("证照.ofd", ofd_bytes()), officers[0]
+    )
+    assert decision.evidence_type == "application/ofd" and decision.evidence_path.endswith(".ofd")
+    assert review.evidence_file(decision).read_bytes() == ofd_bytes()

@@ -74,23 +74,33 @@ def test_street_officer_steps_come_from_the_rules():
     assert [a for a in steps if stockland.street_may(a)] == ["start", "progress"]
 
 
-def test_notice_stored_on_the_step(calendar, settings, tmp_path):
+def test_notice_stored_as_a_document_of_the_case_and_its_parcel(calendar, settings, tmp_path):
+    from landcycle.lifecycle.models import Document
+    from landcycle.lifecycle.services.documents import of_parcel
+
     settings.MEDIA_ROOT = tmp_path
     case = _case(calendar)
     exits.transition(case, "interview", on=d("2025-03-20"), actor_name="王")
     step = exits.transition(
-        case, "rectification_notice", on=d("2025-03-21"), actor_name="王",
+        case, "rectification_notice", on=d("2025-03-21"), actor_name="王五",
         document_number="门园〔2025〕9号", issue_notice=True,
     )  # fmt: skip
     step.refresh_from_db()
     assert step.document_title == "限期整改通知书"
-    assert step.document_file.name.endswith(f"exit-{case.pk}-rectification-20250321.docx")
-    assert (tmp_path / step.document_file.name).read_bytes()[:2] == b"PK"
+    assert not step.document_file  # no second copy on the step
+    notice = step.notice
+    assert (notice.exit_case, notice.parcel, notice.kind) == (case, case.parcel, "notice")
+    assert (notice.title, notice.original_name) == ("限期整改通知书", "限期整改通知书.docx")
+    assert notice.dated == d("2025-03-21") and notice.uploaded_by_name == "王五"
+    assert notice.content_type.endswith("wordprocessingml.document")
+    assert (tmp_path / notice.file.name).read_bytes()[:2] == b"PK"
+    assert list(Document.objects.filter(of_parcel(case.parcel))) == [notice]
     # a step without a notice stores none
     plain = exits.transition(
         case, "close_corrected", on=d("2025-04-01"), actor_name="王", issue_notice=True
     )
-    assert not plain.document_file
+    assert plain.notice is None and not plain.document_file
+    assert Document.objects.count() == 1
 
 
 def _stock(parcel, category="idle", identified="2025-01-06", idle_since="2023-06-01"):

@@ -94,18 +94,18 @@ def test_refused_files_say_why_and_store_nothing(media, name, content, message):
 
 
 def test_a_file_over_the_size_setting_is_refused(media, settings):
-    settings.LANDCYCLE_DOCUMENT_MAX_MB = 0.001  # 1,048 bytes
+    settings.LANDCYCLE_UPLOAD_MAX_MB = 0.001  # 1,048 bytes
     big = pdf_bytes("x" * 2000)
     with pytest.raises(DocumentRefused, match="大小 2 KB，超过上限 1 KB，未保存"):
         attach(SimpleUploadedFile("big.pdf", big), target=ParcelFactory())
     assert Document.objects.count() == 0 and stored_files(media) == []
-    settings.LANDCYCLE_DOCUMENT_MAX_MB = 1
+    settings.LANDCYCLE_UPLOAD_MAX_MB = 1
     assert attach(SimpleUploadedFile("big.pdf", big), target=ParcelFactory()).size_bytes == len(big)
 
 
 def test_the_size_limit_comes_from_the_environment_too(media, settings, monkeypatch):
-    del settings.LANDCYCLE_DOCUMENT_MAX_MB
-    monkeypatch.setenv("LANDCYCLE_DOCUMENT_MAX_MB", "0.0001")
+    settings.LANDCYCLE_UPLOAD_MAX_MB = None
+    monkeypatch.setenv("LANDCYCLE_UPLOAD_MAX_MB", "0.0001")
     with pytest.raises(DocumentRefused, match="超过上限"):
         attach(pdf_bytes(), name="a.pdf", target=ParcelFactory())
 

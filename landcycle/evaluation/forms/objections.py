@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from landcycle.evaluation.notice import ATTACHMENT_MAX_MB, ATTACHMENT_SUFFIXES
+from landcycle.core.uploads import accepted_suffixes, help_text
+from landcycle.evaluation.notice import ATTACHMENTS
 
 
 class ObjectionForm(forms.Form):
@@ -17,11 +18,16 @@ class ObjectionForm(forms.Form):
     attachment = forms.FileField(
         label="证明材料（可选）",
         required=False,
-        help_text=f"{'、'.join(ATTACHMENT_SUFFIXES)}，不超过 {ATTACHMENT_MAX_MB} MB",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(accepted_suffixes(ATTACHMENTS))}),
     )
     confirm = forms.BooleanField(
         label="确认提交（提交后不能修改）", error_messages={"required": "请勾选确认后再提交"}
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when shown: the limit is a setting (core.uploads).
+        self.fields["attachment"].help_text = help_text(ATTACHMENTS)
 
 
 class AnswerForm(forms.Form):

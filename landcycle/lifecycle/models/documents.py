@@ -2,8 +2,10 @@
 
 Explicit foreign keys rather than a generic relation: every target's row rule then reaches its
 documents by a plain join, and deleting a case that still has documents is refused (PROTECT).
-Files are written by ``services.documents.attach`` only, under ``MEDIA_ROOT`` (the data
-directory, never served as static files), and read back through the ``document_file`` view.
+Files are written by ``services.documents`` only (attach, replace), under ``MEDIA_ROOT`` (the
+data directory, never served as static files), and read back through the ``document_file`` view.
+Nothing is destroyed by a user: a replaced document is kept as superseded, a withdrawn one
+(撤回) is hidden from the lists with its file kept; both changes are in the change log.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from landcycle.core.permissions import RestrictedQuerySet
+from landcycle.core.changelog import ChangeLogged
 from landcycle.ledger.models import Parcel
 
 from .admission import AdmissionApplication
@@ -54,9 +56,10 @@ def _target(model, label):
     )
 
 
-class Document(models.Model):
-    """A stored file (contract, notice, photo, decision …) with who attached it and when.
-    Written once and never changed (not ChangeLogged: the record itself is the history)."""
+class Document(ChangeLogged):
+    """A stored file (contract, notice, photo, decision …) with who attached it and when. Its
+    file and facts are written once; it may later be superseded by a new version (replace) or
+    withdrawn (撤回, with who, when and why) — never deleted by a user."""
 
     class Kind(models.TextChoices):
         CONTRACT = "contract", "合同"
@@ -95,8 +98,27 @@ class Document(models.Model):
     )
     uploaded_by_name = models.CharField("上传人姓名", max_length=150, blank=True)
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
-
-    objects = RestrictedQuerySet.as_manager()
+    # Versions: a replacement is a new Document (version + 1); the old one points to it.
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name="已被替换为",
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        on_delete=models.RESTRICT,
+    )
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="撤回人",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    withdrawn_by_name = models.CharField("撤回人姓名", max_length=150, blank=True)
+    withdrawal_reason = models.TextField("撤回理由", blank=True)
 
     class Meta:
         verbose_name = "档案文件"
@@ -116,3 +138,14 @@ class Document(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def is_current(self) -> bool:
+        """Neither superseded nor withdrawn."""
+        return self.superseded_by_id is None and self.withdrawn_at is None
+
+    def snapshot(self) -> dict:
+        """The change log's view of the record: the file as its stored name."""
+        data = super().snapshot()
+        data["file"] = self.file.name
+        return data

@@ -85,7 +85,17 @@ class ExitStep(models.Model):
     actor_name = models.CharField("经办人姓名", max_length=100)
     document_title = models.CharField("文书", max_length=200, blank=True)
     document_number = models.CharField("文号", max_length=100, blank=True)
+    # Before notices were Documents (一地一档) they were stored here; kept for those steps.
     document_file = models.FileField("文书文件", upload_to="lifecycle/exit/%Y/", blank=True)
+    # The DOCX notice this step issued, on the case's and the parcel's file.
+    notice = models.OneToOneField(
+        "lifecycle.Document",
+        verbose_name="通知书",
+        null=True,
+        blank=True,
+        related_name="exit_step",
+        on_delete=models.SET_NULL,
+    )
     note = models.TextField("说明", blank=True)
     late = models.BooleanField("逾期办理", default=False)
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)

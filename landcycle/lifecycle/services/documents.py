@@ -1,12 +1,14 @@
-"""One file per parcel (一地一档): attach a checked file to a parcel or a case.
+"""One file per parcel (一地一档): attach a checked file to a parcel or a case; replace it by a
+new version or withdraw it (撤回) — nothing is destroyed by a user.
 
 ``attach(content, name=…, kind=…, target=…, user=…)`` is the one way a document is stored,
-for uploads and for generated files (the exit notices) alike. The type is judged by the bytes
-(``filetype``, magic numbers), not by the name or the browser's word, and must agree with the
-name's suffix; the size is capped by ``LANDCYCLE_DOCUMENT_MAX_MB`` (a Django setting or an
-environment variable; default 20). A refused file raises ``DocumentRefused`` with the reason in
-Chinese and nothing is written. Files go under ``MEDIA_ROOT`` (the data directory, outside the
-web root) named by their SHA-256; the original name is kept in the record.
+for uploads and for generated files (the exit notices) alike; ``replace`` stores a new version
+through the same check. The file is checked by ``landcycle.core.uploads.check_upload`` (type by
+its bytes, agreeing with the name's suffix; size at most ``LANDCYCLE_UPLOAD_MAX_MB``, default
+20). A refused file raises ``DocumentRefused`` with the reason in Chinese and nothing is
+written. Files go under ``MEDIA_ROOT`` (the data directory, outside the web root) named by
+their SHA-256; the original name is kept in the record. Replace and withdraw are in the change
+log (who, when, before/after); who may do them: ``amendable``.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ import os
 import re
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import CharField, Model, Q, Value
 from django.utils import timezone
 
-from landcycle.core.uploads import Accepted, UploadRefused, detect_type
+from landcycle.core.context import changes_by
+from landcycle.core.permissions import Action, restrict, scope_of
+from landcycle.core.uploads import Accepted, UploadRefused, check_upload, max_upload_bytes
 from landcycle.ledger.models import Parcel
 from landcycle.web.cache import per_request
 
@@ -32,8 +35,6 @@ from ..models.documents import TARGET_FIELDS
 from . import LifecycleError
 
 MB = 1024 * 1024
-DEFAULT_MAX_MB = 20
-_HEAD = 8192  # bytes the type matchers read (the OLE Word matcher looks up to byte 2142)
 
 
 class DocumentRefused(LifecycleError):
@@ -41,17 +42,8 @@ class DocumentRefused(LifecycleError):
 
 
 def max_bytes() -> int:
-    """The size limit in bytes: setting or environment ``LANDCYCLE_DOCUMENT_MAX_MB``, else 20."""
-    value = getattr(settings, "LANDCYCLE_DOCUMENT_MAX_MB", None)
-    if value is None:
-        value = os.environ.get("LANDCYCLE_DOCUMENT_MAX_MB") or DEFAULT_MAX_MB
-    return int(float(value) * MB)
-
-
-def _size_text(size: int) -> str:
-    if size >= MB:
-        return f"{size / MB:.1f} MB"
-    return f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} 字节"
+    """The size limit in bytes (``core.uploads.max_upload_bytes``: LANDCYCLE_UPLOAD_MAX_MB)."""
+    return max_upload_bytes()
 
 
 def clean_name(name: str) -> str:
@@ -62,21 +54,12 @@ def clean_name(name: str) -> str:
     return stem[: 255 - len(suffix)] + suffix
 
 
-def check(head: bytes, name: str, size: int) -> Accepted:
-    """The accepted type of a file from its first bytes, name and size; raises DocumentRefused
-    (empty, too big, a type not accepted, or a suffix the content contradicts)."""
-    if not name:
-        raise DocumentRefused("文件没有名称，未保存。")
-    if size <= 0:
-        raise DocumentRefused(f"文件“{name}”是空文件（0 字节），未保存。")
-    limit = max_bytes()
-    if size > limit:
-        raise DocumentRefused(
-            f"文件“{name}”大小 {_size_text(size)}，超过上限 {_size_text(limit)}，未保存。"
-            f"（File too large.）"
-        )
+def check(content, name: str) -> Accepted:
+    """The accepted type of a file (bytes or a seekable file) by its content, name and size;
+    raises DocumentRefused (no name, empty, too big, a type not accepted, or a suffix the
+    content contradicts)."""
     try:
-        return detect_type(head, name)
+        return check_upload(content, name, "documents")
     except UploadRefused as refused:
         raise DocumentRefused(str(refused)) from None
 
@@ -99,13 +82,35 @@ def attach(
     title: str = "",
     dated: dt.date | None = None,
     internal: bool = False,
+    user_name: str = "",
 ) -> Document:
     """Store ``content`` (an uploaded file, a Django File, or bytes) as a Document of ``target``
     (a Parcel or a case: admission, agreement, exit, stock land, available list, renewal,
     project). ``name`` defaults to the upload's name; ``title`` to its stem. A case's parcel,
     when it has one, is recorded too so that the parcel's file shows it. Returns the saved
     Document; raises DocumentRefused (type, size, name) or LifecycleError (kind, target) and
-    then stores nothing."""
+    then stores nothing. ``user_name`` names who attached it when ``user`` is none (CLI, demo)."""
+    field_name = target_field(target)
+    if target.pk is None:
+        raise LifecycleError("档案对象尚未保存")
+    values = {field_name: target}
+    if field_name != "parcel" and isinstance(getattr(target, "parcel", None), Parcel):
+        values["parcel"] = target.parcel
+    return _store(content, name, kind, values, user, title, dated, internal, user_name=user_name)
+
+
+def _store(
+    content,
+    name,
+    kind,
+    values,
+    user,
+    title,
+    dated,
+    internal,
+    replaces: Document | None = None,
+    user_name: str = "",
+) -> Document:
     if isinstance(content, bytes | bytearray):
         content = ContentFile(bytes(content))
     elif not isinstance(content, File):
@@ -113,13 +118,8 @@ def attach(
     name = clean_name(name or getattr(content, "name", ""))
     if kind not in Document.Kind.values:
         raise LifecycleError(f"档案类别“{kind}”无效（可选：{'、'.join(Document.Kind.labels)}）")
-    field_name = target_field(target)
-    if target.pk is None:
-        raise LifecycleError("档案对象尚未保存")
+    accepted = check(content, name)
     size = content.size
-    content.seek(0)
-    head = content.read(_HEAD)
-    accepted = check(head, name, size)
 
     digest = hashlib.sha256()
     content.seek(0)
@@ -128,9 +128,6 @@ def attach(
     content.seek(0)
 
     now = timezone.now()
-    values = {field_name: target}
-    if field_name != "parcel" and isinstance(getattr(target, "parcel", None), Parcel):
-        values["parcel"] = target.parcel
     document = Document(
         **values,
         kind=kind,
@@ -142,16 +139,23 @@ def attach(
         sha256=digest.hexdigest(),
         internal=internal,
         uploaded_by=user if getattr(user, "pk", None) else None,
-        uploaded_by_name=_name_of(user),
+        uploaded_by_name=_name_of(user) or user_name.strip()[:150],
         uploaded_at=now,
+        version=replaces.version + 1 if replaces else 1,
     )
     # Named by its content: no user text on disk, and the same file gets the same name in two
     # builds of the same data (the storage adds a suffix if that exact file is stored twice).
     stored = f"{now:%Y/%m}/{document.sha256[:32]}{accepted.suffixes[0]}"
     document.file.save(stored, content, save=False)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), changes_by(user_id=getattr(user, "pk", None)):
             document.save()
+            if replaces is not None:  # the old version points to the new one
+                old = Document.objects.select_for_update().get(pk=replaces.pk)
+                if not old.is_current:
+                    raise LifecycleError(_not_current(old))
+                old.superseded_by = document
+                old.save(update_fields=["superseded_by"])
     except BaseException:
         document.file.storage.delete(document.file.name)
         raise
@@ -163,6 +167,95 @@ def _name_of(user) -> str:
         return ""
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return (full or user.get_username())[:150]
+
+
+def _not_current(document: Document) -> str:
+    if document.withdrawn_at is not None:
+        return f"“{document.title}”已撤回，不能再替换或撤回。"
+    return f"“{document.title}”已被新版本替换，请对最新版本操作。"
+
+
+# ---- who may amend, replace, withdraw ------------------------------------------------------
+
+
+def amendable(user):
+    """The documents ``user`` may replace or withdraw: officers (HANDLE: street officers in
+    their streets, zone officers everywhere) those of their scope; an enterprise user (SUBMIT)
+    only current material its own enterprise's users uploaded to its own parcels and cases
+    (never a notice or a decision addressed to it). Only current versions are amendable (not
+    superseded, not withdrawn)."""
+    scope = scope_of(user)
+    live = Document.objects.filter(withdrawn_at__isnull=True, superseded_by__isnull=True)
+    if scope.can(Action.HANDLE):
+        return restrict(live, user, Action.HANDLE)
+    if scope.can(Action.SUBMIT) and scope.enterprise_id is not None:
+        own = live.filter(uploaded_by__landcycle_profile__enterprise_id=scope.enterprise_id)
+        return restrict(own, user, Action.SUBMIT)
+    return live.none()
+
+
+def replace(
+    document: Document,
+    content,
+    *,
+    user,
+    name: str = "",
+    title: str = "",
+    dated: dt.date | None = None,
+) -> Document:
+    """Store ``content`` as a new version of ``document`` (same targets, kind and visibility;
+    version + 1; title kept unless given) and mark ``document`` superseded by it. The old file
+    and record are kept and listed as superseded. Raises DocumentRefused (the file) or
+    LifecycleError (not current, not the user's to replace); then nothing is written."""
+    if not document.is_current:
+        raise LifecycleError(_not_current(document))
+    if not amendable(user).filter(pk=document.pk).exists():
+        raise LifecycleError(f"无权替换“{document.title}”。")
+    values = {field: getattr(document, field) for field in TARGET_FIELDS.values()}
+    replaced = _store(
+        content,
+        name,
+        document.kind,
+        values,
+        user,
+        title or document.title,
+        dated if dated is not None else document.dated,
+        document.internal,
+        replaces=document,
+    )
+    document.refresh_from_db()
+    return replaced
+
+
+def withdraw(document: Document, *, user, reason: str) -> Document:
+    """Withdraw (撤回) ``document``: hidden from every list from now on, its file and record
+    kept; who, when and the reason are stored and in the change log. Raises LifecycleError
+    (no reason, already withdrawn, not the user's to withdraw); then nothing is written."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise LifecycleError("请填写撤回理由。")
+    if not document.is_current:
+        raise LifecycleError(_not_current(document))
+    if not amendable(user).filter(pk=document.pk).exists():
+        raise LifecycleError(f"无权撤回“{document.title}”。")
+    with transaction.atomic(), changes_by(user_id=user.pk):
+        current = Document.objects.select_for_update().get(pk=document.pk)
+        if current.withdrawn_at is not None:
+            raise LifecycleError(_not_current(current))
+        current.withdrawn_at = timezone.now()
+        current.withdrawn_by = user
+        current.withdrawn_by_name = _name_of(user)
+        current.withdrawal_reason = reason[:2000]
+        current.save(
+            update_fields=[
+                "withdrawn_at",
+                "withdrawn_by",
+                "withdrawn_by_name",
+                "withdrawal_reason",
+            ]
+        )
+    document.refresh_from_db()
+    return document
 
 
 # The cases a parcel's file takes documents from: (document field, case model's path to the parcel).
@@ -222,3 +315,13 @@ def of_target(target: Model) -> Q:
     if isinstance(target, Parcel):
         return of_parcel(target)
     return Q(**{target_field(target): target})
+
+
+def listed(user, target: Model, cases: dict[str, list[int]] | None = None):
+    """The documents of ``target`` (a parcel's whole file or a case) that ``user`` may see and
+    the lists show: withdrawn ones left out, superseded ones kept (marked by the template);
+    newest first, with the superseding version joined (one query). ``cases`` (a parcel's
+    ``cases_of``) saves the subqueries of its file."""
+    where = of_parcel(target, cases) if isinstance(target, Parcel) else of_target(target)
+    rows = Document.objects.restrict(user, Action.VIEW).filter(where)
+    return rows.filter(withdrawn_at__isnull=True).select_related("superseded_by")

@@ -357,27 +357,36 @@ def candidates(year: int) -> list[Candidate]:
 # ---- what the pages show and store ------------------------------------------------------
 
 
+NOTICE_TITLES = {
+    "interview": "约谈通知书",
+    "rectification": "限期整改通知书",
+    "exit": "限期退出通知书",
+}
+
+
 def store_notice(case: ExitCase, step: ExitStep, kind: str) -> ExitStep:
     """Generate the DOCX notice ``kind`` (notices.py: interview / rectification / exit) for the
-    state ``step`` reached and store it as the step's document file (MEDIA_ROOT, outside the
-    web root; served only through the case's access check)."""
-    from django.core.files.base import ContentFile
-
+    state ``step`` reached and store it as a Document (一地一档, kind 通知书) of the case and its
+    parcel, by the step's actor and dated the step's day, linked as ``step.notice`` (MEDIA_ROOT,
+    outside the web root; served only through the case's or the document's access check)."""
     from ..notices import exit_notice_docx
+    from .documents import attach
 
-    titles = {
-        "interview": "约谈通知书",
-        "rectification": "限期整改通知书",
-        "exit": "限期退出通知书",
-    }
+    title = NOTICE_TITLES[kind]
     data = exit_notice_docx(case, kind, today=step.on)
-    name = f"exit-{case.pk}-{kind}-{step.on:%Y%m%d}.docx"
-    step.document_file.save(name, ContentFile(data), save=False)
-    if titles[kind] not in step.document_title:
-        step.document_title = (
-            f"{step.document_title}；{titles[kind]}" if step.document_title else titles[kind]
-        )
-    step.save(update_fields=["document_file", "document_title"])
+    step.notice = attach(
+        data,
+        name=f"{title}.docx",
+        kind="notice",
+        target=case,
+        user=step.actor,
+        user_name=step.actor_name,
+        title=title,
+        dated=step.on,
+    )
+    if title not in step.document_title:
+        step.document_title = f"{step.document_title}；{title}" if step.document_title else title
+    step.save(update_fields=["notice", "document_title"])
     return step
 
 
@@ -396,7 +405,7 @@ def timeline(case: ExitCase) -> list[TimelineEntry]:
     """The case's steps in order, each with its deadline met or missed (the interview within
     30 days of verification; the exit notice not before the 6 months; the exit by the date set)."""
     out = []
-    for step in case.steps.order_by("on", "id"):
+    for step in case.steps.select_related("notice").order_by("on", "id"):
         deadline, what, met = None, "", None
         if step.to_state == S.VERIFIED:
             label = "核实退出情形，立案"

@@ -19,7 +19,7 @@ from landcycle.ledger.models import Parcel
 from landcycle.web.decorators import requires
 from landcycle.web.panels import Panel
 
-from ..forms.documents import DocumentForm
+from ..forms.documents import DocumentForm, ReplaceForm, WithdrawForm
 from ..models import (
     AdmissionApplication,
     AvailableLandEntry,
@@ -34,12 +34,13 @@ from ..services import LifecycleError
 from ..services.documents import (
     AVAILABLE_ENTRY,
     DocumentRefused,
+    amendable,
     attach,
     card_cases,
     cases_of,
-    max_bytes,
-    of_parcel,
-    of_target,
+    listed,
+    replace,
+    withdraw,
 )
 
 # How many documents the card panel and a case's list show (the documents page shows all).
@@ -81,30 +82,42 @@ def documents_context(
     request, obj: Model, limit: int | None = PANEL_DOCUMENTS, cases: dict | None = None
 ) -> dict:
     """What ``lifecycle/documents/_documents.html`` shows for ``obj``: the documents ``request.user``
-    may see (newest first, at most ``limit``), their count, and the upload form if allowed.
-    ``cases`` (a parcel's ``cases_of``) saves the subqueries of its file."""
-    target = of_parcel(obj, cases) if isinstance(obj, Parcel) else of_target(obj)
-    documents = Document.objects.restrict(request.user, Action.VIEW).filter(target)
+    may see (withdrawn ones left out, superseded ones marked; newest first, at most ``limit``),
+    their count, the upload form if allowed, and which of them the user may replace or
+    withdraw (``d.amendable``). ``cases`` (a parcel's ``cases_of``) saves the subqueries of its
+    file."""
+    documents = listed(request.user, obj, cases)
+    rows = documents.select_related("uploaded_by__landcycle_profile")
     if limit:
         # One query when all fit; the count only when they don't.
-        shown = list(documents.select_related("uploaded_by")[: limit + 1])
+        shown = list(rows[: limit + 1])
         total = len(shown) if len(shown) <= limit else documents.count()
         shown = shown[:limit]
     else:
-        shown = list(documents.select_related("uploaded_by"))
+        shown = list(rows)
         total = len(shown)
     action = upload_action(request.user, obj)
+    scope = scope_of(request.user)
+    for d in shown:  # the same rule as services.documents.amendable, on the rows read
+        own = (
+            d.uploaded_by is not None
+            and getattr(getattr(d.uploaded_by, "landcycle_profile", None), "enterprise_id", None)
+            == scope.enterprise_id
+        )
+        d.amendable = d.is_current and (
+            action == Action.HANDLE or (action == Action.SUBMIT and own)
+        )
     key = target_key(obj)
     return {
         "documents": shown,
         "documents_total": total,
         "documents_more": total - len(shown),
         "form": DocumentForm(officer=action == Action.HANDLE) if action else None,
+        "may_amend": any(d.amendable for d in shown),
         "target": key,
         "target_obj": obj,
         "documents_url": reverse("lifecycle:documents", kwargs={"target": key, "pk": obj.pk}),
         "next": request.get_full_path(),
-        "max_mb": max_bytes() // (1024 * 1024),
     }
 
 
@@ -168,7 +181,8 @@ def _next(request) -> str:
 def document_file(request, pk: int):
     """The stored file, to a user who may see its document (restrict); images inline, every
     other type as a download."""
-    document = get_object_or_404(Document.objects.restrict(request.user, Action.VIEW), pk=pk)
+    visible = Document.objects.restrict(request.user, Action.VIEW)
+    document = get_object_or_404(visible.filter(withdrawn_at__isnull=True), pk=pk)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
@@ -182,6 +196,78 @@ def document_file(request, pk: int):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---- replace and withdraw (nothing is destroyed: 一地一档 is a record) ----
+
+
+def _amend(request, pk: int, step: str):
+    scope = scope_of(request.user)
+    if not (scope.can(Action.HANDLE) or scope.can(Action.SUBMIT)):
+        raise PermissionDenied
+    document = get_object_or_404(amendable(request.user), pk=pk)
+    form_class = ReplaceForm if step == "replace" else WithdrawForm
+    form = form_class()
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if getattr(request, "upload_refused_bytes", None):  # cut by the upload handler
+            ceiling = limit("LANDCYCLE_IMPORT_MAX_FILE_MB")
+            form.add_error(None, f"上传的文件超过 {ceiling} MB 的上传上限，已丢弃，未保存。")
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                if step == "replace":
+                    new = replace(
+                        document,
+                        data["file"],
+                        user=request.user,
+                        name=data["file"].name,
+                        title=data["title"],
+                        dated=data["dated"],
+                    )
+                    done = f"已替换为第 {new.version} 版：{new.title}（{new.original_name}）"
+                else:
+                    withdraw(document, user=request.user, reason=data["reason"])
+                    done = f"已撤回：{document.title}（文件保留，记入修改记录）"
+            except DocumentRefused as exc:
+                form.add_error("file", str(exc))
+            except LifecycleError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, done)
+                return redirect(_next(request) or _home(document))
+    verb = "替换" if step == "replace" else "撤回"
+    context = {
+        "document": document,
+        "form": form,
+        "step": step,
+        "next": _next(request),
+        "title": f"{verb}档案文件 · {document.title}",
+    }
+    return render(request, "lifecycle/documents/amend.html", context)
+
+
+def _home(document: Document) -> str:
+    """The documents page of the document's case (or parcel)."""
+    for key, field_name in reversed(TARGET_FIELDS.items()):  # a case before its parcel
+        target_id = getattr(document, f"{field_name}_id")
+        if target_id is not None:
+            return reverse("lifecycle:documents", kwargs={"target": key, "pk": target_id})
+    return "/"
+
+
+@requires(Action.VIEW)
+@require_http_methods(["GET", "HEAD", "POST"])
+def document_replace(request, pk: int):
+    """Replace a document by a new version (confirmation; the old one kept as superseded)."""
+    return _amend(request, pk, "replace")
+
+
+@requires(Action.VIEW)
+@require_http_methods(["GET", "HEAD", "POST"])
+def document_withdraw(request, pk: int):
+    """Withdraw (撤回) a document: reason and confirmation; hidden from the lists, file kept."""
+    return _amend(request, pk, "withdraw")
 
 
 # ---- the parcel card's panel: every case of the parcel and its documents ----
@@ -248,6 +334,8 @@ def dossier_panel(request, parcel: Parcel) -> dict:
 
 urlpatterns = [
     path("documents/<int:pk>/file/", document_file, name="document_file"),
+    path("documents/<int:pk>/replace/", document_replace, name="document_replace"),
+    path("documents/<int:pk>/withdraw/", document_withdraw, name="document_withdraw"),
     path("documents/<str:target>/<int:pk>/", documents, name="documents"),
 ]
 

@@ -195,7 +195,17 @@ def exit_document(request, pk):
     step = get_object_or_404(
         ExitStep.objects.filter(case__in=restricted(ExitCase, request.user)), pk=pk
     )
-    if not step.document_file:
+    if step.notice_id is not None:  # a notice on the case's file (一地一档)
+        notice = step.notice
+        if notice.withdrawn_at is not None:  # withdrawn (撤回): kept, no longer served
+            raise Http404
+        return FileResponse(
+            notice.file.open("rb"),
+            as_attachment=True,
+            filename=notice.original_name,
+            content_type=notice.content_type,
+        )
+    if not step.document_file:  # stored before notices were Documents
         raise Http404
     name = step.document_file.name.rsplit("/", 1)[-1]
     return FileResponse(step.document_file.open("rb"), as_attachment=True, filename=name)

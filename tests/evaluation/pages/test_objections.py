@@ -89,7 +89,7 @@ def test_the_enterprise_sees_its_results_with_reasons_and_objects_with_evidence(
 
 def test_a_refused_attachment_is_explained_and_nothing_is_written(notice_run, enterprise):
     refused = _object(enterprise, notice_run, attachment=SimpleUploadedFile("x.exe", b"MZ"))
-    assert refused.status_code == 400 and "类型不受理" in refused.content.decode()
+    assert refused.status_code == 400 and "不是可接收的类型" in refused.content.decode()
     assert not Objection.objects.exists()
     # The same program renamed .pdf: refused by its content, not accepted by its name.
     disguised = SimpleUploadedFile("裁定书.pdf", b"MZ\x90\x00" + bytes(300), "application/pdf")

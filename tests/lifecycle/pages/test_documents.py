@@ -115,7 +115,7 @@ def test_a_refused_upload_is_shown_on_the_form_and_stores_nothing(
 def test_too_big_by_the_document_limit_and_by_the_upload_handler(world, media, settings):
     w = world
     client = client_for(w.users["administrator"])
-    settings.LANDCYCLE_DOCUMENT_MAX_MB = 0.001
+    settings.LANDCYCLE_UPLOAD_MAX_MB = 0.001
     html = upload(client, "parcel", w.parcel_a.pk, "大.pdf", pdf_bytes("x" * 4000)).content.decode()
     assert "超过上限 1 KB，未保存" in html
     settings.LANDCYCLE_IMPORT_MAX_FILE_MB = 0  # the stream is cut before any view runs

@@ -75,6 +75,17 @@ def test_street_officer_opens_a_case_with_its_interview_notice(world, media):
     assert response.status_code == 200
     text = docx_text(b"".join(response.streaming_content))
     assert "约谈通知书" in text and "甲制造有限公司" in text
+    # ... and it is on the case's and the parcel's file (一地一档), who and when with it
+    notice = step.notice
+    assert (notice.exit_case, notice.parcel, notice.kind) == (case, world.parcel_a, "notice")
+    assert notice.uploaded_by == world.users["street_officer"]
+    enterprise = client_for(world.users["enterprise_user"])
+    for url in (
+        reverse("lifecycle:exit_detail", args=[case.pk]),
+        reverse("ledger:parcel_detail", args=[world.parcel_a.pk]),
+    ):
+        page = enterprise.get(url).content.decode()
+        assert f'data-document="{notice.pk}"' in page and "约谈通知书" in page, url
 
 
 def test_a_parcel_outside_the_street_is_refused_on_the_form(world, media):
@@ -125,8 +136,8 @@ def test_a_whole_exit_through_the_pages(world, media):
     assert case.state == "rectification"
     assert case.rectification_due >= add_months(notice_on, 6)
     step = case.steps.get(to_state="rectification")
-    assert step.document_number == "门园〔2025〕1号" and step.document_file
-    assert "限期整改通知书" in docx_text(step.document_file.read())
+    assert step.document_number == "门园〔2025〕1号" and step.notice
+    assert "限期整改通知书" in docx_text(step.notice.file.read())
 
     # the exit notice before the six months have run: the service's refusal on the page
     early = notice_on + dt.timedelta(days=30)
@@ -141,7 +152,7 @@ def test_a_whole_exit_through_the_pages(world, media):
     assert post_step(zone, case, "exit_notice", on=exit_on.isoformat()).status_code == 302
     case.refresh_from_db()
     assert case.state == "exit_notice" and case.exit_due >= add_months(exit_on, 3)
-    assert case.steps.get(to_state="exit_notice").document_file
+    assert case.steps.get(to_state="exit_notice").notice.kind == "notice"
 
     # completing the exit needs the contract terminated and the clawbacks listed
     done_on = min(case.exit_due, TODAY)
