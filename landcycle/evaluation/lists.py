@@ -148,8 +148,10 @@ def _holders(run: EvaluationRun, results=None) -> pl.DataFrame:
     from .review import decided_classes
 
     results = EvaluationResult.objects.filter(run=run) if results is None else results
+    # The holder's code and name come with the row (a join): reading them afterwards by id
+    # bound tens of thousands of ids into one IN list per list (0.5 s at 100k parcels).
     rows = results.filter(holder_id__isnull=False).values_list(
-        "holder_id", "parcel_id", "parcel_code", "klass"
+        "holder_id", "parcel_id", "parcel_code", "klass", "holder__uscc", "holder__name"
     )
     frame = pl.DataFrame(
         list(rows),
@@ -158,6 +160,8 @@ def _holders(run: EvaluationRun, results=None) -> pl.DataFrame:
             "parcel_id": pl.Int64,
             "parcel_code": pl.Utf8,
             "class": pl.Utf8,
+            "uscc": pl.Utf8,
+            "name": pl.Utf8,
         },
         orient="row",
     )
@@ -180,6 +184,16 @@ def _holders(run: EvaluationRun, results=None) -> pl.DataFrame:
         )
         .drop("decided_class")
     )
+
+
+def _names_of(ids: pl.Series, holders: pl.DataFrame) -> pl.DataFrame:
+    """enterprise_id, uscc, name of ``ids``: the holders' from ``holders`` (read with their
+    results), the others' (related parties) in one query."""
+    known = holders.select("enterprise_id", "uscc", "name").unique("enterprise_id")
+    others = ids.filter(~ids.is_in(known["enterprise_id"].implode())).unique().to_list()
+    if not others:
+        return known
+    return pl.concat([known, _enterprise_names(others)])
 
 
 def _enterprise_names(ids: list[int]) -> pl.DataFrame:
@@ -312,7 +326,7 @@ def build_lists(run: EvaluationRun, preview: bool = False, results=None) -> list
                     ).select("enterprise_id", "类别", "宗地编号", "身份", "关联依据", "复核宗地"),
                 ]
             )
-        names = _enterprise_names(frame["enterprise_id"].to_list())
+        names = _names_of(frame["enterprise_id"], holders)
         frame = (
             frame.join(names, on="enterprise_id", how="left")
             .rename({"uscc": "统一社会信用代码", "name": "企业名称"})

@@ -19,10 +19,11 @@ def run_summary(results) -> dict:
     from .display import REVIEW_CLASS
 
     def compute():
+        distribution = class_distribution(results)
         return {
-            "distribution": class_distribution(results),
+            "distribution": distribution,
             "moves": class_moves(results),
-            "review_count": results.filter(klass=REVIEW_CLASS).count(),
+            "review_count": sum(r["count"] for r in distribution if r["klass"] == REVIEW_CLASS),
         }
 
     return cache.value("run_summary", results, cache.data_version(), compute)

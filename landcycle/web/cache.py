@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import threading
 import time
 from array import array
@@ -98,7 +99,7 @@ def _fresh(key: tuple, version: int):
     return None
 
 
-def _remember(key: tuple, version: int, compute):
+def _remember(key: tuple, version: int, compute, share: bool = True):
     with _lock:
         hit = _fresh(key, version)
         if hit is not None:
@@ -112,7 +113,7 @@ def _remember(key: tuple, version: int, compute):
         if hit is not None:
             return hit[2]
         started = time.monotonic()
-        value = compute()
+        value = _shared_or_computed(key, version, compute) if share else compute()
         with _lock:
             _entries[key] = (version, started, value)
             _entries.move_to_end(key)
@@ -149,7 +150,7 @@ def ordered_ids(queryset: QuerySet, version: int) -> list:
             _write_ids(shared, values)
         return values
 
-    return _remember(key, version, compute)
+    return _remember(key, version, compute, share=False)  # shared as an array, below
 
 
 # ---- shared by the workers of one server -----------------------------------------------------
@@ -159,12 +160,47 @@ def ordered_ids(queryset: QuerySet, version: int) -> list:
 SHARED_DIR_ENV = "LANDCYCLE_WORKERS_CACHE_DIR"
 
 
-def _shared_file(key: tuple, version: int) -> Path | None:
+def _shared_file(key: tuple, version: int, suffix: str = ".ids") -> Path | None:
     directory = os.environ.get(SHARED_DIR_ENV)
     if not directory:
         return None
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    return Path(directory) / f"{digest}-{version}.ids"
+    return Path(directory) / f"{digest}-{version}{suffix}"
+
+
+def _shared_or_computed(key: tuple, version: int, compute):
+    """A value another worker of this server computed for ``key`` and ``version`` (a pickle in
+    the server's own directory, made by ``landcycle serve`` with mode 0700: only this server's
+    processes write there), else ``compute()``, left there for the others. A sum over 100k rows
+    (the run page's, the lists', the dashboard's) is then paid once per server, not per worker.
+    A key whose repr differs between processes simply never meets its twin."""
+    path = _shared_file(key, version, ".pkl")
+    if path is not None:
+        try:
+            if time.time() - path.stat().st_mtime < MAX_AGE_S:
+                return pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
+    value = compute()
+    if path is not None:
+        try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return value  # not picklable: this worker keeps it alone
+        _write_atomically(path, payload)
+    return value
+
+
+def _write_atomically(path: Path, payload: bytes) -> None:
+    try:
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(payload)
+        os.replace(tmp, path)  # readers see the whole file or none
+        for old in [*path.parent.glob("*.ids"), *path.parent.glob("*.pkl")]:  # past versions
+            if time.time() - old.stat().st_mtime > 2 * MAX_AGE_S:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _read_ids(path: Path) -> array | None:
@@ -180,15 +216,7 @@ def _read_ids(path: Path) -> array | None:
 
 
 def _write_ids(path: Path, values: array) -> None:
-    try:
-        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(values.tobytes())
-        os.replace(tmp, path)  # readers see the whole file or none
-        for old in path.parent.glob("*.ids"):  # lists of past versions
-            if time.time() - old.stat().st_mtime > 2 * MAX_AGE_S:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    _write_atomically(path, values.tobytes())
 
 
 def remember(key: tuple, compute):

@@ -1,6 +1,7 @@
 """The shortcuts that keep pages cheap must not change what they show."""
 
 import re
+import threading
 
 import pytest
 from django.template import Context, Template
@@ -239,6 +240,28 @@ def test_workers_of_one_server_share_sorted_ids(
     cache.clear()
     with django_assert_num_queries(1):  # a new data version is sorted again
         assert list(cache.ordered_ids(parcels, 42)) == first
+
+
+def test_workers_of_one_server_share_kept_sums(world, tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.SHARED_DIR_ENV, str(tmp_path))
+    calls = []
+
+    def total():
+        calls.append(1)
+        return {"parcels": ledger.Parcel.objects.count(), "frame": [1.5, None]}
+
+    parcels = ledger.Parcel.objects.all()
+    cache.clear()
+    first = cache.value("sum", parcels, 41, total)
+    assert len(list(tmp_path.glob("*-41.pkl"))) == 1 and not list(tmp_path.glob("*-41.ids"))
+    cache.clear()  # another worker: its memory is empty, the other's answer is on disk
+    assert cache.value("sum", parcels, 41, total) == first and len(calls) == 1
+    cache.clear()
+    cache.value("sum", parcels, 42, total)  # a new data version is summed again
+    assert len(calls) == 2
+    cache.clear()
+    kept = cache.value("unpicklable", parcels, 41, lambda: threading.Lock())  # kept in memory
+    assert cache.value("unpicklable", parcels, 41, total) is kept
 
 
 def test_without_a_server_directory_nothing_is_written(world, tmp_path, monkeypatch):

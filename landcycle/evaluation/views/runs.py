@@ -162,9 +162,12 @@ def run_detail(request, pk):
     run, results = _run_and_results(request, pk)
     all_results = restricted(EvaluationResult, request.user).filter(run=run)
     ordering = RESULTS.ordering(request.GET.get("sort"))
+    # Ordered without the annotations (their join to the parcels): no sort key needs them.
+    klass = request.GET.get("class")
+    listed = all_results.filter(klass=klass) if klass else all_results
     page = paged(
         request,
-        results.order_by(ordering, "pk"),
+        listed.order_by(ordering, "pk"),
         lambda ids: results.filter(pk__in=ids).select_related("holder").order_by(),
     )
     runs = restricted(EvaluationRun, request.user).exclude(pk=run.pk).order_by("-year", "-id")
