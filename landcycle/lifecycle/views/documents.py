@@ -87,7 +87,7 @@ def documents_context(
     withdraw (``d.amendable``). ``cases`` (a parcel's ``cases_of``) saves the subqueries of its
     file."""
     documents = listed(request.user, obj, cases)
-    rows = documents.select_related("uploaded_by__landcycle_profile")
+    rows = documents.prefetch_related("uploaded_by__landcycle_profile")  # none: no query
     if limit:
         # One query when all fit; the count only when they don't.
         shown = list(rows[: limit + 1])
