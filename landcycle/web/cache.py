@@ -25,7 +25,11 @@ from django.db import connections, router
 from django.db.models import QuerySet
 
 MAX_AGE_S = 60.0  # also bounds staleness after writes that skip the change log
-MAX_ENTRIES = 32  # sorted id lists kept per process (100k ids = 0.8 MB each)
+# Values kept per process: by count, and the sorted id lists also by their bytes (100k ids are
+# 0.8 MB). A page mix of one district already keys ~35 values (six parcel-list orders, five of
+# the run page, filter choices, sums…): 32 made the LRU drop sorts that were sorted again.
+MAX_ENTRIES = 256
+MAX_ID_BYTES = 64 * 2**20
 
 _lock = threading.Lock()
 _entries: OrderedDict[tuple, tuple[int, float, object]] = OrderedDict()
@@ -117,10 +121,21 @@ def _remember(key: tuple, version: int, compute, share: bool = True):
         with _lock:
             _entries[key] = (version, started, value)
             _entries.move_to_end(key)
-            while len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
+            _evict()
             _computing.pop(key, None)
     return value
+
+
+def _id_bytes(value) -> int:
+    return value.itemsize * len(value) if isinstance(value, array) else 0
+
+
+def _evict() -> None:
+    """Drop the least recently used values beyond MAX_ENTRIES or MAX_ID_BYTES (under _lock)."""
+    held = sum(_id_bytes(entry[2]) for entry in _entries.values())
+    while _entries and (len(_entries) > MAX_ENTRIES or held > MAX_ID_BYTES):
+        _key, (_version, _started, value) = _entries.popitem(last=False)
+        held -= _id_bytes(value)
 
 
 def _sql_key(queryset: QuerySet) -> tuple:

@@ -536,3 +536,22 @@ def test_paged_by_cached_ids_is_the_paginator_over_the_query(world, asked):
         expected.paginator.count,
         expected.paginator.num_pages,
     )
+
+
+def test_kept_values_are_bounded_by_count_and_by_the_bytes_of_id_lists(monkeypatch):
+    from array import array
+
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 4)
+    monkeypatch.setattr(cache, "MAX_ID_BYTES", 3 * 8 * 1000)
+    cache.clear()
+    for i in range(3):  # three id lists of 1000 ids fit
+        cache._remember(("ids", i), 1, lambda: array("q", range(1000)), share=False)
+    cache._remember(("sum",), 1, lambda: 5, share=False)
+    assert len(cache._entries) == 4
+    cache._remember(("ids", 3), 1, lambda: array("q", range(1000)), share=False)
+    assert ("ids", 0) not in cache._entries  # the oldest list went: bytes and count
+    assert ("sum",) in cache._entries and len(cache._entries) == 4
+    cache._remember(("ids", 4), 1, lambda: array("q", range(3000)), share=False)
+    kept = [k for k in cache._entries if k[0] == "ids"]
+    assert kept == [("ids", 4)]  # 3000 ids fill the byte budget alone
+    cache.clear()
