@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST, require_safe
 from landcycle.core.permissions import Action, Role, restricted, scope_of
 from landcycle.web.cache import per_request
 from landcycle.web.decorators import requires
-from landcycle.web.formatting import rounded
+from landcycle.web.formatting import number, rounded
 from landcycle.web.navigation import MenuItem
-from landcycle.web.tables import Column, Table, export_response, paged
+from landcycle.web.tables import Column, Table, export_response, link_pattern, page_of
 
 from .. import display, summaries
 from ..models import EvaluationResult, EvaluationRun, ReviewDecision
@@ -165,13 +165,15 @@ def run_detail(request, pk):
     # Ordered without the annotations (their join to the parcels): no sort key needs them.
     klass = request.GET.get("class")
     listed = all_results.filter(klass=klass) if klass else all_results
-    page = paged(
+    paging = page_of(  # the pager keeps the class and the sort (it lost the sort)
         request,
         listed.order_by(ordering, "pk"),
-        lambda ids: results.filter(pk__in=ids).select_related("holder").order_by(),
+        load=lambda ids: results.filter(pk__in=ids).select_related("holder").order_by(),
     )
+    page = paging["page"]
     runs = restricted(EvaluationRun, request.user).exclude(pk=run.pk).order_by("-year", "-id")
     summary = summaries.run_summary(all_results)
+    parcel_link = link_pattern("ledger:parcel_detail")
     return render(
         request,
         "evaluation/run_detail.html",
@@ -179,9 +181,13 @@ def run_detail(request, pk):
             "run": run,
             "distribution": summary["distribution"],
             "moves": summary["moves"],
-            "page": page,
+            **paging,
             "table": RESULTS,
-            "rows": zip(page.object_list, RESULTS.rows(page.object_list), strict=True),
+            "body": RESULTS.body_html(
+                page.object_list,
+                [parcel_link.format(r.parcel_id) for r in page.object_list],
+                cell=number,
+            ),
             "klass": request.GET.get("class", ""),
             "other_runs": runs[:20],
             "can_publish": scope_of(request.user).can(Action.PUBLISH),
