@@ -1,4 +1,4 @@
-"""Migration 0007: exit notices stored on ExitStep.document_file before notices were Documents
+"""Migration 0008: exit notices stored on ExitStep.document_file before notices were Documents
 become Documents of their case and parcel (kind 通知书), pointing at the same stored file."""
 
 import datetime as dt
@@ -16,9 +16,7 @@ from .factories import ExitCaseFactory
 from .samples import docx_bytes
 
 pytestmark = pytest.mark.django_db
-MIGRATION = importlib.import_module(
-    "landcycle.lifecycle.migrations.0007_document_versions_withdrawal_and_exit_notices"
-)
+MIGRATION = importlib.import_module("landcycle.lifecycle.migrations.0008_exit_notices_as_documents")
 
 
 def test_old_notices_become_documents_without_copying_the_file(settings, tmp_path):
