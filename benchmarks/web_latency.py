@@ -2,7 +2,7 @@
 
     python benchmarks/web_latency.py [--parcels 100000] [--clients 20] [--requests 1000]
                                      [--data-dir DIR] [--database-url URL] [--rebuild] [--workers 2]
-                                     [--threads 4] [--kinds list,sorted,card,map,...]
+                                     [--threads 2] [--kinds list,sorted,card,map,...]
 
 Builds the demo district once (``landcycle.demo`` generator → importer → evaluation → lifecycle
 cases; kept in DATA_DIR for later runs), starts the server in a subprocess on a free loopback
@@ -183,7 +183,7 @@ def main() -> int:
     parser.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
     parser.add_argument("--rebuild", action="store_true", help="delete the data dir first")
     parser.add_argument("--workers", type=int, default=2, help="server processes (2)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per server process (4)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per server process (2)")
     parser.add_argument(
         "--kinds",
         default=",".join(dict.fromkeys(KINDS)),

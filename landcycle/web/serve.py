@@ -26,7 +26,10 @@ from pathlib import Path
 # Measured with benchmarks/web_latency.py (100k parcels, 20 clients, 2 cores): one process per
 # core with 4 threads each served 140 req/s; 8 threads per process 76 req/s, one process with
 # 16 threads 71 req/s (the threads of one process share its GIL; more of them only contend).
-DEFAULT_THREADS = 4
+# Stop 10, the whole page mix: 2 threads per process beat 4 (SQLite 194 vs 189 req/s, worst
+# p95 211 vs 247 ms; PostgreSQL 122–143 vs 109 req/s): fewer threads contend less for the GIL
+# and, on PostgreSQL, for the cores with the database's own processes.
+DEFAULT_THREADS = 2
 # Waitress would drop every X-Forwarded-* header (it trusts no proxy unless told one address);
 # landcycle.web.middleware.TrustedProxyMiddleware decides instead, from LANDCYCLE_TRUSTED_PROXIES.
 WAITRESS_OPTIONS = {"ident": "landcycle", "clear_untrusted_proxy_headers": False}
