@@ -9,7 +9,7 @@ rules of the apps above the ledger.
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet, Value
 
 from landcycle.core.models import ChangeRecord
 from landcycle.core.permissions import RowRule, register
@@ -46,16 +46,40 @@ def parcels_of(enterprise_id: int) -> list[int]:
     two indexes) and given to the rules as a list: ``holder = X OR id IN (its leases)`` inside
     them defeated the indexes (PostgreSQL scanned every parcel and every result of a run:
     ~200 ms for an enterprise's own results at 100k parcels). ``[NO_PARCEL]`` when none."""
-    return per_request(("parcels_of", enterprise_id), lambda: _parcels_of(enterprise_id))
+    held, rented = _enterprise_parcels(enterprise_id)
+    return sorted(held | rented) or [NO_PARCEL]
 
 
-def _parcels_of(enterprise_id: int) -> list[int]:
-    held = ledger.Parcel.objects.filter(holder_id=enterprise_id).values_list("pk").order_by()
-    rented = (
-        ledger.Lease.objects.filter(tenant_id=enterprise_id).values_list("parcel_id").order_by()
-    )
-    ids = sorted({pk for (pk,) in held.union(rented)})
-    return ids or [NO_PARCEL]
+def parcels_held(enterprise_id: int) -> list[int]:
+    """Ids of the parcels an enterprise holds (not those it rents), from the same one query
+    per request as ``parcels_of``; ``[NO_PARCEL]`` when none. For rules of the form "on a
+    parcel it holds, or naming it": ``parcel.holder = X OR tenant = X`` joined every lease to
+    its parcel (50–76 ms per query on PostgreSQL at 100k parcels)."""
+    held, _rented = _enterprise_parcels(enterprise_id)
+    return sorted(held) or [NO_PARCEL]
+
+
+def _enterprise_parcels(enterprise_id: int) -> tuple[frozenset, frozenset]:
+    def read():
+        held = (
+            ledger.Parcel.objects.filter(holder_id=enterprise_id)
+            .annotate(held=Value(True, BooleanField()))
+            .values_list("pk", "held")
+            .order_by()
+        )
+        rented = (
+            ledger.Lease.objects.filter(tenant_id=enterprise_id)
+            .annotate(held=Value(False, BooleanField()))
+            .values_list("parcel_id", "held")
+            .order_by()
+        )
+        rows = list(held.union(rented, all=True))
+        return (
+            frozenset(pk for pk, is_held in rows if is_held),
+            frozenset(pk for pk, is_held in rows if not is_held),
+        )
+
+    return per_request(("enterprise_parcels", enterprise_id), read)
 
 
 def on_parcels_in(path: str) -> Q:
@@ -142,7 +166,7 @@ def register_rules() -> None:
         ledger.Lease,
         RowRule(
             by_jurisdiction=on_parcels_in,
-            by_enterprise=lambda eid: Q(parcel__holder_id=eid) | Q(tenant_id=eid),
+            by_enterprise=lambda eid: Q(parcel_id__in=parcels_held(eid)) | Q(tenant_id=eid),
         ),
     )
     for model in (ledger.Violation, ledger.Commitment):
@@ -150,7 +174,7 @@ def register_rules() -> None:
             model,
             RowRule(
                 by_jurisdiction=on_parcels_in,
-                by_enterprise=lambda eid: Q(parcel__holder_id=eid) | Q(enterprise_id=eid),
+                by_enterprise=lambda eid: Q(parcel_id__in=parcels_held(eid)) | Q(enterprise_id=eid),
             ),
         )
     register(
