@@ -39,6 +39,7 @@ from ..services.documents import (
     card_cases,
     cases_of,
     listed,
+    mark_amendable,
     replace,
     withdraw,
 )
@@ -97,16 +98,7 @@ def documents_context(
         shown = list(rows)
         total = len(shown)
     action = upload_action(request.user, obj)
-    scope = scope_of(request.user)
-    for d in shown:  # the same rule as services.documents.amendable, on the rows read
-        own = (
-            d.uploaded_by is not None
-            and getattr(getattr(d.uploaded_by, "landcycle_profile", None), "enterprise_id", None)
-            == scope.enterprise_id
-        )
-        d.amendable = d.is_current and (
-            action == Action.HANDLE or (action == Action.SUBMIT and own)
-        )
+    mark_amendable(request.user, shown, action)
     key = target_key(obj)
     return {
         "documents": shown,
