@@ -21,7 +21,10 @@ them request, in random order:
   cases, the largest: one per idle or low-efficiency parcel);
 - without a login, the public portal (published available land and the A list).
 
-Prints p50 / p95 / max latency per kind and overall. Target: p95 < 300 ms for each kind.
+Prints p50 / p95 / max latency per kind and overall. Target: p95 < 300 ms for each kind. On
+Linux it also prints where the CPU went during the timed phase, per request: the server's
+processes, the database's (a local PostgreSQL) and this benchmark's clients, which share the
+machine's cores.
 """
 
 from __future__ import annotations
@@ -169,6 +172,43 @@ def requests_plan(count: int, info: dict, pages: int, rng: random.Random, kinds=
     return plan
 
 
+def cpu_seconds(server_pid: int) -> dict[str, float] | None:
+    """CPU seconds (user + system) used so far by the server's process tree, the local
+    PostgreSQL backends and this process; None where /proc is not there (not Linux)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    parents, used, names = {}, {}, {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :]
+        fields = rest.split()
+        pid = int(entry.name)
+        parents[pid], names[pid] = int(fields[1]), name
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick
+
+    def in_server(pid: int) -> bool:
+        while pid > 1:
+            if pid == server_pid:
+                return True
+            pid = parents.get(pid, 0)
+        return False
+
+    totals = {"server": 0.0, "database": 0.0, "clients": used.get(os.getpid(), 0.0)}
+    for pid, seconds in used.items():
+        if in_server(pid):
+            totals["server"] += seconds
+        elif names[pid] == "postgres":
+            totals["database"] += seconds
+    return totals
+
+
 def percentile(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
@@ -286,6 +326,7 @@ def main() -> int:
                     timings[kind].append(elapsed)
 
         load_before = os.getloadavg()[0]
+        cpu_before = cpu_seconds(server.pid)
         started = time.perf_counter()
         threads = [threading.Thread(target=client, args=(o,)) for o in openers]
         for t in threads:
@@ -293,6 +334,7 @@ def main() -> int:
         for t in threads:
             t.join()
         wall = time.perf_counter() - started
+        cpu_after = cpu_seconds(server.pid)
         load_after = os.getloadavg()[0]
     finally:
         server.terminate()
@@ -314,6 +356,13 @@ def main() -> int:
     )
     # Other work on the machine competes for the same cores: say how much there was.
     print(f"load average (1 min) before {load_before:.1f}, after {load_after:.1f}")
+    if cpu_before and cpu_after:
+        spent = {k: (cpu_after[k] - cpu_before[k]) * 1000 / args.requests for k in cpu_after}
+        print(
+            "CPU per request (ms, timed phase): "
+            + ", ".join(f"{k} {v:.1f}" for k, v in spent.items())
+            + f"; total {sum(spent.values()):.1f} on {os.cpu_count()} cores"
+        )
     print(f"{'request':<10}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     every = []
     for kind, values in timings.items():

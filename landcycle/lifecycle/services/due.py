@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -121,9 +122,10 @@ class Section:
     label: str
     items: list[DueItem] = field(default_factory=list)
 
-    @property
+    @cached_property
     def groups(self) -> list[Group]:
-        """Items by kind, in order of first appearance (the long-overdue section's view)."""
+        """Items by kind, in order of first appearance (the long-overdue section's view); built
+        once per section (an inbox is kept per scope and data version: web pages reuse it)."""
         groups: dict[str, Group] = {}
         for item in self.items:
             groups.setdefault(item.kind, Group(item.kind, item.kind_label, [])).items.append(item)
@@ -136,9 +138,9 @@ class Inbox:
     items: list[DueItem]
     long_overdue_after: str  # e.g. "90日", for headings
 
-    @property
+    @cached_property
     def sections(self) -> list[Section]:
-        """Every section (empty ones too), in display order."""
+        """Every section (empty ones too), in display order; built once per inbox."""
         by_key = {key: Section(key, label) for key, label in SECTIONS.items()}
         for item in self.items:
             by_key[item.status].items.append(item)

@@ -3,16 +3,20 @@ to its case. The order and the sections are ``services.due.inbox`` (as ``landcyc
 
 from __future__ import annotations
 
+from html import escape
+
 from django.core.exceptions import EmptyResultSet
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, path
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from landcycle.core.permissions import Action, restrict, scope_of
 from landcycle.web import cache
 from landcycle.web.decorators import requires
 from landcycle.web.navigation import MenuItem
+from landcycle.web.tables import link_pattern
 
 from ..models import StockLandCase
 from ..services.due import Inbox
@@ -25,17 +29,19 @@ SHOWN_PER_KIND = 20
 
 def _linker():
     """``link(route, pk)`` → the case page's URL, or "" while that workflow's page is not
-    installed; a missing route is tried once per request (a failed reverse is costly)."""
-    missing: set[str] = set()
+    installed: one ``reverse`` per route and request (``link_pattern``), not one per row."""
+    patterns: dict[str, str] = {}
 
     def link(route: str, pk: int) -> str:
-        if not route or route in missing:
+        if not route:
             return ""
-        try:
-            return reverse(route, kwargs={"pk": pk})
-        except NoReverseMatch:
-            missing.add(route)
-            return ""
+        if route not in patterns:
+            try:
+                patterns[route] = link_pattern(route)
+            except NoReverseMatch:
+                patterns[route] = ""
+        pattern = patterns[route]
+        return pattern.format(pk) if pattern else ""
 
     return link
 
@@ -55,30 +61,46 @@ def _inbox(user, today) -> Inbox:
         return build_inbox(user, today)
 
 
-def _row(item, link, me) -> dict:
-    """What one table row shows, formatted here: a page lists hundreds of them and the
-    template language's filters cost more than the inbox itself."""
+HEAD = (
+    '<table class="inbox-rows">\n<thead><tr><th>期限</th><th>事项</th><th>类别</th><th>区域</th>'
+    "<th>状态</th></tr></thead>\n<tbody>"
+)
+
+
+def _state(item) -> tuple[str, str]:
+    """The status cell: its text and CSS class (late in red, due today amber)."""
     if item.days is None:
-        state, css = item.status_label, "warn"
-    elif item.days > 0:
-        state, css = f"逾期 {item.days} 日", "error"
-    elif item.days == 0:
-        state, css = "今日到期", "warn"
-    else:
-        state, css = f"剩 {-item.days} 日", ""
-    return {
-        "kind": item.kind,
-        "status": item.status,
-        "due": item.due.isoformat() if item.due else "—",
-        "title": item.title,
-        "url": link(item.route, item.pk),
-        "mine": item.assignee_id is not None and item.assignee_id == me,
-        "flag": item.flag,
-        "kind_label": item.kind_label,
-        "place": item.jurisdiction,
-        "state": state,
-        "css": css,
-    }
+        return item.status_label, "warn"
+    if item.days > 0:
+        return f"逾期 {item.days} 日", "error"
+    if item.days == 0:
+        return "今日到期", "warn"
+    return f"剩 {-item.days} 日", ""
+
+
+def _rows_html(items, link, me) -> str:
+    """One table of inbox items, built in Python: a page lists hundreds of rows, and the
+    template language costs ~40 µs a cell (the inbox itself is cached). Every value from the
+    data is escaped (``html.escape``, as Django's ``escape`` without its lazy wrapper)."""
+    out = [HEAD]
+    for item in items:
+        title = escape(item.title)
+        url = link(item.route, item.pk)
+        cell = f'<a href="{escape(url)}">{title}</a>' if url else title
+        if item.assignee_id is not None and item.assignee_id == me:
+            cell += ' <small class="muted">（我承办）</small>'
+        if item.flag:
+            cell += f'<br><small class="warn">{escape(item.flag)}</small>'
+        text, css = _state(item)
+        state = f'<span class="{css}">{escape(text)}</span>' if css else escape(text)
+        due = item.due.isoformat() if item.due else "—"
+        out.append(
+            f'\n<tr data-kind="{escape(item.kind)}" data-status="{escape(item.status)}">'
+            f"<td>{due}</td><td>{cell}</td><td>{escape(item.kind_label)}</td>"
+            f"<td>{escape(item.jurisdiction)}</td><td>{state}</td></tr>"
+        )
+    out.append("</tbody>\n</table>")
+    return mark_safe("".join(out))  # noqa: S308 - every value from the data is escaped above
 
 
 @requires(Action.VIEW)
@@ -98,21 +120,28 @@ def inbox(request):
             for group in section.groups:
                 kept = [i for i in group.items if i.assignee_id == me] if mine else group.items
                 if kept:
-                    shown = [_row(i, link, me) for i in kept[:limit]]
-                    groups.append({"label": group.label, "count": len(kept), "rows": shown})
+                    shown = kept[:limit]
+                    groups.append(
+                        {
+                            "label": group.label,
+                            "count": len(kept),
+                            "shown": len(shown),
+                            "table": _rows_html(shown, link, me),
+                        }
+                    )
             count = sum(g["count"] for g in groups)
         else:
             limit = None if show_all == section.key else SHOWN
-            rows, count = [_row(i, link, me) for i in items[:limit]], len(items)
+            rows, count = items[:limit], len(items)
         sections.append(
             {
                 "key": section.key,
                 "label": section.label,
                 "count": count,
-                "rows": rows,
+                "table": _rows_html(rows, link, me) if rows else "",
                 "groups": groups,
                 "hidden": count - len(rows) if not groups else 0,
-                "group_hidden": any(g["count"] > len(g["rows"]) for g in groups),
+                "group_hidden": any(g["count"] > g["shown"] for g in groups),
             }
         )
     return render(
