@@ -9,6 +9,7 @@ from django.db.models import Q
 from landcycle.core.permissions import restricted
 from landcycle.ledger.filtersets import SubtreeFilter
 from landcycle.ledger.models import Jurisdiction
+from landcycle.web import cache
 
 from ..models import ExitCase
 from ..services import exits
@@ -17,14 +18,20 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def officer_choices(cases) -> list[tuple]:
-    """The officers in charge of ``cases`` (already restricted): one query."""
+    """The officers in charge of ``cases`` (already restricted) as (id, name) choices: one
+    query per data version (a DISTINCT over every case; assigning a case is a logged change)."""
     rows = (
         cases.exclude(assigned_to=None)
         .values_list("assigned_to_id", "assigned_to__username", "assigned_to__first_name")
         .distinct()
         .order_by("assigned_to__username")
     )
-    return [(str(pk), first or username) for pk, username, first in rows]
+    return cache.value(
+        "officer_choices",
+        rows,
+        cache.data_version(),
+        lambda: [(str(pk), first or username) for pk, username, first in rows],
+    )
 
 
 class CaseFilterSet(django_filters.FilterSet):

@@ -5,19 +5,22 @@ record, the idle-land fee and take-back flags, and the disposal rate against the
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from landcycle.core.permissions import Action, restricted, scope_of
 from landcycle.web import cache
 from landcycle.web.decorators import requires
+from landcycle.web.formatting import number
 from landcycle.web.generic import Step
 from landcycle.web.navigation import MenuItem
-from landcycle.web.tables import filter_form_html, page_of
+from landcycle.web.tables import filter_form_html, link_pattern, page_of
 
 from ..filtersets.stockland import StockLandFilterSet
 from ..forms.stockland import FORMS
@@ -42,6 +45,50 @@ REFUSED_ROLE = (
 )
 
 
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+def _late(case, today: dt.date) -> bool:
+    return bool(case.is_open and case.deadline and case.deadline < today)
+
+
+def _rows_html(cases, today: dt.date) -> str:
+    """The list's <tbody> rows, built in Python: 50 rows × 10 cells through the template
+    language (three date filters a row) cost more than the page's queries. Every value from the
+    data is escaped (``html.escape``); the hints are the idle-land fee and take-back flags
+    (``stockland.idle_flags``) of open cases, and 逾期 past an open case's deadline."""
+    if not cases:
+        return mark_safe('<tr><td colspan="10">没有符合条件的存量土地。</td></tr>')
+    detail = link_pattern("lifecycle:stockland_detail")
+    out = []
+    for case in cases:
+        parcel, hints = case.parcel, ""
+        if case.is_open:
+            flags = stockland.idle_flags(case.category, case.idle_since, parcel.extra, today)
+            if flags.take_back:
+                hints += '<span class="flag">可无偿收回</span>'
+            if flags.fee_due:
+                fee = "" if flags.fee_10k_cny is None else f" {number(flags.fee_10k_cny)} 万元"
+                hints += f'<span class="flag fee">可征闲置费{fee}</span>'
+        late = ' <span class="error">逾期</span>' if _late(case, today) else ""
+        officer = case.assigned_to
+        name = (officer.get_full_name() or officer.username) if officer else "—"
+        out.append(
+            f'<tr><td><a href="{detail.format(case.pk)}">{escape(parcel.code)}</a></td>'
+            f"<td>{escape(parcel.jurisdiction.name)}</td>"
+            f"<td>{escape((parcel.holder.name if parcel.holder else '') or '—')}</td>"
+            f"<td>{escape(case.get_category_display())}</td>"
+            f"<td>{escape(case.get_status_display())}</td>"
+            f'<td class="date">{_date(case.identified_on)}</td>'
+            f'<td class="date">{_date(case.idle_since)}</td>'
+            f"<td>{hints}</td>"
+            f"<td>{_date(case.deadline)}{late}</td>"
+            f"<td>{escape(name)}</td></tr>"
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 - every value from the data is escaped above
+
+
 @requires(Action.VIEW)
 @require_safe
 def stockland_list(request):
@@ -54,15 +101,7 @@ def stockland_list(request):
         filterset.qs.order_by("parcel__code", "category", "pk"),
         load=lambda ids: StockLandCase.objects.filter(pk__in=ids).select_related(*related),
     )
-    today = dt.date.today()
-    items = [
-        (
-            case,
-            stockland.idle_flags(case.category, case.idle_since, case.parcel.extra, today),
-            case.status in StockLandCase.OPEN_STATUSES and case.deadline and case.deadline < today,
-        )
-        for case in context["page"].object_list
-    ]
+    rows = _rows_html(context["page"].object_list, dt.date.today())
     counts = dict.fromkeys(StockLandCase.Category.values, 0)
     open_by_category = (
         cases.filter(stockland.open_cases_q())
@@ -84,7 +123,7 @@ def stockland_list(request):
         "lifecycle/stockland/list.html",
         {
             **context,
-            "items": items,
+            "rows": rows,
             "counts": [(StockLandCase.Category(c).label, n) for c, n in counts.items()],
             "filter_html": filter_form_html(filterset.form),
             "can_identify": scope_of(request.user).can(Action.CHANGE),

@@ -55,7 +55,7 @@ def test_idle_land_identified_planned_refused_started_and_disposed(world, live_s
 
     page.click(f"main a[href='/stockland/{case.pk}/']")
     text = page.inner_text("main")
-    assert "可征缴 200.0 万元（土地价款的20%）" in text  # idle ≥ 1 year: 20 % of the price
+    assert "可征缴 200 万元（土地价款的20%）" in text  # idle ≥ 1 year: 20 % of the price
     assert "闲置满两年，可无偿收回" in text
     shot(page, "stockland-02-detail")
 

@@ -154,3 +154,12 @@ def test_a_scope_without_sql_to_key_on_is_computed_uncached(world, cases, monkey
     monkeypatch.setattr(inbox_view, "restrict", lambda queryset, user, action: queryset.none())
     html = client_for(world.users["street_officer"]).get(URL).content.decode()
     assert len(kinds(html)) == 2
+
+
+def test_titles_are_escaped(world, cases):
+    """The rows are built in Python: markup in a name reaches the page as text."""
+    world.ent_a.name = "<script>alert(1)</script>企业"
+    world.ent_a.save()
+    html = client_for(world.users["evaluation_officer"]).get(URL).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;企业" in html

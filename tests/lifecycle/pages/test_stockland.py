@@ -45,7 +45,7 @@ def test_identification_opens_cases_from_the_page(world):
     page = client.get(reverse("lifecycle:stockland_list"))
     text = page.content.decode()
     assert "认定完成" in text
-    assert "可无偿收回" in text and "可征闲置费 200.0 万元" in text  # 20 % of 1000
+    assert "可无偿收回" in text and "可征闲置费 200 万元" in text  # 20 % of 1000, no float noise
     # class D of parcel_b in the adopted run: a low-efficiency finding
     assert StockLandCase.objects.filter(parcel=world.parcel_b, category="low_efficiency").exists()
 
@@ -225,3 +225,24 @@ def test_lists_read_a_constant_number_of_queries(world):
     add(20)
     after = {r: queries(r) for r in ("lifecycle:exit_list", "lifecycle:stockland_list")}
     assert after == before, (before, after)
+
+
+def test_the_list_escapes_names_and_shows_flags(world):
+    """The rows are built in Python: markup in a holder's name or a parcel's code is shown as
+    text, and the hints and the late mark are the list's own."""
+    world.ent_a.name = '<img src=x onerror="alert(1)">公司'
+    world.ent_a.save()
+    world.parcel_a.code = "<b>A-1</b>"
+    world.parcel_a.extra = {"土地价款 (万元)": 1000}
+    world.parcel_a.save()
+    case = idle_case(world.parcel_a, 2.5, deadline=TODAY - dt.timedelta(days=1))
+    text = (
+        client_for(world.users["evaluation_officer"])
+        .get(reverse("lifecycle:stockland_list"))
+        .content.decode()
+    )
+    assert "<img src=x" not in text and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;公司" in text
+    assert "<b>A-1</b>" not in text and "&lt;b&gt;A-1&lt;/b&gt;" in text
+    row = re.search(rf'<tr><td><a href="/stockland/{case.pk}/">.*?</tr>', text, re.S).group(0)
+    assert '<span class="flag">可无偿收回</span>' in row and "可征闲置费 200 万元" in row
+    assert '<span class="error">逾期</span>' in row and "闲置" in row
