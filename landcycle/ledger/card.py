@@ -12,14 +12,29 @@ from django.db.models import Q
 from landcycle.core.models import ChangeRecord
 from landcycle.core.permissions import restrict, scope_of
 from landcycle.core.units import m2_to_ha
+from landcycle.web import probes
 from landcycle.web.history import with_diff
 from landcycle.web.maps import simplified
 
 from . import models as ledger
 
+# Parts of the card most parcels have no rows in: asked together first (``web.probes``).
+PROBES = [
+    (ledger.Parcel, "ledger.lease", lambda pk: ledger.Lease.objects.filter(parcel_id=pk)),
+    (ledger.Parcel, "ledger.commitment", lambda pk: ledger.Commitment.objects.filter(parcel_id=pk)),
+    (ledger.Parcel, "ledger.violation", lambda pk: ledger.Violation.objects.filter(parcel_id=pk)),
+]
+
+
+def _where_found(parcel: ledger.Parcel, tag: str, rows) -> list:
+    """``rows`` (restricted) as a list, or [] without a query where the probe found none."""
+    return list(rows) if probes.has(parcel, tag) else []
+
 
 def parcel_card(user, parcel: ledger.Parcel) -> dict:
-    """Everything the parcel card (一宗一卡) shows, each part cut by the same restriction."""
+    """Everything the parcel card (一宗一卡) shows, each part cut by the same restriction; the
+    usually empty parts (leases, commitments, violations) read only where ``web.probes`` found
+    rows."""
     scope = scope_of(user)
     # Model.objects.filter rather than parcel.leases: a related manager is a class built per access.
     tenants = restrict(
@@ -58,17 +73,21 @@ def parcel_card(user, parcel: ledger.Parcel) -> dict:
     return {
         "parcel": parcel,
         "area_ha": area_ha,
-        "tenants": list(tenants),
+        "tenants": _where_found(parcel, "ledger.lease", tenants),
         "buildings": list(buildings),
         "reports": list(reports),
         "chart": chart,
-        "commitments": list(
-            restrict(ledger.Commitment.objects.filter(parcel_id=parcel.pk), user).order_by("year")
+        "commitments": _where_found(
+            parcel,
+            "ledger.commitment",
+            restrict(ledger.Commitment.objects.filter(parcel_id=parcel.pk), user).order_by("year"),
         ),
-        "violations": list(
+        "violations": _where_found(
+            parcel,
+            "ledger.violation",
             restrict(ledger.Violation.objects.filter(parcel_id=parcel.pk), user).order_by(
                 "-found_on"
-            )
+            ),
         ),
         "changes": [with_diff(c) for c in changes],
         "geometry": _geometry(parcel.geometry_wkt),

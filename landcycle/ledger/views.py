@@ -25,6 +25,7 @@ MENU = [
     MenuItem("Parcels", "ledger:parcel_list", order=20),
     MenuItem("Enterprises", "ledger:enterprise_list", order=30),
 ]
+PROBES = cards.PROBES
 
 
 @requires(Action.VIEW)

@@ -79,12 +79,14 @@ def _build(scope: Scope) -> list[dict]:
 
 def register_app_views(package: str) -> None:
     """Register what ``package`` (an app's ``views`` module, or each module of its ``views``
-    package) declares: ``MENU`` (MenuItems) and ``PANELS`` ((model, Panel) pairs). Called from the
-    app's ``ready``, so a new page module needs no edit of a shared file."""
+    package) declares: ``MENU`` (MenuItems), ``PANELS`` ((model, Panel) pairs) and ``PROBES``
+    ((model, tag, rows) triples, ``web.probes``). Called from the app's ``ready``, so a new page
+    module needs no edit of a shared file."""
     import importlib
     import pkgutil
 
     from .panels import register_panel
+    from .probes import register_probe
 
     root = importlib.import_module(package)
     modules = [root]
@@ -95,3 +97,5 @@ def register_app_views(package: str) -> None:
             register_menu_item(entry)
         for model, panel in getattr(module, "PANELS", ()):
             register_panel(model, panel)
+        for model, tag, rows in getattr(module, "PROBES", ()):
+            register_probe(model, tag, rows)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from landcycle.core.permissions import Action, scope_of
 from landcycle.ledger.models import Parcel
+from landcycle.web import probes
 from landcycle.web.decorators import requires
 from landcycle.web.generic import Step, StepView
 from landcycle.web.navigation import MenuItem
@@ -229,8 +230,14 @@ def objection_file(request, pk):
 
 
 def _parcel_objections(request, parcel):
+    if not probes.has(parcel, OBJECTIONS):  # most parcels: no query
+        return None
     rows = list(notice.objections_of(request.user, parcel=parcel))
     return {"objections": rows} if rows else None
+
+
+OBJECTIONS = "evaluation.objection"
+PROBES = [(Parcel, OBJECTIONS, lambda pk: Objection.objects.filter(parcel_id=pk))]
 
 
 PANELS = [

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from landcycle.core.permissions import Action, scope_of
 from landcycle.ledger.models import Parcel
+from landcycle.web import probes
 from landcycle.web.decorators import requires
 from landcycle.web.panels import Panel
 
@@ -247,6 +248,8 @@ def review_evidence(request, pk):
 def decisions_panel(request, parcel) -> dict | None:
     """The parcel card's 复核结论 section: every decision on the parcel in runs the user may see,
     the decided class beside the engine's class and reason (None when there is none)."""
+    if not probes.has(parcel, DECISIONS):  # most parcels: no query
+        return None
     decisions = list(
         ReviewDecision.objects.restrict(request.user)
         .filter(parcel_id=parcel.pk, run__in=EvaluationRun.objects.restrict(request.user))
@@ -272,9 +275,11 @@ def decisions_panel(request, parcel) -> dict | None:
     }
 
 
+DECISIONS = "evaluation.reviewdecision"
 PANELS = [
     (Parcel, Panel("review_decisions", "evaluation/panels/review.html", decisions_panel, 150))
 ]
+PROBES = [(Parcel, DECISIONS, lambda pk: ReviewDecision.objects.filter(parcel_id=pk))]
 
 urlpatterns = [
     path("runs/<int:pk>/review/", review_list, name="review_list"),

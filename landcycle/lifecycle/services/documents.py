@@ -21,14 +21,14 @@ from pathlib import PurePath
 
 from django.core.files.base import ContentFile, File
 from django.db import transaction
-from django.db.models import CharField, Model, Q, Value
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from landcycle.core.context import changes_by
 from landcycle.core.permissions import Action, restrict, scope_of
 from landcycle.core.uploads import Accepted, UploadRefused, check_upload, max_upload_bytes
 from landcycle.ledger.models import Parcel
-from landcycle.web.cache import per_request
+from landcycle.web import probes
 
 from ..models import AvailableLandEntry, Document
 from ..models.documents import TARGET_FIELDS
@@ -284,28 +284,51 @@ PARCEL_CASE_FIELDS = (
 AVAILABLE_ENTRY = "available_entry"
 
 
+# Documents attached to the parcel itself (not to one of its cases).
+PARCEL_DOCUMENT = "document"
+
+
+def _case_rows(field_name: str, lookup: str):
+    model = Document._meta.get_field(field_name).related_model
+    return lambda pk: model._default_manager.filter(**{lookup: pk})
+
+
+def parcel_probes() -> list[tuple[str, object]]:
+    """The parcel card's probes of this app (``web.probes``): ``(tag, rows(pk))`` for each
+    workflow's cases of a parcel, its entries on available-land lists and the documents attached
+    to the parcel itself."""
+    parts = [(f, _case_rows(f, lookup)) for f, lookup in PARCEL_CASE_FIELDS]
+    parts.append((AVAILABLE_ENTRY, lambda pk: AvailableLandEntry.objects.filter(parcel_id=pk)))
+    parts.append(
+        (
+            PARCEL_DOCUMENT,
+            lambda pk: Document.objects.filter(parcel_id=pk, withdrawn_at__isnull=True),
+        )
+    )
+    return parts
+
+
+CASE_TAGS = (*(f for f, _ in PARCEL_CASE_FIELDS), AVAILABLE_ENTRY)
+
+
 def cases_of(parcel: Parcel) -> dict[str, list[int]]:
-    """The ids of every case of ``parcel``, unrestricted, in ONE query (a UNION ALL):
-    ``{document field ("exit_case", …) or "available_entry": [ids]}``, only workflows that have
-    one. The parcel card reads each workflow's rows (restricted) only where this found some."""
-    parts = []
-    for field_name, lookup in PARCEL_CASE_FIELDS:
-        model = Document._meta.get_field(field_name).related_model
-        parts.append(_tagged(model._default_manager.filter(**{lookup: parcel.pk}), field_name))
-    parts.append(_tagged(AvailableLandEntry.objects.filter(parcel_id=parcel.pk), AVAILABLE_ENTRY))
-    found: dict[str, list[int]] = {}
-    for pk, tag in parts[0].union(*parts[1:], all=True):
-        found.setdefault(tag, []).append(pk)
-    return found
+    """The ids of every case of ``parcel``, unrestricted: ``{document field ("exit_case", …) or
+    "available_entry": [ids]}``, only workflows that have one. Read with the card's other probes
+    in ONE query compiled once per process (``web.probes``; once per request); the parcel card
+    reads each workflow's rows (restricted) only where this found some."""
+    found = probes.found(parcel)
+    return {tag: found[tag] for tag in CASE_TAGS if tag in found}
 
 
 def card_cases(parcel: Parcel) -> dict[str, list[int]]:
-    """``cases_of(parcel)`` read once per request: the card's panels share it."""
-    return per_request(("cases_of", parcel.pk), lambda: cases_of(parcel))
+    """``cases_of(parcel)``: the card's panels share it (``web.probes`` reads once per request)."""
+    return cases_of(parcel)
 
 
-def _tagged(queryset, tag: str):
-    return queryset.annotate(tag=Value(tag, CharField())).values_list("pk", "tag").order_by()
+def may_have_documents(parcel: Parcel, cases: dict[str, list[int]]) -> bool:
+    """Whether ``parcel``'s file can hold documents: some attached to it, or a case (``cases``,
+    from ``cases_of``) they could be attached to. False lets the card skip the query."""
+    return probes.has(parcel, PARCEL_DOCUMENT) or any(cases.get(f) for f, _ in PARCEL_CASE_FIELDS)
 
 
 def of_parcel(parcel: Parcel, cases: dict[str, list[int]] | None = None) -> Q:

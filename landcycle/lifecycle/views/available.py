@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from landcycle.core.permissions import Action, restricted, scope_of
 from landcycle.ledger.models import Parcel
+from landcycle.web import cache
 from landcycle.web.decorators import requires
 from landcycle.web.generic import Step, StepView
 from landcycle.web.navigation import MenuItem
@@ -261,7 +262,8 @@ class AvailableStepView(StepView):
 def _parcel_panel(request, parcel):
     """The parcel card's section: the lists it is on, and drafts it could be added to."""
     on_lists = []
-    if card_cases(parcel).get(AVAILABLE_ENTRY):  # the card's one query for every case
+    listed = bool(card_cases(parcel).get(AVAILABLE_ENTRY))  # the card's one probe query
+    if listed:
         on_lists = (
             AvailableLandEntry.objects.restrict(request.user)
             .filter(parcel=parcel)
@@ -269,16 +271,16 @@ def _parcel_panel(request, parcel):
             .order_by("-land_list__year")
         )
     drafts = []
-    if scope_of(request.user).can(Action.CHANGE):
+    scope = scope_of(request.user)
+    if scope.can(Action.CHANGE):
         path = parcel.jurisdiction.path
-        drafts = [
-            d
-            for d in _lists(request.user, Action.CHANGE)
-            .filter(status=Status.DRAFT)
-            .exclude(entries__parcel=parcel)
-            .order_by("-year")
-            if path.startswith(d.jurisdiction.path)
-        ]
+        candidates = _lists(request.user, Action.CHANGE).filter(status=Status.DRAFT)
+        candidates = candidates.order_by("-year")
+        if listed:  # rare: leave out the lists it is on
+            open_lists = list(candidates.exclude(entries__parcel=parcel))
+        else:  # the user's draft lists, the same on every card: kept per data version
+            open_lists = cache.remember(("available_drafts", scope), lambda: list(candidates))
+        drafts = [d for d in open_lists if path.startswith(d.jurisdiction.path)]
     if not on_lists and not drafts:
         return None
     return {"parcel": parcel, "on_lists": on_lists, "drafts": drafts}

@@ -40,6 +40,8 @@ from ..services.documents import (
     cases_of,
     listed,
     mark_amendable,
+    may_have_documents,
+    parcel_probes,
     replace,
     withdraw,
 )
@@ -89,7 +91,9 @@ def documents_context(
     file."""
     documents = listed(request.user, obj, cases)
     rows = documents.prefetch_related("uploaded_by__landcycle_profile")  # none: no query
-    if limit:
+    if isinstance(obj, Parcel) and cases is not None and not may_have_documents(obj, cases):
+        shown, total = [], 0  # nothing on its file: no query (most parcel cards)
+    elif limit:
         # One query when all fit; the count only when they don't.
         shown = list(rows[: limit + 1])
         total = len(shown) if len(shown) <= limit else documents.count()
@@ -332,3 +336,4 @@ urlpatterns = [
 ]
 
 PANELS = [(Parcel, Panel("dossier", "lifecycle/panels/dossier.html", dossier_panel, order=200))]
+PROBES = [(Parcel, tag, rows) for tag, rows in parcel_probes()]
