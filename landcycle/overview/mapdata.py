@@ -27,7 +27,8 @@ def parcel_features(user, parcels: QuerySet, box: BBox, zoom: int) -> dict:
             in_view.values_list("pk", "code", "geometry_wkt", "holder__name")[: MAX_FEATURES + 1]
         )
     if rows is not None and len(rows) <= MAX_FEATURES:
-        classes = classes_of(user, [row[0] for row in rows])  # ids: no second bbox scan
+        # ids: no second bbox scan; none in view (most views of a district): no query at all
+        classes = classes_of(user, [row[0] for row in rows]) if rows else {}
         features = []
         for pk, code, wkt, holder in rows:
             geometry = simplified(wkt, zoom) if wkt else None

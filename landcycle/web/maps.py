@@ -77,12 +77,14 @@ def overlapping(queryset: QuerySet, box: BBox, max_span: float | None = None) ->
 
 
 def max_lon_span(parcels: QuerySet) -> float | None:
-    """The widest parcel's extent in longitude, cached per data version."""
-    return cache.value(
-        "lon_span",
-        parcels,
-        cache.data_version(),
-        lambda: parcels.aggregate(s=Max(F("max_lon") - F("min_lon")))["s"],
+    """The widest extent in longitude of any row of ``parcels``' model (degrees; None when none
+    has one), kept per data version. Taken over every row, not the user's: a bound for the
+    index range (``overlapping``) that holds for any subset, and one value for all users
+    instead of compiling each user's query to key it."""
+    model = parcels.model
+    return cache.remember(
+        ("lon_span", model._meta.label),
+        lambda: model._default_manager.aggregate(s=Max(F("max_lon") - F("min_lon")))["s"],
     )
 
 
