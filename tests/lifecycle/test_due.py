@@ -88,6 +88,19 @@ def test_everything_in_order(district):
     assert items[1].route == "lifecycle:exit_detail"
 
 
+def test_an_inbox_survives_pickling_whole(district):
+    """The inbox kept for a scope is shared by the server's workers as a pickle."""
+    import pickle
+
+    box = inbox(None, TODAY)
+    back = pickle.loads(pickle.dumps(box, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back.items == box.items and back.today == box.today
+    assert [(s.key, len(s.items)) for s in back.sections] == [
+        (s.key, len(s.items)) for s in box.sections
+    ]
+    assert back.items[-1].flag and back.items[-1].status_label == "期限待定"
+
+
 def test_long_overdue_items_are_grouped_after_the_recent_ones(backlog):
     items = due_items(None, TODAY)
     statuses = [i.status for i in items]
