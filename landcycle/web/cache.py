@@ -10,6 +10,7 @@ restriction stays the only gate.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -193,7 +194,7 @@ def _shared_or_computed(key: tuple, version: int, compute):
     if path is not None:
         try:
             if time.time() - path.stat().st_mtime < MAX_AGE_S:
-                return pickle.loads(path.read_bytes())
+                return _loads(path.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             pass
     value = compute()
@@ -204,6 +205,19 @@ def _shared_or_computed(key: tuple, version: int, compute):
             return value  # not picklable: this worker keeps it alone
         _write_atomically(path, payload)
     return value
+
+
+def _loads(payload: bytes):
+    """``pickle.loads`` with the cyclic garbage collector paused: a value of tens of thousands
+    of objects (an inbox) otherwise triggers collections while it loads, 25–85 ms instead of
+    15. The collector's previous state is restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(payload)  # written by this server's own workers (0700)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _write_atomically(path: Path, payload: bytes) -> None:

@@ -264,6 +264,25 @@ def test_workers_of_one_server_share_kept_sums(world, tmp_path, monkeypatch):
     assert cache.value("unpicklable", parcels, 41, total) is kept
 
 
+def test_a_shared_value_loads_with_the_collector_paused_and_restored(monkeypatch):
+    import gc
+    import pickle
+
+    seen = []
+    real = pickle.loads
+    monkeypatch.setattr(cache.pickle, "loads", lambda b: seen.append(gc.isenabled()) or real(b))
+    payload = pickle.dumps([{"n": i} for i in range(1000)])
+    assert gc.isenabled()
+    assert cache._loads(payload)[999] == {"n": 999} and gc.isenabled()
+    gc.disable()  # paused by someone else: left paused
+    try:
+        cache._loads(payload)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False]
+
+
 def test_without_a_server_directory_nothing_is_written(world, tmp_path, monkeypatch):
     monkeypatch.delenv(cache.SHARED_DIR_ENV, raising=False)
     monkeypatch.chdir(tmp_path)
