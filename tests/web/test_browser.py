@@ -68,18 +68,19 @@ def test_login_map_click_opens_card(world, live_server, page):
     page.wait_for_selector("#map[data-loaded^='parcels:']", timeout=15_000)
     page.wait_for_load_state("networkidle")  # the last redraw after fitting the view is done
     assert page.get_attribute("#map", "data-loaded") == "parcels:5"
-    # Click the middle of parcel A-0001 (drawn on a canvas, so click by position).
-    point = page.evaluate(
-        "() => { const p = window.landcycleMap.latLngToContainerPoint([39.781, 116.501]);"
-        " return [p.x, p.y]; }"
-    )
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    box = page.locator("#map").bounding_box()
     card = re.compile(rf"{base}/parcels/{world.parcel_a.pk}/$")
     # A click that lands while the canvas is still redrawing (a busy CI machine) is not seen
-    # as a click on the parcel: click again, at most three times, until the card opens.
+    # as a click on the parcel: click again, at most three times, until the card opens. The
+    # parcel's position is read again before each click: a late redraw may have moved the view.
     for _attempt in range(3):
+        # The middle of parcel A-0001 (drawn on a canvas, so clicked by position).
+        point = page.evaluate(
+            "() => { const p = window.landcycleMap.latLngToContainerPoint([39.781, 116.501]);"
+            " return [p.x, p.y]; }"
+        )
+        box = page.locator("#map").bounding_box()
         page.mouse.click(box["x"] + point[0], box["y"] + point[1])
         try:
             page.wait_for_url(card, timeout=10_000)
