@@ -22,6 +22,13 @@ def _fresh_web_cache():
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded documents, evidence and attachments go to this test's own directory."""
+    settings.MEDIA_ROOT = tmp_path / "documents"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def change_context():
     from landcycle.core.context import changes_by
 

@@ -1,12 +1,12 @@
 """Template context of every page: the user's role label and the navigation menu."""
 
-from .navigation import menu_for, menu_html
+from .navigation import menu_html
 from .permissions import Action, scope_of
 
 
 def role(request):
-    """The user's role label and what the navigation may offer: ``menu`` (entries) and
-    ``menu_html`` (the header's links, built when a template shows them)."""
+    """The user's role label and what the navigation may offer: ``menu_html`` (the header's
+    links, built only when a template shows them)."""
     scope = scope_of(getattr(request, "user", None))
 
     def header_links():
@@ -18,6 +18,5 @@ def role(request):
     return {
         "role_label": scope.role.label if scope.role else "",
         "can_import": scope.can(Action.IMPORT),
-        "menu": menu_for(scope) if scope.role else [],
         "menu_html": header_links,
     }

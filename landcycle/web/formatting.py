@@ -38,6 +38,11 @@ def number(value, digits: int = 2, grouping: bool = True) -> str:
     return text
 
 
+def day(value) -> str:
+    """A date as officers read it in lists, ``2026-09-01``; "—" for none (an unset deadline)."""
+    return value.isoformat() if value else "—"
+
+
 def rounded(value, digits: int = 2) -> float | None:
     """``value`` as a float rounded half-up to ``digits`` decimals (for exports: a number cell
     without noise); None stays None."""

@@ -34,12 +34,6 @@ def officers(db):
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "documents"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def breach(etown):
     """Parcel ET-B with an open breach of contract: the E-Town policy leaves it to review."""
     ViolationFactory(

@@ -30,12 +30,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "documents"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def place(media):
     street, other_street = JurisdictionFactory(name="甲街道"), JurisdictionFactory(name="乙街道")
     holder = EnterpriseFactory()

@@ -1,16 +1,9 @@
 """Stock land reads a REVIEW parcel by the class its review decision (复核结论) gives it."""
 
-import pytest
-
 from landcycle.evaluation import review
 from landcycle.lifecycle.services.stockland import latest_final_classes
 from tests.evaluation.pages.review_world import add_review_parcels, decided
 from tests.web.conftest import world  # noqa: F401 - fixture
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def test_stock_land_takes_the_decided_class(world, media):  # noqa: F811

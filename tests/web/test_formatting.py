@@ -3,7 +3,7 @@
 import pytest
 from django.template import Context, Template
 
-from landcycle.web.formatting import ha_mu, number, rounded
+from landcycle.web.formatting import day, ha_mu, number, rounded
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,9 @@ def test_template_filters():
         Context({"v": 1234.5678, "a": 10_000})
     )
     assert html == "1,234.57 1,235 1 公顷（15 亩）"
+
+
+def test_day_reads_as_a_list_date():
+    import datetime as dt
+
+    assert day(dt.date(2026, 9, 1)) == "2026-09-01" and day(None) == "—"

@@ -320,11 +320,6 @@ def cases_of(parcel: Parcel) -> dict[str, list[int]]:
     return {tag: found[tag] for tag in CASE_TAGS if tag in found}
 
 
-def card_cases(parcel: Parcel) -> dict[str, list[int]]:
-    """``cases_of(parcel)``: the card's panels share it (``web.probes`` reads once per request)."""
-    return cases_of(parcel)
-
-
 def may_have_documents(parcel: Parcel, cases: dict[str, list[int]]) -> bool:
     """Whether ``parcel``'s file can hold documents: some attached to it, or a case (``cases``,
     from ``cases_of``) they could be attached to. False lets the card skip the query."""

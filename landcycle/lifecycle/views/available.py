@@ -26,7 +26,7 @@ from ..forms.available import ConfirmForm, EntryForm, FromStockForm, ListCreateF
 from ..models import AvailableLandEntry, AvailableLandList
 from ..services import LifecycleError
 from ..services import available as service
-from ..services.documents import AVAILABLE_ENTRY, card_cases
+from ..services.documents import AVAILABLE_ENTRY, cases_of
 from ._history import status_timeline
 
 Status = AvailableLandList.Status
@@ -262,7 +262,7 @@ class AvailableStepView(StepView):
 def _parcel_panel(request, parcel):
     """The parcel card's section: the lists it is on, and drafts it could be added to."""
     on_lists = []
-    listed = bool(card_cases(parcel).get(AVAILABLE_ENTRY))  # the card's one probe query
+    listed = bool(cases_of(parcel).get(AVAILABLE_ENTRY))  # the card's one probe query
     if listed:
         on_lists = (
             AvailableLandEntry.objects.restrict(request.user)

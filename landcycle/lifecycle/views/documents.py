@@ -36,7 +36,6 @@ from ..services.documents import (
     DocumentRefused,
     amendable,
     attach,
-    card_cases,
     cases_of,
     listed,
     mark_amendable,
@@ -321,7 +320,7 @@ def parcel_cases(user, parcel: Parcel, cases: dict[str, list[int]] | None = None
 def dossier_panel(request, parcel: Parcel) -> dict:
     """Context of the panel "一地一档" on the parcel card: one query finds the parcel's cases,
     then one per workflow that has some, and one for the documents."""
-    cases = card_cases(parcel)
+    cases = cases_of(parcel)
     return {
         "cases": parcel_cases(request.user, parcel, cases),
         **documents_context(request, parcel, cases=cases),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from landcycle.core.permissions import Action, restrict, scope_of
 from landcycle.web import cache
 from landcycle.web.decorators import requires
+from landcycle.web.formatting import day
 from landcycle.web.navigation import MenuItem
 from landcycle.web.tables import link_pattern
 
@@ -93,10 +94,9 @@ def _rows_html(items, link, me) -> str:
             cell += f'<br><small class="warn">{escape(item.flag)}</small>'
         text, css = _state(item)
         state = f'<span class="{css}">{escape(text)}</span>' if css else escape(text)
-        due = item.due.isoformat() if item.due else "—"
         out.append(
             f'\n<tr data-kind="{escape(item.kind)}" data-status="{escape(item.status)}">'
-            f"<td>{due}</td><td>{cell}</td><td>{escape(item.kind_label)}</td>"
+            f"<td>{day(item.due)}</td><td>{cell}</td><td>{escape(item.kind_label)}</td>"
             f"<td>{escape(item.jurisdiction)}</td><td>{state}</td></tr>"
         )
     out.append("</tbody>\n</table>")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from landcycle.core.permissions import Action, restricted, scope_of
 from landcycle.web import cache
 from landcycle.web.decorators import requires
-from landcycle.web.formatting import number
+from landcycle.web.formatting import day, number
 from landcycle.web.generic import Step
 from landcycle.web.navigation import MenuItem
 from landcycle.web.tables import filter_form_html, link_pattern, page_of
@@ -63,10 +63,6 @@ SHOWN = (
 )
 
 
-def _date(value: dt.date | None) -> str:
-    return value.isoformat() if value else "—"
-
-
 def _late(case, today: dt.date) -> bool:
     return bool(case.is_open and case.deadline and case.deadline < today)
 
@@ -98,10 +94,10 @@ def _rows_html(cases, today: dt.date) -> str:
             f"<td>{escape((parcel.holder.name if parcel.holder else '') or '—')}</td>"
             f"<td>{escape(case.get_category_display())}</td>"
             f"<td>{escape(case.get_status_display())}</td>"
-            f'<td class="date">{_date(case.identified_on)}</td>'
-            f'<td class="date">{_date(case.idle_since)}</td>'
+            f'<td class="date">{day(case.identified_on)}</td>'
+            f'<td class="date">{day(case.idle_since)}</td>'
             f"<td>{hints}</td>"
-            f"<td>{_date(case.deadline)}{late}</td>"
+            f"<td>{day(case.deadline)}{late}</td>"
             f"<td>{escape(name)}</td></tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every value from the data is escaped above

@@ -12,11 +12,5 @@ from tests.web.test_browser import browser, page  # noqa: F401 - fixtures of the
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "documents"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def reviews(world, media):  # noqa: F811 - the imported fixture
     return add_review_parcels(world)

@@ -31,12 +31,6 @@ WORKFLOWS = [
 OFFICERS = {"administrator", "evaluation_officer", "street_officer"}
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "documents"
-    return settings.MEDIA_ROOT
-
-
 @pytest.mark.parametrize("module, route, key", WORKFLOWS, ids=[w[2] for w in WORKFLOWS])
 def test_the_case_page_lists_its_documents_for_the_allowed_roles(world, media, module, route, key):
     rows = importlib.import_module(f"tests.lifecycle.{module}")

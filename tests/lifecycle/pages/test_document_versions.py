@@ -19,12 +19,6 @@ pytestmark = pytest.mark.django_db
 world, fast_password_hashing = web.world, web.fast_password_hashing
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "documents"
-    return settings.MEDIA_ROOT
-
-
 def replace_url(document):
     return reverse("lifecycle:document_replace", args=[document.pk])
 

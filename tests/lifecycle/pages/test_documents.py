@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 world, fast_password_hashing = web.world, web.fast_password_hashing
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "documents"
-    return settings.MEDIA_ROOT
-
-
 def stored(root) -> list[Path]:
     return [p for p in Path(root).rglob("*") if p.is_file()] if Path(root).exists() else []
 
